@@ -1,0 +1,82 @@
+package dev.qtserver.actuate;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.ServerStatistics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Binds the figures of every Qt-style server to a {@link MeterRegistry}, tagged with the server's
+ * name and kind (bounded tags only: never a peer address). Meters read the server's own counters,
+ * so the hot path pays nothing for them.
+ */
+public class QtServerMeterBinder implements MeterBinder {
+
+	/** Open connections, pending ones included. */
+	public static final String CONNECTIONS_ACTIVE = "qtserver.connections.active";
+
+	/** Connections accepted but not yet taken by the application. */
+	public static final String CONNECTIONS_PENDING = "qtserver.connections.pending";
+
+	/** Connections accepted. */
+	public static final String CONNECTIONS_ACCEPTED = "qtserver.connections.accepted";
+
+	/** Connections closed, tagged with the reason. */
+	public static final String CONNECTIONS_CLOSED = "qtserver.connections.closed";
+
+	/** Connection errors: handler failures, protocol violations, I/O errors. */
+	public static final String CONNECTION_ERRORS = "qtserver.connections.errors";
+
+	/** Messages received. */
+	public static final String MESSAGES_RECEIVED = "qtserver.messages.received";
+
+	/** Messages sent by handlers. */
+	public static final String MESSAGES_SENT = "qtserver.messages.sent";
+
+	private final Supplier<Iterable<QtServer>> servers;
+
+	/**
+	 * Create a binder.
+	 * @param servers the servers to bind, looked up when the registry binds
+	 */
+	public QtServerMeterBinder(Supplier<Iterable<QtServer>> servers) {
+		this.servers = servers;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (QtServer server : this.servers.get()) {
+			bind(server, registry);
+		}
+	}
+
+	private void bind(QtServer server, MeterRegistry registry) {
+		Tags tags = Tags.of("server", server.name(), "kind", server.kind().id());
+		ServerStatistics statistics = server.statistics();
+		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount).tags(tags)
+			.description("Open connections, pending ones included").register(registry);
+		Gauge.builder(CONNECTIONS_PENDING, server, QtServer::pendingConnectionCount).tags(tags)
+			.description("Connections waiting to be taken by the application").register(registry);
+		FunctionCounter.builder(CONNECTIONS_ACCEPTED, statistics, ServerStatistics::accepted).tags(tags)
+			.description("Connections accepted").register(registry);
+		for (CloseReason reason : CloseReason.values()) {
+			FunctionCounter.builder(CONNECTIONS_CLOSED, statistics, (s) -> s.closed(reason))
+				.tags(tags.and("reason", reason.name().toLowerCase(Locale.ROOT)))
+				.description("Connections closed").register(registry);
+		}
+		FunctionCounter.builder(CONNECTION_ERRORS, statistics, ServerStatistics::errors).tags(tags)
+			.description("Connection errors").register(registry);
+		FunctionCounter.builder(MESSAGES_RECEIVED, statistics, ServerStatistics::messagesReceived).tags(tags)
+			.description("Messages received").register(registry);
+		FunctionCounter.builder(MESSAGES_SENT, statistics, ServerStatistics::messagesSent).tags(tags)
+			.description("Messages sent").register(registry);
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.qtserver.autoconfigure;
+
+import java.util.Locale;
+
+import dev.qtserver.core.Addresses;
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.ServerListenException;
+import dev.qtserver.core.SocketError;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a server that could not listen at startup: which server, on which address and port,
+ * why, and what to change.
+ */
+class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, ServerListenException cause) {
+		QtServer server = cause.getServer();
+		String kind = server.kind().id();
+		String where = Addresses.describe(cause.getAddress(), cause.getPort());
+		String property = "qtserver." + kind + "." + server.name();
+		String description = kind.toUpperCase(Locale.ROOT) + " server '" + server.name() + "' failed to listen on " + where
+				+ ": " + server.errorString() + ".";
+		return new FailureAnalysis(description, action(cause.getError(), cause.getPort(), property), cause);
+	}
+
+	private static String action(SocketError error, int port, String property) {
+		return switch (error) {
+			case ADDRESS_IN_USE -> "Identify and stop the process that is listening on port " + port + ", or set "
+					+ property + ".port to another port (0 picks a free one).";
+			case SOCKET_ADDRESS_NOT_AVAILABLE -> "Set " + property
+					+ ".address to an address of this host, or leave it unset to listen on every address.";
+			case SOCKET_ACCESS -> "Ports below 1024 need privileges: set " + property
+					+ ".port to a port above 1023, or grant the process the right to bind it.";
+			default -> "Check " + property + ".address and " + property + ".port.";
+		};
+	}
+
+}

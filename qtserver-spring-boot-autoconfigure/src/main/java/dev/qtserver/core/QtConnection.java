@@ -1,0 +1,45 @@
+package dev.qtserver.core;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What every accepted connection offers, whatever its protocol.
+ */
+public interface QtConnection {
+
+	/**
+	 * Return the connection's id, unique within its server for the server's lifetime.
+	 * @return the connection id
+	 */
+	long id();
+
+	/**
+	 * Return the name of the server that accepted the connection.
+	 * @return the server name
+	 */
+	String serverName();
+
+	/**
+	 * Return the peer's address and port.
+	 * @return the remote address
+	 */
+	InetSocketAddress peerAddress();
+
+	/**
+	 * Return the local address and port the connection was accepted on.
+	 * @return the local address
+	 */
+	InetSocketAddress localAddress();
+
+	/**
+	 * Return whether the connection is still open.
+	 * @return whether the connection is open
+	 */
+	boolean isOpen();
+
+	/**
+	 * Close the connection once what was already written has been flushed.
+	 */
+	void close();
+
+}

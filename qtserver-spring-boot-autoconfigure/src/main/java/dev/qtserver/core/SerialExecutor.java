@@ -1,0 +1,113 @@
+package dev.qtserver.core;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs tasks one at a time, in the order they were submitted, on a shared executor. Each
+ * connection has one, so that its events and messages reach user code in order, off the event
+ * loop, while different connections run in parallel.
+ *
+ * <p>A run handles up to a batch of tasks, then calls the batch hook (where replies are
+ * flushed) and gives the thread back to the shared executor so that one busy connection cannot
+ * starve the others.
+ */
+public final class SerialExecutor implements Executor {
+
+	private static final Log logger = LogFactory.getLog(SerialExecutor.class);
+
+	private static final int BATCH_SIZE = 256;
+
+	private final Executor delegate;
+
+	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pending = new AtomicInteger();
+
+	private final Runnable drainer = this::drain;
+
+	private volatile @Nullable Runnable batchHook;
+
+	/**
+	 * Create an executor that runs its tasks on the given one.
+	 * @param delegate the shared executor
+	 */
+	public SerialExecutor(Executor delegate) {
+		this.delegate = delegate;
+	}
+
+	/**
+	 * Set what to run after each batch of tasks, on the same thread.
+	 * @param batchHook the hook, or {@code null} for none
+	 */
+	public void setBatchHook(@Nullable Runnable batchHook) {
+		this.batchHook = batchHook;
+	}
+
+	@Override
+	public void execute(Runnable task) {
+		this.tasks.offer(task);
+		if (this.pending.getAndIncrement() == 0) {
+			schedule();
+		}
+	}
+
+	private void schedule() {
+		try {
+			this.delegate.execute(this.drainer);
+		}
+		catch (RejectedExecutionException ex) {
+			// the worker threads are gone (the application is shutting down): drop what is queued
+			logger.debug("Dropping " + this.tasks.size() + " task(s): the worker executor was shut down");
+			this.tasks.clear();
+			this.pending.set(0);
+		}
+	}
+
+	private void drain() {
+		int missed = 1;
+		int ran = 0;
+		while (true) {
+			Runnable task;
+			while ((task = this.tasks.poll()) != null) {
+				runSafely(task);
+				if (++ran == BATCH_SIZE) {
+					runBatchHook();
+					// yield: the counter stays above zero, so no one else schedules a drain meanwhile
+					schedule();
+					return;
+				}
+			}
+			runBatchHook();
+			ran = 0;
+			missed = this.pending.addAndGet(-missed);
+			if (missed == 0) {
+				return;
+			}
+		}
+	}
+
+	private void runBatchHook() {
+		Runnable hook = this.batchHook;
+		if (hook != null) {
+			runSafely(hook);
+		}
+	}
+
+	private static void runSafely(Runnable task) {
+		try {
+			task.run();
+		}
+		catch (Throwable ex) {
+			logger.error("Task failed on a qtserver worker thread", ex);
+		}
+	}
+
+}

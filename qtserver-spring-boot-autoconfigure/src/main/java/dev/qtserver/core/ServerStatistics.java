@@ -1,0 +1,83 @@
+package dev.qtserver.core;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running totals of one server, cheap to update on hot paths and read by metrics binders and
+ * health indicators. Totals only grow; figures that go up and down (open and pending
+ * connections) are read from the server itself.
+ */
+public final class ServerStatistics {
+
+	private final LongAdder accepted = new LongAdder();
+
+	private final LongAdder messagesReceived = new LongAdder();
+
+	private final LongAdder messagesSent = new LongAdder();
+
+	private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+
+	private final LongAdder errors = new LongAdder();
+
+	/**
+	 * Create statistics with every total at zero.
+	 */
+	public ServerStatistics() {
+		for (CloseReason reason : CloseReason.values()) {
+			this.closed.put(reason, new LongAdder());
+		}
+	}
+
+	/** Count a connection the application or a handler was given. */
+	public void connectionAccepted() {
+		this.accepted.increment();
+	}
+
+	/** Count a message received. */
+	public void messageReceived() {
+		this.messagesReceived.increment();
+	}
+
+	/** Count a message sent. */
+	public void messageSent() {
+		this.messagesSent.increment();
+	}
+
+	/** @param reason why a connection closed, counted */
+	public void connectionClosed(CloseReason reason) {
+		this.closed.get(reason).increment();
+	}
+
+	/** Count a connection error (handler failure, protocol violation). */
+	public void error() {
+		this.errors.increment();
+	}
+
+	/** @return connections accepted so far */
+	public long accepted() {
+		return this.accepted.sum();
+	}
+
+	/** @return messages received so far */
+	public long messagesReceived() {
+		return this.messagesReceived.sum();
+	}
+
+	/** @return messages sent so far */
+	public long messagesSent() {
+		return this.messagesSent.sum();
+	}
+
+	/** @param reason a close reason @return connections closed for that reason so far */
+	public long closed(CloseReason reason) {
+		return this.closed.get(reason).sum();
+	}
+
+	/** @return connection errors so far */
+	public long errors() {
+		return this.errors.sum();
+	}
+
+}

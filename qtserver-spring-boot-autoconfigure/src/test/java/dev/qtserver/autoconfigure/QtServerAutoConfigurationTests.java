@@ -1,0 +1,55 @@
+package dev.qtserver.autoconfigure;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.qtserver.context.QtServersLifecycle;
+import dev.qtserver.core.WorkerPool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link QtServerAutoConfiguration}.
+ */
+class QtServerAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(QtServerAutoConfiguration.class));
+
+	@Test
+	void whenAutoConfiguredThenWorkersAndLifecycleExist() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(WorkerPool.class);
+			assertThat(context).hasSingleBean(QtServersLifecycle.class);
+			assertThat(context.getBean(QtServersLifecycle.class).getPhase()).isEqualTo(QtServersLifecycle.PHASE);
+		});
+	}
+
+	@Test
+	void whenWorkerPropertiesAreSetThenWorkerThreadsFollowThem() {
+		this.runner.withPropertyValues("qtserver.workers.thread-name-prefix=handlers-").run((context) -> {
+			String name = CompletableFuture
+				.supplyAsync(() -> Thread.currentThread().getName(), context.getBean(WorkerPool.class).executor())
+				.get(5, TimeUnit.SECONDS);
+			assertThat(name).startsWith("handlers-");
+		});
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenVirtualThreadsAreEnabledThenHandlersRunOnVirtualThreads() {
+		this.runner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			String thread = CompletableFuture
+				.supplyAsync(() -> Thread.currentThread().toString(), context.getBean(WorkerPool.class).executor())
+				.get(5, TimeUnit.SECONDS);
+			assertThat(thread).startsWith("VirtualThread");
+		});
+	}
+
+}
