@@ -21,7 +21,7 @@ final class InputShutdownHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 		if (event instanceof ChannelInputShutdownEvent) {
-			this.socket.peerShutDown();
+			this.socket.state().peerShutDown();
 			if (this.socket.readsEndOfInput()) {
 				ctx.fireChannelRead(EndOfInput.INSTANCE);
 			}

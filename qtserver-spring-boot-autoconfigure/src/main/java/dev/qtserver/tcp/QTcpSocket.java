@@ -4,15 +4,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.EventLoops;
-import dev.qtserver.core.QtConnection;
-import dev.qtserver.core.SerialExecutor;
+import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -33,7 +31,7 @@ import reactor.netty.Connection;
  * {@link QTcpServer#nextPendingConnection()} is read with {@link #receive()}; one bound to a
  * handler is read by the handler.
  */
-public final class QTcpSocket implements QtConnection {
+public final class QTcpSocket implements ManagedConnection {
 
 	private final long id;
 
@@ -43,33 +41,25 @@ public final class QTcpSocket implements QtConnection {
 
 	private final TcpFrameCodec codec;
 
-	private final SerialExecutor executor;
+	private final ConnectionState state;
+
+	private final ServerStatistics statistics;
 
 	private final InetSocketAddress peerAddress;
 
 	private final InetSocketAddress localAddress;
 
-	private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
-
-	private final CompletableFuture<Void> closeHandled = new CompletableFuture<>();
-
-	private final ServerStatistics statistics;
-
-	private volatile CloseReason closeReason = CloseReason.PEER_CLOSED;
-
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
 
-	private volatile boolean peerShutDown;
-
-	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, SerialExecutor executor,
+	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, ConnectionState state,
 			ServerStatistics statistics) {
 		this.id = id;
-		this.statistics = statistics;
 		this.serverName = serverName;
 		this.connection = connection;
 		this.codec = codec;
-		this.executor = executor;
+		this.state = state;
+		this.statistics = statistics;
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
 	}
@@ -199,10 +189,7 @@ public final class QTcpSocket implements QtConnection {
 		closeWith(CloseReason.CLOSED_BY_APPLICATION);
 	}
 
-	/**
-	 * Return a {@link Mono} that completes when the connection has closed.
-	 * @return completes on close
-	 */
+	@Override
 	public Mono<Void> onClose() {
 		return this.connection.onDispose();
 	}
@@ -227,47 +214,27 @@ public final class QTcpSocket implements QtConnection {
 	}
 
 	@Override
-	public String toString() {
-		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + this.peerAddress + "]";
+	public ConnectionState state() {
+		return this.state;
 	}
 
-	void closeWith(CloseReason reason) {
-		markClosing(reason);
+	@Override
+	public void closeWith(CloseReason reason) {
+		this.state.closing(reason);
 		ChannelFuture flushed = writeOrRelease(this.connection.channel(), Unpooled.EMPTY_BUFFER, true);
 		if (flushed != null) {
 			flushed.addListener(ChannelFutureListener.CLOSE);
 		}
 	}
 
-	/**
-	 * Record why the connection is about to close, unless it already closed, already has a
-	 * reason, or the peer ended it first by shutting its side down.
-	 */
-	void markClosing(CloseReason reason) {
-		if (isOpen() && !this.peerShutDown && this.closeReason == CloseReason.PEER_CLOSED) {
-			this.closeReason = reason;
-		}
+	@Override
+	public void abort() {
+		this.connection.dispose();
 	}
 
-	/** The peer shut its sending side down: whoever closes the connection next, the peer ended it. */
-	void peerShutDown() {
-		this.peerShutDown = true;
-	}
-
-	void readEndOfInput() {
-		this.readsEndOfInput = true;
-	}
-
-	boolean readsEndOfInput() {
-		return this.readsEndOfInput;
-	}
-
-	CloseReason closeReason() {
-		return this.closeReason;
-	}
-
-	SerialExecutor executor() {
-		return this.executor;
+	@Override
+	public String toString() {
+		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + this.peerAddress + "]";
 	}
 
 	/** Write a framed payload without flushing; used by handlers that flush per batch. */
@@ -292,17 +259,12 @@ public final class QTcpSocket implements QtConnection {
 		return this.connection.channel().isWritable();
 	}
 
-	void whenClosed(Runnable hook) {
-		this.closeHooks.add(hook);
+	void readEndOfInput() {
+		this.readsEndOfInput = true;
 	}
 
-	/** Completes once the close hooks ran and the close event was published. */
-	CompletableFuture<Void> closeHandled() {
-		return this.closeHandled;
-	}
-
-	void runCloseHooks() {
-		this.closeHooks.forEach(Runnable::run);
+	boolean readsEndOfInput() {
+		return this.readsEndOfInput;
 	}
 
 }

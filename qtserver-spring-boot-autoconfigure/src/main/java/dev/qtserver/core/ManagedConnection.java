@@ -1,0 +1,35 @@
+package dev.qtserver.core;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A connection as the server that accepted it manages it: the part of a connection that server
+ * implementations use, beside the {@link QtConnection} methods applications use.
+ */
+public interface ManagedConnection extends QtConnection {
+
+	/**
+	 * Return the connection's bookkeeping.
+	 * @return the state
+	 */
+	ConnectionState state();
+
+	/**
+	 * Return a {@link Mono} that completes when the connection has closed.
+	 * @return completes on close
+	 */
+	Mono<Void> onClose();
+
+	/**
+	 * Close the connection (after flushing what was written, and, for protocols that have one,
+	 * after a closing handshake), recording why.
+	 * @param reason why the server closes it
+	 */
+	void closeWith(CloseReason reason);
+
+	/**
+	 * Close the connection at once, without flushing or a closing handshake.
+	 */
+	void abort();
+
+}
