@@ -193,7 +193,7 @@ final class EchoClientConnection extends ChannelInboundHandlerAdapter {
 		}
 		this.counters.received(now - this.sentAt[slot]);
 		// the slot is free only now that its reply is checked: the next line may reuse it
-		if (this.counters.sending) {
+		if (this.counters.sending()) {
 			send(ctx, now);
 		}
 	}

@@ -12,8 +12,7 @@ final class LoadCounters {
 
 	final LatencyHistogram latency = new LatencyHistogram();
 
-	/** Whether connections send a new line for each reply (false once the run drains). */
-	boolean sending = true;
+	private boolean sending = true;
 
 	private boolean windowOpen;
 
@@ -43,6 +42,15 @@ final class LoadCounters {
 	void error(int connection, String detail) {
 		this.errors++;
 		log("ERROR connection " + connection + ": " + detail);
+	}
+
+	/** Whether connections answer each reply with a new line (not once the run drains). */
+	boolean sending() {
+		return this.sending;
+	}
+
+	void stopSending() {
+		this.sending = false;
 	}
 
 	void openWindow() {

@@ -95,7 +95,7 @@ public final class TcpEchoLoad {
 			WindowMark end = onLoop(loop, () -> {
 				this.counters.closeWindow();
 				// stop feeding from here on; the lines still in flight drain below
-				this.counters.sending = false;
+				this.counters.stopSending();
 				return WindowMark.now(server, self, machine);
 			});
 			System.out.println("WINDOW_END");
