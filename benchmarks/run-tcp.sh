@@ -13,7 +13,7 @@
 #   JVM_OPTS        flags of both server JVMs [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
 #                   -Dreactor.netty.ioWorkerCount=1]
 #   LOAD_JVM_OPTS   flags of the client JVMs [-Xms256m -Xmx256m]
-#   SAMPLE_PORT [9000] RAW_PORT [9100] SERVER_CPU [0] LOAD_CPU [1]
+#   SAMPLE_SERVER [echo | fast-echo] SAMPLE_PORT [9000 | 9002] RAW_PORT [9100] SERVER_CPU [0] LOAD_CPU [1]
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
 #                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar]; set it to measure
 #                   something else (then only benchmarks/ is built)
@@ -34,7 +34,15 @@ IDLE_PER_SOURCE=${IDLE_PER_SOURCE:-2000}
 # would only time-slice it. Heap fixed and pre-touched so RSS growth is native memory only.
 JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch -Dreactor.netty.ioWorkerCount=1}
 LOAD_JVM_OPTS=${LOAD_JVM_OPTS:--Xms256m -Xmx256m}
-SAMPLE_PORT=${SAMPLE_PORT:-9000}
+# which of the sample's echo servers to measure: echo (annotated handler on worker threads, the
+# default) or fast-echo (the same handler marked @NonBlocking, run on the event loop)
+SAMPLE_SERVER=${SAMPLE_SERVER:-echo}
+case "$SAMPLE_SERVER" in
+  echo) SAMPLE_DEFAULT_PORT=9000 ;;
+  fast-echo) SAMPLE_DEFAULT_PORT=9002 ;;
+  *) echo "[run-tcp] ERROR: SAMPLE_SERVER must be echo or fast-echo" >&2; exit 1 ;;
+esac
+SAMPLE_PORT=${SAMPLE_PORT:-$SAMPLE_DEFAULT_PORT}
 RAW_PORT=${RAW_PORT:-9100}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -47,9 +55,9 @@ if [[ -n "${SAMPLE_CMD:-}" ]]; then
 else
   SAMPLE_OVERRIDDEN=0
   SAMPLE_CMD="-jar $SAMPLE_JAR"
-  # the sample's echo server listens on 9000; only a different port needs the property
-  if [[ "$SAMPLE_PORT" != 9000 ]]; then
-    SAMPLE_CMD+=" --qtserver.tcp.echo.port=$SAMPLE_PORT"
+  # the sample's servers listen on 9000 (echo) and 9002 (fast-echo); only another port needs the property
+  if [[ "$SAMPLE_PORT" != "$SAMPLE_DEFAULT_PORT" ]]; then
+    SAMPLE_CMD+=" --qtserver.tcp.$SAMPLE_SERVER.port=$SAMPLE_PORT"
   fi
 fi
 RAW_CMD="-cp $BENCH_JAR dev.qtserver.benchmarks.RawTcpEchoServer $RAW_PORT"

@@ -35,6 +35,8 @@ public final class SerialExecutor implements Executor {
 
 	private volatile @Nullable Runnable batchHook;
 
+	private volatile @Nullable Thread runner;
+
 	/**
 	 * Create an executor that runs its tasks on the given one.
 	 * @param delegate the shared executor
@@ -71,7 +73,25 @@ public final class SerialExecutor implements Executor {
 		}
 	}
 
+	/**
+	 * Return whether the calling thread is the one running this executor's tasks right now.
+	 * @return whether called from one of its tasks
+	 */
+	public boolean inExecutor() {
+		return this.runner == Thread.currentThread();
+	}
+
 	private void drain() {
+		this.runner = Thread.currentThread();
+		try {
+			drainTasks();
+		}
+		finally {
+			this.runner = null;
+		}
+	}
+
+	private void drainTasks() {
 		int missed = 1;
 		int ran = 0;
 		while (true) {

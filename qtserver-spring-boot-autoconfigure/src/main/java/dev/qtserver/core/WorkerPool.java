@@ -2,11 +2,13 @@ package dev.qtserver.core;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The threads that run user code (handler methods, event listeners) so that it never runs on a
@@ -31,9 +33,10 @@ public final class WorkerPool implements AutoCloseable {
 	 * @return the pool
 	 */
 	public static WorkerPool platformThreads(int maxThreads, String threadNamePrefix) {
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), new NamedThreadFactory(threadNamePrefix));
-		executor.allowCoreThreadTimeOut(true);
+		IdleFirstQueue queue = new IdleFirstQueue();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, queue,
+				new NamedThreadFactory(threadNamePrefix), (task, pool) -> queue.enqueue(task));
+		queue.pool = executor;
 		return new WorkerPool(executor);
 	}
 
@@ -75,6 +78,35 @@ public final class WorkerPool implements AutoCloseable {
 				throw new IllegalStateException("Could not close the worker executor", ex);
 			}
 		}
+	}
+
+	/**
+	 * Hands a task to an idle thread when there is one, starts a new thread (up to the maximum)
+	 * when every thread is busy, and queues only beyond that. A plain pool would either start a
+	 * thread per task up to its core size, time-slicing one core between dozens of threads, or
+	 * queue behind a blocked handler while threads are allowed to grow.
+	 */
+	private static final class IdleFirstQueue extends LinkedTransferQueue<Runnable> {
+
+		private volatile @Nullable ThreadPoolExecutor pool;
+
+		@Override
+		public boolean offer(Runnable task) {
+			if (tryTransfer(task)) {
+				return true;
+			}
+			ThreadPoolExecutor executor = this.pool;
+			if (executor != null && executor.getPoolSize() < executor.getMaximumPoolSize()) {
+				// refuse, so that the pool starts another thread
+				return false;
+			}
+			return super.offer(task);
+		}
+
+		void enqueue(Runnable task) {
+			super.offer(task);
+		}
+
 	}
 
 	private static final class NamedThreadFactory implements ThreadFactory {

@@ -34,12 +34,15 @@ public final class AnnotatedHandler<C> {
 
 	private final @Nullable HandlerMethod onError;
 
+	private final boolean nonBlocking;
+
 	private AnnotatedHandler(@Nullable HandlerMethod onConnect, @Nullable HandlerMethod onMessage,
-			@Nullable HandlerMethod onDisconnect, @Nullable HandlerMethod onError) {
+			@Nullable HandlerMethod onDisconnect, @Nullable HandlerMethod onError, boolean nonBlocking) {
 		this.onConnect = onConnect;
 		this.onMessage = onMessage;
 		this.onDisconnect = onDisconnect;
 		this.onError = onError;
+		this.nonBlocking = nonBlocking;
 	}
 
 	/**
@@ -63,7 +66,19 @@ public final class AnnotatedHandler<C> {
 					+ ClassUtils.getUserClass(bean).getName() + ") has no @OnConnect, @OnMessage, @OnDisconnect or "
 					+ "@OnError method and does not implement the server's connection handler interface");
 		}
-		return new AnnotatedHandler<>(onConnect, onMessage, onDisconnect, onError);
+		boolean nonBlocking = AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(bean), NonBlocking.class);
+		if (nonBlocking) {
+			validator.requireNoStreams(onMessage, onError);
+		}
+		return new AnnotatedHandler<>(onConnect, onMessage, onDisconnect, onError, nonBlocking);
+	}
+
+	/**
+	 * Return whether the bean is {@link NonBlocking}: its methods run on the event loop.
+	 * @return whether the handler never blocks
+	 */
+	public boolean isNonBlocking() {
+		return this.nonBlocking;
 	}
 
 	/**
@@ -185,6 +200,18 @@ public final class AnnotatedHandler<C> {
 			}
 			requireReply(method, OnError.class);
 			return new HandlerMethod(this.bean, method, arguments(method, OnError.class, false, true));
+		}
+
+		/** Streams are drained by blocking the worker; an event loop cannot do that. */
+		void requireNoStreams(@Nullable HandlerMethod... methods) {
+			for (HandlerMethod method : methods) {
+				if (method != null && Publisher.class.isAssignableFrom(method.method().getReturnType())) {
+					throw new InvalidHandlerException(this.beanName, "Method " + HandlerMethod.describe(method.method())
+							+ " of @NonBlocking handler bean '" + this.beanName + "' returns a Publisher; replies of a "
+							+ "non-blocking handler are values (String, byte[], ByteBuffer): remove @NonBlocking or "
+							+ "return a value");
+				}
+			}
 		}
 
 		private @Nullable Method find(Class<? extends Annotation> annotation) {

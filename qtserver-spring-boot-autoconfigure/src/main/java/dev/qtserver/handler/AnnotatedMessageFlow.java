@@ -2,6 +2,8 @@ package dev.qtserver.handler;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ManagedConnection;
+import java.util.concurrent.Executor;
+
 import dev.qtserver.core.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,6 +40,11 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final SerialExecutor executor;
 
+	/** Where handler calls run: the connection's serial worker, or inline on the event loop. */
+	private final Executor tasks;
+
+	private final boolean onEventLoop;
+
 	/** Messages handled since the last request for more; touched only on the worker. */
 	private int consumed;
 
@@ -45,7 +52,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	/**
 	 * Create a flow and queue the handler's {@link OnConnect} call; subscribe it to the
-	 * connection's inbound frames to start.
+	 * connection's inbound frames to start. A {@link NonBlocking} handler must be created on the
+	 * connection's event loop, and then runs there.
 	 * @param handler the handler
 	 * @param transport the connection's transport
 	 */
@@ -54,17 +62,42 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.transport = transport;
 		this.connection = transport.connection();
 		this.executor = this.connection.state().executor();
-		this.executor.setBatchHook(this::afterBatch);
-		this.executor.execute(this::connected);
+		this.onEventLoop = handler.isNonBlocking();
+		this.tasks = this.onEventLoop ? Runnable::run : this.executor;
+		if (!this.onEventLoop) {
+			this.executor.setBatchHook(this::afterBatch);
+		}
+		this.tasks.execute(this::connected);
+		if (this.onEventLoop) {
+			afterBatch();
+		}
 		this.connection.state().whenClosed(this::disconnected);
+		// frames still queued unread when the connection closes are released, not left behind
+		this.connection.onClose().subscribe(null, (ex) -> cancel(), this::cancel);
 	}
 
 	/**
-	 * Give the worker a turn to read more, for example once the connection is writable again.
+	 * Give the flow a turn to read more, for example once the connection is writable again.
+	 * Called on the event loop.
 	 */
 	public void wakeUp() {
-		this.executor.execute(() -> {
-		});
+		if (this.onEventLoop) {
+			afterBatch();
+		}
+		else {
+			this.executor.execute(() -> {
+			});
+		}
+	}
+
+	/**
+	 * The event loop finished a read. A non-blocking handler has handled what was read by now,
+	 * so its replies are flushed here, once per read.
+	 */
+	public void readComplete() {
+		if (this.onEventLoop) {
+			afterBatch();
+		}
 	}
 
 	@Override
@@ -76,7 +109,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	protected void hookOnNext(Object frame) {
 		if (this.transport.isEndOfInput(frame)) {
 			// the peer is done sending: what it sent is answered first, then the connection closes
-			this.executor.execute(() -> {
+			this.tasks.execute(() -> {
 				afterBatch();
 				this.connection.closeWith(CloseReason.PEER_CLOSED);
 			});
@@ -85,16 +118,21 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		Object payload = this.transport.decode(frame);
 		if (payload != null) {
 			this.transport.received();
-			this.executor.execute(() -> handleMessage(payload));
+			if (this.onEventLoop) {
+				handleMessage(payload);
+			}
+			else {
+				this.executor.execute(() -> handleMessage(payload));
+			}
 		}
 		else {
-			this.executor.execute(() -> this.consumed++);
+			this.tasks.execute(() -> this.consumed++);
 		}
 	}
 
 	@Override
 	protected void hookOnError(Throwable error) {
-		this.executor.execute(() -> inboundFailed(error));
+		this.tasks.execute(() -> inboundFailed(error));
 	}
 
 	private void connected() {
@@ -175,16 +213,26 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.transport.sent();
 	}
 
-	/** After each batch on the worker: flush replies, then read more if the connection keeps up. */
+	/**
+	 * After each batch (on the worker) or read (on the event loop): read more if the connection
+	 * keeps up, then flush the replies, including those of messages the request delivered at once.
+	 */
 	private void afterBatch() {
-		if (this.unflushed) {
-			this.unflushed = false;
-			this.transport.flush();
-		}
-		if (this.consumed > 0 && this.transport.isWritable()) {
+		// on the event loop a request delivers queued messages at once, which are handled (and
+		// counted) before it returns: ask again until the demand outlives the queue, so that the
+		// connection reads from the socket again
+		while (this.consumed > 0 && this.transport.isWritable()) {
 			int credit = this.consumed;
 			this.consumed = 0;
 			request(credit);
+			if (!this.onEventLoop) {
+				break;
+			}
+		}
+		// on the worker, the connection's own sends (socket.send in a handler) wait in the same batch
+		if (this.unflushed || !this.onEventLoop) {
+			this.unflushed = false;
+			this.transport.flush();
 		}
 	}
 

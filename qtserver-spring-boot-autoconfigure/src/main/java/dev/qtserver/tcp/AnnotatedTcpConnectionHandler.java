@@ -52,7 +52,7 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 	@Override
 	public Publisher<Void> handle(QTcpSocket socket, NettyInbound inbound, NettyOutbound outbound) {
 		AnnotatedMessageFlow<QTcpSocket> flow = new AnnotatedMessageFlow<>(this.handler, new Transport(socket));
-		socket.connection().addHandlerLast("qtserver.writability", new WritabilityListener(flow));
+		socket.connection().addHandlerLast("qtserver.flowEvents", new FlowEventsListener(flow));
 		inbound.receiveObject().subscribe(flow);
 		return socket.onClose();
 	}
@@ -121,13 +121,22 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
 	}
 
-	/** Wakes the flow when a connection that could not take more replies can again. */
-	private static final class WritabilityListener extends ChannelInboundHandlerAdapter {
+	/**
+	 * Tells the flow when a read is complete (a non-blocking handler flushes then) and when a
+	 * connection that could not take more replies can again.
+	 */
+	private static final class FlowEventsListener extends ChannelInboundHandlerAdapter {
 
 		private final AnnotatedMessageFlow<QTcpSocket> flow;
 
-		WritabilityListener(AnnotatedMessageFlow<QTcpSocket> flow) {
+		FlowEventsListener(AnnotatedMessageFlow<QTcpSocket> flow) {
 			this.flow = flow;
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) {
+			ctx.fireChannelReadComplete();
+			this.flow.readComplete();
 		}
 
 		@Override

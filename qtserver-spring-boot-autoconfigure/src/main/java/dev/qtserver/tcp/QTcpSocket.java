@@ -11,6 +11,7 @@ import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.EventLoops;
 import dev.qtserver.core.ManagedConnection;
+import dev.qtserver.core.Outbox;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -49,6 +50,8 @@ public final class QTcpSocket implements ManagedConnection {
 
 	private final InetSocketAddress localAddress;
 
+	private final Outbox outbox;
+
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
 
@@ -62,6 +65,9 @@ public final class QTcpSocket implements ManagedConnection {
 		this.statistics = statistics;
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
+		this.outbox = new Outbox(connection.channel());
+		// what the worker writes during a batch (replies, sends from event listeners) goes out together
+		state.executor().setBatchHook(this.outbox::flush);
 	}
 
 	@Override
@@ -119,6 +125,12 @@ public final class QTcpSocket implements ManagedConnection {
 	private CompletableFuture<Void> sendPayload(Object payload) {
 		Channel channel = this.connection.channel();
 		CompletableFuture<Void> result = new CompletableFuture<>();
+		if (this.state.executor().inExecutor()) {
+			// on this connection's worker: keep the order with the replies of the current batch
+			this.outbox.add(this.codec.encode(channel.alloc(), payload), result);
+			this.statistics.messageSent();
+			return result;
+		}
 		ChannelFuture written = writeOrRelease(channel, this.codec.encode(channel.alloc(), payload), true);
 		if (written == null) {
 			result.completeExceptionally(new ClosedChannelException());
@@ -221,6 +233,9 @@ public final class QTcpSocket implements ManagedConnection {
 	@Override
 	public void closeWith(CloseReason reason) {
 		this.state.closing(reason);
+		if (this.state.executor().inExecutor()) {
+			this.outbox.flush();
+		}
 		ChannelFuture flushed = writeOrRelease(this.connection.channel(), Unpooled.EMPTY_BUFFER, true);
 		if (flushed != null) {
 			flushed.addListener(ChannelFutureListener.CLOSE);
@@ -237,21 +252,29 @@ public final class QTcpSocket implements ManagedConnection {
 		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + this.peerAddress + "]";
 	}
 
-	/** Write a framed payload without flushing; used by handlers that flush per batch. */
+	/**
+	 * Write a framed payload without flushing: on the event loop straight to the channel, on this
+	 * connection's worker into the outbox for the end of the batch.
+	 */
 	void write(Object payload) {
 		Channel channel = this.connection.channel();
-		writeOrRelease(channel, this.codec.encode(channel.alloc(), payload), false);
+		ByteBuf encoded = this.codec.encode(channel.alloc(), payload);
+		if (channel.eventLoop().inEventLoop()) {
+			writeOrRelease(channel, encoded, false);
+		}
+		else {
+			this.outbox.add(encoded, null);
+		}
 	}
 
+	/** Flush what {@link #write(Object)} wrote, from the same thread. */
 	void flush() {
 		Channel channel = this.connection.channel();
-		if (channel.isRegistered()) {
-			try {
-				channel.flush();
-			}
-			catch (IllegalStateException ex) {
-				// deregistered meanwhile: nothing left to flush
-			}
+		if (channel.eventLoop().inEventLoop()) {
+			channel.flush();
+		}
+		else {
+			this.outbox.flush();
 		}
 	}
 

@@ -1,0 +1,142 @@
+package dev.qtserver.tcp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.qtserver.core.WorkerPool;
+import dev.qtserver.handler.InvalidHandlerException;
+import dev.qtserver.handler.NonBlocking;
+import dev.qtserver.handler.OnConnect;
+import dev.qtserver.handler.OnDisconnect;
+import dev.qtserver.handler.OnMessage;
+import dev.qtserver.handler.QtHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A {@link NonBlocking} handler runs on the event loop: same replies, same order, no hand-off.
+ */
+class NonBlockingHandlerTests {
+
+	private final WorkerPool workers = WorkerPool.platformThreads(4, "test-worker-");
+
+	private final List<TcpTestClient> clients = new ArrayList<>();
+
+	private QTcpServer server;
+
+	@AfterEach
+	void tearDown() throws IOException {
+		for (TcpTestClient client : this.clients) {
+			client.close();
+		}
+		if (this.server != null) {
+			this.server.shutdown(Duration.ofSeconds(2));
+		}
+		this.workers.close();
+	}
+
+	@Test
+	void whenTheHandlerIsNonBlockingThenItsMethodsRunOnTheEventLoop() throws IOException {
+		LoopEcho handler = new LoopEcho();
+		start(handler);
+		TcpTestClient client = connect();
+		client.sendLine("hello");
+		assertThat(client.readLine()).isEqualTo("hello");
+		client.close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> handler.threads.size() == 3);
+		assertThat(handler.threads).containsExactly("connect:loop", "message:loop", "disconnect:worker");
+	}
+
+	@Test
+	void whenManyMessagesArePipelinedThenANonBlockingHandlerAnswersThemInOrder() throws IOException {
+		start(new LoopEcho());
+		TcpTestClient client = connect();
+		StringBuilder burst = new StringBuilder();
+		for (int i = 0; i < 2000; i++) {
+			burst.append("line ").append(i).append('\n');
+		}
+		client.send(burst.toString());
+		for (int i = 0; i < 2000; i++) {
+			assertThat(client.readLine()).isEqualTo("line " + i);
+		}
+	}
+
+	@Test
+	void whenANonBlockingHandlerReturnsAPublisherThenItIsRejected() {
+		this.server = newServer();
+		assertThatExceptionOfType(InvalidHandlerException.class)
+			.isThrownBy(() -> this.server.bindHandler(new StreamingLoopHandler(), "streaming"))
+			.withMessageContaining("StreamingLoopHandler.split(String)")
+			.withMessageContaining("@NonBlocking");
+	}
+
+	private void start(Object handler) {
+		this.server = newServer();
+		this.server.bindHandler(handler, "handler");
+		assertThat(this.server.listen()).isTrue();
+	}
+
+	private QTcpServer newServer() {
+		return new QTcpServer("loop", TcpServerSettings.builder().address(InetAddress.getLoopbackAddress()).build(),
+				(event) -> {
+				}, this.workers.executor(), List.of());
+	}
+
+	private TcpTestClient connect() throws IOException {
+		TcpTestClient client = TcpTestClient.connect(this.server.serverPort());
+		this.clients.add(client);
+		return client;
+	}
+
+	private static String where() {
+		return Schedulers.isInNonBlockingThread() ? "loop" : "worker";
+	}
+
+	@QtHandler(server = "loop")
+	@NonBlocking
+	static class LoopEcho {
+
+		final List<String> threads = new CopyOnWriteArrayList<>();
+
+		@OnConnect
+		void connected() {
+			this.threads.add("connect:" + where());
+		}
+
+		@OnMessage
+		String echo(String line) {
+			if (this.threads.size() < 2) {
+				this.threads.add("message:" + where());
+			}
+			return line;
+		}
+
+		@OnDisconnect
+		void disconnected() {
+			this.threads.add("disconnect:" + where());
+		}
+
+	}
+
+	@QtHandler(server = "loop")
+	@NonBlocking
+	static class StreamingLoopHandler {
+
+		@OnMessage
+		Flux<String> split(String line) {
+			return Flux.just(line.split(","));
+		}
+
+	}
+
+}
