@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.qtserver.autoconfigure.tcp.TcpServerProperties;
+import dev.qtserver.autoconfigure.websocket.WebSocketServerProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -19,10 +20,19 @@ public class QtServerProperties {
 	 */
 	private final Map<String, TcpServerProperties> tcp = new LinkedHashMap<>();
 
+	/**
+	 * WebSocket servers by name; each becomes a QWebSocketServer bean named "<name>WebSocketServer".
+	 */
+	private final Map<String, WebSocketServerProperties> websocket = new LinkedHashMap<>();
+
 	private final Workers workers = new Workers();
 
 	public Map<String, TcpServerProperties> getTcp() {
 		return this.tcp;
+	}
+
+	public Map<String, WebSocketServerProperties> getWebsocket() {
+		return this.websocket;
 	}
 
 	public Workers getWorkers() {

@@ -1,7 +1,5 @@
 package dev.qtserver.autoconfigure;
 
-import java.util.Locale;
-
 import dev.qtserver.core.Addresses;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerListenException;
@@ -22,7 +20,7 @@ class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenEx
 		String kind = server.kind().id();
 		String where = Addresses.describe(cause.getAddress(), cause.getPort());
 		String property = "qtserver." + kind + "." + server.name();
-		String description = kind.toUpperCase(Locale.ROOT) + " server '" + server.name() + "' failed to listen on " + where
+		String description = server.kind().displayName() + " server '" + server.name() + "' failed to listen on " + where
 				+ ": " + server.errorString() + ".";
 		return new FailureAnalysis(description, action(cause.getError(), cause.getPort(), property), cause);
 	}

@@ -30,12 +30,22 @@ public final class QtHandlerBinder implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		Map<String, QtServer> servers = new HashMap<>();
-		this.beanFactory.getBeansOfType(QtServer.class).values().forEach((server) -> servers.put(server.name(), server));
+		Map<String, QtServer> ambiguous = new HashMap<>();
+		for (QtServer server : this.beanFactory.getBeansOfType(QtServer.class).values()) {
+			QtServer other = servers.putIfAbsent(server.name(), server);
+			if (other != null) {
+				ambiguous.put(server.name(), server);
+			}
+		}
 		Map<String, String> boundHandlers = new HashMap<>();
 		for (String handlerName : this.beanFactory.getBeanNamesForAnnotation(QtHandler.class)) {
 			QtHandler binding = this.beanFactory.findAnnotationOnBean(handlerName, QtHandler.class);
 			if (binding == null) {
 				continue;
+			}
+			if (ambiguous.containsKey(binding.server())) {
+				throw new InvalidHandlerException(handlerName, "Handler bean '" + handlerName + "' is bound to server '"
+						+ binding.server() + "', but servers of several kinds have that name; give them distinct names");
 			}
 			QtServer server = servers.get(binding.server());
 			if (server == null) {

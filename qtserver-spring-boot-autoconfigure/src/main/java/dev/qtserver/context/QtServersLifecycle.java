@@ -54,7 +54,7 @@ public final class QtServersLifecycle implements SmartLifecycle {
 					started.forEach(QtServer::close);
 					throw listenFailure(server);
 				}
-				logger.info(server.kind().name() + " server '" + server.name() + "' listening on "
+				logger.info(server.kind().displayName() + " server '" + server.name() + "' listening on "
 						+ Addresses.describe(server.serverAddress(), server.serverPort()));
 				started.add(server);
 			}

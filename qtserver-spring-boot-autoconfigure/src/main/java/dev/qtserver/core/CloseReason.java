@@ -20,6 +20,9 @@ public enum CloseReason {
 	/** A handler failed and had no error handler to recover. */
 	HANDLER_ERROR,
 
+	/** The peer did not answer a heartbeat in time. */
+	PEER_UNRESPONSIVE,
+
 	/** The server closed before the application took the pending connection. */
 	SERVER_CLOSED,
 

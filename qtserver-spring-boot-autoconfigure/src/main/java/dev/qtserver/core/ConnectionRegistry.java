@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 import dev.qtserver.event.ConnectionClosedEvent;
 import dev.qtserver.event.ConnectionErrorEvent;
@@ -49,19 +50,35 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	private final BiFunction<C, CloseReason, ConnectionClosedEvent> closedEvents;
+
 	private volatile Runnable onRoomChange = () -> {
 	};
+
+	/**
+	 * Create a registry that publishes plain {@link ConnectionClosedEvent}s.
+	 * @param server the server the connections belong to
+	 * @param eventPublisher where connection events go
+	 * @param statistics the server's statistics
+	 */
+	public ConnectionRegistry(QtServer server, ApplicationEventPublisher eventPublisher, ServerStatistics statistics) {
+		this(server, eventPublisher, statistics, (connection, reason) -> new ConnectionClosedEvent(server, connection,
+				reason));
+	}
 
 	/**
 	 * Create a registry.
 	 * @param server the server the connections belong to
 	 * @param eventPublisher where connection events go
 	 * @param statistics the server's statistics
+	 * @param closedEvents makes the event published when a connection has closed
 	 */
-	public ConnectionRegistry(QtServer server, ApplicationEventPublisher eventPublisher, ServerStatistics statistics) {
+	public ConnectionRegistry(QtServer server, ApplicationEventPublisher eventPublisher, ServerStatistics statistics,
+			BiFunction<C, CloseReason, ConnectionClosedEvent> closedEvents) {
 		this.server = server;
 		this.eventPublisher = eventPublisher;
 		this.statistics = statistics;
+		this.closedEvents = closedEvents;
 	}
 
 	/**
@@ -110,7 +127,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		state.executor().execute(() -> {
 			try {
 				state.runCloseHooks();
-				this.eventPublisher.publishEvent(new ConnectionClosedEvent(this.server, connection, reason));
+				this.eventPublisher.publishEvent(this.closedEvents.apply(connection, reason));
 			}
 			finally {
 				state.closeHandled().complete(null);
@@ -213,7 +230,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 			Mono.when(open.stream().map(ManagedConnection::onClose).toList()).block(timeout);
 		}
 		catch (RuntimeException ex) {
-			logger.warn(this.server.kind().name() + " server '" + this.server.name() + "' cut "
+			logger.warn(this.server.kind().displayName() + " server '" + this.server.name() + "' cut "
 					+ this.connections.size() + " connection(s) still open after " + timeout);
 			this.connections.values().forEach(ManagedConnection::abort);
 		}

@@ -24,4 +24,20 @@ public final class EventLoops {
 		}
 	}
 
+	/**
+	 * Return whether the calling thread is the event loop of a channel; {@code false} once the
+	 * channel has closed and left its event loop.
+	 * @param channel the channel
+	 * @return whether on the channel's event loop
+	 */
+	public static boolean inEventLoop(io.netty.channel.Channel channel) {
+		try {
+			return channel.isRegistered() && channel.eventLoop().inEventLoop();
+		}
+		catch (IllegalStateException ex) {
+			// deregistered meanwhile
+			return false;
+		}
+	}
+
 }

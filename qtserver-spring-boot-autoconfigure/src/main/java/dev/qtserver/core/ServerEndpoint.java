@@ -79,7 +79,7 @@ public final class ServerEndpoint {
 	 * @return whether the server now listens; if not, {@link #serverError()} says why
 	 */
 	public boolean listen(InetAddress address, int port, int backlog, Duration bindTimeout) {
-		EventLoops.assertBlockingAllowed(this.server.kind().name() + " server listen()");
+		EventLoops.assertBlockingAllowed(this.server.kind().displayName() + " server listen()");
 		synchronized (this.monitor) {
 			DisposableServer current = this.bound;
 			if (current != null) {
@@ -101,7 +101,7 @@ public final class ServerEndpoint {
 				SocketError failure = SocketErrors.classify(ex);
 				String description = failure.description() + " (" + Addresses.describe(address, port) + ")";
 				setError(failure, description);
-				logger.debug(this.server.kind().name() + " server '" + this.server.name() + "' could not listen: "
+				logger.debug(this.server.kind().displayName() + " server '" + this.server.name() + "' could not listen: "
 						+ description, ex);
 				this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description));
 				return false;
@@ -196,7 +196,7 @@ public final class ServerEndpoint {
 		SocketError failure = SocketErrors.classify(ex);
 		String description = failure.description() + ": " + ex.getMessage();
 		setError(failure, description);
-		logger.warn(this.server.kind().name() + " server '" + this.server.name() + "' failed to accept a connection: "
+		logger.warn(this.server.kind().displayName() + " server '" + this.server.name() + "' failed to accept a connection: "
 				+ description);
 		this.serverEvents
 			.execute(() -> this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description)));

@@ -6,12 +6,26 @@ package dev.qtserver.core;
 public enum ServerKind {
 
 	/** A raw TCP server, after {@code QTcpServer}. */
-	TCP("tcp");
+	TCP("tcp", "TCP"),
+
+	/** A WebSocket server, after {@code QWebSocketServer}. */
+	WEBSOCKET("websocket", "WebSocket");
 
 	private final String id;
 
-	ServerKind(String id) {
+	private final String displayName;
+
+	ServerKind(String id, String displayName) {
 		this.id = id;
+		this.displayName = displayName;
+	}
+
+	/**
+	 * Return the kind's name for messages, such as {@code WebSocket}.
+	 * @return the display name
+	 */
+	public String displayName() {
+		return this.displayName;
 	}
 
 	/**

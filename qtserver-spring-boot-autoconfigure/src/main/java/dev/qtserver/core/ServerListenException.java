@@ -21,7 +21,7 @@ public class ServerListenException extends RuntimeException {
 	 * @param port the port it tried
 	 */
 	public ServerListenException(QtServer server, InetAddress address, int port) {
-		super(server.kind().name() + " server '" + server.name() + "' could not listen on "
+		super(server.kind().displayName() + " server '" + server.name() + "' could not listen on "
 				+ Addresses.describe(address, port) + ": " + server.errorString());
 		this.server = server;
 		this.address = address;

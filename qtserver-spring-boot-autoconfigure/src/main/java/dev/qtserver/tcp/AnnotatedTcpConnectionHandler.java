@@ -6,11 +6,10 @@ import java.util.function.Function;
 
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
+import dev.qtserver.handler.FlowEventsHandler;
 import dev.qtserver.handler.MessageTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.netty.NettyInbound;
@@ -52,7 +51,7 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 	@Override
 	public Publisher<Void> handle(QTcpSocket socket, NettyInbound inbound, NettyOutbound outbound) {
 		AnnotatedMessageFlow<QTcpSocket> flow = new AnnotatedMessageFlow<>(this.handler, new Transport(socket));
-		socket.connection().addHandlerLast("qtserver.flowEvents", new FlowEventsListener(flow));
+		socket.connection().addHandlerLast("qtserver.flowEvents", new FlowEventsHandler(flow));
 		inbound.receiveObject().subscribe(flow);
 		return socket.onClose();
 	}
@@ -117,34 +116,6 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		@Override
 		public void sent() {
 			AnnotatedTcpConnectionHandler.this.server.statistics().messageSent();
-		}
-
-	}
-
-	/**
-	 * Tells the flow when a read is complete (a non-blocking handler flushes then) and when a
-	 * connection that could not take more replies can again.
-	 */
-	private static final class FlowEventsListener extends ChannelInboundHandlerAdapter {
-
-		private final AnnotatedMessageFlow<QTcpSocket> flow;
-
-		FlowEventsListener(AnnotatedMessageFlow<QTcpSocket> flow) {
-			this.flow = flow;
-		}
-
-		@Override
-		public void channelReadComplete(ChannelHandlerContext ctx) {
-			ctx.fireChannelReadComplete();
-			this.flow.readComplete();
-		}
-
-		@Override
-		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-			if (ctx.channel().isWritable()) {
-				this.flow.wakeUp();
-			}
-			ctx.fireChannelWritabilityChanged();
 		}
 
 	}

@@ -2,25 +2,18 @@ package dev.qtserver.tcp;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionChannel;
 import dev.qtserver.core.ConnectionState;
-import dev.qtserver.core.EventLoops;
 import dev.qtserver.core.ManagedConnection;
-import dev.qtserver.core.Outbox;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.util.ReferenceCountUtil;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -38,19 +31,13 @@ public final class QTcpSocket implements ManagedConnection {
 
 	private final String serverName;
 
-	private final Connection connection;
+	private final ConnectionChannel channel;
 
 	private final TcpFrameCodec codec;
 
 	private final ConnectionState state;
 
 	private final ServerStatistics statistics;
-
-	private final InetSocketAddress peerAddress;
-
-	private final InetSocketAddress localAddress;
-
-	private final Outbox outbox;
 
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
@@ -59,15 +46,10 @@ public final class QTcpSocket implements ManagedConnection {
 			ServerStatistics statistics) {
 		this.id = id;
 		this.serverName = serverName;
-		this.connection = connection;
 		this.codec = codec;
 		this.state = state;
 		this.statistics = statistics;
-		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
-		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
-		this.outbox = new Outbox(connection.channel());
-		// what the worker writes during a batch (replies, sends from event listeners) goes out together
-		state.executor().setBatchHook(this.outbox::flush);
+		this.channel = new ConnectionChannel(connection, state, statistics);
 	}
 
 	@Override
@@ -82,17 +64,17 @@ public final class QTcpSocket implements ManagedConnection {
 
 	@Override
 	public InetSocketAddress peerAddress() {
-		return this.peerAddress;
+		return this.channel.peerAddress();
 	}
 
 	@Override
 	public InetSocketAddress localAddress() {
-		return this.localAddress;
+		return this.channel.localAddress();
 	}
 
 	@Override
 	public boolean isOpen() {
-		return this.connection.channel().isActive();
+		return this.channel.isActive();
 	}
 
 	/**
@@ -123,43 +105,11 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	private CompletableFuture<Void> sendPayload(Object payload) {
-		Channel channel = this.connection.channel();
-		CompletableFuture<Void> result = new CompletableFuture<>();
-		if (this.state.executor().inExecutor()) {
-			// on this connection's worker: keep the order with the replies of the current batch
-			this.outbox.add(this.codec.encode(channel.alloc(), payload), result);
-			this.statistics.messageSent();
-			return result;
-		}
-		ChannelFuture written = writeOrRelease(channel, this.codec.encode(channel.alloc(), payload), true);
-		if (written == null) {
-			result.completeExceptionally(new ClosedChannelException());
-			return result;
-		}
-		written.addListener((ChannelFuture future) -> {
-			if (future.isSuccess()) {
-				this.statistics.messageSent();
-				result.complete(null);
-			}
-			else {
-				result.completeExceptionally(future.cause());
-			}
-		});
-		return result;
+		return this.channel.send(encode(payload));
 	}
 
-	/**
-	 * Write from any thread. Once a closed channel has left its event loop Netty refuses writes
-	 * by throwing, before it owns the buffer, so the buffer is released here.
-	 */
-	private static @Nullable ChannelFuture writeOrRelease(Channel channel, ByteBuf buffer, boolean flush) {
-		try {
-			return flush ? channel.writeAndFlush(buffer) : channel.write(buffer);
-		}
-		catch (IllegalStateException ex) {
-			ReferenceCountUtil.safeRelease(buffer);
-			return null;
-		}
+	private ByteBuf encode(Object payload) {
+		return this.codec.encode(this.channel.connection().channel().alloc(), payload);
 	}
 
 	/**
@@ -184,7 +134,7 @@ public final class QTcpSocket implements ManagedConnection {
 
 	private <T> Flux<T> receiveFrames(Function<ByteBuf, T> decoder) {
 		// decoded on the event loop, inside onNext, while the frame is still valid
-		return this.connection.inbound()
+		return connection().inbound()
 			.receiveObject()
 			.takeWhile((frame) -> frame != EndOfInput.INSTANCE)
 			.map((frame) -> {
@@ -203,7 +153,7 @@ public final class QTcpSocket implements ManagedConnection {
 
 	@Override
 	public Mono<Void> onClose() {
-		return this.connection.onDispose();
+		return this.channel.onClose();
 	}
 
 	/**
@@ -213,8 +163,7 @@ public final class QTcpSocket implements ManagedConnection {
 	 * @return whether the connection closed within the timeout
 	 */
 	public boolean waitForDisconnected(Duration timeout) {
-		EventLoops.assertBlockingAllowed("QTcpSocket.waitForDisconnected");
-		return this.connection.channel().closeFuture().awaitUninterruptibly(timeout.toMillis());
+		return this.channel.awaitClose("QTcpSocket.waitForDisconnected", timeout);
 	}
 
 	/**
@@ -222,7 +171,7 @@ public final class QTcpSocket implements ManagedConnection {
 	 * @return the connection
 	 */
 	public Connection connection() {
-		return this.connection;
+		return this.channel.connection();
 	}
 
 	@Override
@@ -233,53 +182,31 @@ public final class QTcpSocket implements ManagedConnection {
 	@Override
 	public void closeWith(CloseReason reason) {
 		this.state.closing(reason);
-		if (this.state.executor().inExecutor()) {
-			this.outbox.flush();
-		}
-		ChannelFuture flushed = writeOrRelease(this.connection.channel(), Unpooled.EMPTY_BUFFER, true);
-		if (flushed != null) {
-			flushed.addListener(ChannelFutureListener.CLOSE);
-		}
+		this.channel.closeAfter(Unpooled.EMPTY_BUFFER);
 	}
 
 	@Override
 	public void abort() {
-		this.connection.dispose();
+		this.channel.abort();
 	}
 
 	@Override
 	public String toString() {
-		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + this.peerAddress + "]";
+		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
 	}
 
-	/**
-	 * Write a framed payload without flushing: on the event loop straight to the channel, on this
-	 * connection's worker into the outbox for the end of the batch.
-	 */
+	/** Write a framed reply without flushing (event loop or this connection's worker only). */
 	void write(Object payload) {
-		Channel channel = this.connection.channel();
-		ByteBuf encoded = this.codec.encode(channel.alloc(), payload);
-		if (channel.eventLoop().inEventLoop()) {
-			writeOrRelease(channel, encoded, false);
-		}
-		else {
-			this.outbox.add(encoded, null);
-		}
+		this.channel.write(encode(payload));
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
 	void flush() {
-		Channel channel = this.connection.channel();
-		if (channel.eventLoop().inEventLoop()) {
-			channel.flush();
-		}
-		else {
-			this.outbox.flush();
-		}
+		this.channel.flush();
 	}
 
 	boolean isWritable() {
-		return this.connection.channel().isWritable();
+		return this.channel.isWritable();
 	}
 
 	void readEndOfInput() {

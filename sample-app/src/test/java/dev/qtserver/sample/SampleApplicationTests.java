@@ -14,13 +14,21 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application as a user runs it, talked to by a real client: OpenBSD {@code nc}.
+ * The sample application as a user runs it, talked to by real clients: OpenBSD {@code nc} and
+ * Python's {@code websockets} (Debian's {@code python3-websockets}).
  */
-@SpringBootTest(properties = "qtserver.tcp.echo.port=0")
+@SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
+		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0" })
 class SampleApplicationTests {
 
 	@Value("${local.qtserver.tcp.echo.port}")
 	private int echoPort;
+
+	@Value("${local.qtserver.tcp.fast-echo.port}")
+	private int fastEchoPort;
+
+	@Value("${local.qtserver.websocket.chat.port}")
+	private int chatPort;
 
 	@Autowired
 	private QTcpServer echoTcpServer;
@@ -33,12 +41,43 @@ class SampleApplicationTests {
 
 	@Test
 	void whenNetcatSendsSeveralLinesThenTheyComeBackInOrder() throws Exception {
-		assertThat(netcat("one\ntwo\nthree\n")).isEqualTo("one\ntwo\nthree\n");
+		assertThat(netcat(this.echoPort, "one\ntwo\nthree\n")).isEqualTo("one\ntwo\nthree\n");
+	}
+
+	@Test
+	void whenNetcatTalksToTheNonBlockingEchoThenItAnswersToo() throws Exception {
+		assertThat(netcat(this.fastEchoPort, "fast\n")).isEqualTo("fast\n");
+	}
+
+	@Test
+	void whenTwoChatClientsAreConnectedThenAMessageFromOneReachesBoth() throws Exception {
+		String script = """
+				import asyncio, sys, websockets
+				async def main(url):
+				    async with websockets.connect(url, subprotocols=["chat.v2", "chat.v1"]) as a, \\
+				               websockets.connect(url, subprotocols=["chat.v1"]) as b:
+				        print(a.subprotocol, await a.recv(), sep="|")
+				        await b.recv()
+				        await a.send("hello from a")
+				        print(await a.recv())
+				        print(await b.recv())
+				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 10))
+				""";
+		Process python = new ProcessBuilder("/usr/bin/python3", "-c", script, "ws://127.0.0.1:" + this.chatPort + "/chat")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(python.waitFor(20, TimeUnit.SECONDS)).as("python finished").isTrue();
+		String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(output).isEqualTo("chat.v1|welcome to ChatServer (chat.v1)\nhello from a\nhello from a\n");
+	}
+
+	private String netcat(String input) throws IOException, InterruptedException {
+		return netcat(this.echoPort, input);
 	}
 
 	/** Runs {@code nc -N}, which half-closes after stdin and prints what the server answered. */
-	private String netcat(String input) throws IOException, InterruptedException {
-		Process nc = new ProcessBuilder("nc", "-N", "-w", "5", "127.0.0.1", String.valueOf(this.echoPort))
+	private String netcat(int port, String input) throws IOException, InterruptedException {
+		Process nc = new ProcessBuilder("nc", "-N", "-w", "5", "127.0.0.1", String.valueOf(port))
 			.redirectErrorStream(true)
 			.start();
 		nc.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.qtserver.autoconfigure.actuate;
 import dev.qtserver.actuate.QtServerMeterBinder;
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
 import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
+import dev.qtserver.autoconfigure.websocket.WebSocketServerAutoConfiguration;
 import dev.qtserver.core.QtServer;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -16,7 +17,9 @@ import org.springframework.context.annotation.Bean;
  * Metrics for Qt-style servers when Micrometer is on the classpath: a {@link QtServerMeterBinder}
  * that Boot applies to every {@link MeterRegistry}.
  */
-@AutoConfiguration(after = { QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class },
+@AutoConfiguration(
+		after = { QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,
+				WebSocketServerAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
 public final class QtServerMetricsAutoConfiguration {

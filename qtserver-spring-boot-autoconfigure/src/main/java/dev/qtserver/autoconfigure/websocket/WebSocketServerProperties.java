@@ -1,0 +1,244 @@
+package dev.qtserver.autoconfigure.websocket;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of one WebSocket server, declared under {@code qtserver.websocket.<name>}.
+ */
+public class WebSocketServerProperties {
+
+	/**
+	 * Address to listen on. Any address when not set.
+	 */
+	private @Nullable InetAddress address;
+
+	/**
+	 * Port to listen on. 0 lets the operating system choose a free port.
+	 */
+	private int port;
+
+	/**
+	 * Whether the server listens as soon as the application has started.
+	 */
+	private boolean autoStartup = true;
+
+	/**
+	 * Request path of the WebSocket upgrade.
+	 */
+	private String path = "/";
+
+	/**
+	 * Name sent in the Server header of the handshake response. The server's name when not set.
+	 */
+	private @Nullable String serverName;
+
+	/**
+	 * How long a client may take to complete the opening handshake. 0 for no limit.
+	 */
+	private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Subprotocols the server speaks. The first one of the client's list that is here is chosen.
+	 */
+	private List<String> subprotocols = new ArrayList<>();
+
+	/**
+	 * Maximum number of upgraded sessions waiting to be taken with nextPendingConnection(). Once
+	 * reached, handshakes fail.
+	 */
+	private int maxPendingConnections = 30;
+
+	/**
+	 * Origins allowed to connect, such as https://example.com. Every origin is allowed when
+	 * empty, unless an OriginAuthenticationRequiredEvent listener denies it.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>();
+
+	/**
+	 * Maximum payload size of one frame. A larger frame closes the session with 1009.
+	 */
+	private DataSize maxFrameSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * Maximum size of one message once its fragments are put together. A larger message closes
+	 * the session with 1009.
+	 */
+	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Whether to offer permessage-deflate compression.
+	 */
+	private boolean compression;
+
+	/**
+	 * How long a session may go without sending anything before it is closed with 1001. Never
+	 * closed for silence when not set.
+	 */
+	private @Nullable Duration idleTimeout;
+
+	/**
+	 * How often to ping each session. A session that has not answered for two intervals is
+	 * dropped. No pings when not set.
+	 */
+	private @Nullable Duration heartbeatInterval;
+
+	/**
+	 * Maximum size of the handshake request's headers. A larger one is answered with 431.
+	 */
+	private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
+
+	/**
+	 * Size of the operating system's queue of connections not yet accepted (SO_BACKLOG).
+	 */
+	private int listenBacklogSize = 50;
+
+	/**
+	 * Maximum number of open connections. Once reached, the server stops accepting until one
+	 * closes. -1 for no limit.
+	 */
+	private int maxConnections = -1;
+
+	public @Nullable InetAddress getAddress() {
+		return this.address;
+	}
+
+	public void setAddress(@Nullable InetAddress address) {
+		this.address = address;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public @Nullable String getServerName() {
+		return this.serverName;
+	}
+
+	public void setServerName(@Nullable String serverName) {
+		this.serverName = serverName;
+	}
+
+	public Duration getHandshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public void setHandshakeTimeout(Duration handshakeTimeout) {
+		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public List<String> getSubprotocols() {
+		return this.subprotocols;
+	}
+
+	public void setSubprotocols(List<String> subprotocols) {
+		this.subprotocols = subprotocols;
+	}
+
+	public int getMaxPendingConnections() {
+		return this.maxPendingConnections;
+	}
+
+	public void setMaxPendingConnections(int maxPendingConnections) {
+		this.maxPendingConnections = maxPendingConnections;
+	}
+
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	public void setAllowedOrigins(List<String> allowedOrigins) {
+		this.allowedOrigins = allowedOrigins;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public boolean isCompression() {
+		return this.compression;
+	}
+
+	public void setCompression(boolean compression) {
+		this.compression = compression;
+	}
+
+	public @Nullable Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(@Nullable Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public @Nullable Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public DataSize getMaxHeaderSize() {
+		return this.maxHeaderSize;
+	}
+
+	public void setMaxHeaderSize(DataSize maxHeaderSize) {
+		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	public int getListenBacklogSize() {
+		return this.listenBacklogSize;
+	}
+
+	public void setListenBacklogSize(int listenBacklogSize) {
+		this.listenBacklogSize = listenBacklogSize;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+}

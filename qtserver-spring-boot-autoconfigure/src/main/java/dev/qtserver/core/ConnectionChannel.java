@@ -1,0 +1,211 @@
+package dev.qtserver.core;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * The writing side of one accepted connection, whatever its protocol: sends from any thread,
+ * replies batched on the connection's worker ({@link Outbox}) or written straight on the event
+ * loop, and the care a closed channel needs (Netty refuses writes to a channel that left its
+ * event loop by throwing, before it owns the message, so the message is released here).
+ */
+public final class ConnectionChannel {
+
+	private final Connection connection;
+
+	private final ConnectionState state;
+
+	private final ServerStatistics statistics;
+
+	private final Outbox outbox;
+
+	private final InetSocketAddress peerAddress;
+
+	private final InetSocketAddress localAddress;
+
+	/**
+	 * Wrap an accepted connection.
+	 * @param connection the Reactor Netty connection
+	 * @param state the connection's bookkeeping
+	 * @param statistics the server's statistics, where sent messages are counted
+	 */
+	public ConnectionChannel(Connection connection, ConnectionState state, ServerStatistics statistics) {
+		this.connection = connection;
+		this.state = state;
+		this.statistics = statistics;
+		this.outbox = new Outbox(connection.channel());
+		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
+		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
+		// what the worker writes during a batch (replies, sends from event listeners) goes out together
+		state.executor().setBatchHook(this.outbox::flush);
+	}
+
+	/**
+	 * Return the Reactor Netty connection.
+	 * @return the connection
+	 */
+	public Connection connection() {
+		return this.connection;
+	}
+
+	/**
+	 * Return the peer's address, as it was when the connection was accepted.
+	 * @return the remote address
+	 */
+	public InetSocketAddress peerAddress() {
+		return this.peerAddress;
+	}
+
+	/**
+	 * Return the local address the connection was accepted on.
+	 * @return the local address
+	 */
+	public InetSocketAddress localAddress() {
+		return this.localAddress;
+	}
+
+	/**
+	 * Return whether the channel is open.
+	 * @return whether active
+	 */
+	public boolean isActive() {
+		return this.connection.channel().isActive();
+	}
+
+	/**
+	 * Return whether the channel can take more writes without buffering too much.
+	 * @return whether writable
+	 */
+	public boolean isWritable() {
+		return this.connection.channel().isWritable();
+	}
+
+	/**
+	 * Send an encoded message and flush it, from any thread. On the connection's worker it joins
+	 * the current batch, so it keeps its order with the batch's replies.
+	 * @param message the encoded message, owned by the channel from now on
+	 * @return completes once written, or exceptionally if the write failed
+	 */
+	public CompletableFuture<Void> send(Object message) {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		if (this.state.executor().inExecutor()) {
+			this.outbox.add(message, result);
+			this.statistics.messageSent();
+			return result;
+		}
+		ChannelFuture written = writeOrRelease(message, true);
+		if (written == null) {
+			result.completeExceptionally(new ClosedChannelException());
+			return result;
+		}
+		written.addListener((ChannelFuture future) -> {
+			if (future.isSuccess()) {
+				this.statistics.messageSent();
+				result.complete(null);
+			}
+			else {
+				result.completeExceptionally(future.cause());
+			}
+		});
+		return result;
+	}
+
+	/**
+	 * Write a reply without flushing: straight to the channel on its event loop, into the outbox
+	 * on the connection's worker. Only from one of those two threads.
+	 * @param message the encoded message, owned by the channel from now on
+	 */
+	public void write(Object message) {
+		if (EventLoops.inEventLoop(this.connection.channel())) {
+			writeOrRelease(message, false);
+		}
+		else {
+			this.outbox.add(message, null);
+		}
+	}
+
+	/**
+	 * Flush what {@link #write(Object)} wrote, from the same thread.
+	 */
+	public void flush() {
+		Channel channel = this.connection.channel();
+		if (EventLoops.inEventLoop(channel)) {
+			channel.flush();
+		}
+		else {
+			this.outbox.flush();
+		}
+	}
+
+	/**
+	 * Write a last message (or an empty buffer), then close once it is flushed. On the worker,
+	 * the batch written so far goes first.
+	 * @param message the last message
+	 * @return the write's future, or {@code null} when the channel is already gone
+	 */
+	public @Nullable ChannelFuture writeLast(Object message) {
+		if (this.state.executor().inExecutor()) {
+			this.outbox.flush();
+		}
+		return writeOrRelease(message, true);
+	}
+
+	/**
+	 * Flush what was written, then close.
+	 * @param last the last message (such as an empty buffer)
+	 */
+	public void closeAfter(Object last) {
+		ChannelFuture flushed = writeLast(last);
+		if (flushed != null) {
+			flushed.addListener(ChannelFutureListener.CLOSE);
+		}
+	}
+
+	/**
+	 * Return a {@link Mono} that completes when the connection has closed.
+	 * @return completes on close
+	 */
+	public Mono<Void> onClose() {
+		return this.connection.onDispose();
+	}
+
+	/**
+	 * Wait until the connection has closed; refuses to run on an event loop.
+	 * @param operation the caller's name, for the refusal
+	 * @param timeout how long to wait
+	 * @return whether it closed in time
+	 */
+	public boolean awaitClose(String operation, Duration timeout) {
+		EventLoops.assertBlockingAllowed(operation);
+		return this.connection.channel().closeFuture().awaitUninterruptibly(timeout.toMillis());
+	}
+
+	/**
+	 * Close at once, without flushing.
+	 */
+	public void abort() {
+		this.connection.dispose();
+	}
+
+	private @Nullable ChannelFuture writeOrRelease(Object message, boolean flush) {
+		Channel channel = this.connection.channel();
+		try {
+			return flush ? channel.writeAndFlush(message) : channel.write(message);
+		}
+		catch (IllegalStateException ex) {
+			ReferenceCountUtil.safeRelease(message);
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,436 @@
+package dev.qtserver.websocket;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionChannel;
+import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.ManagedConnection;
+import dev.qtserver.core.ServerStatistics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * A WebSocket session accepted by a {@link QWebSocketServer}: the server side of Qt's
+ * {@code QWebSocket}. Text is sent as text frames, bytes as binary frames; closing runs the
+ * closing handshake of RFC 6455.
+ */
+public final class QWebSocket implements ManagedConnection {
+
+	private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
+	private final long id;
+
+	private final String serverName;
+
+	private final ConnectionChannel channel;
+
+	private final ConnectionState state;
+
+	private final ServerStatistics statistics;
+
+	private final URI requestUrl;
+
+	private final @Nullable String origin;
+
+	private final @Nullable String subprotocol;
+
+	private final AtomicBoolean closeSent = new AtomicBoolean();
+
+	private final Map<ByteBuffer, Ping> pings = new ConcurrentHashMap<>();
+
+	private volatile boolean closeReceived;
+
+	private volatile int closeCode = CloseCode.ABNORMAL_DISCONNECTION.code();
+
+	private volatile @Nullable String closeReasonText;
+
+	private volatile boolean readsEndOfInput;
+
+	private volatile long lastPongNanos = System.nanoTime();
+
+	QWebSocket(long id, String serverName, Connection connection, ConnectionState state, ServerStatistics statistics,
+			URI requestUrl, @Nullable String origin, @Nullable String subprotocol) {
+		this.id = id;
+		this.serverName = serverName;
+		this.channel = new ConnectionChannel(connection, state, statistics);
+		this.state = state;
+		this.statistics = statistics;
+		this.requestUrl = requestUrl;
+		this.origin = origin;
+		this.subprotocol = subprotocol;
+	}
+
+	@Override
+	public long id() {
+		return this.id;
+	}
+
+	@Override
+	public String serverName() {
+		return this.serverName;
+	}
+
+	@Override
+	public InetSocketAddress peerAddress() {
+		return this.channel.peerAddress();
+	}
+
+	@Override
+	public InetSocketAddress localAddress() {
+		return this.channel.localAddress();
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.channel.isActive() && !this.closeSent.get();
+	}
+
+	/**
+	 * Return the URL the client asked for, as Qt's {@code requestUrl()}: scheme {@code ws} (or
+	 * {@code wss}), the {@code Host} header, path and query.
+	 * @return the request URL
+	 */
+	public URI requestUrl() {
+		return this.requestUrl;
+	}
+
+	/**
+	 * Return the client's origin, as Qt's {@code origin()}.
+	 * @return the {@code Origin} header, or {@code null} when the client sent none
+	 */
+	public @Nullable String origin() {
+		return this.origin;
+	}
+
+	/**
+	 * Return the negotiated subprotocol, as Qt's {@code subprotocol()}.
+	 * @return the subprotocol, or {@code null} when none was agreed
+	 */
+	public @Nullable String subprotocol() {
+		return this.subprotocol;
+	}
+
+	/**
+	 * Send a text message, as Qt's {@code sendTextMessage}.
+	 * @param text the text
+	 * @return completes once written to the socket, or exceptionally if the write failed
+	 */
+	public CompletableFuture<Void> send(String text) {
+		return sendFrame(new TextWebSocketFrame(text));
+	}
+
+	/**
+	 * Send a binary message, as Qt's {@code sendBinaryMessage}.
+	 * @param bytes the bytes
+	 * @return completes once written to the socket, or exceptionally if the write failed
+	 */
+	public CompletableFuture<Void> send(byte[] bytes) {
+		return sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+	}
+
+	/**
+	 * Send the remaining bytes of a buffer as a binary message; its position is left as it was.
+	 * @param bytes the bytes
+	 * @return completes once written to the socket, or exceptionally if the write failed
+	 */
+	public CompletableFuture<Void> send(ByteBuffer bytes) {
+		return sendFrame(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes.duplicate())));
+	}
+
+	/**
+	 * Send a ping, as Qt's {@code ping(payload)}.
+	 * @param payload up to 125 bytes, echoed by the peer's pong
+	 * @return completes with the round-trip time when the matching pong arrives
+	 */
+	public CompletableFuture<Duration> ping(byte[] payload) {
+		if (payload.length > 125) {
+			throw new IllegalArgumentException("A ping payload has at most 125 bytes");
+		}
+		Ping ping = new Ping(System.nanoTime(), new CompletableFuture<>());
+		this.pings.put(ByteBuffer.wrap(payload.clone()), ping);
+		sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()))).whenComplete((done, ex) -> {
+			if (ex != null) {
+				ping.rtt.completeExceptionally(ex);
+			}
+		});
+		return ping.rtt;
+	}
+
+	/**
+	 * Return the incoming messages. Only for sessions taken with
+	 * {@link QWebSocketServer#nextPendingConnection()}; may be subscribed once. Completes when the
+	 * peer starts the closing handshake or the connection closes; errors with
+	 * {@link WebSocketProtocolException} when the peer breaks the protocol.
+	 * @return the incoming messages
+	 */
+	public Flux<WebSocketMessage> receive() {
+		return receiveFrames(WebSocketFrames::toMessage);
+	}
+
+	/**
+	 * Return the incoming text messages; binary messages are skipped. Same rules as
+	 * {@link #receive()}.
+	 * @return the incoming text
+	 */
+	public Flux<String> receiveText() {
+		return receiveFrames((frame) -> (frame instanceof TextWebSocketFrame text) ? text.text() : null);
+	}
+
+	private <T> Flux<T> receiveFrames(Function<WebSocketFrame, @Nullable T> decoder) {
+		// decoded on the event loop, inside onNext, while the frame is still valid
+		return connection().inbound()
+			.receiveObject()
+			.takeWhile((frame) -> frame != WebSocketFrames.END_OF_INPUT)
+			.handle((frame, sink) -> {
+				T message = decoder.apply((WebSocketFrame) frame);
+				if (message != null) {
+					this.statistics.messageReceived();
+					sink.next(message);
+				}
+			});
+	}
+
+	/**
+	 * Close with {@link CloseCode#NORMAL}, as Qt's {@code close()}.
+	 */
+	@Override
+	public void close() {
+		closeWith(CloseReason.CLOSED_BY_APPLICATION);
+	}
+
+	/**
+	 * Start the closing handshake with a close code and reason, as Qt's
+	 * {@code close(closeCode, reason)}.
+	 * @param code the close code
+	 * @param reason the reason, at most 123 bytes of UTF-8
+	 */
+	public void close(CloseCode code, String reason) {
+		this.state.closing(CloseReason.CLOSED_BY_APPLICATION);
+		sendClose(code.code(), reason);
+	}
+
+	/**
+	 * Start the closing handshake with an application close code (4000-4999).
+	 * @param code the close code
+	 * @param reason the reason, at most 123 bytes of UTF-8
+	 */
+	public void close(int code, String reason) {
+		if (code < 4000 || code > 4999) {
+			throw new IllegalArgumentException("Application close codes are 4000-4999; use close(CloseCode, String)");
+		}
+		this.state.closing(CloseReason.CLOSED_BY_APPLICATION);
+		sendClose(code, reason);
+	}
+
+	/**
+	 * Return the close code of the closing handshake: the peer's if it started it, else ours.
+	 * @return the close code, 1006 while the session is open or when it closed without one
+	 */
+	public int closeCode() {
+		return this.closeCode;
+	}
+
+	/**
+	 * Return the close reason of the closing handshake.
+	 * @return the reason, or {@code null} when none was given
+	 */
+	public @Nullable String closeReason() {
+		return this.closeReasonText;
+	}
+
+	@Override
+	public Mono<Void> onClose() {
+		return this.channel.onClose();
+	}
+
+	/**
+	 * Wait until the session has closed. Blocks, so it refuses to run on an event loop.
+	 * @param timeout how long to wait
+	 * @return whether the session closed within the timeout
+	 */
+	public boolean waitForDisconnected(Duration timeout) {
+		return this.channel.awaitClose("QWebSocket.waitForDisconnected", timeout);
+	}
+
+	/**
+	 * Return the Reactor Netty connection underneath.
+	 * @return the connection
+	 */
+	public Connection connection() {
+		return this.channel.connection();
+	}
+
+	@Override
+	public ConnectionState state() {
+		return this.state;
+	}
+
+	@Override
+	public void closeWith(CloseReason reason) {
+		this.state.closing(reason);
+		CloseCode code = switch (reason) {
+			case PEER_CLOSED, CLOSED_BY_APPLICATION -> CloseCode.NORMAL;
+			case HANDLER_ERROR -> CloseCode.BAD_OPERATION;
+			case PROTOCOL_ERROR -> CloseCode.PROTOCOL_ERROR;
+			default -> CloseCode.GOING_AWAY;
+		};
+		if (reason == CloseReason.PEER_CLOSED && this.closeReceived) {
+			// answer the peer's close frame with its own code, as RFC 6455 asks
+			sendClose(this.closeCode, "");
+			return;
+		}
+		sendClose(code.code(), describe(reason));
+	}
+
+	private static String describe(CloseReason reason) {
+		return switch (reason) {
+			case IDLE_TIMEOUT -> "Idle timeout";
+			case SERVER_CLOSED -> "Server closed";
+			case SERVER_SHUTDOWN -> "Server shutting down";
+			case HANDLER_ERROR -> "Internal error";
+			default -> "";
+		};
+	}
+
+	@Override
+	public void abort() {
+		this.channel.abort();
+	}
+
+	@Override
+	public String toString() {
+		return "QWebSocket[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
+	}
+
+	/**
+	 * Send a close frame once; the connection closes when the peer answers, or after a grace
+	 * period if it never does.
+	 */
+	void sendClose(int code, String reason) {
+		if (!this.closeSent.compareAndSet(false, true)) {
+			return;
+		}
+		if (!this.closeReceived) {
+			this.closeCode = code;
+			this.closeReasonText = reason.isEmpty() ? null : reason;
+		}
+		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reason));
+		if (sent == null) {
+			return;
+		}
+		if (this.closeReceived) {
+			sent.addListener(ChannelFutureListener.CLOSE);
+		}
+		else {
+			// a peer that never answers the close frame is cut after a grace period
+			Channel netty = sent.channel();
+			try {
+				netty.eventLoop().schedule(() -> netty.close(), CLOSE_HANDSHAKE_TIMEOUT.toMillis(),
+						TimeUnit.MILLISECONDS);
+			}
+			catch (IllegalStateException ex) {
+				// closed and deregistered meanwhile: nothing left to cut
+			}
+		}
+	}
+
+	/** A codec already sent a close frame for a protocol violation: record it as ours. */
+	void closeSentByCodec(int code, @Nullable String reason) {
+		if (this.closeSent.compareAndSet(false, true) && !this.closeReceived) {
+			this.closeCode = code;
+			this.closeReasonText = reason;
+		}
+	}
+
+	/** The peer sent a close frame (called on the event loop). */
+	void closeReceived(int code, @Nullable String reason) {
+		this.closeReceived = true;
+		if (this.closeSent.get()) {
+			// our close was answered: the handshake is complete
+			connection().channel().close();
+			return;
+		}
+		this.closeCode = code;
+		this.closeReasonText = (reason == null || reason.isEmpty()) ? null : reason;
+		this.state.peerShutDown();
+	}
+
+	boolean isCloseReceived() {
+		return this.closeReceived;
+	}
+
+	boolean isCloseSent() {
+		return this.closeSent.get();
+	}
+
+	/** A pong arrived (called on the event loop). */
+	void pongReceived(ByteBuf payload) {
+		this.lastPongNanos = System.nanoTime();
+		Ping ping = this.pings.remove(ByteBuffer.wrap(ByteBufUtil.getBytes(payload)));
+		if (ping != null) {
+			ping.rtt.complete(Duration.ofNanos(System.nanoTime() - ping.sentNanos));
+		}
+	}
+
+	long lastPongNanos() {
+		return this.lastPongNanos;
+	}
+
+	/** Write a reply without flushing (event loop or this session's worker only). */
+	void write(Object payload) {
+		this.channel.write(WebSocketFrames.toFrame(payload));
+	}
+
+	/** Flush what {@link #write(Object)} wrote, from the same thread. */
+	void flush() {
+		this.channel.flush();
+	}
+
+	boolean isWritable() {
+		return this.channel.isWritable();
+	}
+
+	void readEndOfInput() {
+		this.readsEndOfInput = true;
+	}
+
+	boolean readsEndOfInput() {
+		return this.readsEndOfInput;
+	}
+
+	private CompletableFuture<Void> sendFrame(WebSocketFrame frame) {
+		if (this.closeSent.get()) {
+			frame.release();
+			return CompletableFuture.failedFuture(new ClosedChannelException());
+		}
+		return this.channel.send(frame);
+	}
+
+	private record Ping(long sentNanos, CompletableFuture<Duration> rtt) {
+	}
+
+}

@@ -1,0 +1,116 @@
+package dev.qtserver.websocket;
+
+import java.util.function.BiConsumer;
+
+import dev.qtserver.core.CloseReason;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Sits after the WebSocket decoder, the UTF-8 validator and the aggregator of an upgraded
+ * session. It answers pings, routes pongs and the closing handshake to the session, passes whole
+ * messages on to whoever reads the session, and turns protocol violations into the right close
+ * code: 1002 for a broken frame, 1007 for invalid UTF-8, 1009 for a frame or message too big.
+ */
+final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
+
+	private final QWebSocket session;
+
+	private final BiConsumer<QWebSocket, WebSocketProtocolException> violations;
+
+	WebSocketFrameHandler(QWebSocket session, BiConsumer<QWebSocket, WebSocketProtocolException> violations) {
+		this.session = session;
+		this.violations = violations;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (msg instanceof PingWebSocketFrame ping) {
+			ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+			return;
+		}
+		if (msg instanceof PongWebSocketFrame pong) {
+			try {
+				this.session.pongReceived(pong.content());
+			}
+			finally {
+				pong.release();
+			}
+			return;
+		}
+		if (msg instanceof CloseWebSocketFrame close) {
+			try {
+				closeReceived(ctx, close);
+			}
+			finally {
+				close.release();
+			}
+			return;
+		}
+		if (msg instanceof WebSocketFrame && this.session.isCloseSent()) {
+			// after our close frame, data frames are discarded (RFC 6455 section 5.5.1)
+			ReferenceCountUtil.release(msg);
+			return;
+		}
+		ctx.fireChannelRead(msg);
+	}
+
+	private void closeReceived(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+		boolean answered = this.session.isCloseSent();
+		int code = close.statusCode();
+		this.session.closeReceived((code < 0) ? CloseCode.MISSING_STATUS_CODE.code() : code, close.reasonText());
+		if (answered) {
+			return;
+		}
+		if (this.session.readsEndOfInput()) {
+			// the reader answers what came before the close frame, then closes with the peer's code
+			ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+		}
+		else {
+			this.session.closeWith(CloseReason.PEER_CLOSED);
+		}
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		WebSocketProtocolException violation = toViolation(cause);
+		if (violation == null) {
+			ctx.fireExceptionCaught(cause);
+			return;
+		}
+		this.violations.accept(this.session, violation);
+		if (cause instanceof TooLongFrameException) {
+			// the aggregator only complains; the codecs below it close by themselves
+			this.session.sendClose(violation.getCloseCode().code(), "Message too big");
+		}
+		else {
+			// the decoder already sent its close frame: record it, and make sure the connection goes
+			this.session.closeSentByCodec(violation.getCloseCode().code(), violation.getMessage());
+			ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+		}
+		ctx.fireExceptionCaught(violation);
+	}
+
+	private static WebSocketProtocolException toViolation(Throwable cause) {
+		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+			CloseCode code = CloseCode.of(corrupted.closeStatus().code());
+			return new WebSocketProtocolException((code != null) ? code : CloseCode.PROTOCOL_ERROR,
+					String.valueOf(corrupted.getMessage()), corrupted);
+		}
+		if (cause instanceof TooLongFrameException tooLong) {
+			return new WebSocketProtocolException(CloseCode.TOO_MUCH_DATA, String.valueOf(tooLong.getMessage()),
+					tooLong);
+		}
+		return null;
+	}
+
+}
