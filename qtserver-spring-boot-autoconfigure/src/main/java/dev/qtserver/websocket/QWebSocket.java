@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import dev.qtserver.core.CloseReason;
@@ -68,7 +69,11 @@ public final class QWebSocket implements ManagedConnection {
 
 	private volatile @Nullable String closeReasonText;
 
-	private volatile boolean readsEndOfInput;
+	/** Whether a handler reads this session (it answers the peer's close itself, in order). */
+	private volatile boolean handled;
+
+	/** Data frames the application has taken through {@link #receive()}; see {@link #backlog}. */
+	private final AtomicLong consumed = new AtomicLong();
 
 	private volatile long lastPongNanos = System.nanoTime();
 
@@ -206,6 +211,7 @@ public final class QWebSocket implements ManagedConnection {
 			.receiveObject()
 			.takeWhile((frame) -> frame != WebSocketFrames.END_OF_INPUT)
 			.handle((frame, sink) -> {
+				this.consumed.incrementAndGet();
 				T message = decoder.apply((WebSocketFrame) frame);
 				if (message != null) {
 					this.statistics.messageReceived();
@@ -414,12 +420,20 @@ public final class QWebSocket implements ManagedConnection {
 		return this.channel.isWritable();
 	}
 
-	void readEndOfInput() {
-		this.readsEndOfInput = true;
+	void handledByHandler() {
+		this.handled = true;
 	}
 
-	boolean readsEndOfInput() {
-		return this.readsEndOfInput;
+	boolean isHandledByHandler() {
+		return this.handled;
+	}
+
+	/**
+	 * Return how many of the given data frames passed on to readers the application has not
+	 * taken yet.
+	 */
+	long backlog(long forwarded) {
+		return forwarded - this.consumed.get();
 	}
 
 	private CompletableFuture<Void> sendFrame(WebSocketFrame frame) {

@@ -469,7 +469,9 @@ public final class QWebSocketServer implements QtServer {
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
 			pipeline.remove(ctx.handler());
-			session.readEndOfInput();
+			if (bound != null) {
+				session.handledByHandler();
+			}
 			started(session, connection, bound);
 			return true;
 		}

@@ -23,13 +23,44 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
+	/**
+	 * Data frames a session without a handler may hold unread before the server stops reading it;
+	 * until then pings, pongs and close frames are answered whether or not the application reads.
+	 */
+	private static final int UNREAD_LIMIT = 32;
+
 	private final QWebSocket session;
+
+	/** Data frames passed on to whoever reads the session. */
+	private long forwarded;
 
 	private final BiConsumer<QWebSocket, WebSocketProtocolException> violations;
 
 	WebSocketFrameHandler(QWebSocket session, BiConsumer<QWebSocket, WebSocketProtocolException> violations) {
 		this.session = session;
 		this.violations = violations;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		readOnIfUnhandled(ctx);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		ctx.fireChannelReadComplete();
+		readOnIfUnhandled(ctx);
+	}
+
+	/**
+	 * A handler's flow asks for reads as it consumes; a session the application reads (or has not
+	 * taken yet) is read here, so that its control frames are answered, up to a bounded backlog.
+	 */
+	private void readOnIfUnhandled(ChannelHandlerContext ctx) {
+		if (!this.session.isHandledByHandler() && ctx.channel().isActive()
+				&& this.session.backlog(this.forwarded) < UNREAD_LIMIT) {
+			ctx.read();
+		}
 	}
 
 	@Override
@@ -61,6 +92,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			ReferenceCountUtil.release(msg);
 			return;
 		}
+		if (msg instanceof WebSocketFrame) {
+			this.forwarded++;
+		}
 		ctx.fireChannelRead(msg);
 	}
 
@@ -71,13 +105,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		if (answered) {
 			return;
 		}
-		if (this.session.readsEndOfInput()) {
-			// the reader answers what came before the close frame, then closes with the peer's code
-			ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
-		}
-		else {
+		if (!this.session.isHandledByHandler()) {
+			// answer at once, as Qt does; the application's receive() still ends in order
 			this.session.closeWith(CloseReason.PEER_CLOSED);
 		}
+		// a handler answers what came before the close frame, then closes with the peer's code
+		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
 	}
 
 	@Override
