@@ -2,21 +2,29 @@ package dev.qtserver.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One load-generating connection: keeps a fixed number of lines in flight, and for every reply
- * checks it is the next line it sent (content and order), records the round trip, and sends a
- * new line. Replies of one read are answered with one write and one flush.
+ * One load-generating connection: keeps a fixed number of messages in flight, and for every
+ * reply checks it is the next message it sent (content and order), records the round trip, and
+ * sends a new message. Replies of one read are answered with one write and one flush.
  *
- * <p>The framing is done here rather than with a {@code LineBasedFrameDecoder} so the client
- * allocates nothing per message and stays cheaper than the server it measures.
+ * <p>Subclasses frame the messages on the wire ({@link LineClientConnection} for lines,
+ * {@link WebSocketClientConnection} for WebSocket text frames). They frame by hand, into and
+ * out of the read and write buffers, so the client allocates nothing per message and stays
+ * cheaper than the server it measures.
  */
-final class EchoClientConnection extends ChannelInboundHandlerAdapter {
+abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
+
+	/** The length a subclass reports for a reply too long to keep. */
+	static final int OVERLONG = -1;
 
 	private final int id;
 
@@ -26,25 +34,20 @@ final class EchoClientConnection extends ChannelInboundHandlerAdapter {
 
 	private final int contentLength;
 
-	/** Content of the lines in flight, slot {@code sequence % inflight}. */
-	private final byte[][] sentLines;
+	/** Content of the messages in flight, slot {@code sequence % inflight}. */
+	private final byte[][] sentMessages;
 
-	/** When each line in flight was written, same slots. */
+	/** When each message in flight was written, same slots. */
 	private final long[] sentAt;
 
-	/** A reply as received, to compare with {@link Arrays#equals}; a longer one is cut. */
-	private final byte[] received;
-
-	/** The start of a reply split across reads; longer replies are mismatches anyway. */
-	private final byte[] partial;
-
-	private int partialLength;
-
-	private boolean skippingOverlongLine;
+	/** Completes once the connection can carry messages, fails if it never will. */
+	private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 	private long nextToSend;
 
 	private long nextToReceive;
+
+	private @Nullable Channel channel;
 
 	private @Nullable ChannelHandlerContext context;
 
@@ -52,15 +55,92 @@ final class EchoClientConnection extends ChannelInboundHandlerAdapter {
 
 	private boolean closing;
 
-	EchoClientConnection(int id, LoadCounters counters, int inflight, int lineBytes) {
+	/**
+	 * @param contentLength the bytes of each message's content, framing excluded
+	 */
+	EchoClientConnection(int id, LoadCounters counters, int inflight, int contentLength) {
 		this.id = id;
 		this.counters = counters;
 		this.inflight = inflight;
-		this.contentLength = EchoLines.contentLength(lineBytes);
-		this.sentLines = new byte[inflight][this.contentLength];
+		this.contentLength = contentLength;
+		this.sentMessages = new byte[inflight][contentLength];
 		this.sentAt = new long[inflight];
-		this.received = new byte[this.contentLength];
-		this.partial = new byte[this.contentLength + 1];
+	}
+
+	/** Set up a new channel's pipeline for this connection; the default adds just this handler. */
+	void initChannel(Channel channel) {
+		this.channel = channel;
+		channel.pipeline().addLast(this);
+	}
+
+	final int id() {
+		return this.id;
+	}
+
+	final LoadCounters counters() {
+		return this.counters;
+	}
+
+	final int contentLength() {
+		return this.contentLength;
+	}
+
+	/** Completes once the connection can carry messages, fails if it never will. */
+	final CompletableFuture<Void> ready() {
+		return this.ready;
+	}
+
+	private boolean isReady() {
+		return this.ready.isDone() && !this.ready.isCompletedExceptionally();
+	}
+
+	/** Fill the pipe with the first {@code inflight} messages. Must run on the event loop. */
+	final void start() {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx == null || !ctx.channel().isActive() || !isReady()) {
+			return;
+		}
+		long now = System.nanoTime();
+		for (int i = 0; i < this.inflight; i++) {
+			send(ctx, now);
+		}
+		ByteBuf out = this.pendingWrite;
+		if (out != null) {
+			this.pendingWrite = null;
+			ctx.writeAndFlush(out, ctx.voidPromise());
+		}
+	}
+
+	/** Messages sent but not yet echoed. */
+	final long outstanding() {
+		return this.nextToSend - this.nextToReceive;
+	}
+
+	/**
+	 * Close without counting the close as an error. Must run on the event loop.
+	 * @return the channel's close future, or {@code null} if it never had a channel
+	 */
+	final @Nullable ChannelFuture close() {
+		Channel ch = this.channel;
+		if (ch == null) {
+			return null;
+		}
+		if (!this.closing) {
+			this.closing = true;
+			ChannelHandlerContext ctx = this.context;
+			if (ctx != null && ctx.channel().isActive() && isReady()) {
+				closeGracefully(ctx);
+			}
+			else {
+				ch.close();
+			}
+		}
+		return ch.closeFuture();
+	}
+
+	/** Whether {@link #close()} was called: the close is ours, not the server's. */
+	final boolean closing() {
+		return this.closing;
 	}
 
 	@Override
@@ -68,57 +148,12 @@ final class EchoClientConnection extends ChannelInboundHandlerAdapter {
 		this.context = ctx;
 	}
 
-	/** Fill the pipe with the first {@code inflight} lines. Must run on the event loop. */
-	void start() {
-		ChannelHandlerContext ctx = this.context;
-		if (ctx == null || !ctx.channel().isActive()) {
-			return;
-		}
-		long now = System.nanoTime();
-		for (int i = 0; i < this.inflight; i++) {
-			send(ctx, now);
-		}
-		flush(ctx);
-	}
-
-	/** Lines sent but not yet echoed. */
-	long outstanding() {
-		return this.nextToSend - this.nextToReceive;
-	}
-
-	/** Close without counting the close as an error. Must run on the event loop. */
-	void close() {
-		this.closing = true;
-		ChannelHandlerContext ctx = this.context;
-		if (ctx != null) {
-			ctx.close();
-		}
-	}
-
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		ByteBuf in = (ByteBuf) msg;
 		try {
 			// one clock read per read batch: the replies in it arrived together
-			long now = System.nanoTime();
-			while (in.isReadable()) {
-				int start = in.readerIndex();
-				int newline = in.indexOf(start, in.writerIndex(), (byte) '\n');
-				if (newline < 0) {
-					keepPartial(in, start, in.writerIndex() - start);
-					in.readerIndex(in.writerIndex());
-					break;
-				}
-				int length = newline - start;
-				if (this.partialLength == 0 && !this.skippingOverlongLine) {
-					onLine(ctx, in, start, length, now);
-				}
-				else {
-					keepPartial(in, start, length);
-					onPartialLine(ctx, now);
-				}
-				in.readerIndex(newline + 1);
-			}
+			decode(ctx, in, System.nanoTime());
 		}
 		finally {
 			in.release();
@@ -137,100 +172,98 @@ final class EchoClientConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		if (!this.closing) {
-			this.counters.error(this.id, cause.toString());
-		}
-		ctx.close();
+		fail(ctx, cause.toString());
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		if (!this.closing) {
-			this.counters.error(this.id, "closed by the server with " + outstanding() + " lines in flight");
+			this.counters.error(this.id, "closed by the server with " + outstanding() + " messages in flight");
 		}
+		this.ready.completeExceptionally(new IllegalStateException("closed"));
 		ByteBuf out = this.pendingWrite;
 		if (out != null) {
 			this.pendingWrite = null;
 			out.release();
 		}
+		ctx.fireChannelInactive();
 	}
 
-	private void onLine(ChannelHandlerContext ctx, ByteBuf in, int start, int length, long now) {
-		int copied = Math.min(length, this.received.length);
-		in.getBytes(start, this.received, 0, copied);
-		onReply(ctx, this.received, length, now);
+	/** The connection can carry messages from now on. */
+	final void markReady() {
+		this.ready.complete(null);
 	}
 
-	private void onPartialLine(ChannelHandlerContext ctx, long now) {
-		// a line that was longer than the buffer has lost its tail; its length makes it a mismatch
-		int length = this.skippingOverlongLine ? Integer.MAX_VALUE : this.partialLength;
-		this.skippingOverlongLine = false;
-		this.partialLength = 0;
-		onReply(ctx, this.partial, length, now);
+	/** Count a problem that ends the connection, and close it. */
+	final void fail(ChannelHandlerContext ctx, String problem) {
+		if (!this.closing) {
+			this.closing = true;
+			this.counters.error(this.id, problem);
+		}
+		this.ready.completeExceptionally(new IllegalStateException(problem));
+		ctx.close();
 	}
 
 	/**
-	 * Check a reply against the oldest line in flight.
-	 * @param bytes holds the reply's first {@code min(length, bytes.length)} bytes
-	 * @param length the reply's full length, newline excluded
+	 * Take the replies out of one read: call {@link #onReply} for each whole one, keep a partial
+	 * one for the next read.
+	 * @param now when the read arrived
 	 */
-	private void onReply(ChannelHandlerContext ctx, byte[] bytes, int length, long now) {
+	abstract void decode(ChannelHandlerContext ctx, ByteBuf in, long now);
+
+	/** The bytes one message takes on the wire, framing included. */
+	abstract int framedLength();
+
+	/** Append the framed message with this content to {@code out}. */
+	abstract void encode(ByteBuf out, byte[] content);
+
+	/** Close a ready connection at the end of the run; WebSocket says goodbye first. */
+	void closeGracefully(ChannelHandlerContext ctx) {
+		ctx.close();
+	}
+
+	/**
+	 * Check a reply against the oldest message in flight, and send the next one.
+	 * @param bytes holds the reply's first {@code min(length, bytes.length)} bytes
+	 * @param length the reply's full length, framing excluded, or {@link #OVERLONG}
+	 */
+	final void onReply(ChannelHandlerContext ctx, byte[] bytes, int length, long now) {
 		long sequence = this.nextToReceive;
 		if (sequence >= this.nextToSend) {
-			this.counters.mismatch(this.id, sequence, "a reply to a line never sent");
+			this.counters.mismatch(this.id, sequence, "a reply to a message never sent");
 			return;
 		}
 		this.nextToReceive++;
 		int slot = (int) (sequence % this.inflight);
-		byte[] expected = this.sentLines[slot];
+		byte[] expected = this.sentMessages[slot];
 		if (length != this.contentLength) {
 			this.counters.mismatch(this.id, sequence, "expected " + this.contentLength + " bytes, got "
-					+ ((length == Integer.MAX_VALUE) ? "more than " + this.partial.length : length));
+					+ ((length == OVERLONG) ? "more than " + bytes.length : length));
 		}
 		else if (!Arrays.equals(bytes, 0, length, expected, 0, length)) {
 			this.counters.mismatch(this.id, sequence, "expected '" + new String(expected, StandardCharsets.US_ASCII)
 					+ "', got '" + new String(bytes, 0, length, StandardCharsets.US_ASCII) + "'");
 		}
 		this.counters.received(now - this.sentAt[slot]);
-		// the slot is free only now that its reply is checked: the next line may reuse it
+		// the slot is free only now that its reply is checked: the next message may reuse it
 		if (this.counters.sending()) {
 			send(ctx, now);
 		}
 	}
 
-	private void keepPartial(ByteBuf in, int start, int length) {
-		if (this.skippingOverlongLine) {
-			return;
-		}
-		if (this.partialLength + length > this.partial.length) {
-			this.skippingOverlongLine = true;
-			return;
-		}
-		in.getBytes(start, this.partial, this.partialLength, length);
-		this.partialLength += length;
-	}
-
 	private void send(ChannelHandlerContext ctx, long now) {
 		long sequence = this.nextToSend++;
 		int slot = (int) (sequence % this.inflight);
-		byte[] line = this.sentLines[slot];
-		EchoLines.fill(line, this.id, sequence);
+		byte[] message = this.sentMessages[slot];
+		EchoLines.fill(message, this.id, sequence);
 		this.sentAt[slot] = now;
 		ByteBuf out = this.pendingWrite;
 		if (out == null) {
 			// room for a typical read's worth of replies; the pooled buffer grows if more come
-			out = ctx.alloc().directBuffer((line.length + 1) * this.inflight);
+			out = ctx.alloc().directBuffer(framedLength() * this.inflight);
 			this.pendingWrite = out;
 		}
-		out.writeBytes(line).writeByte('\n');
-	}
-
-	private void flush(ChannelHandlerContext ctx) {
-		ByteBuf out = this.pendingWrite;
-		if (out != null) {
-			this.pendingWrite = null;
-			ctx.writeAndFlush(out, ctx.voidPromise());
-		}
+		encode(out, message);
 	}
 
 }

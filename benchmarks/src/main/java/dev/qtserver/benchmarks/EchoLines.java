@@ -1,10 +1,11 @@
 package dev.qtserver.benchmarks;
 
 /**
- * The content of the lines the load generator sends: {@code c<connection> s<sequence> } then
- * filler letters that shift with the sequence number, padded to a fixed length. Each line is
- * unique per connection, so an echo that is reordered, duplicated, truncated or mixed with
- * another connection's data never matches what is expected.
+ * The content of the messages the load generators send (lines for TCP, text frames for
+ * WebSocket): {@code c<connection> s<sequence> } then filler letters that shift with the
+ * sequence number, padded to a fixed length. Each message is unique per connection, so an echo
+ * that is reordered, duplicated, truncated or mixed with another connection's data never
+ * matches what is expected.
  */
 final class EchoLines {
 
@@ -17,7 +18,7 @@ final class EchoLines {
 	}
 
 	/**
-	 * Write the content (without the newline) of line {@code sequence} of connection
+	 * Write the content (without framing) of message {@code sequence} of connection
 	 * {@code connection} into {@code target}, filling it whole.
 	 */
 	static void fill(byte[] target, int connection, long sequence) {
@@ -35,11 +36,21 @@ final class EchoLines {
 	 * @return the content length, checked to fit the header and the filler
 	 */
 	static int contentLength(int lineBytes) {
-		if (lineBytes < HEADER_LENGTH + 2 || lineBytes > FILLER.length - 26 + HEADER_LENGTH) {
-			throw new IllegalArgumentException("Line length must be between " + (HEADER_LENGTH + 2) + " and "
-					+ (FILLER.length - 26 + HEADER_LENGTH) + " bytes");
+		return checkedContentLength(lineBytes - 1);
+	}
+
+	/**
+	 * @param contentLength the bytes of a message's content, framing excluded
+	 * @return {@code contentLength}, checked to fit the header and the filler
+	 */
+	static int checkedContentLength(int contentLength) {
+		int min = HEADER_LENGTH + 1;
+		int max = FILLER.length - 26 + HEADER_LENGTH - 1;
+		if (contentLength < min || contentLength > max) {
+			throw new IllegalArgumentException(
+					"Message content must be between " + min + " and " + max + " bytes, framing excluded");
 		}
-		return lineBytes - 1;
+		return contentLength;
 	}
 
 	private static void writeDigits(byte[] target, int offset, int width, long value) {

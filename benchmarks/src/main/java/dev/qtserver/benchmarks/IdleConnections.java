@@ -16,11 +16,17 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Opens many idle TCP connections to a local server and holds them, so the server's memory
  * per idle connection can be read. Source addresses are spread over {@code 127.0.0.2},
  * {@code 127.0.0.3}, … ({@code --per-source} connections each) so that ten thousand
  * connections never exhaust one address's ephemeral ports.
+ *
+ * <p>Given {@code --websocket PATH}, each connection is upgraded to a WebSocket session
+ * ({@link WebSocketUpgrade}) and counts as established only once the server has accepted the
+ * upgrade; it then sits idle too, and says goodbye with a close frame.
  *
  * <p>Prints {@code CONNECTED n} once every connection is established (or the connect timeout
  * has passed: then {@code n} is smaller and {@code FAILED m} follows), then holds the
@@ -31,12 +37,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options: {@code --host 127.0.0.1 --port 9000 --connections 10000 --per-source 2000
  * --first-source 127.0.0.2 --concurrency 256 --connect-timeout 30s --hold 120s
- * --server-pid PID --max-unaccepted 32}.
+ * --server-pid PID --max-unaccepted 32 --websocket /echo}.
  */
 public final class IdleConnections {
 
 	private static final Set<String> OPTIONS = Set.of("host", "port", "connections", "per-source", "first-source",
-			"concurrency", "connect-timeout", "hold", "server-pid", "max-unaccepted");
+			"concurrency", "connect-timeout", "hold", "server-pid", "max-unaccepted", "websocket");
 
 	/** Bound on what one run may open; the file-descriptor limit is usually near here anyway. */
 	private static final int MAX_CONNECTIONS = 50_000;
@@ -59,11 +65,13 @@ public final class IdleConnections {
 		Duration hold = options.duration("hold", Duration.ofSeconds(120));
 		AcceptPacer pacer = AcceptPacer.forServer(options.string("server-pid", ""),
 				Math.max(1, options.integer("max-unaccepted", 32)));
+		String path = options.string("websocket", "");
+		@Nullable String webSocketPath = path.isEmpty() ? null : (path.startsWith("/") ? path : "/" + path);
 
 		List<SocketChannel> open = new ArrayList<>(count);
 		try {
-			int failed = connectAll(target, count, perSource, firstSource, concurrency, pacer, connectTimeout,
-					open);
+			int failed = connectAll(target, webSocketPath, count, perSource, firstSource, concurrency, pacer,
+					connectTimeout, open);
 			System.out.println("CONNECTED " + open.size());
 			if (failed > 0) {
 				System.out.println("FAILED " + failed);
@@ -73,6 +81,9 @@ public final class IdleConnections {
 		}
 		finally {
 			for (SocketChannel channel : open) {
+				if (webSocketPath != null) {
+					WebSocketUpgrade.sayGoodbye(channel);
+				}
 				closeQuietly(channel);
 			}
 			System.out.println("CLOSED " + open.size());
@@ -82,11 +93,13 @@ public final class IdleConnections {
 	/**
 	 * Connect without blocking, at most {@code concurrency} handshakes at a time: a server with
 	 * a short accept backlog drops the SYNs beyond it, and those would then wait for the
-	 * client's one-second retransmit.
+	 * client's one-second retransmit. A WebSocket upgrade counts as part of the handshake.
+	 * @param webSocketPath the path to upgrade each connection on, or {@code null} for plain TCP
 	 * @return how many connections failed or had not completed by the deadline
 	 */
-	private static int connectAll(InetSocketAddress target, int count, int perSource, InetAddress firstSource,
-			int concurrency, AcceptPacer pacer, Duration timeout, List<SocketChannel> open) throws IOException {
+	private static int connectAll(InetSocketAddress target, @Nullable String webSocketPath, int count,
+			int perSource, InetAddress firstSource, int concurrency, AcceptPacer pacer, Duration timeout,
+			List<SocketChannel> open) throws IOException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		int started = 0;
 		int pending = 0;
@@ -106,11 +119,15 @@ public final class IdleConnections {
 					try {
 						channel.configureBlocking(false);
 						channel.bind(new InetSocketAddress(source, 0));
-						if (channel.connect(target)) {
+						if (!channel.connect(target)) {
+							channel.register(selector, SelectionKey.OP_CONNECT);
+							pending++;
+						}
+						else if (webSocketPath == null) {
 							open.add(channel);
 						}
 						else {
-							channel.register(selector, SelectionKey.OP_CONNECT);
+							startUpgrade(channel.register(selector, 0), target, webSocketPath);
 							pending++;
 						}
 					}
@@ -125,7 +142,21 @@ public final class IdleConnections {
 				for (SelectionKey key : selector.selectedKeys()) {
 					SocketChannel channel = (SocketChannel) key.channel();
 					try {
-						if (channel.finishConnect()) {
+						boolean established = false;
+						if (key.isConnectable()) {
+							if (channel.finishConnect()) {
+								if (webSocketPath == null) {
+									established = true;
+								}
+								else {
+									startUpgrade(key, target, webSocketPath);
+								}
+							}
+						}
+						else if (key.isReadable()) {
+							established = ((WebSocketUpgrade) key.attachment()).readResponse(channel);
+						}
+						if (established) {
 							key.cancel();
 							pending--;
 							open.add(channel);
@@ -144,12 +175,21 @@ public final class IdleConnections {
 			// cancelled keys stay in keys() until the next selection: flush them out first
 			selector.selectNow();
 			for (SelectionKey key : selector.keys()) {
-				// still connecting at the deadline
+				// still connecting, or upgrading, at the deadline
 				failed++;
 				closeQuietly((SocketChannel) key.channel());
 			}
 		}
 		return failed + (count - started);
+	}
+
+	/** Send the upgrade request on a connected channel and wait for the response to be readable. */
+	private static void startUpgrade(SelectionKey key, InetSocketAddress target, String path) throws IOException {
+		WebSocketUpgrade upgrade = new WebSocketUpgrade(
+				WebSocketClientConnection.uri(target.getHostString(), target.getPort(), path));
+		key.attach(upgrade);
+		upgrade.sendRequest((SocketChannel) key.channel());
+		key.interestOps(SelectionKey.OP_READ);
 	}
 
 	/** {@code first + offset}: 127.0.0.2, 127.0.0.3, … for offsets 0, 1, … */

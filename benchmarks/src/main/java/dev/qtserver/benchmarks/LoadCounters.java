@@ -36,7 +36,7 @@ final class LoadCounters {
 
 	void mismatch(int connection, long sequence, String detail) {
 		this.mismatches++;
-		log("MISMATCH connection " + connection + " line " + sequence + ": " + detail);
+		log("MISMATCH connection " + connection + " message " + sequence + ": " + detail);
 	}
 
 	void error(int connection, String detail) {
@@ -44,7 +44,7 @@ final class LoadCounters {
 		log("ERROR connection " + connection + ": " + detail);
 	}
 
-	/** Whether connections answer each reply with a new line (not once the run drains). */
+	/** Whether connections answer each reply with a new message (not once the run drains). */
 	boolean sending() {
 		return this.sending;
 	}

@@ -3,11 +3,11 @@ package dev.qtserver.benchmarks;
 import java.io.PrintStream;
 import java.util.Locale;
 
-import dev.qtserver.benchmarks.TcpEchoLoad.LoadSettings;
-import dev.qtserver.benchmarks.TcpEchoLoad.WindowMark;
+import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
+import dev.qtserver.benchmarks.EchoLoad.WindowMark;
 
 /**
- * The figures of one {@link TcpEchoLoad} run, taken from the counters once the run has
+ * The figures of one {@link EchoLoad} run, taken from the counters once the run has
  * drained, and their two printed forms: a summary for people and one {@code RESULT} line of
  * {@code key=value} pairs for scripts. CPU figures are -1 when a process could not be read.
  */

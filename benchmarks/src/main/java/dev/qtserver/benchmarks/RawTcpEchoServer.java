@@ -1,8 +1,5 @@
 package dev.qtserver.benchmarks;
 
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -28,20 +25,14 @@ public final class RawTcpEchoServer {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		Options options = Options.parse(args, Set.of("port"));
-		int port = options.positional().isEmpty() ? options.integer("port", DEFAULT_PORT)
-				: Integer.parseInt(options.positional().get(0));
 		DisposableServer server = TcpServer.create()
-			.port(port)
+			.port(BaselineServers.port(args, DEFAULT_PORT))
 			// strip the delimiter and fail fast on an over-long line, as the starter's line framing does
 			.doOnConnection((connection) -> connection
 				.addHandlerLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH, true, true)))
 			.handle((in, out) -> out.send(in.receive().map((line) -> withNewline(line, out.alloc()))))
 			.bindNow();
-		System.out.println("LISTENING " + server.port());
-		System.out.flush();
-		// the event loops are daemon threads: keep the JVM alive until it is killed
-		new CountDownLatch(1).await();
+		BaselineServers.serveUntilKilled(server);
 	}
 
 	/**

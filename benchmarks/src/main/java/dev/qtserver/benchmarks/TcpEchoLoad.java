@@ -1,222 +1,30 @@
 package dev.qtserver.benchmarks;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
 
 /**
  * Closed-loop TCP line echo load: {@code connections} connections each keep {@code inflight}
  * lines in flight, every reply is checked (content and order) and answered with the next line.
  * After a warm-up, a fixed window is measured: messages per second, round-trip p50/p99, and,
- * given {@code --server-pid}, the server's CPU time per message over exactly that window.
- *
- * <p>All connections share one event loop thread, so the generator fits the one core it is
- * pinned to. It prints {@code WINDOW_START} and {@code WINDOW_END} as the window opens and
- * closes, a readable summary, and a final {@code RESULT key=value ...} line for scripts. It
- * exits 0 only if no reply mismatched, no connection failed and no line was lost.
+ * given {@code --server-pid}, the server's CPU time per message over exactly that window. The
+ * run itself is {@link EchoLoad}'s; this program frames the messages as lines
+ * ({@link LineClientConnection}).
  *
  * <p>Options: {@code --host 127.0.0.1 --port 9000 --connections 64 --inflight 16
- * --line-bytes 64 --warmup 5s --duration 10s --server-pid PID --clk-tck 100}.
+ * --line-bytes 64 --warmup 5s --duration 10s --server-pid PID --clk-tck 100}; {@code --line-bytes}
+ * counts the {@code \n}.
  */
 public final class TcpEchoLoad {
 
-	private static final Set<String> OPTIONS = Set.of("host", "port", "connections", "inflight", "line-bytes",
-			"warmup", "duration", "server-pid", "clk-tck", "connect-timeout", "drain-timeout");
-
-	/** Loopback only, and bounded: no run may open more than this many connections. */
-	private static final int MAX_CONNECTIONS = 4096;
-
-	private static final Duration MAX_RUN = Duration.ofMinutes(5);
-
-	private final LoadSettings settings;
-
-	private final LoadCounters counters = new LoadCounters();
-
-	private final List<EchoClientConnection> connections = new ArrayList<>();
-
-	private TcpEchoLoad(LoadSettings settings) {
-		this.settings = settings;
+	private TcpEchoLoad() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		LoadSettings settings = LoadSettings.from(Options.parse(args, OPTIONS));
-		LoadResult result = new TcpEchoLoad(settings).run();
-		result.print(System.out);
-		System.exit(result.passed() ? 0 : 1);
-	}
-
-	private LoadResult run() throws Exception {
-		boolean epoll = Epoll.isAvailable();
-		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
-				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-		try {
-			EventLoop loop = group.next();
-			System.out.printf(Locale.ROOT, "TcpEchoLoad %s:%d connections=%d inflight=%d line=%dB transport=%s%n",
-					this.settings.host(), this.settings.port(), this.settings.connections(), this.settings.inflight(),
-					this.settings.lineBytes(), epoll ? "epoll" : "nio");
-			int connected = connect(group, epoll);
-			if (connected == 0) {
-				throw new IllegalStateException("No connection to " + this.settings.host() + ":" + this.settings.port());
-			}
-			onLoop(loop, () -> {
-				this.connections.forEach(EchoClientConnection::start);
-				return null;
-			});
-			System.out.println("WARMUP " + this.settings.warmup().toMillis() + "ms");
-			Thread.sleep(this.settings.warmup().toMillis());
-			ProcessCpu server = this.settings.serverCpu();
-			ProcessCpu self = new ProcessCpu("self", this.settings.clockTicks());
-			MachineCpu machine = new MachineCpu(this.settings.clockTicks());
-			WindowMark start = onLoop(loop, () -> {
-				this.counters.openWindow();
-				return WindowMark.now(server, self, machine);
-			});
-			System.out.println("WINDOW_START");
-			System.out.flush();
-			Thread.sleep(this.settings.duration().toMillis());
-			WindowMark end = onLoop(loop, () -> {
-				this.counters.closeWindow();
-				// stop feeding from here on; the lines still in flight drain below
-				this.counters.stopSending();
-				return WindowMark.now(server, self, machine);
-			});
-			System.out.println("WINDOW_END");
-			System.out.flush();
-			long lost = drain(loop);
-			return onLoop(loop, () -> {
-				this.connections.forEach(EchoClientConnection::close);
-				return new LoadResult(this.settings, start, end, this.counters, connected, lost);
-			});
-		}
-		finally {
-			group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-		}
-	}
-
-	private int connect(EventLoopGroup group, boolean epoll) throws Exception {
-		Bootstrap bootstrap = new Bootstrap().group(group)
-			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis());
-		List<ChannelFuture> futures = new ArrayList<>();
-		for (int i = 0; i < this.settings.connections(); i++) {
-			EchoClientConnection connection = new EchoClientConnection(i, this.counters, this.settings.inflight(),
-					this.settings.lineBytes());
-			this.connections.add(connection);
-			futures.add(bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-				@Override
-				protected void initChannel(Channel channel) {
-					channel.pipeline().addLast(connection);
-				}
-			}).connect(this.settings.host(), this.settings.port()));
-		}
-		int connected = 0;
-		long deadline = System.nanoTime() + this.settings.connectTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
-		for (int i = 0; i < futures.size(); i++) {
-			ChannelFuture future = futures.get(i);
-			future.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			if (future.isSuccess()) {
-				connected++;
-			}
-			else {
-				int id = i;
-				String reason = (future.cause() != null) ? future.cause().toString() : "timed out";
-				onLoop(group.next(), () -> {
-					this.counters.error(id, "connect failed: " + reason);
-					return null;
-				});
-			}
-		}
-		return connected;
-	}
-
-	/** Wait, bounded, for the replies to the lines still in flight; the rest count as lost. */
-	private long drain(EventLoop loop) throws Exception {
-		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
-		while (true) {
-			long outstanding = onLoop(loop, this::outstanding);
-			if (outstanding == 0 || System.nanoTime() > deadline) {
-				return outstanding;
-			}
-			Thread.sleep(10);
-		}
-	}
-
-	private long outstanding() {
-		long outstanding = 0;
-		for (EchoClientConnection connection : this.connections) {
-			outstanding += connection.outstanding();
-		}
-		return outstanding;
-	}
-
-	private static <T> T onLoop(EventLoop loop, Callable<T> task) throws Exception {
-		return loop.submit(task).get(10, TimeUnit.SECONDS);
-	}
-
-	/**
-	 * The typed form of the command-line options, checked against the harness's bounds.
-	 */
-	record LoadSettings(String host, int port, int connections, int inflight, int lineBytes, Duration warmup,
-			Duration duration, String serverPid, long clockTicks, Duration connectTimeout, Duration drainTimeout) {
-
-		LoadSettings {
-			Loopback.require(host);
-			if (connections < 1 || connections > MAX_CONNECTIONS) {
-				throw new IllegalArgumentException("--connections must be between 1 and " + MAX_CONNECTIONS);
-			}
-			if (inflight < 1 || inflight > 1024) {
-				throw new IllegalArgumentException("--inflight must be between 1 and 1024");
-			}
-			EchoLines.contentLength(lineBytes);
-			if (warmup.plus(duration).compareTo(MAX_RUN) > 0 || duration.isZero() || duration.isNegative()) {
-				throw new IllegalArgumentException("--warmup plus --duration must be positive and at most " + MAX_RUN);
-			}
-		}
-
-		static LoadSettings from(Options options) {
-			return new LoadSettings(options.string("host", "127.0.0.1"), options.integer("port", 9000),
-					options.integer("connections", 64), options.integer("inflight", 16),
-					options.integer("line-bytes", 64), options.duration("warmup", Duration.ofSeconds(5)),
-					options.duration("duration", Duration.ofSeconds(10)), options.string("server-pid", ""),
-					options.longValue("clk-tck", 100), options.duration("connect-timeout", Duration.ofSeconds(10)),
-					options.duration("drain-timeout", Duration.ofSeconds(5)));
-		}
-
-		ProcessCpu serverCpu() {
-			return new ProcessCpu(this.serverPid.isEmpty() ? "0" : this.serverPid, this.clockTicks);
-		}
-
-	}
-
-	/**
-	 * The clock, both processes' CPU time and the machine's busy time at one edge of the window,
-	 * read on the event loop so that they line up with the message count.
-	 */
-	record WindowMark(long nanos, long serverCpuNanos, long selfCpuNanos, long machineBusyNanos) {
-
-		static WindowMark now(ProcessCpu server, ProcessCpu self, MachineCpu machine) {
-			return new WindowMark(System.nanoTime(), server.cpuNanos(), self.cpuNanos(), machine.busyNanos());
-		}
-
+		Options options = EchoLoad.options(args, "line-bytes");
+		int lineBytes = options.integer("line-bytes", 64);
+		int contentLength = EchoLines.contentLength(lineBytes);
+		EchoLoad.runAndExit("TcpEchoLoad", "line=" + lineBytes + "B", LoadSettings.from(options, 9000),
+				(id, counters, settings) -> new LineClientConnection(id, counters, settings.inflight(), contentLength));
 	}
 
 }
