@@ -7,9 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Sits at the end of a listening channel's pipeline and reports accept failures (such as running
- * out of file descriptors), which Netty would otherwise only log. Netty has already paused
- * accepting for a moment by the time this sees the error.
+ * Sits first in a listening channel's pipeline and reports accept failures (such as running out of
+ * file descriptors). Reactor Netty's acceptor, further down, swallows them after pausing accepts
+ * for a second, so this is the only place they can be seen.
  */
 @ChannelHandler.Sharable
 public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {
@@ -27,6 +27,7 @@ public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		this.listener.accept(cause);
+		ctx.fireExceptionCaught(cause);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -32,6 +33,8 @@ public final class ServerEndpoint {
 	private static final Log logger = LogFactory.getLog(ServerEndpoint.class);
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration ACCEPT_RECOVERY = Duration.ofMillis(1100);
 
 	private final QtServer server;
 
@@ -106,7 +109,7 @@ public final class ServerEndpoint {
 				this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description));
 				return false;
 			}
-			server.channel().pipeline().addLast("qtserver.acceptErrors", new AcceptErrorHandler(this::acceptFailed));
+			server.channel().pipeline().addFirst("qtserver.acceptErrors", new AcceptErrorHandler(this::acceptFailed));
 			this.bound = server;
 			this.gate.attach(server.channel());
 			setError(SocketError.UNKNOWN_SOCKET_ERROR, "");
@@ -200,6 +203,11 @@ public final class ServerEndpoint {
 				+ description);
 		this.serverEvents
 			.execute(() -> this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description)));
+		// Reactor Netty resumes accepting a second later whatever our gate says: have the gate say it again
+		DisposableServer server = this.bound;
+		if (server != null) {
+			server.channel().eventLoop().schedule(this.gate::refresh, ACCEPT_RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+		}
 	}
 
 }

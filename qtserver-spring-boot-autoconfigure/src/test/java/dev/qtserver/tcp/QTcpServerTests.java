@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.SocketError;
@@ -25,6 +26,7 @@ import dev.qtserver.event.NewConnectionEvent;
 import dev.qtserver.event.PendingConnectionAvailableEvent;
 import dev.qtserver.event.ServerClosedEvent;
 import dev.qtserver.event.ServerListeningEvent;
+import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
@@ -213,6 +215,26 @@ class QTcpServerTests {
 		assertThat(second.errorString()).contains("already in use").contains(String.valueOf(first.serverPort()));
 		assertThat(eventsOf(AcceptErrorEvent.class)).singleElement()
 			.satisfies((event) -> assertThat(event.getError()).isEqualTo(SocketError.ADDRESS_IN_USE));
+	}
+
+	@Test
+	void whenAcceptingFailsThenAnAcceptErrorEventSaysWhy() throws Exception {
+		AtomicReference<Channel> listening = new AtomicReference<>();
+		TcpServerCustomizer capture = (name, tcp) -> tcp.doOnBound((bound) -> listening.set(bound.channel()));
+		QTcpServer server = new QTcpServer("test", TcpServerSettings.builder().address(LOOPBACK).build(),
+				this.events::add, this.workers.executor(), List.of(capture));
+		this.servers.add(server);
+		assertThat(server.listen()).isTrue();
+		// what Netty's accept loop reports when the process runs out of file descriptors
+		listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
+		await().atMost(TIMEOUT).until(() -> !eventsOf(AcceptErrorEvent.class).isEmpty());
+		assertThat(eventsOf(AcceptErrorEvent.class)).singleElement()
+			.satisfies((event) -> assertThat(event.getError()).isEqualTo(SocketError.SOCKET_RESOURCE));
+		assertThat(server.serverError()).isEqualTo(SocketError.SOCKET_RESOURCE);
+		assertThat(server.isListening()).isTrue();
+		Socket client = connect(server);
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		client.close();
 	}
 
 	@Test
