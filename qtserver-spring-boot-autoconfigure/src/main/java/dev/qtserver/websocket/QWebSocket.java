@@ -364,12 +364,19 @@ public final class QWebSocket implements ManagedConnection {
 		}
 	}
 
-	/** A codec already sent a close frame for a protocol violation: record it as ours. */
-	void closeSentByCodec(int code, @Nullable String reason) {
-		if (this.closeSent.compareAndSet(false, true) && !this.closeReceived) {
+	/**
+	 * Fail the connection after a protocol violation: send a close frame and close the TCP
+	 * connection once it is written, without waiting for the peer's answer.
+	 */
+	void failConnection(int code, String reason) {
+		if (!this.closeSent.compareAndSet(false, true)) {
+			return;
+		}
+		if (!this.closeReceived) {
 			this.closeCode = code;
 			this.closeReasonText = reason;
 		}
+		this.channel.closeAfter(new CloseWebSocketFrame(code, reason));
 	}
 
 	/** The peer sent a close frame (called on the event loop). */

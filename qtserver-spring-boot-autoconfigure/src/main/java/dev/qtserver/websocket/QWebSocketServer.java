@@ -464,7 +464,7 @@ public final class QWebSocketServer implements QtServer {
 			Connection connection = Connection.from(ctx.channel());
 			QWebSocket session = new QWebSocket(this.sessions.nextId(), this.name, connection,
 					new ConnectionState(this.workers), this.statistics, url, origin, handshaker.selectedSubprotocol());
-			pipeline.addBefore(ctx.name(), "qtserver.wsUtf8", new Utf8FrameValidator(true));
+			pipeline.addBefore(ctx.name(), "qtserver.wsUtf8", new Utf8FrameValidator(false));
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
@@ -501,7 +501,8 @@ public final class QWebSocketServer implements QtServer {
 			.expectMaskedFrames(true)
 			.allowMaskMismatch(false)
 			.allowExtensions(this.settings.compression())
-			.closeOnProtocolViolation(true)
+			// the frame handler closes, after it has recorded why (events in order, right reason)
+			.closeOnProtocolViolation(false)
 			.withUTF8Validator(false)
 			.build();
 	}

@@ -3,8 +3,6 @@ package dev.qtserver.websocket;
 import java.util.function.BiConsumer;
 
 import dev.qtserver.core.CloseReason;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -121,16 +119,17 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.violations.accept(this.session, violation);
-		if (cause instanceof TooLongFrameException) {
-			// the aggregator only complains; the codecs below it close by themselves
-			this.session.sendClose(violation.getCloseCode().code(), "Message too big");
-		}
-		else {
-			// the decoder already sent its close frame: record it, and make sure the connection goes
-			this.session.closeSentByCodec(violation.getCloseCode().code(), violation.getMessage());
-			ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-		}
+		// fail the connection (RFC 6455 section 7.1.7): close frame, then the TCP close
+		this.session.failConnection(violation.getCloseCode().code(), reasonFor(violation.getCloseCode()));
 		ctx.fireExceptionCaught(violation);
+	}
+
+	private static String reasonFor(CloseCode code) {
+		return switch (code) {
+			case TOO_MUCH_DATA -> "Message too big";
+			case WRONG_DATATYPE -> "Invalid UTF-8";
+			default -> "Protocol error";
+		};
 	}
 
 	private static WebSocketProtocolException toViolation(Throwable cause) {

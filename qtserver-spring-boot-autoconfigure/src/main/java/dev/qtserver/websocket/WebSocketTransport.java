@@ -2,6 +2,7 @@ package dev.qtserver.websocket;
 
 import java.nio.ByteBuffer;
 
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.handler.MessageTransport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -61,8 +62,10 @@ final class WebSocketTransport implements MessageTransport<QWebSocket> {
 	}
 
 	private @Nullable Object unsupported(String kind) {
-		this.session.state().closing(dev.qtserver.core.CloseReason.PROTOCOL_ERROR);
-		this.session.close(CloseCode.DATATYPE_NOT_SUPPORTED, "This endpoint does not take " + kind + " messages");
+		String reason = "This endpoint does not take " + kind + " messages";
+		this.session.state().closing(CloseReason.PROTOCOL_ERROR);
+		failed(new WebSocketProtocolException(CloseCode.DATATYPE_NOT_SUPPORTED, reason, null));
+		this.session.close(CloseCode.DATATYPE_NOT_SUPPORTED, reason);
 		return null;
 	}
 
