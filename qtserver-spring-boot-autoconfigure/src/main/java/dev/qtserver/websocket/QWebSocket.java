@@ -19,12 +19,12 @@ import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -145,7 +145,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(String text) {
-		return sendFrame(new TextWebSocketFrame(text));
+		return sendFrame(WebSocketFrames.toFrame(allocator(), text));
 	}
 
 	/**
@@ -154,7 +154,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(byte[] bytes) {
-		return sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -163,7 +163,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(ByteBuffer bytes) {
-		return sendFrame(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes.duplicate())));
+		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -415,7 +415,7 @@ public final class QWebSocket implements ManagedConnection {
 
 	/** Write a reply without flushing (event loop or this session's worker only). */
 	void write(Object payload) {
-		this.channel.write(WebSocketFrames.toFrame(payload));
+		this.channel.write(WebSocketFrames.toFrame(allocator(), payload));
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
@@ -441,6 +441,10 @@ public final class QWebSocket implements ManagedConnection {
 	 */
 	long backlog(long forwarded) {
 		return forwarded - this.consumed.get();
+	}
+
+	private ByteBufAllocator allocator() {
+		return connection().channel().alloc();
 	}
 
 	private CompletableFuture<Void> sendFrame(WebSocketFrame frame) {

@@ -225,6 +225,8 @@ class QTcpServerTests {
 				this.events::add, this.workers.executor(), List.of(capture));
 		this.servers.add(server);
 		assertThat(server.listen()).isTrue();
+		// Reactor Netty calls doOnBound on the listening channel's event loop, maybe after listen() returned
+		await().atMost(TIMEOUT).until(() -> listening.get() != null);
 		// what Netty's accept loop reports when the process runs out of file descriptors
 		listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
 		await().atMost(TIMEOUT).until(() -> !eventsOf(AcceptErrorEvent.class).isEmpty());
