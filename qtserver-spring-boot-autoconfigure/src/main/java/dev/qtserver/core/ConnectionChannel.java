@@ -180,6 +180,14 @@ public final class ConnectionChannel {
 	}
 
 	/**
+	 * Run a callback once the channel has closed, on its event loop.
+	 * @param callback what to run
+	 */
+	public void whenClosed(Runnable callback) {
+		this.connection.channel().closeFuture().addListener((future) -> callback.run());
+	}
+
+	/**
 	 * Wait until the connection has closed; refuses to run on an event loop.
 	 * @param operation the caller's name, for the refusal
 	 * @param timeout how long to wait

@@ -115,7 +115,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 			}
 			this.eventPublisher.publishEvent(new NewConnectionEvent(this.server, connection));
 		});
-		connection.onClose().subscribe(null, (ex) -> closed(connection), () -> closed(connection));
+		connection.whenClosed(() -> closed(connection));
 	}
 
 	private void closed(C connection) {

@@ -21,6 +21,13 @@ public interface ManagedConnection extends QtConnection {
 	Mono<Void> onClose();
 
 	/**
+	 * Run a callback once the connection has closed, on its event loop. Cheaper than
+	 * subscribing to {@link #onClose()}, for the server's own bookkeeping.
+	 * @param callback what to run
+	 */
+	void whenClosed(Runnable callback);
+
+	/**
 	 * Close the connection (after flushing what was written, and, for protocols that have one,
 	 * after a closing handshake), recording why.
 	 * @param reason why the server closes it

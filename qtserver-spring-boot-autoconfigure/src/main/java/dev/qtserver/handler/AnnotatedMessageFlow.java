@@ -71,9 +71,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		if (this.onEventLoop) {
 			afterBatch();
 		}
-		this.connection.state().whenClosed(this::disconnected);
 		// frames still queued unread when the connection closes are released, not left behind
-		this.connection.onClose().subscribe(null, (ex) -> cancel(), this::cancel);
+		this.connection.whenClosed(this::cancel);
+		this.connection.state().whenClosed(this::disconnected);
 	}
 
 	/**

@@ -156,6 +156,11 @@ public final class QTcpSocket implements ManagedConnection {
 		return this.channel.onClose();
 	}
 
+	@Override
+	public void whenClosed(Runnable callback) {
+		this.channel.whenClosed(callback);
+	}
+
 	/**
 	 * Wait until the connection has closed, as Qt's {@code waitForDisconnected}. Blocks, so it
 	 * may not be called on an event loop.

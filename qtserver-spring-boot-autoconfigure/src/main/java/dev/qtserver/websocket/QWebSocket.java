@@ -273,6 +273,11 @@ public final class QWebSocket implements ManagedConnection {
 		return this.channel.onClose();
 	}
 
+	@Override
+	public void whenClosed(Runnable callback) {
+		this.channel.whenClosed(callback);
+	}
+
 	/**
 	 * Wait until the session has closed. Blocks, so it refuses to run on an event loop.
 	 * @param timeout how long to wait

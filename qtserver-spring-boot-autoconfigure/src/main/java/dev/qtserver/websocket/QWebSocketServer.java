@@ -35,7 +35,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -464,7 +463,6 @@ public final class QWebSocketServer implements QtServer {
 			Connection connection = Connection.from(ctx.channel());
 			QWebSocket session = new QWebSocket(this.sessions.nextId(), this.name, connection,
 					new ConnectionState(this.workers), this.statistics, url, origin, handshaker.selectedSubprotocol());
-			pipeline.addBefore(ctx.name(), "qtserver.wsUtf8", new Utf8FrameValidator(false));
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));

@@ -10,13 +10,15 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Sits after the WebSocket decoder, the UTF-8 validator and the aggregator of an upgraded
- * session. It answers pings, routes pongs and the closing handshake to the session, passes whole
- * messages on to whoever reads the session, and turns protocol violations into the right close
+ * Sits after the WebSocket decoder and the aggregator of an upgraded
+ * session. It answers pings, routes pongs and the closing handshake to the session, checks that
+ * text messages are UTF-8, passes whole messages on to whoever reads the session, and turns protocol violations into the right close
  * code: 1002 for a broken frame, 1007 for invalid UTF-8, 1009 for a frame or message too big.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
@@ -88,6 +90,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		if (msg instanceof WebSocketFrame && this.session.isCloseSent()) {
 			// after our close frame, data frames are discarded (RFC 6455 section 5.5.1)
 			ReferenceCountUtil.release(msg);
+			return;
+		}
+		if (msg instanceof TextWebSocketFrame text && !Utf8.isValid(text.content())) {
+			text.release();
+			exceptionCaught(ctx, new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
+					"invalid UTF-8 in a text message"));
 			return;
 		}
 		if (msg instanceof WebSocketFrame) {
