@@ -97,24 +97,29 @@ public final class ConnectionChannel {
 	 * @return completes once written, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(Object message) {
-		CompletableFuture<Void> result = new CompletableFuture<>();
-		if (this.state.executor().inExecutor()) {
-			this.outbox.add(message, result);
-			this.statistics.messageSent();
-			return result;
-		}
-		ChannelFuture written = writeOrRelease(message, true);
-		if (written == null) {
-			result.completeExceptionally(new ClosedChannelException());
-			return result;
-		}
-		written.addListener((ChannelFuture future) -> {
-			if (future.isSuccess()) {
+		CompletableFuture<Void> written = new CompletableFuture<>();
+		CompletableFuture<Void> result = written.whenComplete((done, ex) -> {
+			if (ex == null) {
 				this.statistics.messageSent();
-				result.complete(null);
+			}
+		});
+		if (this.state.executor().inExecutor()) {
+			// behind the replies already batched, and flushed now, so a handler may wait for it
+			this.outbox.add(message, written);
+			this.outbox.flush();
+			return result;
+		}
+		ChannelFuture future = writeOrRelease(message, true);
+		if (future == null) {
+			written.completeExceptionally(new ClosedChannelException());
+			return result;
+		}
+		future.addListener((ChannelFuture done) -> {
+			if (done.isSuccess()) {
+				written.complete(null);
 			}
 			else {
-				result.completeExceptionally(future.cause());
+				written.completeExceptionally(done.cause());
 			}
 		});
 		return result;

@@ -87,7 +87,10 @@ public final class SerialExecutor implements Executor {
 			drainTasks();
 		}
 		finally {
-			this.runner = null;
+			// after a yield another thread may already be running the next drain: leave its mark
+			if (this.runner == Thread.currentThread()) {
+				this.runner = null;
+			}
 		}
 	}
 
@@ -101,6 +104,7 @@ public final class SerialExecutor implements Executor {
 				if (++ran == BATCH_SIZE) {
 					runBatchHook();
 					// yield: the counter stays above zero, so no one else schedules a drain meanwhile
+					this.runner = null;
 					schedule();
 					return;
 				}

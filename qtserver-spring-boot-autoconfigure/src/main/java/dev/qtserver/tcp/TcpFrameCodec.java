@@ -71,6 +71,10 @@ final class TcpFrameCodec {
 		int length = bytes.remaining();
 		boolean lengthField = this.settings.framing() == TcpFraming.LENGTH_FIELD;
 		int header = lengthField ? this.settings.lengthFieldLength() : 0;
+		if (lengthField) {
+			// checked before allocating, so a payload too long for the field leaks nothing
+			checkLength(length, maxLength(header));
+		}
 		ByteBuf buffer = allocator.buffer(header + length + this.delimiter.length);
 		if (lengthField) {
 			writeLength(buffer, length);
@@ -80,19 +84,22 @@ final class TcpFrameCodec {
 
 	private void writeLength(ByteBuf buffer, int length) {
 		switch (this.settings.lengthFieldLength()) {
-			case 1 -> buffer.writeByte(checkLength(length, 0xFF));
-			case 2 -> buffer.writeShort(checkLength(length, 0xFFFF));
-			case 3 -> buffer.writeMedium(checkLength(length, 0xFFFFFF));
+			case 1 -> buffer.writeByte(length);
+			case 2 -> buffer.writeShort(length);
+			case 3 -> buffer.writeMedium(length);
 			case 4 -> buffer.writeInt(length);
 			default -> buffer.writeLong(length);
 		}
 	}
 
-	private static int checkLength(int length, int max) {
+	private static long maxLength(int fieldLength) {
+		return (fieldLength >= 4) ? Integer.MAX_VALUE : (1L << (8 * fieldLength)) - 1;
+	}
+
+	private static void checkLength(int length, long max) {
 		if (length > max) {
 			throw new IllegalArgumentException("Payload of " + length + " bytes does not fit a length field of max " + max);
 		}
-		return length;
 	}
 
 	private static ByteBuffer toByteBuffer(Object payload, Charset charset) {

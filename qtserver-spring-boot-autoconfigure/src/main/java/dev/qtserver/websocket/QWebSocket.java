@@ -4,10 +4,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +46,8 @@ public final class QWebSocket implements ManagedConnection {
 
 	private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final byte[] HEARTBEAT_PAYLOAD = "qtserver-heartbeat".getBytes(StandardCharsets.US_ASCII);
+
 	private final long id;
 
 	private final String serverName;
@@ -61,7 +66,11 @@ public final class QWebSocket implements ManagedConnection {
 
 	private final AtomicBoolean closeSent = new AtomicBoolean();
 
-	private final Map<ByteBuffer, Ping> pings = new ConcurrentHashMap<>();
+	/** Pings awaiting their pong, oldest first for each payload. */
+	private final Map<ByteBuffer, Queue<Ping>> pings = new ConcurrentHashMap<>();
+
+	/** The write of our close frame, so a peer's answer closes only once it is out. */
+	private volatile @Nullable ChannelFuture closeWrite;
 
 	private volatile boolean closeReceived;
 
@@ -83,6 +92,8 @@ public final class QWebSocket implements ManagedConnection {
 		this.serverName = serverName;
 		this.channel = new ConnectionChannel(connection, state, statistics);
 		this.state = state;
+		// a ping the peer never answered fails when the session ends, rather than hanging
+		this.channel.whenClosed(this::failPings);
 		this.statistics = statistics;
 		this.requestUrl = requestUrl;
 		this.origin = origin;
@@ -176,13 +187,34 @@ public final class QWebSocket implements ManagedConnection {
 			throw new IllegalArgumentException("A ping payload has at most 125 bytes");
 		}
 		Ping ping = new Ping(System.nanoTime(), new CompletableFuture<>());
-		this.pings.put(ByteBuffer.wrap(payload.clone()), ping);
+		Queue<Ping> waiting = this.pings.computeIfAbsent(ByteBuffer.wrap(payload.clone()),
+				(key) -> new ConcurrentLinkedQueue<>());
+		waiting.add(ping);
 		sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()))).whenComplete((done, ex) -> {
 			if (ex != null) {
+				waiting.remove(ping);
 				ping.rtt.completeExceptionally(ex);
 			}
 		});
+		if (!this.channel.isActive()) {
+			failPings();
+		}
 		return ping.rtt;
+	}
+
+	/** A heartbeat ping: its pong only proves the peer alive; it completes no user ping. */
+	void heartbeat() {
+		if (!this.closeSent.get()) {
+			this.channel.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
+		}
+	}
+
+	private void failPings() {
+		for (Queue<Ping> waiting : this.pings.values()) {
+			for (Ping ping; (ping = waiting.poll()) != null;) {
+				ping.rtt.completeExceptionally(new ClosedChannelException());
+			}
+		}
 	}
 
 	/**
@@ -353,6 +385,7 @@ public final class QWebSocket implements ManagedConnection {
 		if (sent == null) {
 			return;
 		}
+		this.closeWrite = sent;
 		if (this.closeReceived) {
 			sent.addListener(ChannelFutureListener.CLOSE);
 		}
@@ -388,8 +421,12 @@ public final class QWebSocket implements ManagedConnection {
 	void closeReceived(int code, @Nullable String reason) {
 		this.closeReceived = true;
 		if (this.closeSent.get()) {
-			// our close was answered: the handshake is complete
-			connection().channel().close();
+			// our close was answered: the handshake is complete once our frame is out (if its
+			// write is still being handed over, the sender sees closeReceived and closes)
+			ChannelFuture written = this.closeWrite;
+			if (written != null) {
+				written.addListener(ChannelFutureListener.CLOSE);
+			}
 			return;
 		}
 		this.closeCode = code;
@@ -408,7 +445,8 @@ public final class QWebSocket implements ManagedConnection {
 	/** A pong arrived (called on the event loop). */
 	void pongReceived(ByteBuf payload) {
 		this.lastPongNanos = System.nanoTime();
-		Ping ping = this.pings.remove(ByteBuffer.wrap(ByteBufUtil.getBytes(payload)));
+		Queue<Ping> waiting = this.pings.get(ByteBuffer.wrap(ByteBufUtil.getBytes(payload)));
+		Ping ping = (waiting != null) ? waiting.poll() : null;
 		if (ping != null) {
 			ping.rtt.complete(Duration.ofNanos(System.nanoTime() - ping.sentNanos));
 		}
@@ -420,6 +458,10 @@ public final class QWebSocket implements ManagedConnection {
 
 	/** Write a reply without flushing (event loop or this session's worker only). */
 	void write(Object payload) {
+		if (this.closeSent.get()) {
+			// no data frame may follow our close frame (RFC 6455 section 5.5.1)
+			return;
+		}
 		this.channel.write(WebSocketFrames.toFrame(allocator(), payload));
 	}
 

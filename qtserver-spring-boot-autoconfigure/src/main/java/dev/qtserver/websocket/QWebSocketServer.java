@@ -548,7 +548,7 @@ public final class QWebSocketServer implements QtServer {
 					session.abort();
 					return;
 				}
-				session.ping(new byte[0]);
+				session.heartbeat();
 			}, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
 			session.onClose().subscribe(null, (ex) -> task.cancel(false), () -> task.cancel(false));
 		}
