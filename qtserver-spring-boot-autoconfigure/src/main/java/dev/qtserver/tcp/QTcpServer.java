@@ -332,6 +332,10 @@ public final class QTcpServer implements QtServer {
 
 	private void start(QTcpSocket socket, @Nullable TcpConnectionHandler bound) {
 		Connection connection = socket.connection();
+		if (!connection.channel().isActive()) {
+			// closed while it waited for this loop (a parked connection): its close is already handled
+			return;
+		}
 		ChannelHandler decoder = this.codec.newDecoder();
 		if (decoder != null) {
 			connection.addHandlerLast("qtserver.frameDecoder", decoder);
@@ -340,7 +344,8 @@ public final class QTcpServer implements QtServer {
 		}
 		connection.addHandlerLast("qtserver.inputShutdown", new InputShutdownHandler(socket));
 		Duration idleTimeout = this.settings.idleTimeout();
-		if (idleTimeout != null) {
+		// only where a handler reads: an unread pending connection would look idle however chatty
+		if (idleTimeout != null && bound != null) {
 			connection.onReadIdle(idleTimeout.toMillis(), () -> socket.closeWith(CloseReason.IDLE_TIMEOUT));
 		}
 		if (bound != null) {

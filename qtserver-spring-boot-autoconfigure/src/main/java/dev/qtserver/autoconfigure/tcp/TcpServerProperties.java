@@ -48,8 +48,8 @@ public class TcpServerProperties {
 	private int maxConnections = -1;
 
 	/**
-	 * How long a connection may go without sending anything before it is closed. Never closed
-	 * for silence when not set.
+	 * How long a connection bound to a handler may go without sending anything before it is
+	 * closed. Never closed for silence when not set.
 	 */
 	private @Nullable Duration idleTimeout;
 
