@@ -39,14 +39,6 @@ public final class Outbox {
 	}
 
 	/**
-	 * Return whether messages are waiting for a flush.
-	 * @return whether the outbox holds messages
-	 */
-	public boolean isEmpty() {
-		return this.entries.isEmpty();
-	}
-
-	/**
 	 * Write and flush everything queued, in one event-loop task.
 	 */
 	public void flush() {

@@ -141,6 +141,15 @@ public final class ServerEndpoint {
 	}
 
 	/**
+	 * Publish a server event raised on an event loop: on a worker, in the order raised, so a slow
+	 * listener never holds up the loop.
+	 * @param event the event
+	 */
+	public void publishFromEventLoop(Object event) {
+		this.serverEvents.execute(() -> this.eventPublisher.publishEvent(event));
+	}
+
+	/**
 	 * Return whether the endpoint is bound.
 	 * @return whether listening
 	 */
@@ -201,8 +210,7 @@ public final class ServerEndpoint {
 		setError(failure, description);
 		logger.warn(this.server.kind().displayName() + " server '" + this.server.name() + "' failed to accept a connection: "
 				+ description);
-		this.serverEvents
-			.execute(() -> this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description)));
+		publishFromEventLoop(new AcceptErrorEvent(this.server, failure, description));
 		// Reactor Netty resumes accepting a second later whatever our gate says: have the gate say it again
 		DisposableServer server = this.bound;
 		if (server != null) {

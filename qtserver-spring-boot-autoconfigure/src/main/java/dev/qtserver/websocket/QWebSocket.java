@@ -434,10 +434,6 @@ public final class QWebSocket implements ManagedConnection {
 		this.state.peerShutDown();
 	}
 
-	boolean isCloseReceived() {
-		return this.closeReceived;
-	}
-
 	boolean isCloseSent() {
 		return this.closeSent.get();
 	}

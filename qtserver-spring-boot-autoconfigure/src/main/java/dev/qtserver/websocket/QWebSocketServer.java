@@ -16,7 +16,6 @@ import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionRegistry;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.QtServer;
-import dev.qtserver.core.SerialExecutor;
 import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
@@ -81,8 +80,6 @@ public final class QWebSocketServer implements QtServer {
 
 	private final ServerEndpoint endpoint;
 
-	private final SerialExecutor serverEvents;
-
 	private final AtomicInteger connections = new AtomicInteger();
 
 	private final Object admission = new Object();
@@ -111,7 +108,6 @@ public final class QWebSocketServer implements QtServer {
 		this.workers = workers;
 		this.customizers = List.copyOf(customizers);
 		this.maxPendingConnections = settings.maxPendingConnections();
-		this.serverEvents = new SerialExecutor(workers);
 		this.sessions = new ConnectionRegistry<>(this, eventPublisher, this.statistics,
 				(session, reason) -> new WebSocketClosedEvent(this, session, reason, session.closeCode(),
 						session.closeReason()));
@@ -511,8 +507,7 @@ public final class QWebSocketServer implements QtServer {
 		if (code != null) {
 			this.error = code;
 			this.errorString = message;
-			this.serverEvents
-				.execute(() -> this.eventPublisher.publishEvent(new WebSocketServerErrorEvent(this, code, message)));
+			this.endpoint.publishFromEventLoop(new WebSocketServerErrorEvent(this, code, message));
 		}
 	}
 
