@@ -1,7 +1,7 @@
 package dev.qtserver.tcp;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
@@ -9,10 +9,16 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * (as {@code nc -N} does) still gets the answers. Reactor Netty does not react to the input
  * shutdown itself, so this does: it puts {@link EndOfInput} in the inbound stream when the
  * socket's reader understands it, and closes the connection (Netty's default) otherwise.
+ *
+ * <p>Once the input is shut down there is nothing left to read, so read requests (Reactor Netty
+ * asks for more whenever its subscriber has demand) stop here instead of re-arming the socket for
+ * reading: the replies to the frames still queued must not depend on a read that can only fail.
  */
-final class InputShutdownHandler extends ChannelInboundHandlerAdapter {
+final class InputShutdownHandler extends ChannelDuplexHandler {
 
 	private final QTcpSocket socket;
+
+	private boolean inputShutDown;
 
 	InputShutdownHandler(QTcpSocket socket) {
 		this.socket = socket;
@@ -21,6 +27,7 @@ final class InputShutdownHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 		if (event instanceof ChannelInputShutdownEvent) {
+			this.inputShutDown = true;
 			this.socket.state().peerShutDown();
 			if (this.socket.readsEndOfInput()) {
 				ctx.fireChannelRead(EndOfInput.INSTANCE);
@@ -30,6 +37,13 @@ final class InputShutdownHandler extends ChannelInboundHandlerAdapter {
 			}
 		}
 		super.userEventTriggered(ctx, event);
+	}
+
+	@Override
+	public void read(ChannelHandlerContext ctx) {
+		if (!this.inputShutDown) {
+			ctx.read();
+		}
 	}
 
 }

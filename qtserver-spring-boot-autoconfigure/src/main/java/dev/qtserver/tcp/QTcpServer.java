@@ -25,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.tcp.TcpResources;
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -120,8 +121,13 @@ public final class QTcpServer implements QtServer {
 	}
 
 	private TcpServer configure(TcpServer tcp) {
-		// a client that half-closes after its last request (nc -N, shutdown(SHUT_WR)) still gets the replies
-		TcpServer configured = tcp.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+		// a client that half-closes after its last request (nc -N, shutdown(SHUT_WR)) still gets the
+		// replies. On Netty 4.2's epoll transport a half-closed socket leaves the epoll set once it has
+		// nothing to wait for, and a later write that must wait for room fails and closes the channel
+		// (the tail of a large answer is lost, raw Reactor Netty included): NIO keeps such sockets
+		// registered, so TCP servers run on Reactor Netty's NIO loops.
+		TcpServer configured = tcp.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+			.runOn(TcpResources.get(), false);
 		for (TcpServerCustomizer customizer : this.customizers) {
 			configured = customizer.customize(this.name, configured);
 		}

@@ -127,9 +127,11 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.violations.accept(this.session, violation);
+		// the reader learns of it while it still reads: once the close below completes, Reactor
+		// Netty's inbound is terminated and would only log the error as seen "post termination"
+		ctx.fireExceptionCaught(violation);
 		// fail the connection (RFC 6455 section 7.1.7): close frame, then the TCP close
 		this.session.failConnection(violation.getCloseCode().code(), reasonFor(violation.getCloseCode()));
-		ctx.fireExceptionCaught(violation);
 	}
 
 	private static String reasonFor(CloseCode code) {
