@@ -3,8 +3,6 @@ package dev.qtserver.test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * OpenBSD {@code nc}, as a user runs it against a server: {@code nc -N} writes its input, shuts
  * its sending side down (a half-close) and prints everything the server answers until the server
- * closes. Missing {@code nc} fails the test with the package to install, never skips it.
+ * closes. Missing {@code nc} fails the test with the package to install ({@link RealClients}).
  */
 public final class Netcat {
 
@@ -30,7 +28,7 @@ public final class Netcat {
 	 */
 	public static byte[] halfCloseExchange(int port, byte[] input, Duration timeout)
 			throws IOException, InterruptedException {
-		Process nc = new ProcessBuilder(command(), "-N", "-w", String.valueOf(timeout.toSeconds()), "127.0.0.1",
+		Process nc = new ProcessBuilder(RealClients.nc(), "-N", "-w", String.valueOf(timeout.toSeconds()), "127.0.0.1",
 				String.valueOf(port))
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
@@ -53,16 +51,6 @@ public final class Netcat {
 		}
 		writer.join();
 		return output;
-	}
-
-	private static String command() {
-		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-			if (Files.isExecutable(Path.of(dir, "nc"))) {
-				return Path.of(dir, "nc").toString();
-			}
-		}
-		throw new AssertionError("The tests need OpenBSD nc on the PATH: apt-get install netcat-openbsd "
-				+ "(.ci/run installs it)");
 	}
 
 }

@@ -17,16 +17,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.qtserver.test.RealClients;
+
 /**
- * Runs one of the Python WebSocket clients under {@code src/test/resources/ws-clients} with
- * Debian's {@code /usr/bin/python3} (which has the {@code websockets} package, unlike the Python
- * first on the {@code PATH}), so the server is tested against an independent RFC 6455
- * implementation. The scripts print {@code key=value} lines; every wait here is bounded, and a
+ * Runs one of the Python WebSocket clients under {@code src/test/resources/ws-clients} with the
+ * Python {@link RealClients#python()} finds (Debian's, which has the {@code websockets} package),
+ * so the server is tested against an independent RFC 6455 implementation. The scripts print {@code key=value} lines; every wait here is bounded, and a
  * failure message carries the script's stdout and stderr.
  */
 final class PythonWebSocketClient implements AutoCloseable {
-
-	private static final String PYTHON = "/usr/bin/python3";
 
 	private final String description;
 
@@ -44,12 +43,10 @@ final class PythonWebSocketClient implements AutoCloseable {
 	private boolean stdoutClosed;
 
 	private PythonWebSocketClient(String script, List<String> arguments) {
-		List<String> command = new ArrayList<>(List.of(PYTHON, "-u", scriptPath(script).toString()));
+		List<String> command = new ArrayList<>(List.of(RealClients.python(), "-u", scriptPath(script).toString()));
 		command.addAll(arguments);
 		this.description = String.join(" ", command);
-		ProcessBuilder builder = new ProcessBuilder(command);
-		// the pyenv environment of the build must not leak into Debian's interpreter
-		builder.environment().keySet().removeIf((name) -> name.startsWith("PYTHON") || name.startsWith("PYENV"));
+		ProcessBuilder builder = RealClients.withCleanPythonEnvironment(new ProcessBuilder(command));
 		try {
 			this.process = builder.start();
 		}

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.tcp.QTcpServer;
+import dev.qtserver.test.RealClients;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,7 +64,9 @@ class SampleApplicationTests {
 				        print(await b.recv())
 				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 10))
 				""";
-		Process python = new ProcessBuilder("/usr/bin/python3", "-c", script, "ws://127.0.0.1:" + this.chatPort + "/chat")
+		Process python = RealClients
+			.withCleanPythonEnvironment(new ProcessBuilder(RealClients.python(), "-c", script,
+					"ws://127.0.0.1:" + this.chatPort + "/chat"))
 			.redirectErrorStream(true)
 			.start();
 		assertThat(python.waitFor(20, TimeUnit.SECONDS)).as("python finished").isTrue();
@@ -77,7 +80,7 @@ class SampleApplicationTests {
 
 	/** Runs {@code nc -N}, which half-closes after stdin and prints what the server answered. */
 	private String netcat(int port, String input) throws IOException, InterruptedException {
-		Process nc = new ProcessBuilder("nc", "-N", "-w", "5", "127.0.0.1", String.valueOf(port))
+		Process nc = new ProcessBuilder(RealClients.nc(), "-N", "-w", "5", "127.0.0.1", String.valueOf(port))
 			.redirectErrorStream(true)
 			.start();
 		nc.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));

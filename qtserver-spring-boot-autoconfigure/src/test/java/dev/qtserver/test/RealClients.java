@@ -1,0 +1,100 @@
+package dev.qtserver.test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds the real clients the tests drive the servers with, and fails at once with what to
+ * install when one is missing: a test that needs a client never skips, and never fails deep in a
+ * script's stderr.
+ *
+ * <ul>
+ * <li>OpenBSD {@code nc} from the {@code PATH} (Debian: {@code netcat-openbsd});</li>
+ * <li>a Python 3 with the {@code websockets} module (Debian: {@code python3-websockets}):
+ * {@code /usr/bin/python3}, Debian's own, because a {@code python3} earlier on the {@code PATH}
+ * (pyenv, a virtualenv) usually lacks the module; the environment variable
+ * {@value #PYTHON_VARIABLE} names another one.</li>
+ * </ul>
+ */
+public final class RealClients {
+
+	/** The environment variable that names the Python to run the WebSocket clients with. */
+	public static final String PYTHON_VARIABLE = "QTSERVER_TEST_PYTHON";
+
+	private static final String INSTALL = " (.ci/run installs it; see the README's test section)";
+
+	private static volatile String python;
+
+	private RealClients() {
+	}
+
+	/**
+	 * Return the path of OpenBSD {@code nc}.
+	 * @return the command
+	 */
+	public static String nc() {
+		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+			Path candidate = Path.of(dir, "nc");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new AssertionError("The tests need OpenBSD nc on the PATH: apt-get install netcat-openbsd" + INSTALL);
+	}
+
+	/**
+	 * Return a Python 3 that can import {@code websockets}; checked once per test JVM.
+	 * @return the interpreter's path
+	 */
+	public static String python() {
+		String found = python;
+		if (found == null) {
+			found = checkedPython();
+			python = found;
+		}
+		return found;
+	}
+
+	/**
+	 * Prepare a process builder for the Python clients: the build's own Python environment (pyenv)
+	 * must not leak into the interpreter they run with.
+	 * @param builder the builder
+	 * @return the same builder
+	 */
+	public static ProcessBuilder withCleanPythonEnvironment(ProcessBuilder builder) {
+		builder.environment().keySet().removeIf((name) -> name.startsWith("PYTHON") || name.startsWith("PYENV"));
+		return builder;
+	}
+
+	private static String checkedPython() {
+		String configured = System.getenv(PYTHON_VARIABLE);
+		String candidate = (configured != null && !configured.isBlank()) ? configured : "/usr/bin/python3";
+		String advice = "The tests need a Python 3 with the websockets module: apt-get install python3-websockets"
+				+ INSTALL + ", or set " + PYTHON_VARIABLE + " to a python3 that has it";
+		if (!Files.isExecutable(Path.of(candidate))) {
+			throw new AssertionError(advice + ". No executable " + candidate);
+		}
+		try {
+			Process probe = withCleanPythonEnvironment(
+					new ProcessBuilder(List.of(candidate, "-c", "import websockets")).redirectErrorStream(true))
+				.start();
+			String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!probe.waitFor(30, TimeUnit.SECONDS) || probe.exitValue() != 0) {
+				throw new AssertionError(advice + ". " + candidate + " says: " + output.strip());
+			}
+		}
+		catch (IOException ex) {
+			throw new AssertionError(advice + ". Could not run " + candidate, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("Interrupted while checking " + candidate, ex);
+		}
+		return candidate;
+	}
+
+}
