@@ -17,6 +17,7 @@ import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
+import dev.qtserver.core.UnreadConnectionErrorHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -349,6 +350,8 @@ public final class QTcpServer implements QtServer {
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
 		}
 		connection.addHandlerLast("qtserver.inputShutdown", new InputShutdownHandler(socket));
+		connection.addHandlerLast("qtserver.unreadErrors", new UnreadConnectionErrorHandler(
+				() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.idleTimeout();
 		// only where a handler reads: an unread pending connection would look idle however chatty
 		if (idleTimeout != null && bound != null) {
@@ -366,7 +369,11 @@ public final class QTcpServer implements QtServer {
 	}
 
 	private void frameTooLong(QTcpSocket socket, FrameTooLongException ex) {
-		logger.warn("Closing " + socket + ": " + ex.getMessage());
+		// the peer broke the framing: the event and the errors metric record it; a warning per bad
+		// client would let any client fill the logs
+		if (logger.isDebugEnabled()) {
+			logger.debug("Closing " + socket + ": " + ex.getMessage());
+		}
 		socket.state().closing(CloseReason.PROTOCOL_ERROR);
 		connectionFailed(socket, ex);
 	}

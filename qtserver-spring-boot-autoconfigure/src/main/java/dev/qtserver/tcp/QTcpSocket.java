@@ -42,6 +42,9 @@ public final class QTcpSocket implements ManagedConnection {
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
 
+	/** Whether the application subscribed to {@link #receive()} or {@link #receiveText()}. */
+	private volatile boolean received;
+
 	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, ConnectionState state,
 			ServerStatistics statistics) {
 		this.id = id;
@@ -136,6 +139,7 @@ public final class QTcpSocket implements ManagedConnection {
 		// decoded on the event loop, inside onNext, while the frame is still valid
 		return connection().inbound()
 			.receiveObject()
+			.doOnSubscribe((subscription) -> this.received = true)
 			.takeWhile((frame) -> frame != EndOfInput.INSTANCE)
 			.map((frame) -> {
 				this.statistics.messageReceived();
@@ -220,6 +224,10 @@ public final class QTcpSocket implements ManagedConnection {
 
 	boolean readsEndOfInput() {
 		return this.readsEndOfInput;
+	}
+
+	boolean isReceived() {
+		return this.received;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.qtserver.websocket;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,18 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	public void channelInactive(ChannelHandlerContext ctx) {
 		cancelTimeout();
 		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof IOException) {
+			// the client went away (a reset) before its handshake was done: nothing to report to
+			// anyone but the errors metric, and nothing for Reactor Netty to log as uncaught
+			this.server.handshakeFailed(cause);
+			ctx.close();
+			return;
+		}
+		ctx.fireExceptionCaught(cause);
 	}
 
 	@Override

@@ -81,6 +81,9 @@ public final class QWebSocket implements ManagedConnection {
 	/** Whether a handler reads this session (it answers the peer's close itself, in order). */
 	private volatile boolean handled;
 
+	/** Whether the application subscribed to {@link #receive()} or {@link #receiveText()}. */
+	private volatile boolean received;
+
 	/** Data frames the application has taken through {@link #receive()}; see {@link #backlog}. */
 	private final AtomicLong consumed = new AtomicLong();
 
@@ -241,6 +244,7 @@ public final class QWebSocket implements ManagedConnection {
 		// decoded on the event loop, inside onNext, while the frame is still valid
 		return connection().inbound()
 			.receiveObject()
+			.doOnSubscribe((subscription) -> this.received = true)
 			.takeWhile((frame) -> frame != WebSocketFrames.END_OF_INPUT)
 			.handle((frame, sink) -> {
 				this.consumed.incrementAndGet();
@@ -472,6 +476,11 @@ public final class QWebSocket implements ManagedConnection {
 
 	void handledByHandler() {
 		this.handled = true;
+	}
+
+	/** Whether a handler or the application reads the session's input. */
+	boolean isRead() {
+		return this.handled || this.received;
 	}
 
 	boolean isHandledByHandler() {

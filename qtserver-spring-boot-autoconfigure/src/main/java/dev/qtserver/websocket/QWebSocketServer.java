@@ -20,6 +20,7 @@ import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
+import dev.qtserver.core.UnreadConnectionErrorHandler;
 import dev.qtserver.event.OriginAuthenticationRequiredEvent;
 import dev.qtserver.event.WebSocketClosedEvent;
 import dev.qtserver.event.WebSocketServerErrorEvent;
@@ -343,7 +344,9 @@ public final class QWebSocketServer implements QtServer {
 		Connection connection = socket.connection();
 		connection.channel().eventLoop().execute(() -> {
 			ChannelPipeline pipeline = connection.channel().pipeline();
-			for (String tcpHandler : List.of("qtserver.frameDecoder", "qtserver.frameErrors", "qtserver.inputShutdown")) {
+			// the handlers QTcpServer put in front of Reactor Netty's bridge; the handshake adds its own
+			for (String tcpHandler : List.of("qtserver.frameDecoder", "qtserver.frameErrors", "qtserver.inputShutdown",
+					"qtserver.unreadErrors")) {
 				if (pipeline.get(tcpHandler) != null) {
 					pipeline.remove(tcpHandler);
 				}
@@ -462,6 +465,8 @@ public final class QWebSocketServer implements QtServer {
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
+			pipeline.addBefore(ctx.name(), "qtserver.unreadErrors",
+					new UnreadConnectionErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
 			pipeline.remove(ctx.handler());
 			if (bound != null) {
 				session.handledByHandler();
@@ -511,6 +516,13 @@ public final class QWebSocketServer implements QtServer {
 		}
 	}
 
+	void handshakeFailed(Throwable error) {
+		this.statistics.error();
+		if (logger.isDebugEnabled()) {
+			logger.debug("WebSocket server '" + this.name + "' lost a connection during its handshake: " + error);
+		}
+	}
+
 	void handshakeTimedOut() {
 		this.statistics.error();
 		logger.debug("WebSocket server '" + this.name + "' dropped a connection that did not finish its handshake in "
@@ -518,7 +530,11 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	private void violation(QWebSocket session, WebSocketProtocolException violation) {
-		logger.warn("Closing " + session + " with " + violation.getCloseCode().code() + ": " + violation.getMessage());
+		// the peer broke the protocol: the event and the errors metric record it; a warning per bad
+		// client would let any client fill the logs
+		if (logger.isDebugEnabled()) {
+			logger.debug("Closing " + session + " with " + violation.getCloseCode().code() + ": " + violation.getMessage());
+		}
 		session.state().closing(CloseReason.PROTOCOL_ERROR);
 		sessionFailed(session, violation);
 	}

@@ -388,6 +388,15 @@ final class RawWebSocketClient implements AutoCloseable {
 		this.socket.setSoTimeout((int) remainingMillis);
 	}
 
+	/**
+	 * Close with a reset (SO_LINGER 0): the server sees "connection reset by peer".
+	 * @throws IOException when closing fails
+	 */
+	void reset() throws IOException {
+		this.socket.setSoLinger(true, 0);
+		this.socket.close();
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
