@@ -64,14 +64,34 @@ class SampleApplicationTests {
 				        print(await b.recv())
 				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 10))
 				""";
+		assertThat(python(script, this.chatPort, "/chat"))
+			.isEqualTo("chat.v1|welcome to ChatServer (chat.v1)\nhello from a\nhello from a\n");
+	}
+
+	@Test
+	void whenAChatClientOffersNoSubprotocolThenTheWelcomeNamesNone() throws Exception {
+		String script = """
+				import asyncio, sys, websockets
+				async def main(url):
+				    async with websockets.connect(url) as client:
+				        print(client.subprotocol, await client.recv(), sep="|")
+				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 10))
+				""";
+		assertThat(python(script, this.chatPort, "/chat")).isEqualTo("None|welcome to ChatServer\n");
+	}
+
+	/**
+	 * Runs a Python script with a Python that has {@code websockets} ({@link RealClients}), and the
+	 * server's URL as its argument; returns what it printed.
+	 */
+	private String python(String script, int port, String path) throws IOException, InterruptedException {
 		Process python = RealClients
-			.withCleanPythonEnvironment(new ProcessBuilder(RealClients.python(), "-c", script,
-					"ws://127.0.0.1:" + this.chatPort + "/chat"))
+			.withCleanPythonEnvironment(
+					new ProcessBuilder(RealClients.python(), "-c", script, "ws://127.0.0.1:" + port + path))
 			.redirectErrorStream(true)
 			.start();
 		assertThat(python.waitFor(20, TimeUnit.SECONDS)).as("python finished").isTrue();
-		String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(output).isEqualTo("chat.v1|welcome to ChatServer (chat.v1)\nhello from a\nhello from a\n");
+		return new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 	}
 
 	private String netcat(String input) throws IOException, InterruptedException {
