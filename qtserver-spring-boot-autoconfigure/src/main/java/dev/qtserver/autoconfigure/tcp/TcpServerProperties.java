@@ -8,11 +8,18 @@ import java.time.Duration;
 import dev.qtserver.tcp.TcpFraming;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of one TCP server, declared under {@code qtserver.tcp.<name>}.
+ * <p>
+ * Marked as a metadata source because the configuration processor stops at the map that
+ * holds these settings: it then also writes this type's metadata (descriptions from the
+ * field Javadoc, defaults) to {@code META-INF/spring/configuration-metadata}, against which
+ * the hand-written per-server entries are checked.
  */
+@ConfigurationPropertiesSource
 public class TcpServerProperties {
 
 	/**
