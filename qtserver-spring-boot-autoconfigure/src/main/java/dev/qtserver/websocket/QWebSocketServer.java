@@ -29,6 +29,7 @@ import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
 import dev.qtserver.tcp.QTcpSocket;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -351,6 +352,9 @@ public final class QWebSocketServer implements QtServer {
 					pipeline.remove(tcpHandler);
 				}
 			}
+			// a WebSocket ends with a close frame: a peer that just goes away (a FIN) is gone, as on
+			// this server's own connections, not half-closed as the TCP server allows
+			connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
 			startHandshake(connection);
 		});
 	}

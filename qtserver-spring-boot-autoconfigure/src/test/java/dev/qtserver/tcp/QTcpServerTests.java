@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.AcceptErrorEvent;
@@ -26,6 +27,7 @@ import dev.qtserver.event.NewConnectionEvent;
 import dev.qtserver.event.PendingConnectionAvailableEvent;
 import dev.qtserver.event.ServerClosedEvent;
 import dev.qtserver.event.ServerListeningEvent;
+import dev.qtserver.test.LogCapture;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -227,9 +229,15 @@ class QTcpServerTests {
 		assertThat(server.listen()).isTrue();
 		// Reactor Netty calls doOnBound on the listening channel's event loop, maybe after listen() returned
 		await().atMost(TIMEOUT).until(() -> listening.get() != null);
-		// what Netty's accept loop reports when the process runs out of file descriptors
-		listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
-		await().atMost(TIMEOUT).until(() -> !eventsOf(AcceptErrorEvent.class).isEmpty());
+		try (LogCapture log = LogCapture.of(ServerEndpoint.class)) {
+			// what Netty's accept loop reports when the process runs out of file descriptors
+			listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
+			await().atMost(TIMEOUT).until(() -> !eventsOf(AcceptErrorEvent.class).isEmpty());
+			assertThat(log.messages()).singleElement()
+				.asString()
+				.startsWith("WARN TCP server 'test' failed to accept a connection")
+				.contains("Too many open files");
+		}
 		assertThat(eventsOf(AcceptErrorEvent.class)).singleElement()
 			.satisfies((event) -> assertThat(event.getError()).isEqualTo(SocketError.SOCKET_RESOURCE));
 		assertThat(server.serverError()).isEqualTo(SocketError.SOCKET_RESOURCE);

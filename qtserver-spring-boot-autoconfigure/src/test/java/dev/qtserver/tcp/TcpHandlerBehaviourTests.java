@@ -20,11 +20,13 @@ import dev.qtserver.event.ConnectionClosedEvent;
 import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.event.NewConnectionEvent;
 import dev.qtserver.event.QtConnectionEvent;
+import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.HandlerMethodException;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
+import dev.qtserver.test.LogCapture;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,8 +170,14 @@ class TcpHandlerBehaviourTests {
 		assertEchoes(bystander, "before");
 		long victimId = idOf(victim);
 		long bystanderId = idOf(bystander);
-		victim.sendLine("fail");
-		assertThat(victim.awaitClosed(WAIT)).isTrue();
+		try (LogCapture log = LogCapture.of(AnnotatedMessageFlow.class)) {
+			victim.sendLine("fail");
+			assertThat(victim.awaitClosed(WAIT)).isTrue();
+			assertThat(log.messages()).singleElement()
+				.asString()
+				.startsWith("WARN Closing QTcpSocket[behaviour#" + victimId)
+				.endsWith("its handler failed and no @OnError method takes the error");
+		}
 		assertThat(awaitEvent(ConnectionErrorEvent.class, victimId).getError()).hasMessage("boom");
 		assertThat(awaitEvent(ConnectionClosedEvent.class, victimId).getReason()).isEqualTo(CloseReason.HANDLER_ERROR);
 		assertThat(this.server.statistics().closed(CloseReason.HANDLER_ERROR)).isEqualTo(1);

@@ -386,6 +386,9 @@ class QWebSocketServerTests {
 		assertThat(echo(client, "line\nbreaks\nstay")).isEqualTo("line\nbreaks\nstay");
 		await().atMost(TIMEOUT).until(() -> eventsOf(NewConnectionEvent.class).stream()
 			.anyMatch((event) -> event.getServer() == server));
+		// a peer that goes away without a close frame is gone, not half-closed as on the TCP server
+		client.close();
+		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
 
 	@Test

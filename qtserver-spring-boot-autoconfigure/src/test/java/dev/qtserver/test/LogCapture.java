@@ -1,0 +1,55 @@
+package dev.qtserver.test;
+
+import java.util.List;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one logger's output for the length of a test, so that a test that provokes an expected
+ * warning asserts it instead of printing it (and its stack trace) into the build's output.
+ */
+public final class LogCapture implements AutoCloseable {
+
+	private final Logger logger;
+
+	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+	private final boolean additive;
+
+	private LogCapture(Class<?> source) {
+		this.logger = (Logger) LoggerFactory.getLogger(source);
+		this.additive = this.logger.isAdditive();
+		this.appender.start();
+		this.logger.addAppender(this.appender);
+		this.logger.setAdditive(false);
+	}
+
+	/**
+	 * Start taking what a class logs.
+	 * @param source the class whose logger to take
+	 * @return the capture; close it to give the logger back
+	 */
+	public static LogCapture of(Class<?> source) {
+		return new LogCapture(source);
+	}
+
+	/**
+	 * Return the messages logged so far, formatted, with the level in front (such as
+	 * {@code "WARN Closing …"}).
+	 * @return the messages
+	 */
+	public List<String> messages() {
+		return this.appender.list.stream().map((event) -> event.getLevel() + " " + event.getFormattedMessage()).toList();
+	}
+
+	@Override
+	public void close() {
+		this.logger.detachAppender(this.appender);
+		this.logger.setAdditive(this.additive);
+		this.appender.stop();
+	}
+
+}
