@@ -1,0 +1,416 @@
+package dev.qtserver.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import dev.qtserver.test.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * {@link SerialExecutor}'s promises: order, one task at a time, the batch hook, yielding after a
+ * batch so other connections get a turn, and who counts as its runner.
+ */
+class SerialExecutorTests {
+
+	private static final int BATCH_SIZE = 256;
+
+	private final ManualExecutor manual = new ManualExecutor();
+
+	private final List<ExecutorService> pools = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() throws InterruptedException {
+		for (ExecutorService pool : this.pools) {
+			pool.shutdownNow();
+			assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@Test
+	void whenTasksAreSubmittedThenTheyRunInSubmissionOrderOnAMultiThreadDelegate() throws InterruptedException {
+		SerialExecutor executor = new SerialExecutor(pool(4));
+		List<Integer> ran = new CopyOnWriteArrayList<>();
+		CountDownLatch done = new CountDownLatch(1);
+		int count = 3 * BATCH_SIZE + 1;
+		for (int i = 0; i < count; i++) {
+			int task = i;
+			executor.execute(() -> ran.add(task));
+		}
+		executor.execute(done::countDown);
+		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(ran).containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+	}
+
+	@Test
+	void whenTasksAreSubmittedWhileOneRunsThenOnlyOneDrainIsEverScheduled() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.execute(() -> {
+			ran.add("first");
+			// submitted by the running task itself: it must queue behind it, not start a second run
+			executor.execute(() -> ran.add("third"));
+			assertThat(this.manual.queued()).isZero();
+		});
+		executor.execute(() -> ran.add("second"));
+		assertThat(this.manual.queued()).isOne();
+		this.manual.runAll();
+		assertThat(ran).containsExactly("first", "second", "third");
+		assertThat(this.manual.ran()).isOne();
+	}
+
+	@Test
+	void whenManyThreadsSubmitThenTwoTasksOfOneExecutorNeverOverlap() throws InterruptedException {
+		SerialExecutor executor = new SerialExecutor(pool(8));
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		int submitters = 4;
+		int perSubmitter = 2_000;
+		CountDownLatch done = new CountDownLatch(submitters * perSubmitter);
+		Runnable task = () -> {
+			mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+			// stay inside a while so that an overlapping task would be seen
+			for (int spin = 0; spin < 200; spin++) {
+				Thread.onSpinWait();
+			}
+			running.decrementAndGet();
+			done.countDown();
+		};
+		ExecutorService submitting = pool(submitters);
+		for (int s = 0; s < submitters; s++) {
+			submitting.execute(() -> {
+				for (int i = 0; i < perSubmitter; i++) {
+					executor.execute(task);
+				}
+			});
+		}
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(mostAtOnce).hasValue(1);
+	}
+
+	@Test
+	void whenABatchEndsThenTheHookRunsAfterItsTasksOnTheSameThread() throws InterruptedException {
+		SerialExecutor executor = new SerialExecutor(pool(4));
+		List<String> ran = new CopyOnWriteArrayList<>();
+		List<Boolean> hookOnTaskThread = new CopyOnWriteArrayList<>();
+		String[] taskThread = new String[1];
+		CountDownLatch hooked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		executor.setBatchHook(() -> {
+			ran.add("hook");
+			hookOnTaskThread.add(Thread.currentThread().getName().equals(taskThread[0]));
+			hooked.countDown();
+		});
+		executor.execute(() -> {
+			taskThread[0] = Thread.currentThread().getName();
+			ran.add("task 1");
+			awaitLatch(release);
+		});
+		executor.execute(() -> ran.add("task 2"));
+		executor.execute(() -> ran.add("task 3"));
+		release.countDown();
+		assertThat(hooked.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(ran).startsWith("task 1", "task 2", "task 3", "hook");
+		assertThat(hookOnTaskThread).first().isEqualTo(true);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, BATCH_SIZE - 1, BATCH_SIZE, BATCH_SIZE + 1, 2 * BATCH_SIZE + 1 })
+	void whenTasksAreQueuedThenEachBatchHoldsAtMostBatchSizeTasksAndEndsWithTheHook(int count) {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		AtomicInteger sinceHook = new AtomicInteger();
+		List<Integer> batches = new ArrayList<>();
+		executor.setBatchHook(() -> {
+			// a run may end with a hook after no task at all; only batches that ran something count
+			int size = sinceHook.getAndSet(0);
+			if (size > 0) {
+				batches.add(size);
+			}
+		});
+		for (int i = 0; i < count; i++) {
+			executor.execute(sinceHook::incrementAndGet);
+		}
+		this.manual.runAll();
+		List<Integer> expected = new ArrayList<>();
+		for (int left = count; left > 0; left -= BATCH_SIZE) {
+			expected.add(Math.min(left, BATCH_SIZE));
+		}
+		assertThat(batches).containsExactlyElementsOf(expected);
+		assertThat(sinceHook).hasValue(0);
+		// every full batch hands the thread back and queues the rest (maybe nothing) as a new run
+		assertThat(this.manual.ran()).isEqualTo(count / BATCH_SIZE + 1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { BATCH_SIZE - 1, BATCH_SIZE, BATCH_SIZE + 1 })
+	void whenABusyExecutorFillsABatchThenAnotherExecutorOnASingleThreadGetsATurn(int busyTasks)
+			throws InterruptedException {
+		ExecutorService single = pool(1);
+		SerialExecutor busy = new SerialExecutor(single);
+		SerialExecutor other = new SerialExecutor(single);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		CountDownLatch queued = new CountDownLatch(1);
+		// hold the only thread until both executors have queued their work
+		single.execute(() -> awaitLatch(queued));
+		for (int i = 0; i < busyTasks; i++) {
+			int task = i;
+			busy.execute(() -> ran.add("busy " + task));
+		}
+		other.execute(() -> ran.add("other"));
+		CountDownLatch done = new CountDownLatch(2);
+		busy.execute(done::countDown);
+		other.execute(done::countDown);
+		queued.countDown();
+		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(ran.indexOf("other")).isEqualTo(Math.min(busyTasks, BATCH_SIZE));
+		assertThat(ran).filteredOn((name) -> name.startsWith("busy"))
+			.containsExactlyElementsOf(IntStream.range(0, busyTasks).mapToObj((i) -> "busy " + i).toList());
+	}
+
+	@Test
+	void whenCalledFromItsTasksThenInExecutorIsTrueAndElsewhereFalse() throws InterruptedException {
+		ExecutorService pool = pool(2);
+		SerialExecutor executor = new SerialExecutor(pool);
+		SerialExecutor neighbour = new SerialExecutor(pool);
+		List<Boolean> inOwn = new CopyOnWriteArrayList<>();
+		List<Boolean> inNeighbour = new CopyOnWriteArrayList<>();
+		CountDownLatch done = new CountDownLatch(1);
+		executor.execute(() -> {
+			inOwn.add(executor.inExecutor());
+			inNeighbour.add(neighbour.inExecutor());
+			done.countDown();
+		});
+		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(inOwn).containsExactly(true);
+		assertThat(inNeighbour).containsExactly(false);
+		assertThat(executor.inExecutor()).isFalse();
+	}
+
+	@Test
+	void whenARunEndsThenItsThreadNoLongerCountsAsTheRunner() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		executor.execute(() -> {
+		});
+		// the test thread itself runs the drain
+		this.manual.runAll();
+		assertThat(executor.inExecutor()).isFalse();
+	}
+
+	@Test
+	void whenARunYieldsThenTasksOfTheNextRunStillSeeInExecutor() throws InterruptedException {
+		SerialExecutor executor = new SerialExecutor(pool(4));
+		int count = 2 * BATCH_SIZE + 1;
+		List<Boolean> seen = new CopyOnWriteArrayList<>();
+		CountDownLatch done = new CountDownLatch(count);
+		for (int i = 0; i < count; i++) {
+			executor.execute(() -> {
+				seen.add(executor.inExecutor());
+				done.countDown();
+			});
+		}
+		assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(seen).hasSize(count).containsOnly(true);
+	}
+
+	@Test
+	void whenTheRunAfterAYieldStartsBeforeTheYieldingRunHasReturnedThenItKeepsOwningTheExecutor()
+			throws InterruptedException {
+		CountDownLatch nextRunInsideTask = new CountDownLatch(1);
+		CountDownLatch yieldingRunReturned = new CountDownLatch(1);
+		AtomicInteger scheduled = new AtomicInteger();
+		Thread[] nextRun = new Thread[1];
+		// the first run goes to the test thread; the run the yield schedules starts on a thread of
+		// its own, and the yielding run may only return once that one is inside its first task
+		Executor handOff = (drainer) -> {
+			if (scheduled.incrementAndGet() == 1) {
+				this.manual.execute(drainer);
+				return;
+			}
+			nextRun[0] = new Thread(drainer, "next-run");
+			nextRun[0].start();
+			awaitLatch(nextRunInsideTask);
+		};
+		SerialExecutor executor = new SerialExecutor(handOff);
+		List<Boolean> seen = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < BATCH_SIZE; i++) {
+			executor.execute(() -> {
+			});
+		}
+		executor.execute(() -> {
+			nextRunInsideTask.countDown();
+			awaitLatch(yieldingRunReturned);
+			seen.add(executor.inExecutor());
+		});
+		this.manual.runAll();
+		yieldingRunReturned.countDown();
+		assertThat(nextRun[0]).as("the run scheduled by the yield").isNotNull();
+		nextRun[0].join(5000);
+		assertThat(nextRun[0].isAlive()).isFalse();
+		assertThat(seen).containsExactly(true);
+	}
+
+	@Test
+	void whenARunYieldsOnTheSameThreadThenTheNextRunStillOwnsTheExecutor() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<Boolean> seen = new ArrayList<>();
+		List<Boolean> hookSeen = new ArrayList<>();
+		executor.setBatchHook(() -> hookSeen.add(executor.inExecutor()));
+		for (int i = 0; i < BATCH_SIZE + 1; i++) {
+			executor.execute(() -> seen.add(executor.inExecutor()));
+		}
+		this.manual.runAll();
+		assertThat(seen).hasSize(BATCH_SIZE + 1).containsOnly(true);
+		assertThat(hookSeen).isNotEmpty().containsOnly(true);
+		assertThat(executor.inExecutor()).isFalse();
+	}
+
+	@Test
+	void whenATaskThrowsThenLaterTasksStillRunAndTheFailureIsLogged() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		try (LogCapture log = LogCapture.of(SerialExecutor.class)) {
+			executor.execute(() -> {
+				throw new IllegalStateException("boom");
+			});
+			executor.execute(() -> ran.add("after"));
+			this.manual.runAll();
+			assertThat(log.messages()).singleElement()
+				.isEqualTo("ERROR Task failed on a qtserver worker thread");
+		}
+		assertThat(ran).containsExactly("after");
+		executor.execute(() -> ran.add("later"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("after", "later");
+	}
+
+	@Test
+	void whenTheBatchHookThrowsThenLaterTasksStillRun() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.setBatchHook(() -> {
+			throw new IllegalStateException("hook failed");
+		});
+		try (LogCapture log = LogCapture.of(SerialExecutor.class)) {
+			executor.execute(() -> ran.add("first"));
+			this.manual.runAll();
+			executor.execute(() -> ran.add("second"));
+			this.manual.runAll();
+			assertThat(log.messages()).isNotEmpty().allMatch((message) -> message.startsWith("ERROR Task failed"));
+		}
+		assertThat(ran).containsExactly("first", "second");
+	}
+
+	@Test
+	void whenTheDelegateIsShutDownThenTasksAreDroppedWithoutThrowing() throws InterruptedException {
+		ExecutorService pool = pool(1);
+		pool.shutdown();
+		assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		SerialExecutor executor = new SerialExecutor(pool);
+		AtomicInteger ran = new AtomicInteger();
+		assertThatNoException().isThrownBy(() -> executor.execute(ran::incrementAndGet));
+		assertThatNoException().isThrownBy(() -> executor.execute(ran::incrementAndGet));
+		assertThat(ran).hasValue(0);
+	}
+
+	@Test
+	void whenTheDelegateRejectsAtAYieldThenTheRestIsDroppedAndNothingThrows() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		AtomicInteger ran = new AtomicInteger();
+		for (int i = 0; i < BATCH_SIZE + 10; i++) {
+			executor.execute(ran::incrementAndGet);
+		}
+		this.manual.runNextThenReject();
+		assertThat(ran).hasValue(BATCH_SIZE);
+		assertThat(this.manual.queued()).isZero();
+	}
+
+	@Test
+	void whenTheDelegateAcceptsAgainAfterARejectionThenNewTasksRun() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		this.manual.rejecting = true;
+		executor.execute(() -> ran.add("dropped"));
+		this.manual.rejecting = false;
+		executor.execute(() -> ran.add("runs"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("runs");
+	}
+
+	private ExecutorService pool(int threads) {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		this.pools.add(pool);
+		return pool;
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * A delegate that queues what it is given until the test runs it on its own thread, so that
+	 * when each run starts is decided by the test.
+	 */
+	private static final class ManualExecutor implements Executor {
+
+		private final Deque<Runnable> queue = new ArrayDeque<>();
+
+		private int ran;
+
+		private boolean rejecting;
+
+		@Override
+		public void execute(Runnable command) {
+			if (this.rejecting) {
+				throw new RejectedExecutionException("shut down");
+			}
+			this.queue.addLast(command);
+		}
+
+		int queued() {
+			return this.queue.size();
+		}
+
+		int ran() {
+			return this.ran;
+		}
+
+		void runAll() {
+			Runnable next;
+			while ((next = this.queue.pollFirst()) != null) {
+				this.ran++;
+				next.run();
+			}
+		}
+
+		void runNextThenReject() {
+			Runnable next = this.queue.pollFirst();
+			assertThat(next).isNotNull();
+			this.rejecting = true;
+			this.ran++;
+			next.run();
+		}
+
+	}
+
+}
