@@ -15,10 +15,10 @@ import reactor.netty.Connection;
  * <p>Accepting stops while the server is paused or has no room (its pending queue is full, or
  * it has reached its connection cap): the listening channel stops reading, so new connections
  * wait in the operating system's backlog. Turning reads off does not take effect at once on
- * every transport (Linux epoll still accepts one more), so a connection that arrives while the
- * gate is closed is <em>parked</em>: held unread, unseen by the application, and admitted in
- * arrival order once the gate opens again. To the client this is the same as waiting in the
- * backlog.
+ * every transport (Linux epoll still accepts one more; NIO may finish its current accept pass),
+ * so a connection that arrives while the gate is closed is <em>parked</em>: held unread, unseen
+ * by the application, and admitted in arrival order once the gate opens again. To the client
+ * this is the same as waiting in the backlog.
  */
 public final class AcceptGate {
 

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,7 +36,8 @@ public final class SerialExecutor implements Executor {
 
 	private volatile @Nullable Runnable batchHook;
 
-	private volatile @Nullable Thread runner;
+	/** The thread running this executor's tasks now; cleared only by that thread (compare-and-set). */
+	private final AtomicReference<@Nullable Thread> runner = new AtomicReference<>();
 
 	/**
 	 * Create an executor that runs its tasks on the given one.
@@ -78,19 +80,19 @@ public final class SerialExecutor implements Executor {
 	 * @return whether called from one of its tasks
 	 */
 	public boolean inExecutor() {
-		return this.runner == Thread.currentThread();
+		return this.runner.get() == Thread.currentThread();
 	}
 
 	private void drain() {
-		this.runner = Thread.currentThread();
+		Thread current = Thread.currentThread();
+		this.runner.set(current);
 		try {
 			drainTasks();
 		}
 		finally {
-			// after a yield another thread may already be running the next drain: leave its mark
-			if (this.runner == Thread.currentThread()) {
-				this.runner = null;
-			}
+			// another thread may already be running the next drain (after a yield, or a task that
+			// came just as this drain ended): leave its mark, atomically
+			this.runner.compareAndSet(current, null);
 		}
 	}
 
@@ -104,7 +106,7 @@ public final class SerialExecutor implements Executor {
 				if (++ran == BATCH_SIZE) {
 					runBatchHook();
 					// yield: the counter stays above zero, so no one else schedules a drain meanwhile
-					this.runner = null;
+					this.runner.compareAndSet(Thread.currentThread(), null);
 					schedule();
 					return;
 				}

@@ -3,6 +3,7 @@ package dev.qtserver.tcp;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import reactor.netty.NettyPipeline;
 
 /**
  * Servers allow half-closure so that a peer that sends its last request and shuts its side down
@@ -28,6 +29,11 @@ final class InputShutdownHandler extends ChannelDuplexHandler {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 		if (event instanceof ChannelInputShutdownEvent) {
 			this.inputShutDown = true;
+			// the peer is done sending: its silence from now on is not idleness, and the replies
+			// still being worked out must not be cut by the idle timeout
+			if (ctx.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
+				ctx.pipeline().remove(NettyPipeline.OnChannelReadIdle);
+			}
 			this.socket.state().peerShutDown();
 			if (this.socket.readsEndOfInput()) {
 				ctx.fireChannelRead(EndOfInput.INSTANCE);

@@ -12,12 +12,12 @@ import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionRegistry;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.EventLoops;
+import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
-import dev.qtserver.core.UnreadConnectionErrorHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -350,7 +350,7 @@ public final class QTcpServer implements QtServer {
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
 		}
 		connection.addHandlerLast("qtserver.inputShutdown", new InputShutdownHandler(socket));
-		connection.addHandlerLast("qtserver.unreadErrors", new UnreadConnectionErrorHandler(
+		connection.addHandlerLast("qtserver.ioErrors", new IoErrorHandler(
 				() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.idleTimeout();
 		// only where a handler reads: an unread pending connection would look idle however chatty

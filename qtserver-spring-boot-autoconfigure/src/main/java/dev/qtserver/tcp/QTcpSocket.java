@@ -42,7 +42,7 @@ public final class QTcpSocket implements ManagedConnection {
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
 
-	/** Whether the application subscribed to {@link #receive()} or {@link #receiveText()}. */
+	/** Whether the application reads through {@link #receive()} or {@link #receiveText()} now. */
 	private volatile boolean received;
 
 	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, ConnectionState state,
@@ -140,6 +140,7 @@ public final class QTcpSocket implements ManagedConnection {
 		return connection().inbound()
 			.receiveObject()
 			.doOnSubscribe((subscription) -> this.received = true)
+			.doFinally((signal) -> this.received = false)
 			.takeWhile((frame) -> frame != EndOfInput.INSTANCE)
 			.map((frame) -> {
 				this.statistics.messageReceived();

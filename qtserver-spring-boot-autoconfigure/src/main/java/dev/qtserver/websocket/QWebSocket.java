@@ -81,7 +81,7 @@ public final class QWebSocket implements ManagedConnection {
 	/** Whether a handler reads this session (it answers the peer's close itself, in order). */
 	private volatile boolean handled;
 
-	/** Whether the application subscribed to {@link #receive()} or {@link #receiveText()}. */
+	/** Whether the application reads through {@link #receive()} or {@link #receiveText()} now. */
 	private volatile boolean received;
 
 	/** Data frames the application has taken through {@link #receive()}; see {@link #backlog}. */
@@ -245,6 +245,7 @@ public final class QWebSocket implements ManagedConnection {
 		return connection().inbound()
 			.receiveObject()
 			.doOnSubscribe((subscription) -> this.received = true)
+			.doFinally((signal) -> this.received = false)
 			.takeWhile((frame) -> frame != WebSocketFrames.END_OF_INPUT)
 			.handle((frame, sink) -> {
 				this.consumed.incrementAndGet();

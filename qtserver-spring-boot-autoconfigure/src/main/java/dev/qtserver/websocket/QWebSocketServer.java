@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionRegistry;
 import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
-import dev.qtserver.core.UnreadConnectionErrorHandler;
 import dev.qtserver.event.OriginAuthenticationRequiredEvent;
 import dev.qtserver.event.WebSocketClosedEvent;
 import dev.qtserver.event.WebSocketServerErrorEvent;
@@ -347,7 +347,7 @@ public final class QWebSocketServer implements QtServer {
 			ChannelPipeline pipeline = connection.channel().pipeline();
 			// the handlers QTcpServer put in front of Reactor Netty's bridge; the handshake adds its own
 			for (String tcpHandler : List.of("qtserver.frameDecoder", "qtserver.frameErrors", "qtserver.inputShutdown",
-					"qtserver.unreadErrors")) {
+					"qtserver.ioErrors")) {
 				if (pipeline.get(tcpHandler) != null) {
 					pipeline.remove(tcpHandler);
 				}
@@ -469,8 +469,8 @@ public final class QWebSocketServer implements QtServer {
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
-			pipeline.addBefore(ctx.name(), "qtserver.unreadErrors",
-					new UnreadConnectionErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
+			pipeline.addBefore(ctx.name(), "qtserver.ioErrors",
+					new IoErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
 			pipeline.remove(ctx.handler());
 			if (bound != null) {
 				session.handledByHandler();

@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnMessage;
@@ -28,9 +31,11 @@ import dev.qtserver.test.StreamClient.Ending;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -66,6 +71,8 @@ class TcpStreamConformanceTests {
 	private static final String DELIMITER = "\r\n--\r\n";
 
 	private final List<QTcpServer> servers = new ArrayList<>();
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
 
 	private WorkerPool workers;
 
@@ -222,6 +229,63 @@ class TcpStreamConformanceTests {
 		assertNoWarnings(output);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(Execution.class)
+	void whenAHalfClosedClientReadsLateThenLargeRepliesThatMustWaitForRoomArriveWhole(Execution execution,
+			CapturedOutput output) throws Exception {
+		// the replies are written only after the FIN was handled, and each needs several times the
+		// socket buffers: every write must wait for the client to make room
+		BigReplies handler = (execution == Execution.WORKER) ? new BigReplies() : new NonBlockingBigReplies();
+		QTcpServer server = start(TcpFraming.LINE, handler);
+		byte[] reply;
+		try (StreamClient client = StreamClient.connectNotReading(server.serverPort())) {
+			client.send("a\nb\nc\n".getBytes(StandardCharsets.US_ASCII), Chunking.ONE_WRITE, new Random(SEED),
+					Ending.HALF_CLOSE);
+			waiting().until(() -> handler.answered.get() == 3);
+			client.startReading();
+			reply = client.awaitEndOfStream(WAIT);
+		}
+		String expected = BigReplies.reply("a") + "\n" + BigReplies.reply("b") + "\n" + BigReplies.reply("c") + "\n";
+		assertSameStream(reply, expected.getBytes(StandardCharsets.US_ASCII), SEED);
+		assertNoWarnings(output);
+	}
+
+	@Test
+	void whenAHalfClosedClientWaitsLongerThanTheIdleTimeoutForItsRepliesThenItStillGetsThemAll(CapturedOutput output)
+			throws Exception {
+		Recorder recorder = new Recorder(false, Execution.WORKER);
+		QTcpServer server = start(TcpServerSettings.builder().framing(TcpFraming.LINE).idleTimeout(Duration.ofMillis(200)),
+				new SlowTextEcho(recorder, Duration.ofMillis(50)));
+		byte[] request = encode(TcpFraming.LINE, messages(20, new Random(SEED)));
+		try (StreamClient client = StreamClient.connect(server.serverPort())) {
+			// twenty slow answers take five idle timeouts: the peer's silence after its FIN is not idleness
+			client.send(request, Chunking.ONE_WRITE, new Random(SEED), Ending.HALF_CLOSE);
+			assertSameStream(client.awaitEndOfStream(WAIT), request, SEED);
+		}
+		assertNoWarnings(output);
+	}
+
+	@Test
+	void whenAPendingConnectionsReaderHasEndedAndThePeerResetsThenTheErrorIsAnEventAndTheConnectionCloses(
+			CapturedOutput output) throws Exception {
+		QTcpServer server = start(TcpFraming.LINE, null);
+		List<String> seen = new CopyOnWriteArrayList<>();
+		try (StreamClient client = StreamClient.connect(server.serverPort())) {
+			waiting().until(server::hasPendingConnections);
+			QTcpSocket socket = server.nextPendingConnection();
+			assertThat(socket).isNotNull();
+			socket.receiveText().take(1).subscribe(seen::add);
+			client.send("a\nb\n".getBytes(StandardCharsets.US_ASCII), Chunking.ONE_WRITE, new Random(SEED),
+					Ending.RESET);
+		}
+		waiting().until(() -> server.connectionCount() == 0);
+		assertThat(seen).containsExactly("a");
+		waiting().untilAsserted(() -> assertThat(this.events).filteredOn(ConnectionErrorEvent.class::isInstance)
+			.singleElement()
+			.satisfies((event) -> assertThat(((ConnectionErrorEvent) event).getError()).isInstanceOf(IOException.class)));
+		assertNoWarnings(output);
+	}
+
 	/**
 	 * The frame counts: the edges of the read-ahead, and many. Under the paranoid leak detector every
 	 * frame costs a tracked buffer (and the delimiter decoder a recorded access per byte), so
@@ -238,15 +302,13 @@ class TcpStreamConformanceTests {
 	}
 
 	private QTcpServer start(TcpFraming framing, Object handler) {
+		return start(TcpServerSettings.builder().framing(framing), handler);
+	}
+
+	private QTcpServer start(TcpServerSettings.Builder settings, Object handler) {
 		QTcpServer server = new QTcpServer("stream",
-				TcpServerSettings.builder()
-					.address(InetAddress.getLoopbackAddress())
-					.port(0)
-					.framing(framing)
-					.delimiter(DELIMITER)
-					.build(),
-				(event) -> {
-				}, this.workers.executor(), List.of());
+				settings.address(InetAddress.getLoopbackAddress()).port(0).delimiter(DELIMITER).build(),
+				this.events::add, this.workers.executor(), List.of());
 		this.servers.add(server);
 		if (handler != null) {
 			server.bindHandler(handler, "handler");
@@ -477,6 +539,52 @@ class TcpStreamConformanceTests {
 
 		NonBlockingBytesEcho(Recorder recorder) {
 			super(recorder);
+		}
+
+	}
+
+	/** Answers each line with a four-megabyte reply, after a pause: the FIN is handled first. */
+	static class BigReplies {
+
+		private static final int SIZE = 4 * 1024 * 1024;
+
+		final AtomicInteger answered = new AtomicInteger();
+
+		static String reply(String line) {
+			return line.repeat(SIZE);
+		}
+
+		@OnMessage
+		String answer(String line) throws InterruptedException {
+			Thread.sleep(100);
+			this.answered.incrementAndGet();
+			return reply(line);
+		}
+
+	}
+
+	@NonBlocking
+	static class NonBlockingBigReplies extends BigReplies {
+
+	}
+
+	/** An echo that takes its time over every message. */
+	static class SlowTextEcho {
+
+		private final Recorder recorder;
+
+		private final Duration pause;
+
+		SlowTextEcho(Recorder recorder, Duration pause) {
+			this.recorder = recorder;
+			this.pause = pause;
+		}
+
+		@OnMessage
+		String echo(String text, QTcpSocket socket) throws InterruptedException {
+			Thread.sleep(this.pause.toMillis());
+			this.recorder.message(socket, text);
+			return text;
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,8 +32,12 @@ public final class StreamClient implements AutoCloseable {
 	/** What has come so far; guarded by itself. */
 	private final ByteArrayOutputStream sofar = new ByteArrayOutputStream();
 
-	private StreamClient(Socket socket) {
+	/** Opened once the client may read: at once, or when a test that plays a slow reader says so. */
+	private final CountDownLatch readGate;
+
+	private StreamClient(Socket socket, boolean readAtOnce) {
 		this.socket = socket;
+		this.readGate = new CountDownLatch(readAtOnce ? 0 : 1);
 		Thread reader = new Thread(this::readAll, "stream-client-reader");
 		reader.setDaemon(true);
 		reader.start();
@@ -45,10 +50,32 @@ public final class StreamClient implements AutoCloseable {
 	 * @throws IOException when the connection fails
 	 */
 	public static StreamClient connect(int port) throws IOException {
+		return connect(port, true);
+	}
+
+	/**
+	 * Connect to a loopback port without reading until {@link #startReading()}: a client that
+	 * stalls, so that the server's replies fill the socket buffers and must wait for room.
+	 * @param port the server's port
+	 * @return the client
+	 * @throws IOException when the connection fails
+	 */
+	public static StreamClient connectNotReading(int port) throws IOException {
+		return connect(port, false);
+	}
+
+	private static StreamClient connect(int port, boolean readAtOnce) throws IOException {
 		Socket socket = new Socket();
 		socket.setTcpNoDelay(true);
 		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-		return new StreamClient(socket);
+		return new StreamClient(socket, readAtOnce);
+	}
+
+	/**
+	 * Start reading, for a client made with {@link #connectNotReading(int)}.
+	 */
+	public void startReading() {
+		this.readGate.countDown();
 	}
 
 	/**
@@ -115,6 +142,9 @@ public final class StreamClient implements AutoCloseable {
 	private void readAll() {
 		byte[] buffer = new byte[16384];
 		try {
+			if (!this.readGate.await(60, TimeUnit.SECONDS)) {
+				throw new IOException("The test never let the client read");
+			}
 			InputStream in = this.socket.getInputStream();
 			int count;
 			while ((count = in.read(buffer)) != -1) {
@@ -129,6 +159,10 @@ public final class StreamClient implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
+			this.received.completeExceptionally(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			this.received.completeExceptionally(ex);
 		}
 	}
