@@ -12,18 +12,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 
-import dev.qtserver.event.ConnectionClosedEvent;
-import dev.qtserver.event.ConnectionErrorEvent;
-import dev.qtserver.event.NewConnectionEvent;
-import dev.qtserver.event.PendingConnectionAvailableEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The open connections of one server and its queue of pending ones (Qt's pending-connection
@@ -40,7 +34,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 
 	private final QtServer server;
 
-	private final ApplicationEventPublisher eventPublisher;
+	private final ServerSignals signals;
 
 	private final ServerStatistics statistics;
 
@@ -50,35 +44,20 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 
 	private final AtomicLong ids = new AtomicLong();
 
-	private final BiFunction<C, CloseReason, ConnectionClosedEvent> closedEvents;
 
 	private volatile Runnable onRoomChange = () -> {
 	};
 
 	/**
-	 * Create a registry that publishes plain {@link ConnectionClosedEvent}s.
-	 * @param server the server the connections belong to
-	 * @param eventPublisher where connection events go
-	 * @param statistics the server's statistics
-	 */
-	public ConnectionRegistry(QtServer server, ApplicationEventPublisher eventPublisher, ServerStatistics statistics) {
-		this(server, eventPublisher, statistics, (connection, reason) -> new ConnectionClosedEvent(server, connection,
-				reason));
-	}
-
-	/**
 	 * Create a registry.
 	 * @param server the server the connections belong to
-	 * @param eventPublisher where connection events go
+	 * @param signals where connection signals go
 	 * @param statistics the server's statistics
-	 * @param closedEvents makes the event published when a connection has closed
 	 */
-	public ConnectionRegistry(QtServer server, ApplicationEventPublisher eventPublisher, ServerStatistics statistics,
-			BiFunction<C, CloseReason, ConnectionClosedEvent> closedEvents) {
+	public ConnectionRegistry(QtServer server, ServerSignals signals, ServerStatistics statistics) {
 		this.server = server;
-		this.eventPublisher = eventPublisher;
+		this.signals = signals;
 		this.statistics = statistics;
-		this.closedEvents = closedEvents;
 	}
 
 	/**
@@ -111,9 +90,9 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		}
 		connection.state().executor().execute(() -> {
 			if (queue) {
-				this.eventPublisher.publishEvent(new PendingConnectionAvailableEvent(this.server, connection));
+				this.signals.pendingConnectionAvailable(connection);
 			}
-			this.eventPublisher.publishEvent(new NewConnectionEvent(this.server, connection));
+			this.signals.newConnection(connection);
 		});
 		connection.whenClosed(() -> closed(connection));
 	}
@@ -127,7 +106,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		state.executor().execute(() -> {
 			try {
 				state.runCloseHooks();
-				this.eventPublisher.publishEvent(this.closedEvents.apply(connection, reason));
+				this.signals.connectionClosed(connection, reason);
 			}
 			finally {
 				state.closeHandled().complete(null);
@@ -146,7 +125,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		this.statistics.error();
 		connection.state()
 			.executor()
-			.execute(() -> this.eventPublisher.publishEvent(new ConnectionErrorEvent(this.server, connection, error)));
+			.execute(() -> this.signals.connectionError(connection, error));
 	}
 
 	/**

@@ -9,9 +9,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import dev.qtserver.event.AcceptErrorEvent;
-import dev.qtserver.event.ServerClosedEvent;
-import dev.qtserver.event.ServerListeningEvent;
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,7 +18,6 @@ import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
-import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The listening side every server kind shares: binding and unbinding a Reactor Netty
@@ -38,7 +34,7 @@ public final class ServerEndpoint {
 
 	private final QtServer server;
 
-	private final ApplicationEventPublisher eventPublisher;
+	private final ServerSignals signals;
 
 	private final SerialExecutor serverEvents;
 
@@ -57,17 +53,17 @@ public final class ServerEndpoint {
 	/**
 	 * Create an endpoint.
 	 * @param server the server it listens for
-	 * @param eventPublisher where server events go
+	 * @param signals where server signals go
 	 * @param workers where events from the event loop are published
 	 * @param hasRoom whether the server can take one more connection
 	 * @param admitter takes each admitted connection; called under the gate's lock
 	 * @param configurer completes the Reactor Netty server before each bind (pipeline, options,
 	 * customizers)
 	 */
-	public ServerEndpoint(QtServer server, ApplicationEventPublisher eventPublisher, Executor workers,
+	public ServerEndpoint(QtServer server, ServerSignals signals, Executor workers,
 			BooleanSupplier hasRoom, Consumer<Connection> admitter, UnaryOperator<TcpServer> configurer) {
 		this.server = server;
-		this.eventPublisher = eventPublisher;
+		this.signals = signals;
 		this.serverEvents = new SerialExecutor(workers);
 		this.gate = new AcceptGate(hasRoom, admitter);
 		this.configurer = configurer;
@@ -106,14 +102,14 @@ public final class ServerEndpoint {
 				setError(failure, description);
 				logger.debug(this.server.kind().displayName() + " server '" + this.server.name() + "' could not listen: "
 						+ description, ex);
-				this.eventPublisher.publishEvent(new AcceptErrorEvent(this.server, failure, description));
+				this.signals.acceptError(failure, description);
 				return false;
 			}
 			server.channel().pipeline().addFirst("qtserver.acceptErrors", new AcceptErrorHandler(this::acceptFailed));
 			this.bound = server;
 			this.gate.attach(server.channel());
 			setError(SocketError.UNKNOWN_SOCKET_ERROR, "");
-			this.eventPublisher.publishEvent(new ServerListeningEvent(this.server, (InetSocketAddress) server.address()));
+			this.signals.listening((InetSocketAddress) server.address());
 			return true;
 		}
 	}
@@ -136,17 +132,17 @@ public final class ServerEndpoint {
 				server.onDispose().block(CLOSE_TIMEOUT);
 			}
 			beforeEvent.run();
-			this.eventPublisher.publishEvent(new ServerClosedEvent(this.server));
+			this.signals.closed();
 		}
 	}
 
 	/**
-	 * Publish a server event raised on an event loop: on a worker, in the order raised, so a slow
+	 * Raise a server signal from an event loop: on a worker, in the order raised, so a slow
 	 * listener never holds up the loop.
-	 * @param event the event
+	 * @param signal raises the signal, such as {@code (signals) -> signals.publish(event)}
 	 */
-	public void publishFromEventLoop(Object event) {
-		this.serverEvents.execute(() -> this.eventPublisher.publishEvent(event));
+	public void signalFromEventLoop(Consumer<ServerSignals> signal) {
+		this.serverEvents.execute(() -> signal.accept(this.signals));
 	}
 
 	/**
@@ -210,7 +206,7 @@ public final class ServerEndpoint {
 		setError(failure, description);
 		logger.warn(this.server.kind().displayName() + " server '" + this.server.name() + "' failed to accept a connection: "
 				+ description);
-		publishFromEventLoop(new AcceptErrorEvent(this.server, failure, description));
+		signalFromEventLoop((signals) -> signals.acceptError(failure, description));
 		// Reactor Netty resumes accepting a second later whatever our gate says: have the gate say it again
 		DisposableServer server = this.bound;
 		if (server != null) {

@@ -18,6 +18,7 @@ import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
+import dev.qtserver.event.ApplicationEventSignals;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -83,8 +84,9 @@ public final class QTcpServer implements QtServer {
 		this.customizers = List.copyOf(customizers);
 		this.maxPendingConnections = settings.maxPendingConnections();
 		this.listenBacklogSize = settings.listenBacklogSize();
-		this.connections = new ConnectionRegistry<>(this, eventPublisher, this.statistics);
-		this.endpoint = new ServerEndpoint(this, eventPublisher, workers, this::hasRoom, this::admit, this::configure);
+		ApplicationEventSignals signals = new ApplicationEventSignals(this, eventPublisher);
+		this.connections = new ConnectionRegistry<>(this, signals, this.statistics);
+		this.endpoint = new ServerEndpoint(this, signals, workers, this::hasRoom, this::admit, this::configure);
 		this.connections.onRoomChange(this.endpoint.gate()::refresh);
 	}
 

@@ -21,9 +21,7 @@ import dev.qtserver.core.ServerEndpoint;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
-import dev.qtserver.event.OriginAuthenticationRequiredEvent;
-import dev.qtserver.event.WebSocketClosedEvent;
-import dev.qtserver.event.WebSocketServerErrorEvent;
+import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
@@ -110,10 +108,12 @@ public final class QWebSocketServer implements QtServer {
 		this.workers = workers;
 		this.customizers = List.copyOf(customizers);
 		this.maxPendingConnections = settings.maxPendingConnections();
-		this.sessions = new ConnectionRegistry<>(this, eventPublisher, this.statistics,
-				(session, reason) -> new WebSocketClosedEvent(this, session, reason, session.closeCode(),
-						session.closeReason()));
-		this.endpoint = new ServerEndpoint(this, eventPublisher, workers, this::hasRoom, this::admit, this::configure);
+		ApplicationEventSignals signals = new ApplicationEventSignals(this, eventPublisher, (connection, reason) -> {
+			QWebSocket session = (QWebSocket) connection;
+			return new WebSocketClosedEvent(this, session, reason, session.closeCode(), session.closeReason());
+		});
+		this.sessions = new ConnectionRegistry<>(this, signals, this.statistics);
+		this.endpoint = new ServerEndpoint(this, signals, workers, this::hasRoom, this::admit, this::configure);
 		this.sessions.onRoomChange(this.endpoint.gate()::refresh);
 	}
 
@@ -516,7 +516,7 @@ public final class QWebSocketServer implements QtServer {
 		if (code != null) {
 			this.error = code;
 			this.errorString = message;
-			this.endpoint.publishFromEventLoop(new WebSocketServerErrorEvent(this, code, message));
+			this.endpoint.signalFromEventLoop((signals) -> signals.publish(new WebSocketServerErrorEvent(this, code, message)));
 		}
 	}
 

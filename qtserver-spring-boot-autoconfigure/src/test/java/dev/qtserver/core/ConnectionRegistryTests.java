@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.event.ConnectionClosedEvent;
 import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.event.NewConnectionEvent;
@@ -49,7 +50,7 @@ class ConnectionRegistryTests {
 	private final ServerStatistics statistics = new ServerStatistics();
 
 	private final ConnectionRegistry<TestConnection> registry = new ConnectionRegistry<>(this.server,
-			this::record, this.statistics);
+			new ApplicationEventSignals(this.server, this::record), this.statistics);
 
 	private final AtomicInteger roomChanges = new AtomicInteger();
 
@@ -177,8 +178,10 @@ class ConnectionRegistryTests {
 
 	@Test
 	void whenAClosedEventFactoryIsGivenThenItMakesTheClosedEvent() {
-		ConnectionRegistry<TestConnection> custom = new ConnectionRegistry<>(this.server, this::record,
-				this.statistics, (connection, reason) -> new CustomClosedEvent(this.server, connection, reason));
+		ConnectionRegistry<TestConnection> custom = new ConnectionRegistry<>(this.server,
+				new ApplicationEventSignals(this.server, this::record,
+						(connection, reason) -> new CustomClosedEvent(this.server, connection, reason)),
+				this.statistics);
 		TestConnection connection = new TestConnection(custom.nextId(), true);
 		custom.register(connection, false);
 		connection.closeWith(CloseReason.IDLE_TIMEOUT);

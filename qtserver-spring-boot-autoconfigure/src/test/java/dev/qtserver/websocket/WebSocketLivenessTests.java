@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.event.WebSocketClosedEvent;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import org.junit.jupiter.api.AfterEach;

@@ -15,8 +15,6 @@ import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.event.NewConnectionEvent;
-import dev.qtserver.event.WebSocketClosedEvent;
-import dev.qtserver.event.WebSocketServerErrorEvent;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import dev.qtserver.websocket.RawWebSocketClient.Frame;

@@ -1,6 +1,7 @@
-package dev.qtserver.event;
+package dev.qtserver.websocket;
 
 import dev.qtserver.core.QtServer;
+import dev.qtserver.event.QtServerEvent;
 import org.jspecify.annotations.Nullable;
 
 /**

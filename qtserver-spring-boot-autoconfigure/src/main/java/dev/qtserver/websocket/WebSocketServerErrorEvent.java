@@ -1,7 +1,7 @@
-package dev.qtserver.event;
+package dev.qtserver.websocket;
 
 import dev.qtserver.core.QtServer;
-import dev.qtserver.websocket.CloseCode;
+import dev.qtserver.event.QtServerEvent;
 
 /**
  * Published when a WebSocket server rejects a handshake or a session: Qt's

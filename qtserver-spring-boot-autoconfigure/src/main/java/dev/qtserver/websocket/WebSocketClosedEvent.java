@@ -1,8 +1,9 @@
-package dev.qtserver.event;
+package dev.qtserver.websocket;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.QtConnection;
 import dev.qtserver.core.QtServer;
+import dev.qtserver.event.ConnectionClosedEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
