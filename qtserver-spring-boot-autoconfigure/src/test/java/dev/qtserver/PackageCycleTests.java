@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The runtime packages depend on each other without a cycle, as Boot's modules do: a kind's own
- * events live with that kind, and the core raises its signals through an interface it owns. The
- * dependencies come from the JDK's {@code jdeps} over the compiled classes; the same check by
- * hand: {@code jdeps -verbose:package -e 'dev\.qtserver\..*' qtserver-spring-boot-autoconfigure/target/classes}.
- * The auto-configuration tree ({@code dev.qtserver.autoconfigure..}) is not runtime code and is
- * left out.
+ * The runtime packages depend on each other without a cycle, as Boot's modules do: a
+ * kind's own events live with that kind, and the core raises its signals through an
+ * interface it owns. The dependencies come from the JDK's {@code jdeps} over the compiled
+ * classes; the same check by hand:
+ * {@code jdeps -verbose:package -e 'dev\.qtserver\..*' qtserver-spring-boot-autoconfigure/target/classes}.
+ * The auto-configuration tree ({@code dev.qtserver.autoconfigure..}) is not runtime code
+ * and is left out.
  */
 class PackageCycleTests {
 
@@ -47,7 +48,8 @@ class PackageCycleTests {
 				cycles.add(cycle);
 			}
 			else if (next.compareTo(start) > 0 && path.add(next)) {
-				// only cycles through packages after the start: each cycle is reported once
+				// only cycles through packages after the start: each cycle is reported
+				// once
 				findCycle(start, next, dependencies, path, cycles);
 				path.remove(next);
 			}

@@ -8,11 +8,11 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps a client from opening connections faster than a local server accepts them. A server
- * with a short listen backlog (Qt's default is 50) silently drops handshakes beyond it; the
- * client then believes those connections are up while the server only learns of them after
- * SYN-ACK retransmits, seconds later. Counting the server's open file descriptors in
- * {@code /proc/<pid>/fd} tells how many it has really accepted.
+ * Keeps a client from opening connections faster than a local server accepts them. A
+ * server with a short listen backlog (Qt's default is 50) silently drops handshakes
+ * beyond it; the client then believes those connections are up while the server only
+ * learns of them after SYN-ACK retransmits, seconds later. Counting the server's open
+ * file descriptors in {@code /proc/<pid>/fd} tells how many it has really accepted.
  */
 final class AcceptPacer {
 
@@ -46,7 +46,8 @@ final class AcceptPacer {
 		if (this.fdDirectory == null || opened - this.accepted < this.maxUnaccepted) {
 			return true;
 		}
-		// listing thousands of descriptors costs milliseconds: only when the estimate says full
+		// listing thousands of descriptors costs milliseconds: only when the estimate
+		// says full
 		this.accepted = countDescriptors() - this.baseline;
 		return opened - this.accepted < this.maxUnaccepted;
 	}

@@ -6,8 +6,8 @@ import java.util.concurrent.CountDownLatch;
 import reactor.netty.DisposableServer;
 
 /**
- * What the raw Reactor Netty baseline servers share: how they take their port, and how they
- * announce it and run until killed.
+ * What the raw Reactor Netty baseline servers share: how they take their port, and how
+ * they announce it and run until killed.
  */
 final class BaselineServers {
 
@@ -25,7 +25,9 @@ final class BaselineServers {
 				: Integer.parseInt(options.positional().get(0));
 	}
 
-	/** Print {@code LISTENING <port>} and keep the JVM alive until the process is killed. */
+	/**
+	 * Print {@code LISTENING <port>} and keep the JVM alive until the process is killed.
+	 */
 	static void serveUntilKilled(DisposableServer server) throws InterruptedException {
 		System.out.println("LISTENING " + server.port());
 		System.out.flush();

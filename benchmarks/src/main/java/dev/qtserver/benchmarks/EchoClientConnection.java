@@ -12,14 +12,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One load-generating connection: keeps a fixed number of messages in flight, and for every
- * reply checks it is the next message it sent (content and order), records the round trip, and
- * sends a new message. Replies of one read are answered with one write and one flush.
+ * One load-generating connection: keeps a fixed number of messages in flight, and for
+ * every reply checks it is the next message it sent (content and order), records the
+ * round trip, and sends a new message. Replies of one read are answered with one write
+ * and one flush.
  *
- * <p>Subclasses frame the messages on the wire ({@link LineClientConnection} for lines,
- * {@link WebSocketClientConnection} for WebSocket text frames). They frame by hand, into and
- * out of the read and write buffers, so the client allocates nothing per message and stays
- * cheaper than the server it measures.
+ * <p>
+ * Subclasses frame the messages on the wire ({@link LineClientConnection} for lines,
+ * {@link WebSocketClientConnection} for WebSocket text frames). They frame by hand, into
+ * and out of the read and write buffers, so the client allocates nothing per message and
+ * stays cheaper than the server it measures.
  */
 abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -67,7 +69,10 @@ abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 		this.sentAt = new long[inflight];
 	}
 
-	/** Set up a new channel's pipeline for this connection; the default adds just this handler. */
+	/**
+	 * Set up a new channel's pipeline for this connection; the default adds just this
+	 * handler.
+	 */
 	void initChannel(Channel channel) {
 		this.channel = channel;
 		channel.pipeline().addLast(this);
@@ -94,7 +99,9 @@ abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 		return this.ready.isDone() && !this.ready.isCompletedExceptionally();
 	}
 
-	/** Fill the pipe with the first {@code inflight} messages. Must run on the event loop. */
+	/**
+	 * Fill the pipe with the first {@code inflight} messages. Must run on the event loop.
+	 */
 	final void start() {
 		ChannelHandlerContext ctx = this.context;
 		if (ctx == null || !ctx.channel().isActive() || !isReady()) {
@@ -205,8 +212,8 @@ abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Take the replies out of one read: call {@link #onReply} for each whole one, keep a partial
-	 * one for the next read.
+	 * Take the replies out of one read: call {@link #onReply} for each whole one, keep a
+	 * partial one for the next read.
 	 * @param now when the read arrived
 	 */
 	abstract void decode(ChannelHandlerContext ctx, ByteBuf in, long now);
@@ -245,7 +252,8 @@ abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 					+ "', got '" + new String(bytes, 0, length, StandardCharsets.US_ASCII) + "'");
 		}
 		this.counters.received(now - this.sentAt[slot]);
-		// the slot is free only now that its reply is checked: the next message may reuse it
+		// the slot is free only now that its reply is checked: the next message may reuse
+		// it
 		if (this.counters.sending()) {
 			send(ctx, now);
 		}
@@ -259,7 +267,8 @@ abstract class EchoClientConnection extends ChannelInboundHandlerAdapter {
 		this.sentAt[slot] = now;
 		ByteBuf out = this.pendingWrite;
 		if (out == null) {
-			// room for a typical read's worth of replies; the pooled buffer grows if more come
+			// room for a typical read's worth of replies; the pooled buffer grows if more
+			// come
 			out = ctx.alloc().directBuffer(framedLength() * this.inflight);
 			this.pendingWrite = out;
 		}

@@ -3,9 +3,9 @@ package dev.qtserver.benchmarks;
 /**
  * The content of the messages the load generators send (lines for TCP, text frames for
  * WebSocket): {@code c<connection> s<sequence> } then filler letters that shift with the
- * sequence number, padded to a fixed length. Each message is unique per connection, so an echo
- * that is reordered, duplicated, truncated or mixed with another connection's data never
- * matches what is expected.
+ * sequence number, padded to a fixed length. Each message is unique per connection, so an
+ * echo that is reordered, duplicated, truncated or mixed with another connection's data
+ * never matches what is expected.
  */
 final class EchoLines {
 

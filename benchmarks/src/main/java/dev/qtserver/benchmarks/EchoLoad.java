@@ -27,19 +27,22 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * The closed-loop echo load behind {@link TcpEchoLoad} and {@link WebSocketEchoLoad}:
- * {@code connections} connections each keep {@code inflight} messages in flight, every reply is
- * checked (content and order) and answered with the next message. After a warm-up, a fixed
- * window is measured: messages per second, round-trip p50/p99, and, given {@code --server-pid},
- * the server's CPU time per message over exactly that window. What differs between the loads,
- * how a connection is set up and how its messages are framed, is the
- * {@link EchoClientConnection} that the {@link ConnectionFactory} makes.
+ * {@code connections} connections each keep {@code inflight} messages in flight, every
+ * reply is checked (content and order) and answered with the next message. After a
+ * warm-up, a fixed window is measured: messages per second, round-trip p50/p99, and,
+ * given {@code --server-pid}, the server's CPU time per message over exactly that window.
+ * What differs between the loads, how a connection is set up and how its messages are
+ * framed, is the {@link EchoClientConnection} that the {@link ConnectionFactory} makes.
  *
- * <p>All connections share one event loop thread, so the generator fits the one core it is
- * pinned to. It prints {@code WINDOW_START} and {@code WINDOW_END} as the window opens and
- * closes, a readable summary, and a final {@code RESULT key=value ...} line for scripts. It
- * exits 0 only if no reply mismatched, no connection failed and no message was lost.
+ * <p>
+ * All connections share one event loop thread, so the generator fits the one core it is
+ * pinned to. It prints {@code WINDOW_START} and {@code WINDOW_END} as the window opens
+ * and closes, a readable summary, and a final {@code RESULT key=value ...} line for
+ * scripts. It exits 0 only if no reply mismatched, no connection failed and no message
+ * was lost.
  *
- * <p>Options of every load: {@code --host 127.0.0.1 --port P --connections 64 --inflight 16
+ * <p>
+ * Options of every load: {@code --host 127.0.0.1 --port P --connections 64 --inflight 16
  * --warmup 5s --duration 10s --server-pid PID --clk-tck 100 --connect-timeout 10s
  * --drain-timeout 5s}; each load adds its own.
  */
@@ -117,7 +120,8 @@ final class EchoLoad {
 					this.framing, epoll ? "epoll" : "nio");
 			int connected = connect(group, epoll);
 			if (connected == 0) {
-				throw new IllegalStateException("No connection to " + this.settings.host() + ":" + this.settings.port());
+				throw new IllegalStateException(
+						"No connection to " + this.settings.host() + ":" + this.settings.port());
 			}
 			onLoop(loop, () -> {
 				this.connections.forEach(EchoClientConnection::start);
@@ -163,8 +167,8 @@ final class EchoLoad {
 	}
 
 	/**
-	 * Open every connection and wait, bounded, until each can carry messages (connected, and
-	 * for WebSocket upgraded). Those that cannot are counted as errors.
+	 * Open every connection and wait, bounded, until each can carry messages (connected,
+	 * and for WebSocket upgraded). Those that cannot are counted as errors.
 	 * @return how many connections are ready
 	 */
 	private int connect(EventLoopGroup group, boolean epoll) throws Exception {
@@ -217,7 +221,10 @@ final class EchoLoad {
 		return ready;
 	}
 
-	/** Wait, bounded, for the replies to the messages still in flight; the rest count as lost. */
+	/**
+	 * Wait, bounded, for the replies to the messages still in flight; the rest count as
+	 * lost.
+	 */
 	private long drain(EventLoop loop) throws Exception {
 		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
 		while (true) {
@@ -253,7 +260,8 @@ final class EchoLoad {
 	}
 
 	/**
-	 * The typed form of the common command-line options, checked against the harness's bounds.
+	 * The typed form of the common command-line options, checked against the harness's
+	 * bounds.
 	 */
 	record LoadSettings(String host, int port, int connections, int inflight, Duration warmup, Duration duration,
 			String serverPid, long clockTicks, Duration connectTimeout, Duration drainTimeout) {
@@ -274,9 +282,9 @@ final class EchoLoad {
 		static LoadSettings from(Options options, int defaultPort) {
 			return new LoadSettings(options.string("host", "127.0.0.1"), options.integer("port", defaultPort),
 					options.integer("connections", 64), options.integer("inflight", 16),
-					options.duration("warmup", Duration.ofSeconds(5)), options.duration("duration", Duration.ofSeconds(10)),
-					options.string("server-pid", ""), options.longValue("clk-tck", 100),
-					options.duration("connect-timeout", Duration.ofSeconds(10)),
+					options.duration("warmup", Duration.ofSeconds(5)),
+					options.duration("duration", Duration.ofSeconds(10)), options.string("server-pid", ""),
+					options.longValue("clk-tck", 100), options.duration("connect-timeout", Duration.ofSeconds(10)),
 					options.duration("drain-timeout", Duration.ofSeconds(5)));
 		}
 
@@ -287,8 +295,8 @@ final class EchoLoad {
 	}
 
 	/**
-	 * The clock, both processes' CPU time and the machine's busy time at one edge of the window,
-	 * read on the event loop so that they line up with the message count.
+	 * The clock, both processes' CPU time and the machine's busy time at one edge of the
+	 * window, read on the event loop so that they line up with the message count.
 	 */
 	record WindowMark(long nanos, long serverCpuNanos, long selfCpuNanos, long machineBusyNanos) {
 

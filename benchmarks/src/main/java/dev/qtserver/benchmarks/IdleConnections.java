@@ -19,23 +19,27 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens many idle TCP connections to a local server and holds them, so the server's memory
- * per idle connection can be read. Source addresses are spread over {@code 127.0.0.2},
- * {@code 127.0.0.3}, … ({@code --per-source} connections each) so that ten thousand
- * connections never exhaust one address's ephemeral ports.
+ * Opens many idle TCP connections to a local server and holds them, so the server's
+ * memory per idle connection can be read. Source addresses are spread over
+ * {@code 127.0.0.2}, {@code 127.0.0.3}, … ({@code --per-source} connections each) so that
+ * ten thousand connections never exhaust one address's ephemeral ports.
  *
- * <p>Given {@code --websocket PATH}, each connection is upgraded to a WebSocket session
- * ({@link WebSocketUpgrade}) and counts as established only once the server has accepted the
- * upgrade; it then sits idle too, and says goodbye with a close frame.
+ * <p>
+ * Given {@code --websocket PATH}, each connection is upgraded to a WebSocket session
+ * ({@link WebSocketUpgrade}) and counts as established only once the server has accepted
+ * the upgrade; it then sits idle too, and says goodbye with a close frame.
  *
- * <p>Prints {@code CONNECTED n} once every connection is established (or the connect timeout
+ * <p>
+ * Prints {@code CONNECTED n} once every connection is established (or the connect timeout
  * has passed: then {@code n} is smaller and {@code FAILED m} follows), then holds the
  * connections until standard input closes or {@code --hold} elapses, and closes them.
  *
- * <p>Given {@code --server-pid}, connections are opened no faster than the server accepts
+ * <p>
+ * Given {@code --server-pid}, connections are opened no faster than the server accepts
  * them (see {@link AcceptPacer}), so {@code CONNECTED n} means the server holds them too.
  *
- * <p>Options: {@code --host 127.0.0.1 --port 9000 --connections 10000 --per-source 2000
+ * <p>
+ * Options: {@code --host 127.0.0.1 --port 9000 --connections 10000 --per-source 2000
  * --first-source 127.0.0.2 --concurrency 256 --connect-timeout 30s --hold 120s
  * --server-pid PID --max-unaccepted 32 --websocket /echo}.
  */
@@ -44,7 +48,10 @@ public final class IdleConnections {
 	private static final Set<String> OPTIONS = Set.of("host", "port", "connections", "per-source", "first-source",
 			"concurrency", "connect-timeout", "hold", "server-pid", "max-unaccepted", "websocket");
 
-	/** Bound on what one run may open; the file-descriptor limit is usually near here anyway. */
+	/**
+	 * Bound on what one run may open; the file-descriptor limit is usually near here
+	 * anyway.
+	 */
 	private static final int MAX_CONNECTIONS = 50_000;
 
 	private IdleConnections() {
@@ -91,15 +98,17 @@ public final class IdleConnections {
 	}
 
 	/**
-	 * Connect without blocking, at most {@code concurrency} handshakes at a time: a server with
-	 * a short accept backlog drops the SYNs beyond it, and those would then wait for the
-	 * client's one-second retransmit. A WebSocket upgrade counts as part of the handshake.
-	 * @param webSocketPath the path to upgrade each connection on, or {@code null} for plain TCP
+	 * Connect without blocking, at most {@code concurrency} handshakes at a time: a
+	 * server with a short accept backlog drops the SYNs beyond it, and those would then
+	 * wait for the client's one-second retransmit. A WebSocket upgrade counts as part of
+	 * the handshake.
+	 * @param webSocketPath the path to upgrade each connection on, or {@code null} for
+	 * plain TCP
 	 * @return how many connections failed or had not completed by the deadline
 	 */
-	private static int connectAll(InetSocketAddress target, @Nullable String webSocketPath, int count,
-			int perSource, InetAddress firstSource, int concurrency, AcceptPacer pacer, Duration timeout,
-			List<SocketChannel> open) throws IOException {
+	private static int connectAll(InetSocketAddress target, @Nullable String webSocketPath, int count, int perSource,
+			InetAddress firstSource, int concurrency, AcceptPacer pacer, Duration timeout, List<SocketChannel> open)
+			throws IOException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		int started = 0;
 		int pending = 0;
@@ -114,7 +123,8 @@ public final class IdleConnections {
 					}
 					SocketChannel channel = SocketChannel.open();
 					InetAddress source = sourceAddress(firstSource, started / perSource);
-					// counted before it can fail, so a failure moves on instead of retrying forever
+					// counted before it can fail, so a failure moves on instead of
+					// retrying forever
 					started++;
 					try {
 						channel.configureBlocking(false);
@@ -137,7 +147,8 @@ public final class IdleConnections {
 						reportFirst(failed, ex);
 					}
 				}
-				// paced: look again soon, the server accepts within microseconds to milliseconds
+				// paced: look again soon, the server accepts within microseconds to
+				// milliseconds
 				selector.select(paced ? 1 : 100);
 				for (SelectionKey key : selector.selectedKeys()) {
 					SocketChannel channel = (SocketChannel) key.channel();
@@ -172,7 +183,8 @@ public final class IdleConnections {
 				}
 				selector.selectedKeys().clear();
 			}
-			// cancelled keys stay in keys() until the next selection: flush them out first
+			// cancelled keys stay in keys() until the next selection: flush them out
+			// first
 			selector.selectNow();
 			for (SelectionKey key : selector.keys()) {
 				// still connecting, or upgrading, at the deadline
@@ -183,7 +195,10 @@ public final class IdleConnections {
 		return failed + (count - started);
 	}
 
-	/** Send the upgrade request on a connected channel and wait for the response to be readable. */
+	/**
+	 * Send the upgrade request on a connected channel and wait for the response to be
+	 * readable.
+	 */
 	private static void startUpgrade(SelectionKey key, InetSocketAddress target, String path) throws IOException {
 		WebSocketUpgrade upgrade = new WebSocketUpgrade(
 				WebSocketClientConnection.uri(target.getHostString(), target.getPort(), path));
@@ -200,8 +215,8 @@ public final class IdleConnections {
 		byte[] bytes = first.getAddress();
 		int value = ((bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff))
 				+ offset;
-		InetAddress address = InetAddress
-			.getByAddress(new byte[] { (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value });
+		InetAddress address = InetAddress.getByAddress(
+				new byte[] { (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value });
 		if (!address.isLoopbackAddress()) {
 			throw new IllegalArgumentException("Ran out of loopback source addresses at " + address.getHostAddress());
 		}

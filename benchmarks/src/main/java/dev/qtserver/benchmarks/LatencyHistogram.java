@@ -3,10 +3,10 @@ package dev.qtserver.benchmarks;
 import java.util.Arrays;
 
 /**
- * Round-trip latencies in nanoseconds, kept in log-linear buckets (32 per power of two, so a
- * reported percentile is within about 3 % of the true value). Recording is an array increment,
- * cheap enough for a million messages a second on the load generator's single thread. Not
- * thread-safe: only the event loop that owns it may touch it.
+ * Round-trip latencies in nanoseconds, kept in log-linear buckets (32 per power of two,
+ * so a reported percentile is within about 3 % of the true value). Recording is an array
+ * increment, cheap enough for a million messages a second on the load generator's single
+ * thread. Not thread-safe: only the event loop that owns it may touch it.
  */
 final class LatencyHistogram {
 
@@ -44,7 +44,8 @@ final class LatencyHistogram {
 	}
 
 	/**
-	 * The value at the given percentile (0 to 100): the middle of the bucket that holds it.
+	 * The value at the given percentile (0 to 100): the middle of the bucket that holds
+	 * it.
 	 * @return nanoseconds, or 0 if nothing was recorded
 	 */
 	long percentile(double percentile) {
@@ -63,8 +64,8 @@ final class LatencyHistogram {
 	}
 
 	/**
-	 * Values below 32 get a bucket each; above, the bucket is chosen by the position of the
-	 * highest set bit and the 5 bits below it.
+	 * Values below 32 get a bucket each; above, the bucket is chosen by the position of
+	 * the highest set bit and the 5 bits below it.
 	 */
 	static int index(long value) {
 		if (value < SUB_BUCKETS) {

@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * A load-generating TCP connection whose messages are lines: the content and a {@code \n}.
+ * A load-generating TCP connection whose messages are lines: the content and a
+ * {@code \n}.
  *
- * <p>The framing is done here rather than with a {@code LineBasedFrameDecoder} so the client
+ * <p>
+ * The framing is done here rather than with a {@code LineBasedFrameDecoder} so the client
  * allocates nothing per message and stays cheaper than the server it measures.
  */
 final class LineClientConnection extends EchoClientConnection {
@@ -68,7 +70,8 @@ final class LineClientConnection extends EchoClientConnection {
 	}
 
 	private void onPartialLine(ChannelHandlerContext ctx, long now) {
-		// a line that was longer than the buffer has lost its tail; its length makes it a mismatch
+		// a line that was longer than the buffer has lost its tail; its length makes it a
+		// mismatch
 		int length = this.skippingOverlongLine ? OVERLONG : this.partialLength;
 		this.skippingOverlongLine = false;
 		this.partialLength = 0;

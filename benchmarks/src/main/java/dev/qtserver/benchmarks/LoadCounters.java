@@ -1,9 +1,9 @@
 package dev.qtserver.benchmarks;
 
 /**
- * What all connections of one load run add up to. Owned by the single client event loop: the
- * connections update it without synchronization, and the driver reads or switches it only by
- * running a task on that loop.
+ * What all connections of one load run add up to. Owned by the single client event loop:
+ * the connections update it without synchronization, and the driver reads or switches it
+ * only by running a task on that loop.
  */
 final class LoadCounters {
 
@@ -44,7 +44,9 @@ final class LoadCounters {
 		log("ERROR connection " + connection + ": " + detail);
 	}
 
-	/** Whether connections answer each reply with a new message (not once the run drains). */
+	/**
+	 * Whether connections answer each reply with a new message (not once the run drains).
+	 */
 	boolean sending() {
 		return this.sending;
 	}

@@ -8,12 +8,15 @@ import dev.qtserver.benchmarks.EchoLoad.WindowMark;
 
 /**
  * The figures of one {@link EchoLoad} run, taken from the counters once the run has
- * drained, and their two printed forms: a summary for people and one {@code RESULT} line of
- * {@code key=value} pairs for scripts. CPU figures are -1 when a process could not be read.
+ * drained, and their two printed forms: a summary for people and one {@code RESULT} line
+ * of {@code key=value} pairs for scripts. CPU figures are -1 when a process could not be
+ * read.
  */
 final class LoadResult {
 
-	/** Cores' worth of CPU used by other processes above which the figures are flagged. */
+	/**
+	 * Cores' worth of CPU used by other processes above which the figures are flagged.
+	 */
 	private static final double OTHER_LOAD_WARNING = 0.10;
 
 	private final LoadSettings settings;
@@ -61,7 +64,10 @@ final class LoadResult {
 				: Math.max(0, machineCpuSeconds - this.serverCpuSeconds - this.clientCpuSeconds);
 	}
 
-	/** Whether every reply came back, in order and intact, on connections that all stayed up. */
+	/**
+	 * Whether every reply came back, in order and intact, on connections that all stayed
+	 * up.
+	 */
 	boolean passed() {
 		return this.messages > 0 && this.mismatches == 0 && this.errors == 0 && this.lost == 0;
 	}
@@ -83,21 +89,23 @@ final class LoadResult {
 					100 * this.clientCpuSeconds / this.windowSeconds, perMessageMicros(this.clientCpuSeconds));
 		}
 		if (this.otherCpuSeconds >= 0) {
-			// the 2 cores are meant for server and generator alone; anything else skews both
+			// the 2 cores are meant for server and generator alone; anything else skews
+			// both
 			out.printf(Locale.ROOT, "other CPU   %.2f s (%.0f %% of one core)%s%n", this.otherCpuSeconds,
 					100 * this.otherCpuSeconds / this.windowSeconds,
-					(utilization(this.otherCpuSeconds) > OTHER_LOAD_WARNING) ? "  WARNING: other processes were busy" : "");
+					(utilization(this.otherCpuSeconds) > OTHER_LOAD_WARNING) ? "  WARNING: other processes were busy"
+							: "");
 		}
-		out.printf(Locale.ROOT, "checks      %d mismatches, %d errors, %d lost -> %s%n", this.mismatches,
-				this.errors, this.lost, passed() ? "PASS" : "FAIL");
+		out.printf(Locale.ROOT, "checks      %d mismatches, %d errors, %d lost -> %s%n", this.mismatches, this.errors,
+				this.lost, passed() ? "PASS" : "FAIL");
 		out.printf(Locale.ROOT,
 				"RESULT msgs_per_sec=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f server_cpu_us_per_msg=%.3f"
 						+ " server_cpu_util=%.3f client_cpu_util=%.3f other_cpu_util=%.3f messages=%d window_s=%.3f connections=%d"
 						+ " inflight=%d mismatches=%d errors=%d lost=%d%n",
 				rate, this.p50Nanos / 1e3, this.p99Nanos / 1e3, this.maxNanos / 1e3,
 				perMessageMicros(this.serverCpuSeconds), utilization(this.serverCpuSeconds),
-				utilization(this.clientCpuSeconds), utilization(this.otherCpuSeconds), this.messages, this.windowSeconds, this.connected,
-				this.settings.inflight(), this.mismatches, this.errors, this.lost);
+				utilization(this.clientCpuSeconds), utilization(this.otherCpuSeconds), this.messages,
+				this.windowSeconds, this.connected, this.settings.inflight(), this.mismatches, this.errors, this.lost);
 		out.flush();
 	}
 

@@ -14,13 +14,15 @@ final class Loopback {
 
 	/**
 	 * @return the resolved address
-	 * @throws IllegalArgumentException if {@code host} does not resolve to a loopback address
+	 * @throws IllegalArgumentException if {@code host} does not resolve to a loopback
+	 * address
 	 */
 	static InetAddress require(String host) {
 		try {
 			InetAddress address = InetAddress.getByName(host);
 			if (!address.isLoopbackAddress()) {
-				throw new IllegalArgumentException(host + " is not a loopback address; the harness loads local servers only");
+				throw new IllegalArgumentException(
+						host + " is not a loopback address; the harness loads local servers only");
 			}
 			return address;
 		}

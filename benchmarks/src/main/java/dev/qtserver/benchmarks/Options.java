@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Command-line options of the harness programs: {@code --name value} pairs plus positional
- * arguments, with typed accessors. Unknown names are rejected so that a typo in a script fails
- * loudly instead of silently measuring the default.
+ * Command-line options of the harness programs: {@code --name value} pairs plus
+ * positional arguments, with typed accessors. Unknown names are rejected so that a typo
+ * in a script fails loudly instead of silently measuring the default.
  */
 final class Options {
 
@@ -24,7 +24,8 @@ final class Options {
 	}
 
 	/**
-	 * Parse {@code args}, accepting only the given option names (without the leading dashes).
+	 * Parse {@code args}, accepting only the given option names (without the leading
+	 * dashes).
 	 * @param args the program arguments
 	 * @param known the option names the program understands
 	 * @return the parsed options
@@ -84,8 +85,8 @@ final class Options {
 	}
 
 	/**
-	 * Parse a duration written as the scripts write it: {@code 500ms}, {@code 10s}, {@code 2m}, or a
-	 * bare number of seconds.
+	 * Parse a duration written as the scripts write it: {@code 500ms}, {@code 10s},
+	 * {@code 2m}, or a bare number of seconds.
 	 */
 	static Duration parseDuration(String text) {
 		String value = text.trim().toLowerCase();

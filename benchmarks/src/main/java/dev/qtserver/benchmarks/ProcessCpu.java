@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * CPU time a process has used so far (all its threads, user plus system), read from
- * {@code /proc/<pid>/stat}. Reading it on the load generator's event loop at the very moments
- * the measurement window opens and closes makes the CPU figure cover exactly the messages that
- * were counted.
+ * {@code /proc/<pid>/stat}. Reading it on the load generator's event loop at the very
+ * moments the measurement window opens and closes makes the CPU figure cover exactly the
+ * messages that were counted.
  */
 final class ProcessCpu {
 
@@ -32,9 +32,11 @@ final class ProcessCpu {
 	long cpuNanos() {
 		try {
 			String stat = Files.readString(this.statFile, StandardCharsets.US_ASCII);
-			// the command name (field 2) may hold spaces and parentheses: count fields after the last ')'
+			// the command name (field 2) may hold spaces and parentheses: count fields
+			// after the last ')'
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			// fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are 11 and 12
+			// fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are
+			// 11 and 12
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			return ticks * 1_000_000_000L / this.clockTicksPerSecond;
 		}

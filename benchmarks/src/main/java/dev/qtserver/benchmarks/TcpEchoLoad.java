@@ -3,16 +3,17 @@ package dev.qtserver.benchmarks;
 import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
 
 /**
- * Closed-loop TCP line echo load: {@code connections} connections each keep {@code inflight}
- * lines in flight, every reply is checked (content and order) and answered with the next line.
- * After a warm-up, a fixed window is measured: messages per second, round-trip p50/p99, and,
- * given {@code --server-pid}, the server's CPU time per message over exactly that window. The
- * run itself is {@link EchoLoad}'s; this program frames the messages as lines
- * ({@link LineClientConnection}).
+ * Closed-loop TCP line echo load: {@code connections} connections each keep
+ * {@code inflight} lines in flight, every reply is checked (content and order) and
+ * answered with the next line. After a warm-up, a fixed window is measured: messages per
+ * second, round-trip p50/p99, and, given {@code --server-pid}, the server's CPU time per
+ * message over exactly that window. The run itself is {@link EchoLoad}'s; this program
+ * frames the messages as lines ({@link LineClientConnection}).
  *
- * <p>Options: {@code --host 127.0.0.1 --port 9000 --connections 64 --inflight 16
- * --line-bytes 64 --warmup 5s --duration 10s --server-pid PID --clk-tck 100}; {@code --line-bytes}
- * counts the {@code \n}.
+ * <p>
+ * Options: {@code --host 127.0.0.1 --port 9000 --connections 64 --inflight 16
+ * --line-bytes 64 --warmup 5s --duration 10s --server-pid PID --clk-tck 100};
+ * {@code --line-bytes} counts the {@code \n}.
  */
 public final class TcpEchoLoad {
 

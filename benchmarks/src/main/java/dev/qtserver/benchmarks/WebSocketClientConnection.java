@@ -27,15 +27,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * A load-generating WebSocket connection whose messages are text frames. The upgrade is
  * Netty's ({@link HttpClientCodec}, {@link HttpObjectAggregator} and a
- * {@link WebSocketClientHandshaker}, which checks the server's {@code Sec-WebSocket-Accept});
- * after it, the frames are written and parsed here, into and out of the connection's buffers,
- * so the client allocates nothing per message and stays cheaper than the server it measures.
- * Every frame it sends is masked with a fresh random key, as RFC 6455 asks of clients, so the
- * server unmasks as it would for any browser.
+ * {@link WebSocketClientHandshaker}, which checks the server's
+ * {@code Sec-WebSocket-Accept}); after it, the frames are written and parsed here, into
+ * and out of the connection's buffers, so the client allocates nothing per message and
+ * stays cheaper than the server it measures. Every frame it sends is masked with a fresh
+ * random key, as RFC 6455 asks of clients, so the server unmasks as it would for any
+ * browser.
  */
 final class WebSocketClientConnection extends EchoClientConnection {
 
-	/** The largest frame accepted from the server: the starter's default max-frame-size, 64KB. */
+	/**
+	 * The largest frame accepted from the server: the starter's default max-frame-size,
+	 * 64KB.
+	 */
 	private static final int MAX_FRAME_PAYLOAD = 65536;
 
 	private static final int MAX_HANDSHAKE_RESPONSE = 8192;
@@ -230,7 +234,8 @@ final class WebSocketClientConnection extends EchoClientConnection {
 		else if (opcode == OPCODE_CLOSE) {
 			if (!closing()) {
 				int status = (length >= 2) ? buffer.getUnsignedShort(offset) : -1;
-				fail(ctx, "closed by the server with status " + status + " and " + outstanding() + " messages in flight");
+				fail(ctx,
+						"closed by the server with status " + status + " and " + outstanding() + " messages in flight");
 			}
 			ctx.close();
 		}

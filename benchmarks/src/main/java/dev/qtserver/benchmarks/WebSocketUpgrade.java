@@ -15,12 +15,13 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 
 /**
- * The client side of one WebSocket opening handshake over a non-blocking {@link SocketChannel},
- * for {@link IdleConnections}, which holds thousands of sessions from one selector thread. The
- * handshake is the same as the load generator's: Netty's {@link WebSocketClientHandshaker}
- * writes the request and checks the response (status 101, {@code Sec-WebSocket-Accept}),
- * through an {@link EmbeddedChannel} that only turns HTTP messages into bytes and back; the
- * bytes travel on the socket. Once the upgrade is done, the embedded channel is dropped.
+ * The client side of one WebSocket opening handshake over a non-blocking
+ * {@link SocketChannel}, for {@link IdleConnections}, which holds thousands of sessions
+ * from one selector thread. The handshake is the same as the load generator's: Netty's
+ * {@link WebSocketClientHandshaker} writes the request and checks the response (status
+ * 101, {@code Sec-WebSocket-Accept}), through an {@link EmbeddedChannel} that only turns
+ * HTTP messages into bytes and back; the bytes travel on the socket. Once the upgrade is
+ * done, the embedded channel is dropped.
  */
 final class WebSocketUpgrade {
 
@@ -40,7 +41,8 @@ final class WebSocketUpgrade {
 
 	/**
 	 * Write the upgrade request to a freshly connected channel.
-	 * @throws IOException if it cannot be written whole at once (a new socket's buffer is empty)
+	 * @throws IOException if it cannot be written whole at once (a new socket's buffer is
+	 * empty)
 	 */
 	void sendRequest(SocketChannel channel) throws IOException {
 		this.handshaker.handshake(this.http);
@@ -92,7 +94,10 @@ final class WebSocketUpgrade {
 		}
 	}
 
-	/** Send a close frame before the channel is closed, so the server sees a normal closure. */
+	/**
+	 * Send a close frame before the channel is closed, so the server sees a normal
+	 * closure.
+	 */
 	static void sayGoodbye(SocketChannel channel) {
 		ByteBuf frame = Unpooled.buffer(8);
 		WebSocketClientConnection.writeCloseFrame(frame);

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every Java snippet in the README is a file the build compiles: each block is announced by a
- * {@code <!-- snippet: path -->} comment and must equal that file from its imports on (tabs shown
- * as four spaces), so a snippet cannot drift from code that compiles and, beside it, runs.
+ * Every Java snippet in the README is a file the build compiles: each block is announced
+ * by a {@code <!-- snippet: path -->} comment and must equal that file from its imports
+ * on (tabs shown as four spaces), so a snippet cannot drift from code that compiles and,
+ * beside it, runs.
  */
 class ReadmeSnippetsTests {
 
-	private static final Pattern JAVA_BLOCK = Pattern
-		.compile("(?:<!-- snippet: (\\S+) -->\\n)?```java\\n(.*?)```", Pattern.DOTALL);
+	private static final Pattern JAVA_BLOCK = Pattern.compile("(?:<!-- snippet: (\\S+) -->\\n)?```java\\n(.*?)```",
+			Pattern.DOTALL);
 
 	@Test
 	void everyJavaSnippetInTheReadmeIsACompiledFileAsItIs() throws IOException {
@@ -30,8 +31,8 @@ class ReadmeSnippetsTests {
 		List<String> checked = new ArrayList<>();
 		while (blocks.find()) {
 			String source = blocks.group(1);
-			assertThat(source).as("the README's Java block starting \"%s\" names its source file",
-					firstLine(blocks.group(2)))
+			assertThat(source)
+				.as("the README's Java block starting \"%s\" names its source file", firstLine(blocks.group(2)))
 				.isNotNull();
 			assertThat(blocks.group(2)).as(source).isEqualTo(snippetOf(root.resolve(source)));
 			checked.add(source);
@@ -39,7 +40,9 @@ class ReadmeSnippetsTests {
 		assertThat(checked).as("Java snippets found in the README").hasSizeGreaterThanOrEqualTo(6);
 	}
 
-	/** The file from its first import (or its type, without imports), tabs as four spaces. */
+	/**
+	 * The file from its first import (or its type, without imports), tabs as four spaces.
+	 */
 	private static String snippetOf(Path file) throws IOException {
 		List<String> lines = Files.readAllLines(file);
 		int start = 0;

@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Binds the figures of every Qt-style server to a {@link MeterRegistry}, tagged with the server's
- * name and kind (bounded tags only: never a peer address). Meters read the server's own counters,
- * so the hot path pays nothing for them.
+ * Binds the figures of every Qt-style server to a {@link MeterRegistry}, tagged with the
+ * server's name and kind (bounded tags only: never a peer address). Meters read the
+ * server's own counters, so the hot path pays nothing for them.
  */
 public class QtServerMeterBinder implements MeterBinder {
 
@@ -60,23 +60,36 @@ public class QtServerMeterBinder implements MeterBinder {
 	private void bind(QtServer server, MeterRegistry registry) {
 		Tags tags = Tags.of("server", server.name(), "kind", server.kind().id());
 		ServerStatistics statistics = server.statistics();
-		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount).tags(tags)
-			.description("Open connections, pending ones included").register(registry);
-		Gauge.builder(CONNECTIONS_PENDING, server, QtServer::pendingConnectionCount).tags(tags)
-			.description("Connections waiting to be taken by the application").register(registry);
-		FunctionCounter.builder(CONNECTIONS_ACCEPTED, statistics, ServerStatistics::accepted).tags(tags)
-			.description("Connections accepted").register(registry);
+		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount)
+			.tags(tags)
+			.description("Open connections, pending ones included")
+			.register(registry);
+		Gauge.builder(CONNECTIONS_PENDING, server, QtServer::pendingConnectionCount)
+			.tags(tags)
+			.description("Connections waiting to be taken by the application")
+			.register(registry);
+		FunctionCounter.builder(CONNECTIONS_ACCEPTED, statistics, ServerStatistics::accepted)
+			.tags(tags)
+			.description("Connections accepted")
+			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
 			FunctionCounter.builder(CONNECTIONS_CLOSED, statistics, (s) -> s.closed(reason))
 				.tags(tags.and("reason", reason.name().toLowerCase(Locale.ROOT)))
-				.description("Connections closed").register(registry);
+				.description("Connections closed")
+				.register(registry);
 		}
-		FunctionCounter.builder(CONNECTION_ERRORS, statistics, ServerStatistics::errors).tags(tags)
-			.description("Connection errors").register(registry);
-		FunctionCounter.builder(MESSAGES_RECEIVED, statistics, ServerStatistics::messagesReceived).tags(tags)
-			.description("Messages received").register(registry);
-		FunctionCounter.builder(MESSAGES_SENT, statistics, ServerStatistics::messagesSent).tags(tags)
-			.description("Messages sent").register(registry);
+		FunctionCounter.builder(CONNECTION_ERRORS, statistics, ServerStatistics::errors)
+			.tags(tags)
+			.description("Connection errors")
+			.register(registry);
+		FunctionCounter.builder(MESSAGES_RECEIVED, statistics, ServerStatistics::messagesReceived)
+			.tags(tags)
+			.description("Messages received")
+			.register(registry);
+		FunctionCounter.builder(MESSAGES_SENT, statistics, ServerStatistics::messagesSent)
+			.tags(tags)
+			.description("Messages sent")
+			.register(registry);
 	}
 
 }

@@ -12,9 +12,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Registers one server bean per entry of a {@code qtserver.<kind>} map, named
- * {@code <name><Suffix>} ({@code echoTcpServer}, {@code chatWebSocketServer}). A bean of that name
- * defined by the application replaces ours. Settings are checked while registering, so a bad value
- * fails startup before any bean is created.
+ * {@code <name><Suffix>} ({@code echoTcpServer}, {@code chatWebSocketServer}). A bean of
+ * that name defined by the application replaces ours. Settings are checked while
+ * registering, so a bad value fails startup before any bean is created.
  *
  * @param <P> the properties type of one server
  * @param <T> the server type

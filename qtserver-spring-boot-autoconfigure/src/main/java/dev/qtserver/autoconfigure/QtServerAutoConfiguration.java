@@ -21,9 +21,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * What every kind of Qt-style server needs: the worker threads handler code runs on, the binding
- * of {@link dev.qtserver.handler.QtHandler @QtHandler} beans, and the lifecycle that starts and
- * stops servers with the context.
+ * What every kind of Qt-style server needs: the worker threads handler code runs on, the
+ * binding of {@link dev.qtserver.handler.QtHandler @QtHandler} beans, and the lifecycle
+ * that starts and stops servers with the context.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(QtServerProperties.class)
@@ -67,7 +67,8 @@ public final class QtServerAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPool qtServerWorkerPool(QtServerProperties properties) {
-			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(properties.getWorkers().getThreadNamePrefix());
+			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(
+					properties.getWorkers().getThreadNamePrefix());
 			executor.setVirtualThreads(true);
 			return WorkerPool.of(executor);
 		}

@@ -9,8 +9,8 @@ import dev.qtserver.autoconfigure.websocket.WebSocketServerProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties for Qt-style servers: one map of named servers per kind, and the
- * worker threads their handlers run on.
+ * Configuration properties for Qt-style servers: one map of named servers per kind, and
+ * the worker threads their handlers run on.
  */
 @ConfigurationProperties("qtserver")
 public class QtServerProperties {
@@ -21,7 +21,8 @@ public class QtServerProperties {
 	private final Map<String, TcpServerProperties> tcp = new LinkedHashMap<>();
 
 	/**
-	 * WebSocket servers by name; each becomes a QWebSocketServer bean named "<name>WebSocketServer".
+	 * WebSocket servers by name; each becomes a QWebSocketServer bean named
+	 * "<name>WebSocketServer".
 	 */
 	private final Map<String, WebSocketServerProperties> websocket = new LinkedHashMap<>();
 
@@ -45,8 +46,8 @@ public class QtServerProperties {
 	public static class Workers {
 
 		/**
-		 * Maximum number of platform threads running handler code at once. Ignored when virtual
-		 * threads are enabled.
+		 * Maximum number of platform threads running handler code at once. Ignored when
+		 * virtual threads are enabled.
 		 */
 		private int maxThreads = 64;
 

@@ -9,8 +9,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a server that could not listen at startup: which server, on which address and port,
- * why, and what to change.
+ * Explains a server that could not listen at startup: which server, on which address and
+ * port, why, and what to change.
  */
 class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenException> {
 
@@ -20,8 +20,8 @@ class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenEx
 		String kind = server.kind().id();
 		String where = Addresses.describe(cause.getAddress(), cause.getPort());
 		String property = "qtserver." + kind + "." + server.name();
-		String description = server.kind().displayName() + " server '" + server.name() + "' failed to listen on " + where
-				+ ": " + server.errorString() + ".";
+		String description = server.kind().displayName() + " server '" + server.name() + "' failed to listen on "
+				+ where + ": " + server.errorString() + ".";
 		return new FailureAnalysis(description, action(cause.getError(), cause.getPort(), property), cause);
 	}
 

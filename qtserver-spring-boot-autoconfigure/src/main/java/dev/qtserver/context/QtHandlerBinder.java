@@ -12,8 +12,8 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Binds every {@link QtHandler @QtHandler} bean to its server once all singletons exist, so that
- * a wrong handler fails the application at startup, before any server listens.
+ * Binds every {@link QtHandler @QtHandler} bean to its server once all singletons exist,
+ * so that a wrong handler fails the application at startup, before any server listens.
  */
 public final class QtHandlerBinder implements SmartInitializingSingleton {
 
@@ -44,14 +44,16 @@ public final class QtHandlerBinder implements SmartInitializingSingleton {
 				continue;
 			}
 			if (ambiguous.containsKey(binding.server())) {
-				throw new InvalidHandlerException(handlerName, "Handler bean '" + handlerName + "' is bound to server '"
-						+ binding.server() + "', but servers of several kinds have that name; give them distinct names");
+				throw new InvalidHandlerException(handlerName,
+						"Handler bean '" + handlerName + "' is bound to server '" + binding.server()
+								+ "', but servers of several kinds have that name; give them distinct names");
 			}
 			QtServer server = servers.get(binding.server());
 			if (server == null) {
-				throw new InvalidHandlerException(handlerName, "Handler bean '" + handlerName
-						+ "' is bound to server '" + binding.server() + "', but there is no server of that name; "
-						+ "servers: " + new TreeSet<>(servers.keySet()));
+				throw new InvalidHandlerException(handlerName,
+						"Handler bean '" + handlerName + "' is bound to server '" + binding.server()
+								+ "', but there is no server of that name; " + "servers: "
+								+ new TreeSet<>(servers.keySet()));
 			}
 			String previous = boundHandlers.putIfAbsent(server.name(), handlerName);
 			if (previous != null) {

@@ -17,8 +17,9 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * Puts the port each server listens on into the {@link Environment} as
- * {@code local.qtserver.<kind>.<name>.port}, as Boot does with {@code local.server.port}, so tests
- * of servers on port 0 can find them ({@code @Value("${local.qtserver.tcp.echo.port}")}).
+ * {@code local.qtserver.<kind>.<name>.port}, as Boot does with {@code local.server.port},
+ * so tests of servers on port 0 can find them
+ * ({@code @Value("${local.qtserver.tcp.echo.port}")}).
  */
 public class QtServerPortInfoApplicationContextInitializer
 		implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -30,7 +31,8 @@ public class QtServerPortInfoApplicationContextInitializer
 		applicationContext.addApplicationListener(new Listener(applicationContext));
 	}
 
-	private record Listener(ConfigurableApplicationContext context) implements ApplicationListener<ServerListeningEvent> {
+	private record Listener(
+			ConfigurableApplicationContext context) implements ApplicationListener<ServerListeningEvent> {
 
 		@Override
 		public void onApplicationEvent(ServerListeningEvent event) {

@@ -16,13 +16,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts every auto-startup server once the context is refreshed and shuts every server down with
- * the context: stop accepting, let the messages already received finish within the shutdown
- * timeout, then close. Servers shut down in parallel.
+ * Starts every auto-startup server once the context is refreshed and shuts every server
+ * down with the context: stop accepting, let the messages already received finish within
+ * the shutdown timeout, then close. Servers shut down in parallel.
  */
 public final class QtServersLifecycle implements SmartLifecycle {
 
-	/** Same phase as Boot's embedded web server start/stop, so both come and go together. */
+	/**
+	 * Same phase as Boot's embedded web server start/stop, so both come and go together.
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
 	private static final Log logger = LogFactory.getLog(QtServersLifecycle.class);
@@ -66,9 +68,9 @@ public final class QtServersLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Netty's event loops are daemon threads: without a thread of our own, an application whose
-	 * only work is serving sockets would exit as soon as it started (Boot's RSocket server does
-	 * the same).
+	 * Netty's event loops are daemon threads: without a thread of our own, an application
+	 * whose only work is serving sockets would exit as soon as it started (Boot's RSocket
+	 * server does the same).
 	 */
 	private void keepJvmAlive() {
 		CountDownLatch latch = new CountDownLatch(1);

@@ -1,6 +1,6 @@
 /**
- * Spring context glue: starting and stopping servers with the context, publishing bound ports and
- * binding handler beans to servers.
+ * Spring context glue: starting and stopping servers with the context, publishing bound
+ * ports and binding handler beans to servers.
  */
 @NullMarked
 package dev.qtserver.context;

@@ -7,9 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Sits first in a listening channel's pipeline and reports accept failures (such as running out of
- * file descriptors). Reactor Netty's acceptor, further down, swallows them after pausing accepts
- * for a second, so this is the only place they can be seen.
+ * Sits first in a listening channel's pipeline and reports accept failures (such as
+ * running out of file descriptors). Reactor Netty's acceptor, further down, swallows them
+ * after pausing accepts for a second, so this is the only place they can be seen.
  */
 @ChannelHandler.Sharable
 public final class AcceptErrorHandler extends ChannelInboundHandlerAdapter {

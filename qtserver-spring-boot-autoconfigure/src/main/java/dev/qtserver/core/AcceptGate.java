@@ -12,13 +12,14 @@ import reactor.netty.Connection;
 /**
  * Decides when a server accepts connections, and makes that decision strict.
  *
- * <p>Accepting stops while the server is paused or has no room (its pending queue is full, or
- * it has reached its connection cap): the listening channel stops reading, so new connections
- * wait in the operating system's backlog. Turning reads off does not take effect at once on
- * every transport (Linux epoll still accepts one more; NIO may finish its current accept pass),
- * so a connection that arrives while the gate is closed is <em>parked</em>: held unread, unseen
- * by the application, and admitted in arrival order once the gate opens again. To the client
- * this is the same as waiting in the backlog.
+ * <p>
+ * Accepting stops while the server is paused or has no room (its pending queue is full,
+ * or it has reached its connection cap): the listening channel stops reading, so new
+ * connections wait in the operating system's backlog. Turning reads off does not take
+ * effect at once on every transport (Linux epoll still accepts one more; NIO may finish
+ * its current accept pass), so a connection that arrives while the gate is closed is
+ * <em>parked</em>: held unread, unseen by the application, and admitted in arrival order
+ * once the gate opens again. To the client this is the same as waiting in the backlog.
  */
 public final class AcceptGate {
 
@@ -34,10 +35,10 @@ public final class AcceptGate {
 
 	/**
 	 * Create a gate.
-	 * @param hasRoom whether the server has room for one more connection; called under the
-	 * gate's lock
-	 * @param admitter admits a connection; called under the gate's lock, so it must register
-	 * the connection at once and hand any slow work elsewhere
+	 * @param hasRoom whether the server has room for one more connection; called under
+	 * the gate's lock
+	 * @param admitter admits a connection; called under the gate's lock, so it must
+	 * register the connection at once and hand any slow work elsewhere
 	 */
 	public AcceptGate(BooleanSupplier hasRoom, Consumer<Connection> admitter) {
 		this.hasRoom = hasRoom;
@@ -54,8 +55,8 @@ public final class AcceptGate {
 	}
 
 	/**
-	 * Stop controlling the listening channel and close every parked connection: they were never
-	 * accepted as far as the application knows, as if the backlog had been dropped.
+	 * Stop controlling the listening channel and close every parked connection: they were
+	 * never accepted as far as the application knows, as if the backlog had been dropped.
 	 */
 	public void detach() {
 		Connection[] dropped;
@@ -113,8 +114,8 @@ public final class AcceptGate {
 	}
 
 	/**
-	 * Look again at the room the server has: call it whenever a pending connection is taken or a
-	 * connection closes. Parked connections are admitted while there is room.
+	 * Look again at the room the server has: call it whenever a pending connection is
+	 * taken or a connection closes. Parked connections are admitted while there is room.
 	 */
 	public synchronized void refresh() {
 		while (!this.paused && !this.parked.isEmpty() && this.hasRoom.getAsBoolean()) {

@@ -5,9 +5,10 @@ import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Formats listening addresses for logs and reports. The wildcard address shows as {@code *}: on
- * Linux's native transport a server asked for {@code 0.0.0.0} binds the dual-stack {@code ::},
- * and either way it listens on every address (Qt's {@code QHostAddress::Any}).
+ * Formats listening addresses for logs and reports. The wildcard address shows as
+ * {@code *}: on Linux's native transport a server asked for {@code 0.0.0.0} binds the
+ * dual-stack {@code ::}, and either way it listens on every address (Qt's
+ * {@code QHostAddress::Any}).
  */
 public final class Addresses {
 

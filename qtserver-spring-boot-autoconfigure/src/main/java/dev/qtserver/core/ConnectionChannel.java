@@ -14,10 +14,11 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * The writing side of one accepted connection, whatever its protocol: sends from any thread,
- * replies batched on the connection's worker ({@link Outbox}) or written straight on the event
- * loop, and the care a closed channel needs (Netty refuses writes to a channel that left its
- * event loop by throwing, before it owns the message, so the message is released here).
+ * The writing side of one accepted connection, whatever its protocol: sends from any
+ * thread, replies batched on the connection's worker ({@link Outbox}) or written straight
+ * on the event loop, and the care a closed channel needs (Netty refuses writes to a
+ * channel that left its event loop by throwing, before it owns the message, so the
+ * message is released here).
  */
 public final class ConnectionChannel {
 
@@ -46,7 +47,8 @@ public final class ConnectionChannel {
 		this.outbox = new Outbox(connection.channel());
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
-		// what the worker writes during a batch (replies, sends from event listeners) goes out together
+		// what the worker writes during a batch (replies, sends from event listeners)
+		// goes out together
 		state.executor().setBatchHook(this.outbox::flush);
 	}
 
@@ -91,8 +93,8 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Send an encoded message and flush it, from any thread. On the connection's worker it joins
-	 * the current batch, so it keeps its order with the batch's replies.
+	 * Send an encoded message and flush it, from any thread. On the connection's worker
+	 * it joins the current batch, so it keeps its order with the batch's replies.
 	 * @param message the encoded message, owned by the channel from now on
 	 * @return completes once written, or exceptionally if the write failed
 	 */
@@ -104,7 +106,8 @@ public final class ConnectionChannel {
 			}
 		});
 		if (this.state.executor().inExecutor()) {
-			// behind the replies already batched, and flushed now, so a handler may wait for it
+			// behind the replies already batched, and flushed now, so a handler may wait
+			// for it
 			this.outbox.add(message, written);
 			this.outbox.flush();
 			return result;
@@ -126,8 +129,8 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Write a reply without flushing: straight to the channel on its event loop, into the outbox
-	 * on the connection's worker. Only from one of those two threads.
+	 * Write a reply without flushing: straight to the channel on its event loop, into the
+	 * outbox on the connection's worker. Only from one of those two threads.
 	 * @param message the encoded message, owned by the channel from now on
 	 */
 	public void write(Object message) {
@@ -153,8 +156,8 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Write a last message (or an empty buffer), then close once it is flushed. On the worker,
-	 * the batch written so far goes first.
+	 * Write a last message (or an empty buffer), then close once it is flushed. On the
+	 * worker, the batch written so far goes first.
 	 * @param message the last message
 	 * @return the write's future, or {@code null} when the channel is already gone
 	 */

@@ -18,11 +18,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-
 /**
- * The open connections of one server and its queue of pending ones (Qt's pending-connection
- * list), with the events that go with them: new, pending, failed, closed. Each connection's
- * events are published on its own serial worker, in order, never on an event loop.
+ * The open connections of one server and its queue of pending ones (Qt's
+ * pending-connection list), with the events that go with them: new, pending, failed,
+ * closed. Each connection's events are published on its own serial worker, in order,
+ * never on an event loop.
  *
  * @param <C> the connection type
  */
@@ -44,7 +44,6 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 
 	private final AtomicLong ids = new AtomicLong();
 
-
 	private volatile Runnable onRoomChange = () -> {
 	};
 
@@ -61,7 +60,8 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 	}
 
 	/**
-	 * Set what to call when a connection is taken or closes, so the server can accept again.
+	 * Set what to call when a connection is taken or closes, so the server can accept
+	 * again.
 	 * @param onRoomChange the callback, such as {@link AcceptGate#refresh()}
 	 */
 	public void onRoomChange(Runnable onRoomChange) {
@@ -77,10 +77,11 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 	}
 
 	/**
-	 * Register an accepted connection: count it, publish its events in Qt's order and watch for
-	 * its close.
+	 * Register an accepted connection: count it, publish its events in Qt's order and
+	 * watch for its close.
 	 * @param connection the connection
-	 * @param queue whether it waits in the pending queue for the application (no handler bound)
+	 * @param queue whether it waits in the pending queue for the application (no handler
+	 * bound)
 	 */
 	public void register(C connection, boolean queue) {
 		this.connections.put(connection.id(), connection);
@@ -116,16 +117,14 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 	}
 
 	/**
-	 * Record a connection error: count it and publish the event, in order on the connection's
-	 * worker.
+	 * Record a connection error: count it and publish the event, in order on the
+	 * connection's worker.
 	 * @param connection the connection
 	 * @param error what went wrong
 	 */
 	public void failed(C connection, Throwable error) {
 		this.statistics.error();
-		connection.state()
-			.executor()
-			.execute(() -> this.signals.connectionError(connection, error));
+		connection.state().executor().execute(() -> this.signals.connectionError(connection, error));
 	}
 
 	/**
@@ -175,7 +174,8 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 	}
 
 	/**
-	 * Return the open connections that were taken by the application or given to a handler.
+	 * Return the open connections that were taken by the application or given to a
+	 * handler.
 	 * @return the connections, in no particular order
 	 */
 	public Collection<C> taken() {
@@ -192,8 +192,9 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 	}
 
 	/**
-	 * Close every open connection after the work already queued on it, wait for them within the
-	 * timeout, cut what is left, and wait for their close events to be published.
+	 * Close every open connection after the work already queued on it, wait for them
+	 * within the timeout, cut what is left, and wait for their close events to be
+	 * published.
 	 * @param timeout how long connections may take to finish
 	 */
 	public void closeAll(Duration timeout) {
@@ -201,7 +202,8 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		if (open.isEmpty()) {
 			return;
 		}
-		// queued after the messages already received, so those finish and their replies go out
+		// queued after the messages already received, so those finish and their replies
+		// go out
 		open.forEach((connection) -> connection.state()
 			.executor()
 			.execute(() -> connection.closeWith(CloseReason.SERVER_SHUTDOWN)));
@@ -213,7 +215,8 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 					+ this.connections.size() + " connection(s) still open after " + timeout);
 			this.connections.values().forEach(ManagedConnection::abort);
 		}
-		// let @OnDisconnect methods and close events run before the worker threads go away
+		// let @OnDisconnect methods and close events run before the worker threads go
+		// away
 		CompletableFuture<?>[] handled = open.stream()
 			.map((connection) -> connection.state().closeHandled())
 			.toArray(CompletableFuture[]::new);

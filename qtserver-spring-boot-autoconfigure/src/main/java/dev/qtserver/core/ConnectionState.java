@@ -6,8 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * The bookkeeping every accepted connection carries, whatever its protocol: the serial worker
- * its user code runs on, why it closed, and what must run once it has.
+ * The bookkeeping every accepted connection carries, whatever its protocol: the serial
+ * worker its user code runs on, why it closed, and what must run once it has.
  */
 public final class ConnectionState {
 
@@ -32,7 +32,8 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Return the connection's serial worker: its events and handler calls run there, in order.
+	 * Return the connection's serial worker: its events and handler calls run there, in
+	 * order.
 	 * @return the serial executor
 	 */
 	public SerialExecutor executor() {
@@ -40,8 +41,9 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Record why the connection is about to close. The first reason wins, and a peer that ended
-	 * the connection first (by shutting its side down) keeps {@link CloseReason#PEER_CLOSED}.
+	 * Record why the connection is about to close. The first reason wins, and a peer that
+	 * ended the connection first (by shutting its side down) keeps
+	 * {@link CloseReason#PEER_CLOSED}.
 	 * @param reason why the server closes the connection
 	 */
 	public void closing(CloseReason reason) {
@@ -55,14 +57,16 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Record that the peer shut its sending side down: whoever closes next, the peer ended it.
+	 * Record that the peer shut its sending side down: whoever closes next, the peer
+	 * ended it.
 	 */
 	public synchronized void peerShutDown() {
 		this.peerShutDown = true;
 	}
 
 	/**
-	 * Return why the connection closed; {@link CloseReason#PEER_CLOSED} unless the server closed it.
+	 * Return why the connection closed; {@link CloseReason#PEER_CLOSED} unless the server
+	 * closed it.
 	 * @return the close reason
 	 */
 	public CloseReason closeReason() {
@@ -70,8 +74,8 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Add something to run on the worker once the connection has closed, such as a handler's
-	 * {@code @OnDisconnect} method.
+	 * Add something to run on the worker once the connection has closed, such as a
+	 * handler's {@code @OnDisconnect} method.
 	 * @param hook the hook
 	 */
 	public void whenClosed(Runnable hook) {
@@ -83,7 +87,8 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Return a future that completes once the close hooks ran and the close event was published.
+	 * Return a future that completes once the close hooks ran and the close event was
+	 * published.
 	 * @return the future
 	 */
 	public CompletableFuture<Void> closeHandled() {

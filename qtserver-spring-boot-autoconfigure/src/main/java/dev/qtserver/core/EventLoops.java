@@ -3,8 +3,8 @@ package dev.qtserver.core;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Guards for blocking operations: Reactor Netty's event-loop threads are non-blocking threads,
- * and a blocking call on one would stall every connection that loop serves.
+ * Guards for blocking operations: Reactor Netty's event-loop threads are non-blocking
+ * threads, and a blocking call on one would stall every connection that loop serves.
  */
 public final class EventLoops {
 
@@ -12,8 +12,8 @@ public final class EventLoops {
 	}
 
 	/**
-	 * Refuse to go on when the calling thread is a Netty event loop (or any other thread that
-	 * Reactor marks as non-blocking).
+	 * Refuse to go on when the calling thread is a Netty event loop (or any other thread
+	 * that Reactor marks as non-blocking).
 	 * @param operation the blocking operation, named in the exception
 	 * @throws IllegalStateException when called on an event loop
 	 */
@@ -25,8 +25,8 @@ public final class EventLoops {
 	}
 
 	/**
-	 * Return whether the calling thread is the event loop of a channel; {@code false} once the
-	 * channel has closed and left its event loop.
+	 * Return whether the calling thread is the event loop of a channel; {@code false}
+	 * once the channel has closed and left its event loop.
 	 * @param channel the channel
 	 * @return whether on the channel's event loop
 	 */

@@ -8,12 +8,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Closes a connection on an I/O error (a reset, most often): with half-closure allowed, Netty
- * would only shut its input down and leave it open, and counted, until a write failed. The error
- * is reported once: passed on to the connection's reader while someone reads it (the reader turns
- * it into the error event), otherwise recorded here, since Reactor Netty would log it as an
- * uncaught exception at ERROR (or "post termination" after its reader ended) although it is the
- * peer's doing.
+ * Closes a connection on an I/O error (a reset, most often): with half-closure allowed,
+ * Netty would only shut its input down and leave it open, and counted, until a write
+ * failed. The error is reported once: passed on to the connection's reader while someone
+ * reads it (the reader turns it into the error event), otherwise recorded here, since
+ * Reactor Netty would log it as an uncaught exception at ERROR (or "post termination"
+ * after its reader ended) although it is the peer's doing.
  */
 public final class IoErrorHandler extends ChannelInboundHandlerAdapter {
 

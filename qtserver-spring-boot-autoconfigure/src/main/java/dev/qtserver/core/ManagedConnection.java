@@ -3,8 +3,8 @@ package dev.qtserver.core;
 import reactor.core.publisher.Mono;
 
 /**
- * A connection as the server that accepted it manages it: the part of a connection that server
- * implementations use, beside the {@link QtConnection} methods applications use.
+ * A connection as the server that accepted it manages it: the part of a connection that
+ * server implementations use, beside the {@link QtConnection} methods applications use.
  */
 public interface ManagedConnection extends QtConnection {
 
@@ -28,8 +28,8 @@ public interface ManagedConnection extends QtConnection {
 	void whenClosed(Runnable callback);
 
 	/**
-	 * Close the connection (after flushing what was written, and, for protocols that have one,
-	 * after a closing handshake), recording why.
+	 * Close the connection (after flushing what was written, and, for protocols that have
+	 * one, after a closing handshake), recording why.
 	 * @param reason why the server closes it
 	 */
 	void closeWith(CloseReason reason);

@@ -10,10 +10,11 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Collects what a connection's worker writes during one batch and hands it to the event loop in a
- * single task that writes everything and flushes once. Writing from a worker thread message by
- * message would cost a task and possibly a wake-up of the event loop each; batching keeps the
- * hand-off cheap. Only the connection's serial worker uses it, so it needs no locking.
+ * Collects what a connection's worker writes during one batch and hands it to the event
+ * loop in a single task that writes everything and flushes once. Writing from a worker
+ * thread message by message would cost a task and possibly a wake-up of the event loop
+ * each; batching keeps the hand-off cheap. Only the connection's serial worker uses it,
+ * so it needs no locking.
  */
 public final class Outbox {
 
@@ -31,8 +32,10 @@ public final class Outbox {
 
 	/**
 	 * Queue a message for the next {@link #flush()}.
-	 * @param message an encoded message (a buffer or frame), owned by the outbox from now on
-	 * @param written completed once the message is written, or exceptionally; may be {@code null}
+	 * @param message an encoded message (a buffer or frame), owned by the outbox from now
+	 * on
+	 * @param written completed once the message is written, or exceptionally; may be
+	 * {@code null}
 	 */
 	public void add(Object message, @Nullable CompletableFuture<Void> written) {
 		this.entries.add(new Entry(message, written));

@@ -9,8 +9,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Connections accepted but not yet taken by the application, in arrival order: Qt's pending
- * connection list. Thread-safe; {@link #awaitNonEmpty(Duration)} blocks.
+ * Connections accepted but not yet taken by the application, in arrival order: Qt's
+ * pending connection list. Thread-safe; {@link #awaitNonEmpty(Duration)} blocks.
  *
  * @param <C> the connection type
  */

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What every Qt-style server offers, whatever its protocol: the listening side of Qt's
  * {@code QTcpServer}, {@code QWebSocketServer} and {@code QAbstractHttpServer}.
  *
- * <p>Methods that bind or wait ({@link #listen()}, {@link #listen(InetAddress, int)}) block
+ * <p>
+ * Methods that bind or wait ({@link #listen()}, {@link #listen(InetAddress, int)}) block
  * the calling thread briefly and refuse to run on a Netty event loop.
  */
 public interface QtServer {
@@ -35,7 +36,8 @@ public interface QtServer {
 	boolean listen();
 
 	/**
-	 * Start listening on the given address and port, as Qt's {@code listen(address, port)}.
+	 * Start listening on the given address and port, as Qt's
+	 * {@code listen(address, port)}.
 	 * @param address the address to bind, such as the wildcard address or loopback
 	 * @param port the port to bind; 0 lets the operating system choose
 	 * @return {@code true} once listening; {@code false} with {@link #serverError()} and
@@ -50,8 +52,9 @@ public interface QtServer {
 	InetSocketAddress configuredAddress();
 
 	/**
-	 * Stop listening. Connections already taken by the application (or bound to a handler) stay
-	 * open; connections still waiting in the pending queue are closed, as Qt does.
+	 * Stop listening. Connections already taken by the application (or bound to a
+	 * handler) stay open; connections still waiting in the pending queue are closed, as
+	 * Qt does.
 	 */
 	void close();
 
@@ -68,14 +71,15 @@ public interface QtServer {
 	@Nullable InetAddress serverAddress();
 
 	/**
-	 * Return the port the server listens on; with port 0 this is the port the system chose.
+	 * Return the port the server listens on; with port 0 this is the port the system
+	 * chose.
 	 * @return the bound port, or 0 when not listening
 	 */
 	int serverPort();
 
 	/**
-	 * Stop accepting new connections while staying bound; they wait in the operating system's
-	 * backlog. Connections already pending stay pending.
+	 * Stop accepting new connections while staying bound; they wait in the operating
+	 * system's backlog. Connections already pending stay pending.
 	 */
 	void pauseAccepting();
 
@@ -121,7 +125,8 @@ public interface QtServer {
 	int connectionCount();
 
 	/**
-	 * Return the last error, or {@link SocketError#UNKNOWN_SOCKET_ERROR} when there was none.
+	 * Return the last error, or {@link SocketError#UNKNOWN_SOCKET_ERROR} when there was
+	 * none.
 	 * @return the last error
 	 */
 	SocketError serverError();
@@ -149,8 +154,8 @@ public interface QtServer {
 	 * connections go to it instead of the pending queue.
 	 * @param handler the handler bean
 	 * @param handlerName the bean name, used in error messages
-	 * @throws dev.qtserver.handler.InvalidHandlerException when the bean is not a valid handler
-	 * for this kind of server
+	 * @throws dev.qtserver.handler.InvalidHandlerException when the bean is not a valid
+	 * handler for this kind of server
 	 */
 	void bindHandler(Object handler, String handlerName);
 

@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs tasks one at a time, in the order they were submitted, on a shared executor. Each
- * connection has one, so that its events and messages reach user code in order, off the event
- * loop, while different connections run in parallel.
+ * connection has one, so that its events and messages reach user code in order, off the
+ * event loop, while different connections run in parallel.
  *
- * <p>A run handles up to a batch of tasks, then calls the batch hook (where replies are
- * flushed) and gives the thread back to the shared executor so that one busy connection cannot
- * starve the others.
+ * <p>
+ * A run handles up to a batch of tasks, then calls the batch hook (where replies are
+ * flushed) and gives the thread back to the shared executor so that one busy connection
+ * cannot starve the others.
  */
 public final class SerialExecutor implements Executor {
 
@@ -36,7 +37,10 @@ public final class SerialExecutor implements Executor {
 
 	private volatile @Nullable Runnable batchHook;
 
-	/** The thread running this executor's tasks now; cleared only by that thread (compare-and-set). */
+	/**
+	 * The thread running this executor's tasks now; cleared only by that thread
+	 * (compare-and-set).
+	 */
 	private final AtomicReference<@Nullable Thread> runner = new AtomicReference<>();
 
 	/**
@@ -68,7 +72,8 @@ public final class SerialExecutor implements Executor {
 			this.delegate.execute(this.drainer);
 		}
 		catch (RejectedExecutionException ex) {
-			// the worker threads are gone (the application is shutting down): drop what is queued
+			// the worker threads are gone (the application is shutting down): drop what
+			// is queued
 			logger.debug("Dropping " + this.tasks.size() + " task(s): the worker executor was shut down");
 			this.tasks.clear();
 			this.pending.set(0);
@@ -76,7 +81,8 @@ public final class SerialExecutor implements Executor {
 	}
 
 	/**
-	 * Return whether the calling thread is the one running this executor's tasks right now.
+	 * Return whether the calling thread is the one running this executor's tasks right
+	 * now.
 	 * @return whether called from one of its tasks
 	 */
 	public boolean inExecutor() {
@@ -90,7 +96,8 @@ public final class SerialExecutor implements Executor {
 			drainTasks();
 		}
 		finally {
-			// another thread may already be running the next drain (after a yield, or a task that
+			// another thread may already be running the next drain (after a yield, or a
+			// task that
 			// came just as this drain ended): leave its mark, atomically
 			this.runner.compareAndSet(current, null);
 		}
@@ -105,7 +112,8 @@ public final class SerialExecutor implements Executor {
 				runSafely(task);
 				if (++ran == BATCH_SIZE) {
 					runBatchHook();
-					// yield: the counter stays above zero, so no one else schedules a drain meanwhile
+					// yield: the counter stays above zero, so no one else schedules a
+					// drain meanwhile
 					this.runner.compareAndSet(Thread.currentThread(), null);
 					schedule();
 					return;

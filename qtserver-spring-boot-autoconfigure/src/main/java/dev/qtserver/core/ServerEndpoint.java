@@ -18,11 +18,10 @@ import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
-
 /**
  * The listening side every server kind shares: binding and unbinding a Reactor Netty
- * {@link TcpServer}, the {@link AcceptGate} that makes pausing and limits strict, the last error,
- * and the server-level events (listening, closed, accept error).
+ * {@link TcpServer}, the {@link AcceptGate} that makes pausing and limits strict, the
+ * last error, and the server-level events (listening, closed, accept error).
  */
 public final class ServerEndpoint {
 
@@ -57,11 +56,11 @@ public final class ServerEndpoint {
 	 * @param workers where events from the event loop are published
 	 * @param hasRoom whether the server can take one more connection
 	 * @param admitter takes each admitted connection; called under the gate's lock
-	 * @param configurer completes the Reactor Netty server before each bind (pipeline, options,
-	 * customizers)
+	 * @param configurer completes the Reactor Netty server before each bind (pipeline,
+	 * options, customizers)
 	 */
-	public ServerEndpoint(QtServer server, ServerSignals signals, Executor workers,
-			BooleanSupplier hasRoom, Consumer<Connection> admitter, UnaryOperator<TcpServer> configurer) {
+	public ServerEndpoint(QtServer server, ServerSignals signals, Executor workers, BooleanSupplier hasRoom,
+			Consumer<Connection> admitter, UnaryOperator<TcpServer> configurer) {
 		this.server = server;
 		this.signals = signals;
 		this.serverEvents = new SerialExecutor(workers);
@@ -70,7 +69,8 @@ public final class ServerEndpoint {
 	}
 
 	/**
-	 * Bind, as Qt's {@code listen()}: blocks until bound, refuses to run on an event loop.
+	 * Bind, as Qt's {@code listen()}: blocks until bound, refuses to run on an event
+	 * loop.
 	 * @param address the address to bind
 	 * @param port the port, 0 for any
 	 * @param backlog the listen backlog
@@ -100,8 +100,8 @@ public final class ServerEndpoint {
 				SocketError failure = SocketErrors.classify(ex);
 				String description = failure.description() + " (" + Addresses.describe(address, port) + ")";
 				setError(failure, description);
-				logger.debug(this.server.kind().displayName() + " server '" + this.server.name() + "' could not listen: "
-						+ description, ex);
+				logger.debug(this.server.kind().displayName() + " server '" + this.server.name()
+						+ "' could not listen: " + description, ex);
 				this.signals.acceptError(failure, description);
 				return false;
 			}
@@ -115,8 +115,8 @@ public final class ServerEndpoint {
 	}
 
 	/**
-	 * Stop listening: unbind, drop parked connections, run {@code beforeEvent} (to drop pending
-	 * ones), then publish the closed event. Does nothing when not listening.
+	 * Stop listening: unbind, drop parked connections, run {@code beforeEvent} (to drop
+	 * pending ones), then publish the closed event. Does nothing when not listening.
 	 * @param beforeEvent what to do once unbound
 	 */
 	public void close(Runnable beforeEvent) {
@@ -137,9 +137,10 @@ public final class ServerEndpoint {
 	}
 
 	/**
-	 * Raise a server signal from an event loop: on a worker, in the order raised, so a slow
-	 * listener never holds up the loop.
-	 * @param signal raises the signal, such as {@code (signals) -> signals.publish(event)}
+	 * Raise a server signal from an event loop: on a worker, in the order raised, so a
+	 * slow listener never holds up the loop.
+	 * @param signal raises the signal, such as
+	 * {@code (signals) -> signals.publish(event)}
 	 */
 	public void signalFromEventLoop(Consumer<ServerSignals> signal) {
 		this.serverEvents.execute(() -> signal.accept(this.signals));
@@ -204,13 +205,16 @@ public final class ServerEndpoint {
 		SocketError failure = SocketErrors.classify(ex);
 		String description = failure.description() + ": " + ex.getMessage();
 		setError(failure, description);
-		logger.warn(this.server.kind().displayName() + " server '" + this.server.name() + "' failed to accept a connection: "
-				+ description);
+		logger.warn(this.server.kind().displayName() + " server '" + this.server.name()
+				+ "' failed to accept a connection: " + description);
 		signalFromEventLoop((signals) -> signals.acceptError(failure, description));
-		// Reactor Netty resumes accepting a second later whatever our gate says: have the gate say it again
+		// Reactor Netty resumes accepting a second later whatever our gate says: have the
+		// gate say it again
 		DisposableServer server = this.bound;
 		if (server != null) {
-			server.channel().eventLoop().schedule(this.gate::refresh, ACCEPT_RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+			server.channel()
+				.eventLoop()
+				.schedule(this.gate::refresh, ACCEPT_RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 

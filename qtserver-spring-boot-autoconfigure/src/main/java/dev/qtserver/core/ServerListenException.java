@@ -3,8 +3,8 @@ package dev.qtserver.core;
 import java.net.InetAddress;
 
 /**
- * Thrown when a server that starts with the application cannot listen; the application then
- * fails to start with a report that names the server, the address and the port.
+ * Thrown when a server that starts with the application cannot listen; the application
+ * then fails to start with a report that names the server, the address and the port.
  */
 public class ServerListenException extends RuntimeException {
 

@@ -3,10 +3,10 @@ package dev.qtserver.core;
 import java.net.InetSocketAddress;
 
 /**
- * The signals a server raises, as Qt's: its listening side and its connections report here, and
- * the application side turns each into its Spring application event
- * ({@code dev.qtserver.event.ApplicationEventSignals}). The core owns this interface so that it
- * never depends on the event classes, which depend on it.
+ * The signals a server raises, as Qt's: its listening side and its connections report
+ * here, and the application side turns each into its Spring application event
+ * ({@code dev.qtserver.event.ApplicationEventSignals}). The core owns this interface so
+ * that it never depends on the event classes, which depend on it.
  */
 public interface ServerSignals {
 

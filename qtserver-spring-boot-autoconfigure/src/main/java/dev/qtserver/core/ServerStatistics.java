@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Running totals of one server, cheap to update on hot paths and read by metrics binders and
- * health indicators. Totals only grow; figures that go up and down (open and pending
+ * Running totals of one server, cheap to update on hot paths and read by metrics binders
+ * and health indicators. Totals only grow; figures that go up and down (open and pending
  * connections) are read from the server itself.
  */
 public final class ServerStatistics {
@@ -45,7 +45,9 @@ public final class ServerStatistics {
 		this.messagesSent.increment();
 	}
 
-	/** @param reason why a connection closed, counted */
+	/**
+	 * @param reason why a connection closed, counted
+	 */
 	public void connectionClosed(CloseReason reason) {
 		this.closed.get(reason).increment();
 	}
@@ -55,27 +57,37 @@ public final class ServerStatistics {
 		this.errors.increment();
 	}
 
-	/** @return connections accepted so far */
+	/**
+	 * @return connections accepted so far
+	 */
 	public long accepted() {
 		return this.accepted.sum();
 	}
 
-	/** @return messages received so far */
+	/**
+	 * @return messages received so far
+	 */
 	public long messagesReceived() {
 		return this.messagesReceived.sum();
 	}
 
-	/** @return messages sent so far */
+	/**
+	 * @return messages sent so far
+	 */
 	public long messagesSent() {
 		return this.messagesSent.sum();
 	}
 
-	/** @param reason a close reason @return connections closed for that reason so far */
+	/**
+	 * @param reason a close reason @return connections closed for that reason so far
+	 */
 	public long closed(CloseReason reason) {
 		return this.closed.get(reason).sum();
 	}
 
-	/** @return connection errors so far */
+	/**
+	 * @return connection errors so far
+	 */
 	public long errors() {
 		return this.errors.sum();
 	}

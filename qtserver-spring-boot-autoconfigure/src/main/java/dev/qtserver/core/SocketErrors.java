@@ -3,9 +3,9 @@ package dev.qtserver.core;
 import java.util.Locale;
 
 /**
- * Maps the exceptions a bind or accept fails with onto {@link SocketError}. Netty's native
- * transports and the JDK word their errors differently, but both carry the operating system's
- * text, which is what this looks at.
+ * Maps the exceptions a bind or accept fails with onto {@link SocketError}. Netty's
+ * native transports and the JDK word their errors differently, but both carry the
+ * operating system's text, which is what this looks at.
  */
 public final class SocketErrors {
 

@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The threads that run user code (handler methods, event listeners) so that it never runs on a
- * Netty event loop. Each connection uses it through its own {@link SerialExecutor}, so one
- * connection's work stays in order and a blocking handler holds only one thread.
+ * The threads that run user code (handler methods, event listeners) so that it never runs
+ * on a Netty event loop. Each connection uses it through its own {@link SerialExecutor},
+ * so one connection's work stays in order and a blocking handler holds only one thread.
  *
- * <p>Deliberately not an {@link Executor} bean type, so that it does not stand in for the
+ * <p>
+ * Deliberately not an {@link Executor} bean type, so that it does not stand in for the
  * application's own task executor.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -27,7 +28,8 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Create a pool of platform threads, started as needed and retired after a minute idle.
+	 * Create a pool of platform threads, started as needed and retired after a minute
+	 * idle.
 	 * @param maxThreads how many threads may run handler code at once
 	 * @param threadNamePrefix prefix of the thread names
 	 * @return the pool
@@ -81,10 +83,11 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Hands a task to an idle thread when there is one, starts a new thread (up to the maximum)
-	 * when every thread is busy, and queues only beyond that. A plain pool would either start a
-	 * thread per task up to its core size, time-slicing one core between dozens of threads, or
-	 * queue behind a blocked handler while threads are allowed to grow.
+	 * Hands a task to an idle thread when there is one, starts a new thread (up to the
+	 * maximum) when every thread is busy, and queues only beyond that. A plain pool would
+	 * either start a thread per task up to its core size, time-slicing one core between
+	 * dozens of threads, or queue behind a blocked handler while threads are allowed to
+	 * grow.
 	 */
 	private static final class IdleFirstQueue extends LinkedTransferQueue<Runnable> {
 

@@ -12,9 +12,9 @@ import dev.qtserver.core.SocketError;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Turns one server's signals into Spring application events, one event class per Qt signal,
- * published synchronously on the calling thread (the core calls from a worker, never an event
- * loop).
+ * Turns one server's signals into Spring application events, one event class per Qt
+ * signal, published synchronously on the calling thread (the core calls from a worker,
+ * never an event loop).
  */
 public final class ApplicationEventSignals implements ServerSignals {
 

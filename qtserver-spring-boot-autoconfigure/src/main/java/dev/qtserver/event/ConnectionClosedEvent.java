@@ -5,8 +5,8 @@ import dev.qtserver.core.QtConnection;
 import dev.qtserver.core.QtServer;
 
 /**
- * Published when a connection has closed, after the handler's {@code @OnDisconnect} method ran:
- * the counterpart of Qt's {@code QAbstractSocket::disconnected()} signal.
+ * Published when a connection has closed, after the handler's {@code @OnDisconnect}
+ * method ran: the counterpart of Qt's {@code QAbstractSocket::disconnected()} signal.
  */
 public class ConnectionClosedEvent extends QtConnectionEvent {
 

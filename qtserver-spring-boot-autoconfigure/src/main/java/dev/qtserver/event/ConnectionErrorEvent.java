@@ -4,8 +4,8 @@ import dev.qtserver.core.QtConnection;
 import dev.qtserver.core.QtServer;
 
 /**
- * Published when a connection fails: a frame over the size limit, a handler that threw, an I/O
- * error. The counterpart of Qt's {@code QAbstractSocket::errorOccurred()} signal.
+ * Published when a connection fails: a frame over the size limit, a handler that threw,
+ * an I/O error. The counterpart of Qt's {@code QAbstractSocket::errorOccurred()} signal.
  */
 public class ConnectionErrorEvent extends QtConnectionEvent {
 

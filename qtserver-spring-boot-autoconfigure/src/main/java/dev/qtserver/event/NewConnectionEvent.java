@@ -5,7 +5,8 @@ import dev.qtserver.core.QtServer;
 
 /**
  * Published when a server accepts a new connection: Qt's {@code newConnection()} signal.
- * A server with a handler bound publishes it before the handler's {@code @OnConnect} method runs.
+ * A server with a handler bound publishes it before the handler's {@code @OnConnect}
+ * method runs.
  */
 public class NewConnectionEvent extends QtConnectionEvent {
 

@@ -5,8 +5,9 @@ import dev.qtserver.core.QtServer;
 
 /**
  * Published when an accepted connection is queued for the application to take with
- * {@code nextPendingConnection()}: Qt's {@code pendingConnectionAvailable()} signal. Only servers
- * without a handler queue connections; as in Qt, it comes just before the {@link NewConnectionEvent}.
+ * {@code nextPendingConnection()}: Qt's {@code pendingConnectionAvailable()} signal. Only
+ * servers without a handler queue connections; as in Qt, it comes just before the
+ * {@link NewConnectionEvent}.
  */
 public class PendingConnectionAvailableEvent extends QtConnectionEvent {
 

@@ -4,10 +4,10 @@ import dev.qtserver.core.QtServer;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Base class for the events a Qt-style server publishes, one subclass per Qt signal. Events are
- * published synchronously, like a Qt direct connection: server events on the thread that called
- * {@code listen()} or {@code close()}, connection events on the connection's worker thread, in
- * order, never on a Netty event loop.
+ * Base class for the events a Qt-style server publishes, one subclass per Qt signal.
+ * Events are published synchronously, like a Qt direct connection: server events on the
+ * thread that called {@code listen()} or {@code close()}, connection events on the
+ * connection's worker thread, in order, never on a Netty event loop.
  */
 public abstract class QtServerEvent extends ApplicationEvent {
 

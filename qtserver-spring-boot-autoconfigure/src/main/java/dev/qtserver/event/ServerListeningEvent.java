@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 import dev.qtserver.core.QtServer;
 
 /**
- * Published once a server listens, with the address and port it bound (beyond Qt, which has no
- * such signal; with port 0 this is how to learn the port the system chose).
+ * Published once a server listens, with the address and port it bound (beyond Qt, which
+ * has no such signal; with port 0 this is how to learn the port the system chose).
  */
 public class ServerListeningEvent extends QtServerEvent {
 

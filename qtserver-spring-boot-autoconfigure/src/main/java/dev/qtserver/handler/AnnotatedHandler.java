@@ -15,8 +15,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * The {@link OnConnect}, {@link OnMessage}, {@link OnDisconnect} and {@link OnError} methods of a
- * handler bean, validated once at startup and invoked per connection.
+ * The {@link OnConnect}, {@link OnMessage}, {@link OnDisconnect} and {@link OnError}
+ * methods of a handler bean, validated once at startup and invoked per connection.
  *
  * @param <C> the connection type the server hands out, such as {@code QTcpSocket}
  */
@@ -52,8 +52,8 @@ public final class AnnotatedHandler<C> {
 	 * @param beanName its name, for error messages
 	 * @param connectionType the connection type the server hands out
 	 * @return the handler
-	 * @throws InvalidHandlerException when a method has a signature the server cannot call, an
-	 * annotation is used twice, or there is no handler method at all
+	 * @throws InvalidHandlerException when a method has a signature the server cannot
+	 * call, an annotation is used twice, or there is no handler method at all
 	 */
 	public static <C> AnnotatedHandler<C> of(Object bean, String beanName, Class<C> connectionType) {
 		Validator validator = new Validator(bean, beanName, connectionType);
@@ -62,9 +62,10 @@ public final class AnnotatedHandler<C> {
 		HandlerMethod onDisconnect = validator.lifecycleMethod(OnDisconnect.class);
 		HandlerMethod onError = validator.errorMethod();
 		if (onConnect == null && onMessage == null && onDisconnect == null && onError == null) {
-			throw new InvalidHandlerException(beanName, "Handler bean '" + beanName + "' ("
-					+ ClassUtils.getUserClass(bean).getName() + ") has no @OnConnect, @OnMessage, @OnDisconnect or "
-					+ "@OnError method and does not implement the server's connection handler interface");
+			throw new InvalidHandlerException(beanName,
+					"Handler bean '" + beanName + "' (" + ClassUtils.getUserClass(bean).getName()
+							+ ") has no @OnConnect, @OnMessage, @OnDisconnect or "
+							+ "@OnError method and does not implement the server's connection handler interface");
 		}
 		boolean nonBlocking = AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(bean), NonBlocking.class);
 		if (nonBlocking) {
@@ -83,8 +84,8 @@ public final class AnnotatedHandler<C> {
 
 	/**
 	 * Return the payload type the {@link OnMessage} method takes.
-	 * @return {@code String}, {@code byte[]} or {@code ByteBuffer}; {@code null} without such a
-	 * method
+	 * @return {@code String}, {@code byte[]} or {@code ByteBuffer}; {@code null} without
+	 * such a method
 	 */
 	public @Nullable Class<?> payloadType() {
 		if (this.onMessage == null) {
@@ -216,12 +217,13 @@ public final class AnnotatedHandler<C> {
 
 		private @Nullable Method find(Class<? extends Annotation> annotation) {
 			Map<Method, Boolean> found = MethodIntrospector.selectMethods(ClassUtils.getUserClass(this.bean),
-					(MethodIntrospector.MetadataLookup<Boolean>) (method) -> AnnotatedElementUtils
-						.hasAnnotation(method, annotation) ? Boolean.TRUE : null);
+					(MethodIntrospector.MetadataLookup<Boolean>) (
+							method) -> AnnotatedElementUtils.hasAnnotation(method, annotation) ? Boolean.TRUE : null);
 			if (found.size() > 1) {
-				throw new InvalidHandlerException(this.beanName, "Handler bean '" + this.beanName + "' has "
-						+ found.size() + " @" + annotation.getSimpleName() + " methods "
-						+ found.keySet().stream().map(HandlerMethod::describe).sorted().toList() + "; keep one");
+				throw new InvalidHandlerException(this.beanName,
+						"Handler bean '" + this.beanName + "' has " + found.size() + " @" + annotation.getSimpleName()
+								+ " methods " + found.keySet().stream().map(HandlerMethod::describe).sorted().toList()
+								+ "; keep one");
 			}
 			return found.isEmpty() ? null : found.keySet().iterator().next();
 		}
@@ -272,15 +274,13 @@ public final class AnnotatedHandler<C> {
 					"return void, String, byte[], ByteBuffer or a Publisher of those");
 		}
 
-		private void requireReturn(Method method, Class<? extends Annotation> annotation, boolean valid,
-				String rule) {
+		private void requireReturn(Method method, Class<? extends Annotation> annotation, boolean valid, String rule) {
 			if (!valid) {
 				throw invalid(method, annotation, "returns " + method.getReturnType().getName() + "; it must " + rule);
 			}
 		}
 
-		private InvalidHandlerException invalid(Method method, Class<? extends Annotation> annotation,
-				String problem) {
+		private InvalidHandlerException invalid(Method method, Class<? extends Annotation> annotation, String problem) {
 			return new InvalidHandlerException(this.beanName, "@" + annotation.getSimpleName() + " method "
 					+ HandlerMethod.describe(method) + " of handler bean '" + this.beanName + "' " + problem);
 		}

@@ -14,14 +14,15 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
- * Runs an annotated handler on one connection, whatever its protocol. Frames arrive on the event
- * loop, are decoded there (while the buffer is valid) and handed to the connection's serial
- * worker, so handler methods may block without stalling other connections; replies are written as
- * they come and flushed once per batch.
+ * Runs an annotated handler on one connection, whatever its protocol. Frames arrive on
+ * the event loop, are decoded there (while the buffer is valid) and handed to the
+ * connection's serial worker, so handler methods may block without stalling other
+ * connections; replies are written as they come and flushed once per batch.
  *
- * <p>Backpressure: at most {@value #PREFETCH} messages are in flight per connection; more are
- * read only as the handler works through them, and only while the connection can take the
- * replies.
+ * <p>
+ * Backpressure: at most {@value #PREFETCH} messages are in flight per connection; more
+ * are read only as the handler works through them, and only while the connection can take
+ * the replies.
  *
  * @param <C> the connection type
  */
@@ -40,7 +41,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final SerialExecutor executor;
 
-	/** Where handler calls run: the connection's serial worker, or inline on the event loop. */
+	/**
+	 * Where handler calls run: the connection's serial worker, or inline on the event
+	 * loop.
+	 */
 	private final Executor tasks;
 
 	private final boolean onEventLoop;
@@ -52,8 +56,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	/**
 	 * Create a flow and queue the handler's {@link OnConnect} call; subscribe it to the
-	 * connection's inbound frames to start. A {@link NonBlocking} handler must be created on the
-	 * connection's event loop, and then runs there.
+	 * connection's inbound frames to start. A {@link NonBlocking} handler must be created
+	 * on the connection's event loop, and then runs there.
 	 * @param handler the handler
 	 * @param transport the connection's transport
 	 */
@@ -71,14 +75,15 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		if (this.onEventLoop) {
 			afterBatch();
 		}
-		// frames still queued unread when the connection closes are released, not left behind
+		// frames still queued unread when the connection closes are released, not left
+		// behind
 		this.connection.whenClosed(this::cancel);
 		this.connection.state().whenClosed(this::disconnected);
 	}
 
 	/**
-	 * Give the flow a turn to read more, for example once the connection is writable again.
-	 * Called on the event loop.
+	 * Give the flow a turn to read more, for example once the connection is writable
+	 * again. Called on the event loop.
 	 */
 	public void wakeUp() {
 		if (this.onEventLoop) {
@@ -91,8 +96,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	/**
-	 * The event loop finished a read. A non-blocking handler has handled what was read by now,
-	 * so its replies are flushed here, once per read.
+	 * The event loop finished a read. A non-blocking handler has handled what was read by
+	 * now, so its replies are flushed here, once per read.
 	 */
 	public void readComplete() {
 		if (this.onEventLoop) {
@@ -108,7 +113,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	@Override
 	protected void hookOnNext(Object frame) {
 		if (this.transport.isEndOfInput(frame)) {
-			// the peer is done sending: what it sent is answered first, then the connection closes
+			// the peer is done sending: what it sent is answered first, then the
+			// connection closes
 			this.tasks.execute(() -> {
 				afterBatch();
 				this.connection.closeWith(CloseReason.PEER_CLOSED);
@@ -174,7 +180,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		callErrorMethod(ex);
 	}
 
-	/** The inbound stream failed (I/O error, protocol violation): report it and tell the handler. */
+	/**
+	 * The inbound stream failed (I/O error, protocol violation): report it and tell the
+	 * handler.
+	 */
 	private void inboundFailed(Throwable error) {
 		this.transport.inboundFailed(error);
 		if (this.handler.handlesError(error)) {
@@ -197,7 +206,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			return;
 		}
 		if (reply instanceof Publisher<?> stream) {
-			// the worker may block: the next message waits for this stream, which keeps order
+			// the worker may block: the next message waits for this stream, which keeps
+			// order
 			for (Object item : Flux.from(stream).toIterable()) {
 				write(item);
 				this.transport.flush();
@@ -214,12 +224,15 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	/**
-	 * After each batch (on the worker) or read (on the event loop): read more if the connection
-	 * keeps up, then flush the replies, including those of messages the request delivered at once.
+	 * After each batch (on the worker) or read (on the event loop): read more if the
+	 * connection keeps up, then flush the replies, including those of messages the
+	 * request delivered at once.
 	 */
 	private void afterBatch() {
-		// on the event loop a request delivers queued messages at once, which are handled (and
-		// counted) before it returns: ask again until the demand outlives the queue, so that the
+		// on the event loop a request delivers queued messages at once, which are handled
+		// (and
+		// counted) before it returns: ask again until the demand outlives the queue, so
+		// that the
 		// connection reads from the socket again
 		while (this.consumed > 0 && this.transport.isWritable()) {
 			int credit = this.consumed;
@@ -229,7 +242,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				break;
 			}
 		}
-		// on the worker, the connection's own sends (socket.send in a handler) wait in the same batch
+		// on the worker, the connection's own sends (socket.send in a handler) wait in
+		// the same batch
 		if (this.unflushed || !this.onEventLoop) {
 			this.unflushed = false;
 			this.transport.flush();

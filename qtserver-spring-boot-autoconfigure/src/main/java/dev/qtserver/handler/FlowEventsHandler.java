@@ -4,9 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Tells an {@link AnnotatedMessageFlow} when the event loop finished a read (a non-blocking
- * handler flushes then) and when a connection that could not take more replies can again. Add
- * it to the connection's pipeline in front of Reactor Netty's bridge.
+ * Tells an {@link AnnotatedMessageFlow} when the event loop finished a read (a
+ * non-blocking handler flushes then) and when a connection that could not take more
+ * replies can again. Add it to the connection's pipeline in front of Reactor Netty's
+ * bridge.
  */
 public final class FlowEventsHandler extends ChannelInboundHandlerAdapter {
 

@@ -40,8 +40,8 @@ final class HandlerMethod {
 	}
 
 	/**
-	 * Invoke the method; an exception it throws is rethrown as it is when unchecked, wrapped in a
-	 * {@link HandlerMethodException} otherwise.
+	 * Invoke the method; an exception it throws is rethrown as it is when unchecked,
+	 * wrapped in a {@link HandlerMethodException} otherwise.
 	 */
 	@Nullable Object invoke(Object connection, @Nullable Object payload, @Nullable Throwable error) {
 		Object[] values = new Object[this.arguments.length];
@@ -72,7 +72,8 @@ final class HandlerMethod {
 
 	static String describe(Method method) {
 		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
-				+ Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName)
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
 					.collect(Collectors.joining(", ", "(", ")"));
 	}
 

@@ -1,7 +1,8 @@
 package dev.qtserver.handler;
 
 /**
- * Wraps a checked exception thrown by a handler method; unchecked ones travel as they are.
+ * Wraps a checked exception thrown by a handler method; unchecked ones travel as they
+ * are.
  */
 public class HandlerMethodException extends RuntimeException {
 

@@ -1,8 +1,8 @@
 package dev.qtserver.handler;
 
 /**
- * Thrown at startup when a handler bean cannot be bound: a wrong method signature, a duplicate
- * annotation, or a server name that matches no server.
+ * Thrown at startup when a handler bean cannot be bound: a wrong method signature, a
+ * duplicate annotation, or a server name that matches no server.
  */
 public class InvalidHandlerException extends RuntimeException {
 

@@ -4,8 +4,8 @@ import dev.qtserver.core.ManagedConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What an {@link AnnotatedMessageFlow} needs from one connection of a given protocol: how to
- * turn an inbound frame into a payload, and how to write replies.
+ * What an {@link AnnotatedMessageFlow} needs from one connection of a given protocol: how
+ * to turn an inbound frame into a payload, and how to write replies.
  *
  * @param <C> the connection type
  */
@@ -25,10 +25,11 @@ public interface MessageTransport<C extends ManagedConnection> {
 	boolean isEndOfInput(Object frame);
 
 	/**
-	 * Turn an inbound frame into the payload the handler takes. Called on the event loop, while
-	 * the frame is valid (it is released afterwards).
+	 * Turn an inbound frame into the payload the handler takes. Called on the event loop,
+	 * while the frame is valid (it is released afterwards).
 	 * @param frame the inbound frame
-	 * @return the payload, or {@code null} to skip the frame (the transport dealt with it)
+	 * @return the payload, or {@code null} to skip the frame (the transport dealt with
+	 * it)
 	 */
 	@Nullable Object decode(Object frame);
 
@@ -56,8 +57,9 @@ public interface MessageTransport<C extends ManagedConnection> {
 	void failed(Throwable error);
 
 	/**
-	 * Record that the inbound stream failed; by default a connection error. Transports whose
-	 * protocol layer already reported the error (such as a framing violation) skip it.
+	 * Record that the inbound stream failed; by default a connection error. Transports
+	 * whose protocol layer already reported the error (such as a framing violation) skip
+	 * it.
 	 * @param error what went wrong
 	 */
 	default void inboundFailed(Throwable error) {

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks the method called when a connection is handed to the handler, before its first message.
- * It may take the connection (such as {@code QTcpSocket}) and returns nothing.
+ * Marks the method called when a connection is handed to the handler, before its first
+ * message. It may take the connection (such as {@code QTcpSocket}) and returns nothing.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks the method called once a connection has closed, after its last message.
- * It may take the connection and returns nothing.
+ * Marks the method called once a connection has closed, after its last message. It may
+ * take the connection and returns nothing.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

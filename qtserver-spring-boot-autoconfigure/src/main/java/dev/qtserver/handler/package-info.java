@@ -1,6 +1,6 @@
 /**
- * Handler annotations ({@link dev.qtserver.handler.QtHandler} and friends) and the machinery that
- * validates and invokes annotated handler methods.
+ * Handler annotations ({@link dev.qtserver.handler.QtHandler} and friends) and the
+ * machinery that validates and invokes annotated handler methods.
  */
 @NullMarked
 package dev.qtserver.handler;

@@ -17,8 +17,9 @@ import reactor.netty.NettyOutbound;
 
 /**
  * Runs an annotated handler bean on a TCP server's connections through an
- * {@link AnnotatedMessageFlow}: frames are decoded into the handler's payload type on the event
- * loop, handled on the connection's worker, and replies framed by the server's codec.
+ * {@link AnnotatedMessageFlow}: frames are decoded into the handler's payload type on the
+ * event loop, handled on the connection's worker, and replies framed by the server's
+ * codec.
  */
 final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
@@ -102,7 +103,8 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
 		@Override
 		public void inboundFailed(Throwable error) {
-			// framing errors were reported (and the connection closed) where they were detected
+			// framing errors were reported (and the connection closed) where they were
+			// detected
 			if (!(error instanceof FrameTooLongException)) {
 				failed(error);
 			}

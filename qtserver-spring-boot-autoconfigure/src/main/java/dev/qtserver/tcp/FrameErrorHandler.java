@@ -8,8 +8,8 @@ import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * Sits behind a frame decoder and turns Netty's {@link TooLongFrameException} into our
- * {@link FrameTooLongException}: the server is told (event, metric, log), the exception travels
- * on to whoever reads the connection, and the connection is closed.
+ * {@link FrameTooLongException}: the server is told (event, metric, log), the exception
+ * travels on to whoever reads the connection, and the connection is closed.
  */
 final class FrameErrorHandler extends ChannelInboundHandlerAdapter {
 

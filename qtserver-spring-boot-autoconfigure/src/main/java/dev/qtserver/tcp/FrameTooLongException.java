@@ -1,8 +1,9 @@
 package dev.qtserver.tcp;
 
 /**
- * Thrown (and reported on the connection) when a peer sends a frame longer than the server's
- * {@code max-frame-length}. The server closes that connection; others are not affected.
+ * Thrown (and reported on the connection) when a peer sends a frame longer than the
+ * server's {@code max-frame-length}. The server closes that connection; others are not
+ * affected.
  */
 public class FrameTooLongException extends RuntimeException {
 

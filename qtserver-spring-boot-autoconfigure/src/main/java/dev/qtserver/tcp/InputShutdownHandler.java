@@ -6,14 +6,17 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import reactor.netty.NettyPipeline;
 
 /**
- * Servers allow half-closure so that a peer that sends its last request and shuts its side down
- * (as {@code nc -N} does) still gets the answers. Reactor Netty does not react to the input
- * shutdown itself, so this does: it puts {@link EndOfInput} in the inbound stream when the
- * socket's reader understands it, and closes the connection (Netty's default) otherwise.
+ * Servers allow half-closure so that a peer that sends its last request and shuts its
+ * side down (as {@code nc -N} does) still gets the answers. Reactor Netty does not react
+ * to the input shutdown itself, so this does: it puts {@link EndOfInput} in the inbound
+ * stream when the socket's reader understands it, and closes the connection (Netty's
+ * default) otherwise.
  *
- * <p>Once the input is shut down there is nothing left to read, so read requests (Reactor Netty
- * asks for more whenever its subscriber has demand) stop here instead of re-arming the socket for
- * reading: the replies to the frames still queued must not depend on a read that can only fail.
+ * <p>
+ * Once the input is shut down there is nothing left to read, so read requests (Reactor
+ * Netty asks for more whenever its subscriber has demand) stop here instead of re-arming
+ * the socket for reading: the replies to the frames still queued must not depend on a
+ * read that can only fail.
  */
 final class InputShutdownHandler extends ChannelDuplexHandler {
 
@@ -29,7 +32,8 @@ final class InputShutdownHandler extends ChannelDuplexHandler {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 		if (event instanceof ChannelInputShutdownEvent) {
 			this.inputShutDown = true;
-			// the peer is done sending: its silence from now on is not idleness, and the replies
+			// the peer is done sending: its silence from now on is not idleness, and the
+			// replies
 			// still being worked out must not be cut by the idle timeout
 			if (ctx.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
 				ctx.pipeline().remove(NettyPipeline.OnChannelReadIdle);

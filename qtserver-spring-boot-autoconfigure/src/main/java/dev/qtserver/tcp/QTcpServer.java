@@ -35,10 +35,11 @@ import org.springframework.context.ApplicationEventPublisher;
 /**
  * A TCP server that behaves like Qt's {@code QTcpServer}, on Reactor Netty.
  *
- * <p>Without a handler, accepted connections queue until the application takes them with
- * {@link #nextPendingConnection()}; once {@link #maxPendingConnections()} are queued the server
- * stops accepting and the rest wait in the operating system's backlog. With a handler bound
- * (an annotated {@link dev.qtserver.handler.QtHandler @QtHandler} bean or a
+ * <p>
+ * Without a handler, accepted connections queue until the application takes them with
+ * {@link #nextPendingConnection()}; once {@link #maxPendingConnections()} are queued the
+ * server stops accepting and the rest wait in the operating system's backlog. With a
+ * handler bound (an annotated {@link dev.qtserver.handler.QtHandler @QtHandler} bean or a
  * {@link TcpConnectionHandler}), each connection goes straight to it.
  */
 public final class QTcpServer implements QtServer {
@@ -124,13 +125,16 @@ public final class QTcpServer implements QtServer {
 	}
 
 	private TcpServer configure(TcpServer tcp) {
-		// a client that half-closes after its last request (nc -N, shutdown(SHUT_WR)) still gets the
-		// replies. On Netty 4.2's epoll transport a half-closed socket leaves the epoll set once it has
-		// nothing to wait for, and a later write that must wait for room fails and closes the channel
-		// (the tail of a large answer is lost, raw Reactor Netty included): NIO keeps such sockets
+		// a client that half-closes after its last request (nc -N, shutdown(SHUT_WR))
+		// still gets the
+		// replies. On Netty 4.2's epoll transport a half-closed socket leaves the epoll
+		// set once it has
+		// nothing to wait for, and a later write that must wait for room fails and closes
+		// the channel
+		// (the tail of a large answer is lost, raw Reactor Netty included): NIO keeps
+		// such sockets
 		// registered, so TCP servers run on Reactor Netty's NIO loops.
-		TcpServer configured = tcp.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-			.runOn(TcpResources.get(), false);
+		TcpServer configured = tcp.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).runOn(TcpResources.get(), false);
 		for (TcpServerCustomizer customizer : this.customizers) {
 			configured = customizer.customize(this.name, configured);
 		}
@@ -236,8 +240,8 @@ public final class QTcpServer implements QtServer {
 	}
 
 	/**
-	 * Wait until a connection is pending, as Qt's {@code waitForNewConnection}. Blocks, so it
-	 * refuses to run on an event loop.
+	 * Wait until a connection is pending, as Qt's {@code waitForNewConnection}. Blocks,
+	 * so it refuses to run on an event loop.
 	 * @param timeout how long to wait at most
 	 * @return whether a connection is pending; {@code false} at once when not listening
 	 */
@@ -247,8 +251,8 @@ public final class QTcpServer implements QtServer {
 	}
 
 	/**
-	 * Return the open connections that were taken by the application or given to a handler;
-	 * pending ones are not included.
+	 * Return the open connections that were taken by the application or given to a
+	 * handler; pending ones are not included.
 	 * @return the connections, in no particular order
 	 */
 	public Collection<QTcpSocket> connections() {
@@ -320,13 +324,17 @@ public final class QTcpServer implements QtServer {
 				&& (max < 0 || this.connections.size() < max);
 	}
 
-	/** Called by the gate, under its lock: register at once, set the pipeline up on the loop. */
+	/**
+	 * Called by the gate, under its lock: register at once, set the pipeline up on the
+	 * loop.
+	 */
 	private void admit(Connection connection) {
 		QTcpSocket socket = new QTcpSocket(this.connections.nextId(), this.name, connection, this.codec,
 				new ConnectionState(this.workers), this.statistics);
 		TcpConnectionHandler bound = this.handler;
 		if (bound == null || bound instanceof AnnotatedTcpConnectionHandler) {
-			// both read through receiveObject() and answer what was sent before a half-close
+			// both read through receiveObject() and answer what was sent before a
+			// half-close
 			socket.readEndOfInput();
 		}
 		this.connections.register(socket, bound == null);
@@ -342,7 +350,8 @@ public final class QTcpServer implements QtServer {
 	private void start(QTcpSocket socket, @Nullable TcpConnectionHandler bound) {
 		Connection connection = socket.connection();
 		if (!connection.channel().isActive()) {
-			// closed while it waited for this loop (a parked connection): its close is already handled
+			// closed while it waited for this loop (a parked connection): its close is
+			// already handled
 			return;
 		}
 		ChannelHandler decoder = this.codec.newDecoder();
@@ -352,26 +361,26 @@ public final class QTcpServer implements QtServer {
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
 		}
 		connection.addHandlerLast("qtserver.inputShutdown", new InputShutdownHandler(socket));
-		connection.addHandlerLast("qtserver.ioErrors", new IoErrorHandler(
-				() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
+		connection.addHandlerLast("qtserver.ioErrors",
+				new IoErrorHandler(() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.idleTimeout();
-		// only where a handler reads: an unread pending connection would look idle however chatty
+		// only where a handler reads: an unread pending connection would look idle
+		// however chatty
 		if (idleTimeout != null && bound != null) {
 			connection.onReadIdle(idleTimeout.toMillis(), () -> socket.closeWith(CloseReason.IDLE_TIMEOUT));
 		}
 		if (bound != null) {
-			Mono.fromDirect(bound.handle(socket, connection.inbound(), connection.outbound()))
-				.onErrorResume((ex) -> {
-					socket.state().closing(CloseReason.HANDLER_ERROR);
-					connectionFailed(socket, ex);
-					return Mono.empty();
-				})
-				.subscribe(connection.disposeSubscriber());
+			Mono.fromDirect(bound.handle(socket, connection.inbound(), connection.outbound())).onErrorResume((ex) -> {
+				socket.state().closing(CloseReason.HANDLER_ERROR);
+				connectionFailed(socket, ex);
+				return Mono.empty();
+			}).subscribe(connection.disposeSubscriber());
 		}
 	}
 
 	private void frameTooLong(QTcpSocket socket, FrameTooLongException ex) {
-		// the peer broke the framing: the event and the errors metric record it; a warning per bad
+		// the peer broke the framing: the event and the errors metric record it; a
+		// warning per bad
 		// client would let any client fill the logs
 		if (logger.isDebugEnabled()) {
 			logger.debug("Closing " + socket + ": " + ex.getMessage());
@@ -380,7 +389,10 @@ public final class QTcpServer implements QtServer {
 		connectionFailed(socket, ex);
 	}
 
-	/** Record a connection error: the metric, and the event in order on the connection's worker. */
+	/**
+	 * Record a connection error: the metric, and the event in order on the connection's
+	 * worker.
+	 */
 	void connectionFailed(QTcpSocket socket, Throwable ex) {
 		this.connections.failed(socket, ex);
 	}

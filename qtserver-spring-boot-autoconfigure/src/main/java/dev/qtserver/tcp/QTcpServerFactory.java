@@ -6,9 +6,9 @@ import java.util.concurrent.Executor;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Creates {@link QTcpServer}s that share an event publisher, worker threads and customizers;
- * the auto-configuration makes one server per {@code qtserver.tcp.<name>} entry with it, and an
- * application can use it to make more.
+ * Creates {@link QTcpServer}s that share an event publisher, worker threads and
+ * customizers; the auto-configuration makes one server per {@code qtserver.tcp.<name>}
+ * entry with it, and an application can use it to make more.
  */
 public final class QTcpServerFactory {
 

@@ -19,11 +19,13 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * A connection accepted by a {@link QTcpServer}: the server side of Qt's {@code QTcpSocket}.
+ * A connection accepted by a {@link QTcpServer}: the server side of Qt's
+ * {@code QTcpSocket}.
  *
- * <p>Writes are framed as the server's {@link TcpFraming} says. A connection taken with
- * {@link QTcpServer#nextPendingConnection()} is read with {@link #receive()}; one bound to a
- * handler is read by the handler.
+ * <p>
+ * Writes are framed as the server's {@link TcpFraming} says. A connection taken with
+ * {@link QTcpServer#nextPendingConnection()} is read with {@link #receive()}; one bound
+ * to a handler is read by the handler.
  */
 public final class QTcpSocket implements ManagedConnection {
 
@@ -42,7 +44,10 @@ public final class QTcpSocket implements ManagedConnection {
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
 
-	/** Whether the application reads through {@link #receive()} or {@link #receiveText()} now. */
+	/**
+	 * Whether the application reads through {@link #receive()} or {@link #receiveText()}
+	 * now.
+	 */
 	private volatile boolean received;
 
 	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, ConnectionState state,
@@ -99,7 +104,8 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Send the remaining bytes of a buffer, framed; the buffer's position is left as it was.
+	 * Send the remaining bytes of a buffer, framed; the buffer's position is left as it
+	 * was.
 	 * @param bytes the bytes
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
@@ -116,10 +122,11 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the incoming messages, one byte array per frame. Only for connections taken with
-	 * {@link QTcpServer#nextPendingConnection()}; may be subscribed once. Completes when the peer
-	 * closes or shuts its sending side down (the connection stays open for writing until
-	 * {@link #close()}); errors with {@link FrameTooLongException} on an oversized frame.
+	 * Return the incoming messages, one byte array per frame. Only for connections taken
+	 * with {@link QTcpServer#nextPendingConnection()}; may be subscribed once. Completes
+	 * when the peer closes or shuts its sending side down (the connection stays open for
+	 * writing until {@link #close()}); errors with {@link FrameTooLongException} on an
+	 * oversized frame.
 	 * @return the incoming frames
 	 */
 	public Flux<byte[]> receive() {
@@ -127,8 +134,8 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the incoming messages as text, decoded with the server's charset. Same rules as
-	 * {@link #receive()}.
+	 * Return the incoming messages as text, decoded with the server's charset. Same rules
+	 * as {@link #receive()}.
 	 * @return the incoming frames as text
 	 */
 	public Flux<String> receiveText() {
@@ -167,8 +174,8 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Wait until the connection has closed, as Qt's {@code waitForDisconnected}. Blocks, so it
-	 * may not be called on an event loop.
+	 * Wait until the connection has closed, as Qt's {@code waitForDisconnected}. Blocks,
+	 * so it may not be called on an event loop.
 	 * @param timeout how long to wait
 	 * @return whether the connection closed within the timeout
 	 */
@@ -205,7 +212,10 @@ public final class QTcpSocket implements ManagedConnection {
 		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
 	}
 
-	/** Write a framed reply without flushing (event loop or this connection's worker only). */
+	/**
+	 * Write a framed reply without flushing (event loop or this connection's worker
+	 * only).
+	 */
 	void write(Object payload) {
 		this.channel.write(encode(payload));
 	}

@@ -13,8 +13,8 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cuts inbound bytes into frames (through a Netty decoder per connection) and frames outbound
- * payloads, as a server's {@link TcpFraming} says.
+ * Cuts inbound bytes into frames (through a Netty decoder per connection) and frames
+ * outbound payloads, as a server's {@link TcpFraming} says.
  */
 final class TcpFrameCodec {
 
@@ -23,7 +23,6 @@ final class TcpFrameCodec {
 	private final TcpServerSettings settings;
 
 	private final byte[] delimiter;
-
 
 	TcpFrameCodec(TcpServerSettings settings) {
 		this.settings = settings;
@@ -45,8 +44,8 @@ final class TcpFrameCodec {
 			case DELIMITER -> new DelimiterBasedFrameDecoder(max, true, true, Unpooled.wrappedBuffer(this.delimiter));
 			case LENGTH_FIELD -> {
 				int field = this.settings.lengthFieldLength();
-				yield new LengthFieldBasedFrameDecoder(Integer.MAX_VALUE - field < max ? Integer.MAX_VALUE : max + field, 0,
-						field, 0, field, true);
+				yield new LengthFieldBasedFrameDecoder(
+						Integer.MAX_VALUE - field < max ? Integer.MAX_VALUE : max + field, 0, field, 0, field, true);
 			}
 			case RAW -> null;
 		};
@@ -55,14 +54,15 @@ final class TcpFrameCodec {
 	/**
 	 * Frame a payload for writing.
 	 * @param allocator the connection's allocator
-	 * @param payload a {@code String} (encoded with the server's charset), {@code byte[]} or
-	 * {@code ByteBuffer}
+	 * @param payload a {@code String} (encoded with the server's charset), {@code byte[]}
+	 * or {@code ByteBuffer}
 	 * @return a buffer holding the framed payload
 	 */
 	ByteBuf encode(ByteBufAllocator allocator, Object payload) {
 		Charset charset = this.settings.charset();
 		if (payload instanceof String text && this.settings.framing() != TcpFraming.LENGTH_FIELD) {
-			// the JDK's encoder copies ASCII text in bulk: faster than sizing and writing it char by char
+			// the JDK's encoder copies ASCII text in bulk: faster than sizing and writing
+			// it char by char
 			byte[] bytes = text.getBytes(charset);
 			ByteBuf buffer = allocator.buffer(bytes.length + this.delimiter.length);
 			return buffer.writeBytes(bytes).writeBytes(this.delimiter);
@@ -72,7 +72,8 @@ final class TcpFrameCodec {
 		boolean lengthField = this.settings.framing() == TcpFraming.LENGTH_FIELD;
 		int header = lengthField ? this.settings.lengthFieldLength() : 0;
 		if (lengthField) {
-			// checked before allocating, so a payload too long for the field leaks nothing
+			// checked before allocating, so a payload too long for the field leaks
+			// nothing
 			checkLength(length, maxLength(header));
 		}
 		ByteBuf buffer = allocator.buffer(header + length + this.delimiter.length);
@@ -98,7 +99,8 @@ final class TcpFrameCodec {
 
 	private static void checkLength(int length, long max) {
 		if (length > max) {
-			throw new IllegalArgumentException("Payload of " + length + " bytes does not fit a length field of max " + max);
+			throw new IllegalArgumentException(
+					"Payload of " + length + " bytes does not fit a length field of max " + max);
 		}
 	}
 
@@ -112,8 +114,8 @@ final class TcpFrameCodec {
 		if (payload instanceof CharSequence text) {
 			return charset.encode(text.toString());
 		}
-		throw new IllegalArgumentException("Cannot write a " + payload.getClass().getName()
-				+ "; payloads are String, byte[] or ByteBuffer");
+		throw new IllegalArgumentException(
+				"Cannot write a " + payload.getClass().getName() + "; payloads are String, byte[] or ByteBuffer");
 	}
 
 	Charset charset() {

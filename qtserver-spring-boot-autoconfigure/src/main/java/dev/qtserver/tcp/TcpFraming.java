@@ -11,10 +11,15 @@ public enum TcpFraming {
 	/** Messages ended by a configured delimiter; replies get the same delimiter. */
 	DELIMITER,
 
-	/** Messages prefixed by their length in a big-endian field of 1, 2, 3, 4 or 8 bytes. */
+	/**
+	 * Messages prefixed by their length in a big-endian field of 1, 2, 3, 4 or 8 bytes.
+	 */
 	LENGTH_FIELD,
 
-	/** No framing: each chunk read from the socket is a message; replies are written as they are. */
+	/**
+	 * No framing: each chunk read from the socket is a message; replies are written as
+	 * they are.
+	 */
 	RAW
 
 }

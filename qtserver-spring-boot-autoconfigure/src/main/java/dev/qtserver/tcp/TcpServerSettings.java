@@ -9,20 +9,22 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The immutable settings a {@link QTcpServer} starts from. Defaults are Qt's where Qt has one.
+ * The immutable settings a {@link QTcpServer} starts from. Defaults are Qt's where Qt has
+ * one.
  *
  * @param address the address to listen on
  * @param port the port to listen on; 0 lets the system choose
  * @param autoStartup whether the server listens when the application context starts
  * @param listenBacklogSize the listen backlog ({@code SO_BACKLOG}); Qt's default is 50
- * @param maxPendingConnections how many accepted connections may wait to be taken; Qt's default
- * is 30
+ * @param maxPendingConnections how many accepted connections may wait to be taken; Qt's
+ * default is 30
  * @param maxConnections the cap on open connections, or -1 for none
- * @param idleTimeout how long a connection may stay silent before it is closed, or {@code null}
- * to never close it for that
+ * @param idleTimeout how long a connection may stay silent before it is closed, or
+ * {@code null} to never close it for that
  * @param framing how the byte stream is cut into messages
  * @param delimiter the message delimiter, for {@link TcpFraming#DELIMITER}
- * @param lengthFieldLength the length field's size in bytes, for {@link TcpFraming#LENGTH_FIELD}
+ * @param lengthFieldLength the length field's size in bytes, for
+ * {@link TcpFraming#LENGTH_FIELD}
  * @param maxFrameLength the longest frame accepted, in bytes
  * @param charset the charset of {@code String} payloads
  * @param bindTimeout how long {@code listen()} waits for the bind
@@ -108,79 +110,107 @@ public record TcpServerSettings(InetAddress address, int port, boolean autoStart
 			}
 		}
 
-		/** @param address the address to listen on @return this builder */
+		/**
+		 * @param address the address to listen on @return this builder
+		 */
 		public Builder address(InetAddress address) {
 			this.address = address;
 			return this;
 		}
 
-		/** @param port the port to listen on, 0 for any @return this builder */
+		/**
+		 * @param port the port to listen on, 0 for any @return this builder
+		 */
 		public Builder port(int port) {
 			this.port = port;
 			return this;
 		}
 
-		/** @param autoStartup whether to listen when the context starts @return this builder */
+		/**
+		 * @param autoStartup whether to listen when the context starts @return this
+		 * builder
+		 */
 		public Builder autoStartup(boolean autoStartup) {
 			this.autoStartup = autoStartup;
 			return this;
 		}
 
-		/** @param listenBacklogSize the listen backlog @return this builder */
+		/**
+		 * @param listenBacklogSize the listen backlog @return this builder
+		 */
 		public Builder listenBacklogSize(int listenBacklogSize) {
 			this.listenBacklogSize = listenBacklogSize;
 			return this;
 		}
 
-		/** @param maxPendingConnections the pending-queue limit @return this builder */
+		/**
+		 * @param maxPendingConnections the pending-queue limit @return this builder
+		 */
 		public Builder maxPendingConnections(int maxPendingConnections) {
 			this.maxPendingConnections = maxPendingConnections;
 			return this;
 		}
 
-		/** @param maxConnections the open-connection cap, -1 for none @return this builder */
+		/**
+		 * @param maxConnections the open-connection cap, -1 for none @return this builder
+		 */
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
 			return this;
 		}
 
-		/** @param idleTimeout the idle timeout, {@code null} for none @return this builder */
+		/**
+		 * @param idleTimeout the idle timeout, {@code null} for none @return this builder
+		 */
 		public Builder idleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 			return this;
 		}
 
-		/** @param framing how messages are framed @return this builder */
+		/**
+		 * @param framing how messages are framed @return this builder
+		 */
 		public Builder framing(TcpFraming framing) {
 			this.framing = framing;
 			return this;
 		}
 
-		/** @param delimiter the delimiter for delimiter framing @return this builder */
+		/**
+		 * @param delimiter the delimiter for delimiter framing @return this builder
+		 */
 		public Builder delimiter(String delimiter) {
 			this.delimiter = delimiter;
 			return this;
 		}
 
-		/** @param lengthFieldLength the length field size for length-field framing @return this builder */
+		/**
+		 * @param lengthFieldLength the length field size for length-field framing @return
+		 * this builder
+		 */
 		public Builder lengthFieldLength(int lengthFieldLength) {
 			this.lengthFieldLength = lengthFieldLength;
 			return this;
 		}
 
-		/** @param maxFrameLength the longest frame accepted, in bytes @return this builder */
+		/**
+		 * @param maxFrameLength the longest frame accepted, in bytes @return this builder
+		 */
 		public Builder maxFrameLength(int maxFrameLength) {
 			this.maxFrameLength = maxFrameLength;
 			return this;
 		}
 
-		/** @param charset the charset of text payloads @return this builder */
+		/**
+		 * @param charset the charset of text payloads @return this builder
+		 */
 		public Builder charset(Charset charset) {
 			this.charset = charset;
 			return this;
 		}
 
-		/** @param bindTimeout how long listen waits for the bind @return this builder */
+		/**
+		 * @param bindTimeout how long listen waits for the bind @return this builder
+		 */
 		public Builder bindTimeout(Duration bindTimeout) {
 			this.bindTimeout = bindTimeout;
 			return this;

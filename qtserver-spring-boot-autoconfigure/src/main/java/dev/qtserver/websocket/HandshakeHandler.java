@@ -21,11 +21,12 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the opening handshake of one connection: checks the request (path, RFC 6455 headers,
- * version 13), asks whether the origin is allowed, and hands a valid upgrade to the server, which
- * completes it if it has room. Every refusal gets its HTTP answer and the connection is closed; a
- * client that does not finish within the handshake timeout is dropped. Reads are pulled by hand
- * (Reactor Netty turns auto-read off) until the request is complete.
+ * Runs the opening handshake of one connection: checks the request (path, RFC 6455
+ * headers, version 13), asks whether the origin is allowed, and hands a valid upgrade to
+ * the server, which completes it if it has room. Every refusal gets its HTTP answer and
+ * the connection is closed; a client that does not finish within the handshake timeout is
+ * dropped. Reads are pulled by hand (Reactor Netty turns auto-read off) until the request
+ * is complete.
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -62,8 +63,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof IOException) {
-			// the client went away (a reset) before its handshake was done: nothing to report to
-			// anyone but the errors metric, and nothing for Reactor Netty to log as uncaught
+			// the client went away (a reset) before its handshake was done: nothing to
+			// report to
+			// anyone but the errors metric, and nothing for Reactor Netty to log as
+			// uncaught
 			this.server.handshakeFailed(cause);
 			ctx.close();
 			return;
@@ -98,7 +101,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	/** @return whether the request is kept (released later) */
+	/**
+	 * @return whether the request is kept (released later)
+	 */
 	private boolean handle(ChannelHandlerContext ctx, FullHttpRequest request) {
 		if (request.decoderResult().isFailure()) {
 			Throwable cause = request.decoderResult().cause();
@@ -122,7 +127,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 			return false;
 		}
 		String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-		// listeners may block: ask them on a worker, and carry on here when they have answered
+		// listeners may block: ask them on a worker, and carry on here when they have
+		// answered
 		this.server.authorizeOrigin(origin, request.uri()).whenComplete((allowed, ex) -> ctx.executor().execute(() -> {
 			try {
 				if (!ctx.channel().isActive()) {

@@ -5,11 +5,13 @@ import dev.qtserver.event.QtServerEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published during each WebSocket handshake so that a listener can allow or deny the client's
- * origin: Qt's {@code originAuthenticationRequired(QWebSocketCorsAuthenticator*)} signal, with the
+ * Published during each WebSocket handshake so that a listener can allow or deny the
+ * client's origin: Qt's
+ * {@code originAuthenticationRequired(QWebSocketCorsAuthenticator*)} signal, with the
  * authenticator folded into the event. It starts allowed when the server has no
- * {@code allowed-origins}, or when the origin is one of them; listeners run synchronously (on a
- * worker thread, never an event loop) and the last word wins. A denied handshake gets HTTP 403.
+ * {@code allowed-origins}, or when the origin is one of them; listeners run synchronously
+ * (on a worker thread, never an event loop) and the last word wins. A denied handshake
+ * gets HTTP 403.
  */
 public class OriginAuthenticationRequiredEvent extends QtServerEvent {
 

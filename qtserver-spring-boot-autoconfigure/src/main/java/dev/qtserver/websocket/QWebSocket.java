@@ -39,8 +39,8 @@ import reactor.netty.Connection;
 
 /**
  * A WebSocket session accepted by a {@link QWebSocketServer}: the server side of Qt's
- * {@code QWebSocket}. Text is sent as text frames, bytes as binary frames; closing runs the
- * closing handshake of RFC 6455.
+ * {@code QWebSocket}. Text is sent as text frames, bytes as binary frames; closing runs
+ * the closing handshake of RFC 6455.
  */
 public final class QWebSocket implements ManagedConnection {
 
@@ -78,13 +78,22 @@ public final class QWebSocket implements ManagedConnection {
 
 	private volatile @Nullable String closeReasonText;
 
-	/** Whether a handler reads this session (it answers the peer's close itself, in order). */
+	/**
+	 * Whether a handler reads this session (it answers the peer's close itself, in
+	 * order).
+	 */
 	private volatile boolean handled;
 
-	/** Whether the application reads through {@link #receive()} or {@link #receiveText()} now. */
+	/**
+	 * Whether the application reads through {@link #receive()} or {@link #receiveText()}
+	 * now.
+	 */
 	private volatile boolean received;
 
-	/** Data frames the application has taken through {@link #receive()}; see {@link #backlog}. */
+	/**
+	 * Data frames the application has taken through {@link #receive()}; see
+	 * {@link #backlog}.
+	 */
 	private final AtomicLong consumed = new AtomicLong();
 
 	private volatile long lastPongNanos = System.nanoTime();
@@ -129,8 +138,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the URL the client asked for, as Qt's {@code requestUrl()}: scheme {@code ws} (or
-	 * {@code wss}), the {@code Host} header, path and query.
+	 * Return the URL the client asked for, as Qt's {@code requestUrl()}: scheme
+	 * {@code ws} (or {@code wss}), the {@code Host} header, path and query.
 	 * @return the request URL
 	 */
 	public URI requestUrl() {
@@ -172,7 +181,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Send the remaining bytes of a buffer as a binary message; its position is left as it was.
+	 * Send the remaining bytes of a buffer as a binary message; its position is left as
+	 * it was.
 	 * @param bytes the bytes
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
@@ -205,7 +215,9 @@ public final class QWebSocket implements ManagedConnection {
 		return ping.rtt;
 	}
 
-	/** A heartbeat ping: its pong only proves the peer alive; it completes no user ping. */
+	/**
+	 * A heartbeat ping: its pong only proves the peer alive; it completes no user ping.
+	 */
 	void heartbeat() {
 		if (!this.closeSent.get()) {
 			this.channel.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
@@ -222,8 +234,8 @@ public final class QWebSocket implements ManagedConnection {
 
 	/**
 	 * Return the incoming messages. Only for sessions taken with
-	 * {@link QWebSocketServer#nextPendingConnection()}; may be subscribed once. Completes when the
-	 * peer starts the closing handshake or the connection closes; errors with
+	 * {@link QWebSocketServer#nextPendingConnection()}; may be subscribed once. Completes
+	 * when the peer starts the closing handshake or the connection closes; errors with
 	 * {@link WebSocketProtocolException} when the peer breaks the protocol.
 	 * @return the incoming messages
 	 */
@@ -290,8 +302,10 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the close code of the closing handshake: the peer's if it started it, else ours.
-	 * @return the close code, 1006 while the session is open or when it closed without one
+	 * Return the close code of the closing handshake: the peer's if it started it, else
+	 * ours.
+	 * @return the close code, 1006 while the session is open or when it closed without
+	 * one
 	 */
 	public int closeCode() {
 		return this.closeCode;
@@ -375,8 +389,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Send a close frame once; the connection closes when the peer answers, or after a grace
-	 * period if it never does.
+	 * Send a close frame once; the connection closes when the peer answers, or after a
+	 * grace period if it never does.
 	 */
 	void sendClose(int code, String reason) {
 		if (!this.closeSent.compareAndSet(false, true)) {
@@ -398,8 +412,8 @@ public final class QWebSocket implements ManagedConnection {
 			// a peer that never answers the close frame is cut after a grace period
 			Channel netty = sent.channel();
 			try {
-				netty.eventLoop().schedule(() -> netty.close(), CLOSE_HANDSHAKE_TIMEOUT.toMillis(),
-						TimeUnit.MILLISECONDS);
+				netty.eventLoop()
+					.schedule(() -> netty.close(), CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (IllegalStateException ex) {
 				// closed and deregistered meanwhile: nothing left to cut
@@ -408,8 +422,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Fail the connection after a protocol violation: send a close frame and close the TCP
-	 * connection once it is written, without waiting for the peer's answer.
+	 * Fail the connection after a protocol violation: send a close frame and close the
+	 * TCP connection once it is written, without waiting for the peer's answer.
 	 */
 	void failConnection(int code, String reason) {
 		if (!this.closeSent.compareAndSet(false, true)) {
@@ -426,7 +440,8 @@ public final class QWebSocket implements ManagedConnection {
 	void closeReceived(int code, @Nullable String reason) {
 		this.closeReceived = true;
 		if (this.closeSent.get()) {
-			// our close was answered: the handshake is complete once our frame is out (if its
+			// our close was answered: the handshake is complete once our frame is out (if
+			// its
 			// write is still being handed over, the sender sees closeReceived and closes)
 			ChannelFuture written = this.closeWrite;
 			if (written != null) {
@@ -489,8 +504,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return how many of the given data frames passed on to readers the application has not
-	 * taken yet.
+	 * Return how many of the given data frames passed on to readers the application has
+	 * not taken yet.
 	 */
 	long backlog(long forwarded) {
 		return forwarded - this.consumed.get();

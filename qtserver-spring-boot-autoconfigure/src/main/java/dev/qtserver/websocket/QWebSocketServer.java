@@ -48,15 +48,17 @@ import reactor.netty.tcp.TcpServer;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * A WebSocket server that behaves like Qt's {@code QWebSocketServer}: RFC 6455, version 13, on
- * Reactor Netty.
+ * A WebSocket server that behaves like Qt's {@code QWebSocketServer}: RFC 6455, version
+ * 13, on Reactor Netty.
  *
- * <p>Each accepted connection runs the opening handshake: path, headers and version are checked
- * (400 otherwise), the origin is authorized ({@code allowed-origins} and
- * {@link OriginAuthenticationRequiredEvent} listeners; 403 otherwise), the first subprotocol of
- * the client's list that the server speaks is chosen. Without a handler, upgraded sessions queue
- * for {@link #nextPendingConnection()}; once {@link #maxPendingConnections()} wait, further
- * handshakes fail (503) with {@link CloseCode#ABNORMAL_DISCONNECTION}, as in Qt.
+ * <p>
+ * Each accepted connection runs the opening handshake: path, headers and version are
+ * checked (400 otherwise), the origin is authorized ({@code allowed-origins} and
+ * {@link OriginAuthenticationRequiredEvent} listeners; 403 otherwise), the first
+ * subprotocol of the client's list that the server speaks is chosen. Without a handler,
+ * upgraded sessions queue for {@link #nextPendingConnection()}; once
+ * {@link #maxPendingConnections()} wait, further handshakes fail (503) with
+ * {@link CloseCode#ABNORMAL_DISCONNECTION}, as in Qt.
  */
 public final class QWebSocketServer implements QtServer {
 
@@ -164,8 +166,8 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	/**
-	 * Stop listening. Sessions taken by the application or a handler stay open; sessions still
-	 * pending are closed with 1001 Going Away.
+	 * Stop listening. Sessions taken by the application or a handler stay open; sessions
+	 * still pending are closed with 1001 Going Away.
 	 */
 	@Override
 	public void close() {
@@ -173,8 +175,8 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	/**
-	 * Stop listening and close every session with 1001 Going Away, letting messages already
-	 * received finish within the timeout.
+	 * Stop listening and close every session with 1001 Going Away, letting messages
+	 * already received finish within the timeout.
 	 */
 	@Override
 	public void shutdown(Duration timeout) {
@@ -241,7 +243,8 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	/**
-	 * Return the WebSocket versions the server speaks, as Qt's {@code supportedVersions()}.
+	 * Return the WebSocket versions the server speaks, as Qt's
+	 * {@code supportedVersions()}.
 	 * @return version 13 only (RFC 6455)
 	 */
 	public List<Integer> supportedVersions() {
@@ -337,22 +340,25 @@ public final class QWebSocketServer implements QtServer {
 
 	/**
 	 * Upgrade a connection accepted by a {@link dev.qtserver.tcp.QTcpServer}, as Qt's
-	 * {@code handleConnection(QTcpSocket*)}: this server runs the opening handshake on it and, if
-	 * it succeeds, treats it as one of its own sessions. The socket must not have been read.
+	 * {@code handleConnection(QTcpSocket*)}: this server runs the opening handshake on it
+	 * and, if it succeeds, treats it as one of its own sessions. The socket must not have
+	 * been read.
 	 * @param socket a connection taken with {@code nextPendingConnection()}
 	 */
 	public void handleConnection(QTcpSocket socket) {
 		Connection connection = socket.connection();
 		connection.channel().eventLoop().execute(() -> {
 			ChannelPipeline pipeline = connection.channel().pipeline();
-			// the handlers QTcpServer put in front of Reactor Netty's bridge; the handshake adds its own
+			// the handlers QTcpServer put in front of Reactor Netty's bridge; the
+			// handshake adds its own
 			for (String tcpHandler : List.of("qtserver.frameDecoder", "qtserver.frameErrors", "qtserver.inputShutdown",
 					"qtserver.ioErrors")) {
 				if (pipeline.get(tcpHandler) != null) {
 					pipeline.remove(tcpHandler);
 				}
 			}
-			// a WebSocket ends with a close frame: a peer that just goes away (a FIN) is gone, as on
+			// a WebSocket ends with a close frame: a peer that just goes away (a FIN) is
+			// gone, as on
 			// this server's own connections, not half-closed as the TCP server allows
 			connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
 			startHandshake(connection);
@@ -361,7 +367,8 @@ public final class QWebSocketServer implements QtServer {
 
 	/**
 	 * Return the last WebSocket error, as Qt's {@code error()}.
-	 * @return the close code of the last error, {@link CloseCode#NORMAL} when there was none
+	 * @return the close code of the last error, {@link CloseCode#NORMAL} when there was
+	 * none
 	 */
 	public CloseCode error() {
 		return this.error;
@@ -441,8 +448,10 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	/**
-	 * Complete the handshake of a valid, authorized request if there is room (on the event loop).
-	 * @return whether the connection was upgraded; {@code false} when the pending queue is full
+	 * Complete the handshake of a valid, authorized request if there is room (on the
+	 * event loop).
+	 * @return whether the connection was upgraded; {@code false} when the pending queue
+	 * is full
 	 */
 	boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, @Nullable String origin) {
 		synchronized (this.admission) {
@@ -457,12 +466,15 @@ public final class QWebSocketServer implements QtServer {
 					subprotocols.isEmpty() ? null : String.join(",", subprotocols), decoderConfig())
 				.newHandshaker(request);
 			ChannelPipeline pipeline = ctx.pipeline();
-			handshaker.handshake(ctx.channel(), request, new DefaultHttpHeaders().set(HttpHeaderNames.SERVER,
-					this.settings.serverName()), ctx.channel().newPromise()).addListener((future) -> {
-						if (!future.isSuccess()) {
-							ctx.channel().close();
-						}
-					});
+			handshaker
+				.handshake(ctx.channel(), request,
+						new DefaultHttpHeaders().set(HttpHeaderNames.SERVER, this.settings.serverName()),
+						ctx.channel().newPromise())
+				.addListener((future) -> {
+					if (!future.isSuccess()) {
+						ctx.channel().close();
+					}
+				});
 			Connection connection = Connection.from(ctx.channel());
 			QWebSocket session = new QWebSocket(this.sessions.nextId(), this.name, connection,
 					new ConnectionState(this.workers), this.statistics, url, origin, handshaker.selectedSubprotocol());
@@ -504,7 +516,8 @@ public final class QWebSocketServer implements QtServer {
 			.expectMaskedFrames(true)
 			.allowMaskMismatch(false)
 			.allowExtensions(this.settings.compression())
-			// the frame handler closes, after it has recorded why (events in order, right reason)
+			// the frame handler closes, after it has recorded why (events in order, right
+			// reason)
 			.closeOnProtocolViolation(false)
 			.withUTF8Validator(false)
 			.build();
@@ -516,7 +529,8 @@ public final class QWebSocketServer implements QtServer {
 		if (code != null) {
 			this.error = code;
 			this.errorString = message;
-			this.endpoint.signalFromEventLoop((signals) -> signals.publish(new WebSocketServerErrorEvent(this, code, message)));
+			this.endpoint
+				.signalFromEventLoop((signals) -> signals.publish(new WebSocketServerErrorEvent(this, code, message)));
 		}
 	}
 
@@ -534,10 +548,12 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	private void violation(QWebSocket session, WebSocketProtocolException violation) {
-		// the peer broke the protocol: the event and the errors metric record it; a warning per bad
+		// the peer broke the protocol: the event and the errors metric record it; a
+		// warning per bad
 		// client would let any client fill the logs
 		if (logger.isDebugEnabled()) {
-			logger.debug("Closing " + session + " with " + violation.getCloseCode().code() + ": " + violation.getMessage());
+			logger.debug(
+					"Closing " + session + " with " + violation.getCloseCode().code() + ": " + violation.getMessage());
 		}
 		session.state().closing(CloseReason.PROTOCOL_ERROR);
 		sessionFailed(session, violation);
@@ -547,7 +563,9 @@ public final class QWebSocketServer implements QtServer {
 		this.sessions.failed(session, error);
 	}
 
-	/** Pings a session every interval and drops it if the previous ping was not answered. */
+	/**
+	 * Pings a session every interval and drops it if the previous ping was not answered.
+	 */
 	private static final class Heartbeat {
 
 		private Heartbeat() {

@@ -7,8 +7,9 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Creates {@link QWebSocketServer}s that share an event publisher, worker threads and
- * customizers; the auto-configuration makes one server per {@code qtserver.websocket.<name>}
- * entry with it, and an application can use it to make more.
+ * customizers; the auto-configuration makes one server per
+ * {@code qtserver.websocket.<name>} entry with it, and an application can use it to make
+ * more.
  */
 public final class QWebSocketServerFactory {
 

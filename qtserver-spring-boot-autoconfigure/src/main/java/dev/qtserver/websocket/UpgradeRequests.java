@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks that an HTTP request is a valid RFC 6455 opening handshake, version 13, before the
- * server answers it: anything else gets 400 with {@code Sec-WebSocket-Version: 13}.
+ * Checks that an HTTP request is a valid RFC 6455 opening handshake, version 13, before
+ * the server answers it: anything else gets 400 with {@code Sec-WebSocket-Version: 13}.
  */
 final class UpgradeRequests {
 

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Checks that a whole text message is valid UTF-8 (RFC 6455 section 8.1). Most messages are
- * ASCII, which is checked eight bytes at a time; anything else goes through the JDK's strict
- * decoder. Checking whole messages after aggregation costs one pass instead of Netty's
- * byte-by-byte validator on every fragment.
+ * Checks that a whole text message is valid UTF-8 (RFC 6455 section 8.1). Most messages
+ * are ASCII, which is checked eight bytes at a time; anything else goes through the JDK's
+ * strict decoder. Checking whole messages after aggregation costs one pass instead of
+ * Netty's byte-by-byte validator on every fragment.
  */
 final class Utf8 {
 

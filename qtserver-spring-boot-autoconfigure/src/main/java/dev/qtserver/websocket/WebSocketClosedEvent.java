@@ -7,9 +7,9 @@ import dev.qtserver.event.ConnectionClosedEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ConnectionClosedEvent} for a WebSocket session, with the close code and reason of the
- * closing handshake: Qt's {@code QWebSocket::disconnected()} with {@code closeCode()} and
- * {@code closeReason()}.
+ * A {@link ConnectionClosedEvent} for a WebSocket session, with the close code and reason
+ * of the closing handshake: Qt's {@code QWebSocket::disconnected()} with
+ * {@code closeCode()} and {@code closeReason()}.
  */
 public class WebSocketClosedEvent extends ConnectionClosedEvent {
 

@@ -16,16 +16,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Sits after the WebSocket decoder and the aggregator of an upgraded
- * session. It answers pings, routes pongs and the closing handshake to the session, checks that
- * text messages are UTF-8, passes whole messages on to whoever reads the session, and turns protocol violations into the right close
- * code: 1002 for a broken frame, 1007 for invalid UTF-8, 1009 for a frame or message too big.
+ * Sits after the WebSocket decoder and the aggregator of an upgraded session. It answers
+ * pings, routes pongs and the closing handshake to the session, checks that text messages
+ * are UTF-8, passes whole messages on to whoever reads the session, and turns protocol
+ * violations into the right close code: 1002 for a broken frame, 1007 for invalid UTF-8,
+ * 1009 for a frame or message too big.
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
 	/**
-	 * Data frames a session without a handler may hold unread before the server stops reading it;
-	 * until then pings, pongs and close frames are answered whether or not the application reads.
+	 * Data frames a session without a handler may hold unread before the server stops
+	 * reading it; until then pings, pongs and close frames are answered whether or not
+	 * the application reads.
 	 */
 	private static final int UNREAD_LIMIT = 32;
 
@@ -53,8 +55,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * A handler's flow asks for reads as it consumes; a session the application reads (or has not
-	 * taken yet) is read here, so that its control frames are answered, up to a bounded backlog.
+	 * A handler's flow asks for reads as it consumes; a session the application reads (or
+	 * has not taken yet) is read here, so that its control frames are answered, up to a
+	 * bounded backlog.
 	 */
 	private void readOnIfUnhandled(ChannelHandlerContext ctx) {
 		if (!this.session.isHandledByHandler() && ctx.channel().isActive()
@@ -115,7 +118,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			// answer at once, as Qt does; the application's receive() still ends in order
 			this.session.closeWith(CloseReason.PEER_CLOSED);
 		}
-		// a handler answers what came before the close frame, then closes with the peer's code
+		// a handler answers what came before the close frame, then closes with the peer's
+		// code
 		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
 	}
 
@@ -127,8 +131,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.violations.accept(this.session, violation);
-		// the reader learns of it while it still reads: once the close below completes, Reactor
-		// Netty's inbound is terminated and would only log the error as seen "post termination"
+		// the reader learns of it while it still reads: once the close below completes,
+		// Reactor
+		// Netty's inbound is terminated and would only log the error as seen "post
+		// termination"
 		ctx.fireExceptionCaught(violation);
 		// fail the connection (RFC 6455 section 7.1.7): close frame, then the TCP close
 		this.session.failConnection(violation.getCloseCode().code(), reasonFor(violation.getCloseCode()));

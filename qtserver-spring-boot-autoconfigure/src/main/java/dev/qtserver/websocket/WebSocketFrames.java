@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  */
 final class WebSocketFrames {
 
-	/** Marks, in a session's inbound stream, that the peer started the closing handshake. */
+	/**
+	 * Marks, in a session's inbound stream, that the peer started the closing handshake.
+	 */
 	static final Object END_OF_INPUT = new Object() {
 
 		@Override
@@ -29,8 +31,9 @@ final class WebSocketFrames {
 	}
 
 	/**
-	 * A reply: text for a {@code String}, binary for bytes, in a buffer of the connection's
-	 * allocator (pooled, direct: written to the socket without another copy).
+	 * A reply: text for a {@code String}, binary for bytes, in a buffer of the
+	 * connection's allocator (pooled, direct: written to the socket without another
+	 * copy).
 	 */
 	static WebSocketFrame toFrame(ByteBufAllocator allocator, Object payload) {
 		if (payload instanceof String text) {

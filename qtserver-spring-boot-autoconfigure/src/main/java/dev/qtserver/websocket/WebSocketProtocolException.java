@@ -3,8 +3,9 @@ package dev.qtserver.websocket;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session broke the WebSocket protocol (a frame or message too big, invalid UTF-8, an unmasked
- * frame...): reported on the session, which the server closes with {@link #getCloseCode()}.
+ * A session broke the WebSocket protocol (a frame or message too big, invalid UTF-8, an
+ * unmasked frame...): reported on the session, which the server closes with
+ * {@link #getCloseCode()}.
  */
 public class WebSocketProtocolException extends RuntimeException {
 

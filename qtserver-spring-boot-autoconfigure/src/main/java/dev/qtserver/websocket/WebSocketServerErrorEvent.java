@@ -5,10 +5,10 @@ import dev.qtserver.event.QtServerEvent;
 
 /**
  * Published when a WebSocket server rejects a handshake or a session: Qt's
- * {@code QWebSocketServer::serverError(QWebSocketProtocol::CloseCode)} signal. For example
- * {@link CloseCode#ABNORMAL_DISCONNECTION} when the pending queue is full,
- * {@link CloseCode#POLICY_VIOLATED} for a denied origin, {@link CloseCode#TOO_MUCH_DATA} for an
- * oversized handshake.
+ * {@code QWebSocketServer::serverError(QWebSocketProtocol::CloseCode)} signal. For
+ * example {@link CloseCode#ABNORMAL_DISCONNECTION} when the pending queue is full,
+ * {@link CloseCode#POLICY_VIOLATED} for a denied origin, {@link CloseCode#TOO_MUCH_DATA}
+ * for an oversized handshake.
  */
 public class WebSocketServerErrorEvent extends QtServerEvent {
 

@@ -10,9 +10,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The messages of one WebSocket session as an annotated handler sees them: text frames for a
- * {@code String} parameter, binary frames for {@code byte[]} or {@code ByteBuffer}. A message of
- * the other type closes the session with 1003 (unsupported data), as RFC 6455 prescribes.
+ * The messages of one WebSocket session as an annotated handler sees them: text frames
+ * for a {@code String} parameter, binary frames for {@code byte[]} or {@code ByteBuffer}.
+ * A message of the other type closes the session with 1003 (unsupported data), as RFC
+ * 6455 prescribes.
  */
 final class WebSocketTransport implements MessageTransport<QWebSocket> {
 
@@ -91,7 +92,8 @@ final class WebSocketTransport implements MessageTransport<QWebSocket> {
 
 	@Override
 	public void inboundFailed(Throwable error) {
-		// protocol violations were reported (and the session closed) where they were detected
+		// protocol violations were reported (and the session closed) where they were
+		// detected
 		if (!(error instanceof WebSocketProtocolException)) {
 			failed(error);
 		}

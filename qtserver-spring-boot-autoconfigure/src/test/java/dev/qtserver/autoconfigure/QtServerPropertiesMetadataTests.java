@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Tests for the configuration metadata shipped for {@link QtServerProperties}: the
- * processor describes {@code qtserver.tcp} and {@code qtserver.websocket} only as maps, so
- * the per-server entries come from {@code additional-spring-configuration-metadata.json},
- * and these tests keep that file in step with the properties classes and the README.
+ * processor describes {@code qtserver.tcp} and {@code qtserver.websocket} only as maps,
+ * so the per-server entries come from
+ * {@code additional-spring-configuration-metadata.json}, and these tests keep that file
+ * in step with the properties classes and the README.
  */
 class QtServerPropertiesMetadataTests {
 
@@ -95,7 +96,8 @@ class QtServerPropertiesMetadataTests {
 	}
 
 	private void assertSameAsSourceMetadata(String prefix, Class<?> type) {
-		// the processor wrote this from the field Javadoc and initializers (@ConfigurationPropertiesSource)
+		// the processor wrote this from the field Javadoc and initializers
+		// (@ConfigurationPropertiesSource)
 		Map<String, Map<String, Object>> source = byName(read(sourceMetadata(type), "$.properties"));
 		Map<String, Map<String, Object>> expected = new LinkedHashMap<>();
 		source.forEach((name, entry) -> {
@@ -106,9 +108,9 @@ class QtServerPropertiesMetadataTests {
 		List<String> perServer = this.properties.keySet().stream().filter((name) -> name.startsWith(prefix)).toList();
 		assertThat(perServer).as("per-server entries under %s", prefix)
 			.containsExactlyInAnyOrderElementsOf(expected.keySet());
-		expected.forEach((name, entry) -> assertThat(this.properties.get(name)).as(
-				"%s in additional-spring-configuration-metadata.json; expected what the processor derived from %s: %s",
-				name, type.getSimpleName(), entry)
+		expected.forEach((name, entry) -> assertThat(this.properties.get(name))
+			.as("%s in additional-spring-configuration-metadata.json; expected what the processor derived from %s: %s",
+					name, type.getSimpleName(), entry)
 			.containsAllEntriesOf(entry)
 			.hasSameSizeAs(entry));
 	}
@@ -183,7 +185,8 @@ class QtServerPropertiesMetadataTests {
 	}
 
 	private static List<String> readmeLines() {
-		// Surefire runs in the module's directory; the README sits in the project root above it
+		// Surefire runs in the module's directory; the README sits in the project root
+		// above it
 		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
 			Path readme = dir.resolve("README.md");
 			if (Files.isRegularFile(readme)) {
@@ -204,7 +207,8 @@ class QtServerPropertiesMetadataTests {
 	private static URL shippedMetadata() {
 		String moduleLocation = QtServerProperties.class.getProtectionDomain().getCodeSource().getLocation().toString();
 		try {
-			for (URL url : Collections.list(QtServerPropertiesMetadataTests.class.getClassLoader().getResources(METADATA))) {
+			for (URL url : Collections
+				.list(QtServerPropertiesMetadataTests.class.getClassLoader().getResources(METADATA))) {
 				if (url.toString().startsWith(moduleLocation)
 						|| url.toString().startsWith("jar:" + moduleLocation + "!")) {
 					return url;
@@ -218,7 +222,8 @@ class QtServerPropertiesMetadataTests {
 	}
 
 	private static URL sourceMetadata(Class<?> type) {
-		URL url = type.getClassLoader().getResource("META-INF/spring/configuration-metadata/" + type.getName() + ".json");
+		URL url = type.getClassLoader()
+			.getResource("META-INF/spring/configuration-metadata/" + type.getName() + ".json");
 		assertThat(url).as("processor metadata for %s", type.getName()).isNotNull();
 		return url;
 	}

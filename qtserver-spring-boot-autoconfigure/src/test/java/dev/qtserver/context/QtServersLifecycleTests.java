@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link QtServersLifecycle} starts the auto-startup servers in order, and stops every server in
- * parallel within the shutdown timeout, on real TCP servers bound to loopback port 0.
+ * {@link QtServersLifecycle} starts the auto-startup servers in order, and stops every
+ * server in parallel within the shutdown timeout, on real TCP servers bound to loopback
+ * port 0.
  */
 class QtServersLifecycleTests {
 
@@ -127,11 +128,10 @@ class QtServersLifecycleTests {
 			QTcpServer blocked = register("blocked",
 					TcpServerSettings.builder().address(LOOPBACK).port(taken.getLocalPort()).build());
 			QTcpServer third = register("third", true);
-			assertThatExceptionOfType(ServerListenException.class).isThrownBy(this.lifecycle::start)
-				.satisfies((ex) -> {
-					assertThat(ex.getServer()).isSameAs(blocked);
-					assertThat(ex.getPort()).isEqualTo(taken.getLocalPort());
-				});
+			assertThatExceptionOfType(ServerListenException.class).isThrownBy(this.lifecycle::start).satisfies((ex) -> {
+				assertThat(ex.getServer()).isSameAs(blocked);
+				assertThat(ex.getPort()).isEqualTo(taken.getLocalPort());
+			});
 			assertThat(first.isListening()).isFalse();
 			assertThat(blocked.isListening()).isFalse();
 			assertThat(third.isListening()).isFalse();
@@ -179,7 +179,8 @@ class QtServersLifecycleTests {
 		Consumer<Duration> meetTheOther = (timeout) -> {
 			timeouts.add(timeout);
 			bothShuttingDown.countDown();
-			// one server's shutdown waits for the other's to begin: in sequence this never happens
+			// one server's shutdown waits for the other's to begin: in sequence this
+			// never happens
 			awaitLatch(bothShuttingDown);
 		};
 		registerIntercepted("left", meetTheOther, finished);
@@ -223,8 +224,8 @@ class QtServersLifecycleTests {
 	}
 
 	/**
-	 * Register a real server seen through a {@link QtServer} whose {@code shutdown} first runs
-	 * {@code beforeShutdown}, then shuts the real server down and records its name.
+	 * Register a real server seen through a {@link QtServer} whose {@code shutdown} first
+	 * runs {@code beforeShutdown}, then shuts the real server down and records its name.
 	 */
 	private void registerIntercepted(String name, Consumer<Duration> beforeShutdown, List<String> finished) {
 		QTcpServer server = new QTcpServer(name, TcpServerSettings.builder().address(LOOPBACK).port(0).build(),

@@ -11,8 +11,8 @@ import reactor.netty.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AcceptGate} turns the listening channel's reads off while paused or full, parks what
- * arrives meanwhile and admits it in arrival order once there is room again.
+ * {@link AcceptGate} turns the listening channel's reads off while paused or full, parks
+ * what arrives meanwhile and admits it in arrival order once there is room again.
  */
 class AcceptGateTests {
 

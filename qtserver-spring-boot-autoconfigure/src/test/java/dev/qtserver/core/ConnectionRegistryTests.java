@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link ConnectionRegistry} keeps the open and pending connections of a server and publishes
- * their events in order on each connection's serial worker.
+ * {@link ConnectionRegistry} keeps the open and pending connections of a server and
+ * publishes their events in order on each connection's serial worker.
  */
 class ConnectionRegistryTests {
 
@@ -61,8 +61,8 @@ class ConnectionRegistryTests {
 
 	@Test
 	void whenIdsAreTakenThenTheyIncreaseFromOne() {
-		assertThat(List.of(this.registry.nextId(), this.registry.nextId(), this.registry.nextId()))
-			.containsExactly(1L, 2L, 3L);
+		assertThat(List.of(this.registry.nextId(), this.registry.nextId(), this.registry.nextId())).containsExactly(1L,
+				2L, 3L);
 	}
 
 	@Test
@@ -270,9 +270,11 @@ class ConnectionRegistryTests {
 		});
 		Thread closing = new Thread(() -> this.registry.closeAll(TIMEOUT), "close-all");
 		closing.start();
-		// closeAll has queued its close and waits for the connection: only now may the work finish
-		await().atMost(TIMEOUT).until(() -> closing.getState() == Thread.State.TIMED_WAITING
-				|| closing.getState() == Thread.State.WAITING);
+		// closeAll has queued its close and waits for the connection: only now may the
+		// work finish
+		await().atMost(TIMEOUT)
+			.until(() -> closing.getState() == Thread.State.TIMED_WAITING
+					|| closing.getState() == Thread.State.WAITING);
 		release.countDown();
 		closing.join(TIMEOUT.toMillis());
 		assertThat(closing.isAlive()).isFalse();
@@ -326,8 +328,8 @@ class ConnectionRegistryTests {
 	}
 
 	/**
-	 * A connection that closes when asked (or only when aborted) and records what the registry
-	 * asked of it.
+	 * A connection that closes when asked (or only when aborted) and records what the
+	 * registry asked of it.
 	 */
 	private final class TestConnection implements ManagedConnection {
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Outbox} writes what was added in order and flushes once per {@link Outbox#flush()}, in
- * one task on the channel's event loop, and fails and releases what cannot be written.
+ * {@link Outbox} writes what was added in order and flushes once per
+ * {@link Outbox#flush()}, in one task on the channel's event loop, and fails and releases
+ * what cannot be written.
  */
 class OutboxTests {
 
@@ -100,7 +101,8 @@ class OutboxTests {
 		outbox.flush();
 		outbox.flush();
 		this.channel.runPendingTasks();
-		// EmbeddedChannel runs queued tasks inside a write, so only the totals are compared here
+		// EmbeddedChannel runs queued tasks inside a write, so only the totals are
+		// compared here
 		assertThat(this.recorder.events).filteredOn("flush"::equals).hasSize(2);
 		assertThat(readOutbound()).containsExactly("first", "second");
 	}

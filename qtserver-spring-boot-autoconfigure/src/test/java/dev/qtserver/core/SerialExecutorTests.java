@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * {@link SerialExecutor}'s promises: order, one task at a time, the batch hook, yielding after a
- * batch so other connections get a turn, and who counts as its runner.
+ * {@link SerialExecutor}'s promises: order, one task at a time, the batch hook, yielding
+ * after a batch so other connections get a turn, and who counts as its runner.
  */
 class SerialExecutorTests {
 
@@ -64,7 +64,8 @@ class SerialExecutorTests {
 		List<String> ran = new ArrayList<>();
 		executor.execute(() -> {
 			ran.add("first");
-			// submitted by the running task itself: it must queue behind it, not start a second run
+			// submitted by the running task itself: it must queue behind it, not start a
+			// second run
 			executor.execute(() -> ran.add("third"));
 			assertThat(this.manual.queued()).isZero();
 		});
@@ -137,7 +138,8 @@ class SerialExecutorTests {
 		AtomicInteger sinceHook = new AtomicInteger();
 		List<Integer> batches = new ArrayList<>();
 		executor.setBatchHook(() -> {
-			// a run may end with a hook after no task at all; only batches that ran something count
+			// a run may end with a hook after no task at all; only batches that ran
+			// something count
 			int size = sinceHook.getAndSet(0);
 			if (size > 0) {
 				batches.add(size);
@@ -153,7 +155,8 @@ class SerialExecutorTests {
 		}
 		assertThat(batches).containsExactlyElementsOf(expected);
 		assertThat(sinceHook).hasValue(0);
-		// every full batch hands the thread back and queues the rest (maybe nothing) as a new run
+		// every full batch hands the thread back and queues the rest (maybe nothing) as a
+		// new run
 		assertThat(this.manual.ran()).isEqualTo(count / BATCH_SIZE + 1);
 	}
 
@@ -235,8 +238,10 @@ class SerialExecutorTests {
 		CountDownLatch yieldingRunReturned = new CountDownLatch(1);
 		AtomicInteger scheduled = new AtomicInteger();
 		Thread[] nextRun = new Thread[1];
-		// the first run goes to the test thread; the run the yield schedules starts on a thread of
-		// its own, and the yielding run may only return once that one is inside its first task
+		// the first run goes to the test thread; the run the yield schedules starts on a
+		// thread of
+		// its own, and the yielding run may only return once that one is inside its first
+		// task
 		Executor handOff = (drainer) -> {
 			if (scheduled.incrementAndGet() == 1) {
 				this.manual.execute(drainer);
@@ -290,8 +295,7 @@ class SerialExecutorTests {
 			});
 			executor.execute(() -> ran.add("after"));
 			this.manual.runAll();
-			assertThat(log.messages()).singleElement()
-				.isEqualTo("ERROR Task failed on a qtserver worker thread");
+			assertThat(log.messages()).singleElement().isEqualTo("ERROR Task failed on a qtserver worker thread");
 		}
 		assertThat(ran).containsExactly("after");
 		executor.execute(() -> ran.add("later"));
@@ -368,8 +372,8 @@ class SerialExecutorTests {
 	}
 
 	/**
-	 * A delegate that queues what it is given until the test runs it on its own thread, so that
-	 * when each run starts is decided by the test.
+	 * A delegate that queues what it is given until the test runs it on its own thread,
+	 * so that when each run starts is decided by the test.
 	 */
 	private static final class ManualExecutor implements Executor {
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Tests for {@link AnnotatedHandler}: which handler method signatures are accepted, how invalid
- * ones are reported, and how methods are invoked.
+ * Tests for {@link AnnotatedHandler}: which handler method signatures are accepted, how
+ * invalid ones are reported, and how methods are invoked.
  */
 class AnnotatedHandlerTests {
 
@@ -52,8 +52,7 @@ class AnnotatedHandlerTests {
 	}
 
 	static Stream<Arguments> invalidHandlers() {
-		return Stream.of(
-				Arguments.of(new Echo(), "Echo.echo(String, int)", "unsupported type int"),
+		return Stream.of(Arguments.of(new Echo(), "Echo.echo(String, int)", "unsupported type int"),
 				Arguments.of(new TwoPayloads(), "TwoPayloads.echo(String, byte[])", "more than one payload parameter"),
 				Arguments.of(new TwoConnections(), "TwoConnections.echo(TestConnection, String, TestConnection)",
 						"more than one connection parameter"),

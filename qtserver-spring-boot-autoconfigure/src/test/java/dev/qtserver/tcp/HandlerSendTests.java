@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A handler that sends on its own connection keeps the order of its replies, and may wait for
- * what it sent to be written.
+ * A handler that sends on its own connection keeps the order of its replies, and may wait
+ * for what it sent to be written.
  */
 class HandlerSendTests {
 
@@ -37,8 +37,8 @@ class HandlerSendTests {
 
 	@Test
 	void whenAHandlerWaitsForItsOwnSendThenTheSendCompletesAndOrderIsKept() throws Exception {
-		this.server = new QTcpServer("send", TcpServerSettings.builder().address(InetAddress.getLoopbackAddress()).build(),
-				(event) -> {
+		this.server = new QTcpServer("send",
+				TcpServerSettings.builder().address(InetAddress.getLoopbackAddress()).build(), (event) -> {
 				}, this.workers.executor(), List.of());
 		this.server.bindHandler(new WaitingSender(), "sender");
 		assertThat(this.server.listen()).isTrue();

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@link NonBlocking} handler runs on the event loop: same replies, same order, no hand-off.
+ * A {@link NonBlocking} handler runs on the event loop: same replies, same order, no
+ * hand-off.
  */
 class NonBlockingHandlerTests {
 

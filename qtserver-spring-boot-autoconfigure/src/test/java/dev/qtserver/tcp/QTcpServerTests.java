@@ -40,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Qt's {@code QTcpServer} semantics on a real loopback socket: listening, the pending queue and
- * its limit, strict pausing, close, and the errors {@code listen()} reports.
+ * Qt's {@code QTcpServer} semantics on a real loopback socket: listening, the pending
+ * queue and its limit, strict pausing, close, and the errors {@code listen()} reports.
  */
 class QTcpServerTests {
 
@@ -107,8 +107,9 @@ class QTcpServerTests {
 		write(client, "from client\n");
 		assertThat(socket.receiveText().blockFirst(TIMEOUT)).isEqualTo("from client");
 		await().atMost(TIMEOUT).until(() -> eventsOf(NewConnectionEvent.class).size() == 1);
-		assertThat(this.events).filteredOn((event) -> event instanceof PendingConnectionAvailableEvent
-				|| event instanceof NewConnectionEvent)
+		assertThat(this.events)
+			.filteredOn(
+					(event) -> event instanceof PendingConnectionAvailableEvent || event instanceof NewConnectionEvent)
 			.extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("PendingConnectionAvailableEvent", "NewConnectionEvent");
 	}
@@ -137,7 +138,8 @@ class QTcpServerTests {
 		connect(server);
 		await().atMost(TIMEOUT).until(() -> server.pendingConnectionCount() == 2);
 		Socket third = connect(server);
-		await().during(Duration.ofMillis(300)).atMost(TIMEOUT)
+		await().during(Duration.ofMillis(300))
+			.atMost(TIMEOUT)
 			.until(() -> server.pendingConnectionCount() == 2 && eventsOf(NewConnectionEvent.class).size() == 2);
 		QTcpSocket first = server.nextPendingConnection();
 		assertThat(first).isNotNull();
@@ -157,7 +159,8 @@ class QTcpServerTests {
 		connect(server);
 		connect(server);
 		connect(server);
-		await().during(Duration.ofMillis(300)).atMost(TIMEOUT)
+		await().during(Duration.ofMillis(300))
+			.atMost(TIMEOUT)
 			.until(() -> server.pendingConnectionCount() == 0 && eventsOf(NewConnectionEvent.class).isEmpty());
 		server.resumeAccepting();
 		await().atMost(TIMEOUT).until(() -> server.pendingConnectionCount() == 3);
@@ -192,8 +195,9 @@ class QTcpServerTests {
 		socket.send("still here").get(5, TimeUnit.SECONDS);
 		assertThat(reader(taken).readLine()).isEqualTo("still here");
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket(LOOPBACK, port).close());
-		await().atMost(TIMEOUT).until(() -> eventsOf(ConnectionClosedEvent.class).stream()
-			.anyMatch((event) -> event.getReason() == CloseReason.SERVER_CLOSED));
+		await().atMost(TIMEOUT)
+			.until(() -> eventsOf(ConnectionClosedEvent.class).stream()
+				.anyMatch((event) -> event.getReason() == CloseReason.SERVER_CLOSED));
 	}
 
 	@Test
@@ -227,10 +231,12 @@ class QTcpServerTests {
 				this.events::add, this.workers.executor(), List.of(capture));
 		this.servers.add(server);
 		assertThat(server.listen()).isTrue();
-		// Reactor Netty calls doOnBound on the listening channel's event loop, maybe after listen() returned
+		// Reactor Netty calls doOnBound on the listening channel's event loop, maybe
+		// after listen() returned
 		await().atMost(TIMEOUT).until(() -> listening.get() != null);
 		try (LogCapture log = LogCapture.of(ServerEndpoint.class)) {
-			// what Netty's accept loop reports when the process runs out of file descriptors
+			// what Netty's accept loop reports when the process runs out of file
+			// descriptors
 			listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));
 			await().atMost(TIMEOUT).until(() -> !eventsOf(AcceptErrorEvent.class).isEmpty());
 			assertThat(log.messages()).singleElement()
@@ -250,7 +256,8 @@ class QTcpServerTests {
 	@Test
 	void whenTheAddressIsNotOfThisHostThenListenFailsWithAddressNotAvailable() throws Exception {
 		QTcpServer server = server(TcpServerSettings.builder().build());
-		// 192.0.2.0/24 is TEST-NET-1: never assigned to a host; the bind fails, no traffic is sent
+		// 192.0.2.0/24 is TEST-NET-1: never assigned to a host; the bind fails, no
+		// traffic is sent
 		assertThat(server.listen(InetAddress.getByName("192.0.2.1"), 0)).isFalse();
 		assertThat(server.serverError()).isEqualTo(SocketError.SOCKET_ADDRESS_NOT_AVAILABLE);
 		assertThat(server.errorString()).contains("192.0.2.1");
@@ -311,7 +318,8 @@ class QTcpServerTests {
 		assertThat(echo(first, "one")).isEqualTo("one");
 		Socket second = connect(server);
 		write(second, "two\n");
-		await().during(Duration.ofMillis(300)).atMost(TIMEOUT)
+		await().during(Duration.ofMillis(300))
+			.atMost(TIMEOUT)
 			.until(() -> server.connectionCount() == 1 && eventsOf(NewConnectionEvent.class).size() == 1);
 		first.close();
 		assertThat(reader(second).readLine()).isEqualTo("two");
@@ -326,8 +334,9 @@ class QTcpServerTests {
 		assertThat(echo(client, "before")).isEqualTo("before");
 		server.shutdown(TIMEOUT);
 		assertThat(client.getInputStream().read()).isEqualTo(-1);
-		await().atMost(TIMEOUT).until(() -> eventsOf(ConnectionClosedEvent.class).stream()
-			.anyMatch((event) -> event.getReason() == CloseReason.SERVER_SHUTDOWN));
+		await().atMost(TIMEOUT)
+			.until(() -> eventsOf(ConnectionClosedEvent.class).stream()
+				.anyMatch((event) -> event.getReason() == CloseReason.SERVER_SHUTDOWN));
 		assertThat(server.connectionCount()).isZero();
 	}
 

@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link TcpFrameCodec}: replies framed as the settings say, and a reply too long for
- * its length field refused without leaking a buffer (the leak detector runs on paranoid).
+ * Tests for {@link TcpFrameCodec}: replies framed as the settings say, and a reply too
+ * long for its length field refused without leaking a buffer (the leak detector runs on
+ * paranoid).
  */
 class TcpFrameCodecTests {
 

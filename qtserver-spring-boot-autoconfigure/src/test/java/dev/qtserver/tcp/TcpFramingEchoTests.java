@@ -20,8 +20,9 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Echo round trips through a {@link QTcpServer} with an annotated handler, over real loopback
- * sockets: each {@link TcpFraming}, each payload type, ordering, streamed and empty replies.
+ * Echo round trips through a {@link QTcpServer} with an annotated handler, over real
+ * loopback sockets: each {@link TcpFraming}, each payload type, ordering, streamed and
+ * empty replies.
  */
 class TcpFramingEchoTests {
 
@@ -51,8 +52,7 @@ class TcpFramingEchoTests {
 	void whenLineFramedThenEachLineIsOneStringMessageAndRepliesEndWithNewline() throws IOException {
 		TcpTestClient client = connect(start(settings(TcpFraming.LINE), new StringEcho()));
 		client.send("hello\nworld\n");
-		assertThat(client.readExactly("[hello]\n[world]\n".length()))
-			.asString(StandardCharsets.UTF_8)
+		assertThat(client.readExactly("[hello]\n[world]\n".length())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("[hello]\n[world]\n");
 	}
 
@@ -84,8 +84,7 @@ class TcpFramingEchoTests {
 	void whenDelimiterIsNulThenFramesAreCutAtItAndRepliesEndWithIt() throws IOException {
 		TcpTestClient client = connect(start(settings(TcpFraming.DELIMITER).delimiter("\0"), new StringEcho()));
 		client.send("one\0two\nlines\0");
-		assertThat(client.readExactly("[one]\0[two\nlines]\0".length()))
-			.asString(StandardCharsets.UTF_8)
+		assertThat(client.readExactly("[one]\0[two\nlines]\0".length())).asString(StandardCharsets.UTF_8)
 			.isEqualTo("[one]\0[two\nlines]\0");
 	}
 
@@ -111,13 +110,15 @@ class TcpFramingEchoTests {
 
 	@Test
 	void whenLengthFieldIsFourBytesThenByteArrayRepliesCarryAFourByteBigEndianLength() throws IOException {
-		TcpTestClient client = connect(start(settings(TcpFraming.LENGTH_FIELD).lengthFieldLength(4), new ReversingBytes()));
+		TcpTestClient client = connect(
+				start(settings(TcpFraming.LENGTH_FIELD).lengthFieldLength(4), new ReversingBytes()));
 		byte[] payload = new byte[300];
 		for (int i = 0; i < payload.length; i++) {
 			payload[i] = (byte) i;
 		}
 		byte[] framed = concat(new byte[] { 0, 0, 0x01, 0x2C }, payload);
-		// a frame split inside its length field, then a second frame: reassembled, in order
+		// a frame split inside its length field, then a second frame: reassembled, in
+		// order
 		client.sendRaw(Arrays.copyOfRange(framed, 0, 3));
 		client.sendRaw(concat(Arrays.copyOfRange(framed, 3, framed.length), new byte[] { 0, 0, 0, 2, 'h', 'i' }));
 		assertThat(client.readExactly(4)).containsExactly(0, 0, 0x01, 0x2C);
@@ -129,7 +130,8 @@ class TcpFramingEchoTests {
 
 	@Test
 	void whenLengthFieldFramedThenByteBufferMessagesAreEchoed() throws IOException {
-		TcpTestClient client = connect(start(settings(TcpFraming.LENGTH_FIELD).lengthFieldLength(2), new ByteBufferEcho()));
+		TcpTestClient client = connect(
+				start(settings(TcpFraming.LENGTH_FIELD).lengthFieldLength(2), new ByteBufferEcho()));
 		client.sendRaw(new byte[] { 0, 3, 'a', 'b', 'c', 0, 0 });
 		assertThat(client.readExactly(5)).containsExactly(0, 3, 'a', 'b', 'c');
 		// an empty frame is a message too
@@ -300,7 +302,8 @@ class TcpFramingEchoTests {
 
 		@OnMessage
 		Flux<String> split(String message) {
-			// delayed items: were the next message not made to wait, its replies would overtake these
+			// delayed items: were the next message not made to wait, its replies would
+			// overtake these
 			return Flux.fromArray(message.split(",")).delayElements(Duration.ofMillis(20));
 		}
 

@@ -40,15 +40,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * How a {@link QTcpServer} runs its handler over real loopback sockets: failures stay on their
- * connection, blocking handlers stay off the event loops, order holds, events and handler calls
- * interleave as documented, and the server-side connection API works.
+ * How a {@link QTcpServer} runs its handler over real loopback sockets: failures stay on
+ * their connection, blocking handlers stay off the event loops, order holds, events and
+ * handler calls interleave as documented, and the server-side connection API works.
  */
 class TcpHandlerBehaviourTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(5);
 
-	/** Handler calls and connection events of every connection, in the order they happened. */
+	/**
+	 * Handler calls and connection events of every connection, in the order they
+	 * happened.
+	 */
 	private final List<String> timeline = new CopyOnWriteArrayList<>();
 
 	/** Every event published, in order. */
@@ -142,9 +145,8 @@ class TcpHandlerBehaviourTests {
 		client.sendLine("checked");
 		assertThat(client.readLine()).startsWith("error: ");
 		assertThat(handler.errors).singleElement()
-			.isInstanceOfSatisfying(HandlerMethodException.class, (ex) -> assertThat(ex).cause()
-				.isInstanceOf(IOException.class)
-				.hasMessage("checked boom"));
+			.isInstanceOfSatisfying(HandlerMethodException.class,
+					(ex) -> assertThat(ex).cause().isInstanceOf(IOException.class).hasMessage("checked boom"));
 		assertEchoes(client, "still here");
 	}
 
@@ -239,8 +241,9 @@ class TcpHandlerBehaviourTests {
 			}
 		}
 		assertThat(handler.overlaps).as("calls overlapping on one connection").hasValue(0);
-		assertThat(handler.handled.values()).hasSize(2).allSatisfy((messages) -> assertThat(messages).hasSize(count)
-			.isSortedAccordingTo((a, b) -> Integer.compare(sequence(a), sequence(b))));
+		assertThat(handler.handled.values()).hasSize(2)
+			.allSatisfy((messages) -> assertThat(messages).hasSize(count)
+				.isSortedAccordingTo((a, b) -> Integer.compare(sequence(a), sequence(b))));
 	}
 
 	@Test
@@ -300,7 +303,8 @@ class TcpHandlerBehaviourTests {
 		start(settings().idleTimeout(Duration.ofMillis(300)), new Echo(this.timeline));
 		TcpTestClient silent = connect();
 		TcpTestClient chatty = connect();
-		// from the start, keep talking for three idle timeouts: every round trip must succeed
+		// from the start, keep talking for three idle timeouts: every round trip must
+		// succeed
 		waiting().during(Duration.ofMillis(900)).pollInterval(Duration.ofMillis(100)).until(() -> {
 			chatty.sendLine("ping");
 			return chatty.readLine().equals("ping");
@@ -310,7 +314,8 @@ class TcpHandlerBehaviourTests {
 		assertThat(silent.awaitClosed(WAIT)).isTrue();
 		assertThat(awaitEvent(ConnectionClosedEvent.class, silentId).getReason()).isEqualTo(CloseReason.IDLE_TIMEOUT);
 		assertThat(eventsOf(ConnectionClosedEvent.class, chattyId)).isEmpty();
-		assertThat(this.server.connection(chattyId)).hasValueSatisfying((socket) -> assertThat(socket.isOpen()).isTrue());
+		assertThat(this.server.connection(chattyId))
+			.hasValueSatisfying((socket) -> assertThat(socket.isOpen()).isTrue());
 		assertThat(this.server.statistics().closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(1);
 	}
 
@@ -338,7 +343,9 @@ class TcpHandlerBehaviourTests {
 		return client;
 	}
 
-	/** The server-side id of a client's connection, from its {@link NewConnectionEvent}. */
+	/**
+	 * The server-side id of a client's connection, from its {@link NewConnectionEvent}.
+	 */
 	private long idOf(TcpTestClient client) {
 		return waiting()
 			.until(() -> this.events.stream()
@@ -362,7 +369,10 @@ class TcpHandlerBehaviourTests {
 		return waiting().until(() -> eventsOf(type, connectionId), (found) -> !found.isEmpty()).get(0);
 	}
 
-	/** Waits up to {@link #WAIT}, checking at once and then often: setup must not eat into short timeouts. */
+	/**
+	 * Waits up to {@link #WAIT}, checking at once and then often: setup must not eat into
+	 * short timeouts.
+	 */
 	private static ConditionFactory waiting() {
 		return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
 	}
@@ -377,8 +387,9 @@ class TcpHandlerBehaviourTests {
 	}
 
 	/**
-	 * Echoes lines; "fail" throws, "checked" throws a checked exception, "block" waits for
-	 * {@link #release}. Records every call on the shared timeline and the threads it ran on.
+	 * Echoes lines; "fail" throws, "checked" throws a checked exception, "block" waits
+	 * for {@link #release}. Records every call on the shared timeline and the threads it
+	 * ran on.
 	 */
 	static class Echo {
 
@@ -450,7 +461,10 @@ class TcpHandlerBehaviourTests {
 
 	}
 
-	/** Echoes after a little simulated work, and notices calls that overlap on a connection. */
+	/**
+	 * Echoes after a little simulated work, and notices calls that overlap on a
+	 * connection.
+	 */
 	static class SlowEcho {
 
 		final Map<Long, List<String>> handled = new ConcurrentHashMap<>();
@@ -465,7 +479,8 @@ class TcpHandlerBehaviourTests {
 			if (running.incrementAndGet() > 1) {
 				this.overlaps.incrementAndGet();
 			}
-			// simulated work of varying length: calls would overtake each other if run in parallel
+			// simulated work of varying length: calls would overtake each other if run in
+			// parallel
 			Thread.sleep(ThreadLocalRandom.current().nextInt(3));
 			this.handled.computeIfAbsent(socket.id(), (id) -> new CopyOnWriteArrayList<>()).add(message);
 			running.decrementAndGet();
@@ -481,7 +496,9 @@ class TcpHandlerBehaviourTests {
 
 		@Override
 		public Publisher<Void> handle(QTcpSocket socket, NettyInbound inbound, NettyOutbound outbound) {
-			return outbound.sendString(inbound.receive().asString().doOnNext(this.frames::add)
+			return outbound.sendString(inbound.receive()
+				.asString()
+				.doOnNext(this.frames::add)
 				.map((frame) -> frame.toUpperCase(Locale.ROOT) + "\n"));
 		}
 

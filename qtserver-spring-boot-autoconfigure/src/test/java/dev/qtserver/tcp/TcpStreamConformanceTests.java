@@ -45,14 +45,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The stream path loses nothing: every frame a client sent before it half-closed is handled and
- * answered, in order, before the connection closes, whatever the number of frames, the way the
- * bytes were split into writes, the framing, where the handler runs and how fast it is; and a
- * client that closes or resets mid-stream leaves no warning, no leak and exactly one
- * {@code @OnDisconnect}, after the last message.
+ * The stream path loses nothing: every frame a client sent before it half-closed is
+ * handled and answered, in order, before the connection closes, whatever the number of
+ * frames, the way the bytes were split into writes, the framing, where the handler runs
+ * and how fast it is; and a client that closes or resets mid-stream leaves no warning, no
+ * leak and exactly one {@code @OnDisconnect}, after the last message.
  *
- * <p>Counts sit at the edges of the flow's read-ahead ({@value #PREFETCH} messages) and far past
- * it. Random splits come from a seed printed with every failure; set
+ * <p>
+ * Counts sit at the edges of the flow's read-ahead ({@value #PREFETCH} messages) and far
+ * past it. Random splits come from a seed printed with every failure; set
  * {@code -Dqtserver.test.seed=N} to replay one.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -64,7 +65,10 @@ class TcpStreamConformanceTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	/** Frames far past every limit: for lines, as the issue asks; see {@link #counts(TcpFraming)}. */
+	/**
+	 * Frames far past every limit: for lines, as the issue asks; see
+	 * {@link #counts(TcpFraming)}.
+	 */
 	private static final int MANY = 100_000;
 
 	/** A multi-byte delimiter, so that a split can fall inside it. */
@@ -173,8 +177,8 @@ class TcpStreamConformanceTests {
 
 	@ParameterizedTest(name = "{0} {1} frames {2}")
 	@MethodSource("pendingCases")
-	void whenPendingConnectionIsReadThenReceiveCompletesOnlyAfterEveryFrameBeforeTheFin(TcpFraming framing,
-			int count, Chunking chunking, CapturedOutput output) throws Exception {
+	void whenPendingConnectionIsReadThenReceiveCompletesOnlyAfterEveryFrameBeforeTheFin(TcpFraming framing, int count,
+			Chunking chunking, CapturedOutput output) throws Exception {
 		long seed = seedFor(framing, Execution.WORKER, count, chunking, false);
 		QTcpServer server = start(framing, null);
 		byte[] request = encode(framing, messages(count, new Random(seed)));
@@ -183,7 +187,8 @@ class TcpStreamConformanceTests {
 			waiting().until(server::hasPendingConnections);
 			QTcpSocket socket = server.nextPendingConnection();
 			assertThat(socket).isNotNull();
-			// echo each frame as it comes; close once the peer is done, after the last echo
+			// echo each frame as it comes; close once the peer is done, after the last
+			// echo
 			socket.receive().doOnNext(socket::send).doOnComplete(socket::close).subscribe();
 			client.send(request, chunking, new Random(seed), Ending.HALF_CLOSE);
 			reply = client.awaitEndOfStream(WAIT);
@@ -206,8 +211,8 @@ class TcpStreamConformanceTests {
 
 	@ParameterizedTest(name = "{0} {1} {2} frames")
 	@MethodSource("abruptEndCases")
-	void whenClientClosesOrResetsMidStreamThenOnDisconnectRunsOnceAfterTheLastMessageAndOthersKeepServing(
-			Ending ending, Execution execution, int count, CapturedOutput output) throws Exception {
+	void whenClientClosesOrResetsMidStreamThenOnDisconnectRunsOnceAfterTheLastMessageAndOthersKeepServing(Ending ending,
+			Execution execution, int count, CapturedOutput output) throws Exception {
 		Recorder recorder = new Recorder(false, execution);
 		QTcpServer server = start(TcpFraming.LINE, execution.handler(TcpFraming.LINE, recorder));
 		byte[] request = encode(TcpFraming.LINE, messages(count, new Random(SEED)));
@@ -233,7 +238,8 @@ class TcpStreamConformanceTests {
 	@EnumSource(Execution.class)
 	void whenAHalfClosedClientReadsLateThenLargeRepliesThatMustWaitForRoomArriveWhole(Execution execution,
 			CapturedOutput output) throws Exception {
-		// the replies are written only after the FIN was handled, and each needs several times the
+		// the replies are written only after the FIN was handled, and each needs several
+		// times the
 		// socket buffers: every write must wait for the client to make room
 		BigReplies handler = (execution == Execution.WORKER) ? new BigReplies() : new NonBlockingBigReplies();
 		QTcpServer server = start(TcpFraming.LINE, handler);
@@ -254,11 +260,13 @@ class TcpStreamConformanceTests {
 	void whenAHalfClosedClientWaitsLongerThanTheIdleTimeoutForItsRepliesThenItStillGetsThemAll(CapturedOutput output)
 			throws Exception {
 		Recorder recorder = new Recorder(false, Execution.WORKER);
-		QTcpServer server = start(TcpServerSettings.builder().framing(TcpFraming.LINE).idleTimeout(Duration.ofMillis(200)),
+		QTcpServer server = start(
+				TcpServerSettings.builder().framing(TcpFraming.LINE).idleTimeout(Duration.ofMillis(200)),
 				new SlowTextEcho(recorder, Duration.ofMillis(50)));
 		byte[] request = encode(TcpFraming.LINE, messages(20, new Random(SEED)));
 		try (StreamClient client = StreamClient.connect(server.serverPort())) {
-			// twenty slow answers take five idle timeouts: the peer's silence after its FIN is not idleness
+			// twenty slow answers take five idle timeouts: the peer's silence after its
+			// FIN is not idleness
 			client.send(request, Chunking.ONE_WRITE, new Random(SEED), Ending.HALF_CLOSE);
 			assertSameStream(client.awaitEndOfStream(WAIT), request, SEED);
 		}
@@ -282,21 +290,25 @@ class TcpStreamConformanceTests {
 		assertThat(seen).containsExactly("a");
 		waiting().untilAsserted(() -> assertThat(this.events).filteredOn(ConnectionErrorEvent.class::isInstance)
 			.singleElement()
-			.satisfies((event) -> assertThat(((ConnectionErrorEvent) event).getError()).isInstanceOf(IOException.class)));
+			.satisfies(
+					(event) -> assertThat(((ConnectionErrorEvent) event).getError()).isInstanceOf(IOException.class)));
 		assertNoWarnings(output);
 	}
 
 	/**
-	 * The frame counts: the edges of the read-ahead, and many. Under the paranoid leak detector every
-	 * frame costs a tracked buffer (and the delimiter decoder a recorded access per byte), so
-	 * {@value #MANY} frames run for lines, the default framing, and ten thousand for the others.
+	 * The frame counts: the edges of the read-ahead, and many. Under the paranoid leak
+	 * detector every frame costs a tracked buffer (and the delimiter decoder a recorded
+	 * access per byte), so {@value #MANY} frames run for lines, the default framing, and
+	 * ten thousand for the others.
 	 */
 	private static List<Integer> counts(TcpFraming framing) {
 		int many = (framing == TcpFraming.LINE) ? MANY : 10_000;
 		return List.of(1, PREFETCH - 1, PREFETCH, PREFETCH + 1, 1000, many);
 	}
 
-	/** One byte per write up to a thousand frames; past that, one write or random splits. */
+	/**
+	 * One byte per write up to a thousand frames; past that, one write or random splits.
+	 */
 	private static boolean worthRunning(int count, Chunking chunking) {
 		return chunking != Chunking.BYTE_BY_BYTE || count <= 1000;
 	}
@@ -325,7 +337,10 @@ class TcpStreamConformanceTests {
 		return SEED * 31 + List.of(parameters).toString().hashCode();
 	}
 
-	/** Messages of varied length; their text tells their index, so a gap or a swap is visible. */
+	/**
+	 * Messages of varied length; their text tells their index, so a gap or a swap is
+	 * visible.
+	 */
 	private static List<String> messages(int count, Random random) {
 		List<String> messages = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
@@ -351,7 +366,10 @@ class TcpStreamConformanceTests {
 		return out.toByteArray();
 	}
 
-	/** An echo answers each frame framed as it came, so the reply stream equals the request stream. */
+	/**
+	 * An echo answers each frame framed as it came, so the reply stream equals the
+	 * request stream.
+	 */
 	private static void assertSameStream(byte[] reply, byte[] request, long seed) {
 		int mismatch = mismatch(reply, request);
 		assertThat(mismatch)
@@ -458,12 +476,17 @@ class TcpStreamConformanceTests {
 			return this.messagesAfterDisconnect;
 		}
 
-		/** Messages whose index was not the next of their connection (meaningful for framed streams). */
+		/**
+		 * Messages whose index was not the next of their connection (meaningful for
+		 * framed streams).
+		 */
 		synchronized int outOfOrder() {
 			return this.outOfOrder;
 		}
 
-		/** A slow call: the worker sleeps; the event loop, which must not sleep, spins. */
+		/**
+		 * A slow call: the worker sleeps; the event loop, which must not sleep, spins.
+		 */
 		private void pause() {
 			if (this.execution == Execution.WORKER) {
 				try {
@@ -543,7 +566,10 @@ class TcpStreamConformanceTests {
 
 	}
 
-	/** Answers each line with a four-megabyte reply, after a pause: the FIN is handled first. */
+	/**
+	 * Answers each line with a four-megabyte reply, after a pause: the FIN is handled
+	 * first.
+	 */
 	static class BigReplies {
 
 		private static final int SIZE = 4 * 1024 * 1024;

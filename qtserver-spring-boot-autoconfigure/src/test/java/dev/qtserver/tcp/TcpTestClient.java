@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A blocking test client on a plain {@link Socket}: every read has a timeout, so a reply that
- * never comes fails the test instead of hanging it.
+ * A blocking test client on a plain {@link Socket}: every read has a timeout, so a reply
+ * that never comes fails the test instead of hanging it.
  */
 final class TcpTestClient implements AutoCloseable {
 
@@ -44,8 +44,7 @@ final class TcpTestClient implements AutoCloseable {
 	static TcpTestClient connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.setTcpNoDelay(true);
-		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-				(int) DEFAULT_TIMEOUT.toMillis());
+		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) DEFAULT_TIMEOUT.toMillis());
 		return new TcpTestClient(socket);
 	}
 
@@ -86,7 +85,8 @@ final class TcpTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Read one {@code \n}-terminated line of UTF-8, waiting at most {@link #DEFAULT_TIMEOUT}.
+	 * Read one {@code \n}-terminated line of UTF-8, waiting at most
+	 * {@link #DEFAULT_TIMEOUT}.
 	 * @return the line without its {@code \n}
 	 * @throws IOException when the server closes first or nothing comes in time
 	 */
@@ -153,8 +153,8 @@ final class TcpTestClient implements AutoCloseable {
 	/**
 	 * Wait until the server closes the connection, discarding whatever it still sends.
 	 * @param timeout how long to wait
-	 * @return {@code true} once the server closed (end of stream or reset), {@code false} if it
-	 * is still open after the timeout
+	 * @return {@code true} once the server closed (end of stream or reset), {@code false}
+	 * if it is still open after the timeout
 	 * @throws IOException on an unexpected I/O failure
 	 */
 	boolean awaitClosed(Duration timeout) throws IOException {

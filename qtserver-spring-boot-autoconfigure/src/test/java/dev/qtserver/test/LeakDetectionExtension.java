@@ -11,9 +11,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fails a test class whose tests leaked a Netty buffer. Registered for every test class through
- * JUnit's extension auto-detection. Netty only reports a leak when a collected buffer is noticed
- * during a later allocation, so this collects garbage and allocates a few times before it looks.
+ * Fails a test class whose tests leaked a Netty buffer. Registered for every test class
+ * through JUnit's extension auto-detection. Netty only reports a leak when a collected
+ * buffer is noticed during a later allocation, so this collects garbage and allocates a
+ * few times before it looks.
  */
 public class LeakDetectionExtension implements AfterAllCallback {
 

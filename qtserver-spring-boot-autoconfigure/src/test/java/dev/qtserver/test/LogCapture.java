@@ -8,8 +8,9 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes one logger's output for the length of a test, so that a test that provokes an expected
- * warning asserts it instead of printing it (and its stack trace) into the build's output.
+ * Takes one logger's output for the length of a test, so that a test that provokes an
+ * expected warning asserts it instead of printing it (and its stack trace) into the
+ * build's output.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -42,7 +43,9 @@ public final class LogCapture implements AutoCloseable {
 	 * @return the messages
 	 */
 	public List<String> messages() {
-		return this.appender.list.stream().map((event) -> event.getLevel() + " " + event.getFormattedMessage()).toList();
+		return this.appender.list.stream()
+			.map((event) -> event.getLevel() + " " + event.getFormattedMessage())
+			.toList();
 	}
 
 	@Override

@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * OpenBSD {@code nc}, as a user runs it against a server: {@code nc -N} writes its input, shuts
- * its sending side down (a half-close) and prints everything the server answers until the server
- * closes. Missing {@code nc} fails the test with the package to install ({@link RealClients}).
+ * OpenBSD {@code nc}, as a user runs it against a server: {@code nc -N} writes its input,
+ * shuts its sending side down (a half-close) and prints everything the server answers
+ * until the server closes. Missing {@code nc} fails the test with the package to install
+ * ({@link RealClients}).
  */
 public final class Netcat {
 

@@ -9,20 +9,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the real clients the tests drive the servers with, and fails at once with what to
- * install when one is missing: a test that needs a client never skips, and never fails deep in a
- * script's stderr.
+ * install when one is missing: a test that needs a client never skips, and never fails
+ * deep in a script's stderr.
  *
  * <ul>
  * <li>OpenBSD {@code nc} from the {@code PATH} (Debian: {@code netcat-openbsd});</li>
  * <li>a Python 3 with the {@code websockets} module (Debian: {@code python3-websockets}):
- * {@code /usr/bin/python3}, Debian's own, because a {@code python3} earlier on the {@code PATH}
- * (pyenv, a virtualenv) usually lacks the module; the environment variable
+ * {@code /usr/bin/python3}, Debian's own, because a {@code python3} earlier on the
+ * {@code PATH} (pyenv, a virtualenv) usually lacks the module; the environment variable
  * {@value #PYTHON_VARIABLE} names another one.</li>
  * </ul>
  */
 public final class RealClients {
 
-	/** The environment variable that names the Python to run the WebSocket clients with. */
+	/**
+	 * The environment variable that names the Python to run the WebSocket clients with.
+	 */
 	public static final String PYTHON_VARIABLE = "QTSERVER_TEST_PYTHON";
 
 	private static final String INSTALL = " (.ci/run installs it; see the README's test section)";
@@ -60,8 +62,8 @@ public final class RealClients {
 	}
 
 	/**
-	 * Prepare a process builder for the Python clients: the build's own Python environment (pyenv)
-	 * must not leak into the interpreter they run with.
+	 * Prepare a process builder for the Python clients: the build's own Python
+	 * environment (pyenv) must not leak into the interpreter they run with.
 	 * @param builder the builder
 	 * @return the same builder
 	 */

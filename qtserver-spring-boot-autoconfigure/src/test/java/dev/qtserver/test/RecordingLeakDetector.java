@@ -6,9 +6,9 @@ import java.util.List;
 import io.netty.util.ResourceLeakDetector;
 
 /**
- * A Netty leak detector that records every leak report so that {@link LeakDetectionExtension}
- * can fail the test run; Netty's own detector only logs. Installed with the system property
- * {@code io.netty.customResourceLeakDetector}.
+ * A Netty leak detector that records every leak report so that
+ * {@link LeakDetectionExtension} can fail the test run; Netty's own detector only logs.
+ * Installed with the system property {@code io.netty.customResourceLeakDetector}.
  *
  * @param <T> the tracked resource type
  */

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A loopback client for stream tests: writes a byte stream in the chunks a {@link Chunking}
- * chooses while another thread reads everything that comes back, then ends its side as an
- * {@link Ending} says. Reading and writing at once matters: a server that stops reading while its
- * replies are unread would otherwise deadlock the test instead of passing or failing it.
+ * A loopback client for stream tests: writes a byte stream in the chunks a
+ * {@link Chunking} chooses while another thread reads everything that comes back, then
+ * ends its side as an {@link Ending} says. Reading and writing at once matters: a server
+ * that stops reading while its replies are unread would otherwise deadlock the test
+ * instead of passing or failing it.
  */
 public final class StreamClient implements AutoCloseable {
 
@@ -32,7 +33,10 @@ public final class StreamClient implements AutoCloseable {
 	/** What has come so far; guarded by itself. */
 	private final ByteArrayOutputStream sofar = new ByteArrayOutputStream();
 
-	/** Opened once the client may read: at once, or when a test that plays a slow reader says so. */
+	/**
+	 * Opened once the client may read: at once, or when a test that plays a slow reader
+	 * says so.
+	 */
 	private final CountDownLatch readGate;
 
 	private StreamClient(Socket socket, boolean readAtOnce) {
@@ -54,8 +58,9 @@ public final class StreamClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connect to a loopback port without reading until {@link #startReading()}: a client that
-	 * stalls, so that the server's replies fill the socket buffers and must wait for room.
+	 * Connect to a loopback port without reading until {@link #startReading()}: a client
+	 * that stalls, so that the server's replies fill the socket buffers and must wait for
+	 * room.
 	 * @param port the server's port
 	 * @return the client
 	 * @throws IOException when the connection fails
@@ -131,8 +136,8 @@ public final class StreamClient implements AutoCloseable {
 			while (!this.sofar.toString(StandardCharsets.ISO_8859_1).contains(marker)) {
 				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 				if (left <= 0 || this.received.isDone()) {
-					throw new TimeoutException("No \"" + marker + "\" in what came: "
-							+ this.sofar.toString(StandardCharsets.ISO_8859_1));
+					throw new TimeoutException(
+							"No \"" + marker + "\" in what came: " + this.sofar.toString(StandardCharsets.ISO_8859_1));
 				}
 				this.sofar.wait(Math.min(left, 100));
 			}
@@ -191,7 +196,10 @@ public final class StreamClient implements AutoCloseable {
 			}
 		},
 
-		/** Writes of random sizes: one in eight of a few bytes, the rest up to eight kilobytes. */
+		/**
+		 * Writes of random sizes: one in eight of a few bytes, the rest up to eight
+		 * kilobytes.
+		 */
 		RANDOM {
 			@Override
 			int nextChunk(Random random, int total) {
@@ -206,7 +214,10 @@ public final class StreamClient implements AutoCloseable {
 	/** How the client ends its side once it has written everything. */
 	public enum Ending {
 
-		/** Leave the connection open and keep reading: the protocol ends it (a WebSocket close). */
+		/**
+		 * Leave the connection open and keep reading: the protocol ends it (a WebSocket
+		 * close).
+		 */
 		KEEP_OPEN {
 			@Override
 			void end(Socket socket) {

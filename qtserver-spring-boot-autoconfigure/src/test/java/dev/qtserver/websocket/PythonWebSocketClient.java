@@ -20,10 +20,11 @@ import java.util.function.Consumer;
 import dev.qtserver.test.RealClients;
 
 /**
- * Runs one of the Python WebSocket clients under {@code src/test/resources/ws-clients} with the
- * Python {@link RealClients#python()} finds (Debian's, which has the {@code websockets} package),
- * so the server is tested against an independent RFC 6455 implementation. The scripts print {@code key=value} lines; every wait here is bounded, and a
- * failure message carries the script's stdout and stderr.
+ * Runs one of the Python WebSocket clients under {@code src/test/resources/ws-clients}
+ * with the Python {@link RealClients#python()} finds (Debian's, which has the
+ * {@code websockets} package), so the server is tested against an independent RFC 6455
+ * implementation. The scripts print {@code key=value} lines; every wait here is bounded,
+ * and a failure message carries the script's stdout and stderr.
  */
 final class PythonWebSocketClient implements AutoCloseable {
 
@@ -60,7 +61,8 @@ final class PythonWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Run a script to its end and return what it printed; fails unless it exits with 0 in time.
+	 * Run a script to its end and return what it printed; fails unless it exits with 0 in
+	 * time.
 	 * @param script the script name, such as {@code echo.py}
 	 * @param timeout how long the script may run
 	 * @param arguments the script's arguments
@@ -73,8 +75,8 @@ final class PythonWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Start a script and leave it running, to talk to it with {@link #command(String)} and
-	 * {@link #await(String, Duration)}.
+	 * Start a script and leave it running, to talk to it with {@link #command(String)}
+	 * and {@link #await(String, Duration)}.
 	 * @param script the script name, such as {@code session.py}
 	 * @param arguments the script's arguments
 	 * @return the running client
@@ -100,7 +102,8 @@ final class PythonWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Wait for the next {@code key=value} line with this key, after those already awaited.
+	 * Wait for the next {@code key=value} line with this key, after those already
+	 * awaited.
 	 * @param key the key
 	 * @param timeout how long to wait
 	 * @return the value
@@ -208,8 +211,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 		}
 	}
 
-	private static void pump(InputStream stream, String name, Consumer<String> lines,
-			Runnable end) {
+	private static void pump(InputStream stream, String name, Consumer<String> lines, Runnable end) {
 		Thread thread = new Thread(() -> {
 			try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
 				String line;
@@ -230,6 +232,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 
 	/**
 	 * What a script printed.
+	 *
 	 * @param lines its stdout lines
 	 * @param stderr its stderr
 	 */

@@ -45,10 +45,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * Qt's {@code QWebSocketServer} API on a real loopback socket, driven by a raw client rather
- * than a client library: the URL and what the server says it speaks, its errors, pausing, the
- * pending queue, origins and subprotocols, and taking over a connection a {@link QTcpServer}
- * accepted.
+ * Qt's {@code QWebSocketServer} API on a real loopback socket, driven by a raw client
+ * rather than a client library: the URL and what the server says it speaks, its errors,
+ * pausing, the pending queue, origins and subprotocols, and taking over a connection a
+ * {@link QTcpServer} accepted.
  */
 class QWebSocketServerTests {
 
@@ -78,7 +78,8 @@ class QWebSocketServerTests {
 
 	@Test
 	void whenCreatedThenItDescribesWhatItSpeaksAndHasNoError() {
-		QWebSocketServer server = server((settings) -> settings.serverName("Chat/1.0").subprotocols(List.of("chat.v2", "chat")));
+		QWebSocketServer server = server(
+				(settings) -> settings.serverName("Chat/1.0").subprotocols(List.of("chat.v2", "chat")));
 		assertThat(server.name()).isEqualTo("chat");
 		assertThat(server.kind()).isEqualTo(ServerKind.WEBSOCKET);
 		assertThat(server.supportedVersions()).containsExactly(13);
@@ -187,8 +188,9 @@ class QWebSocketServerTests {
 		assertThat(client.readText()).isEqualTo("hello from the server");
 		client.sendText("hello from the client");
 		assertThat(session.receiveText().blockFirst(TIMEOUT)).isEqualTo("hello from the client");
-		assertThat(this.events).filteredOn((event) -> event instanceof PendingConnectionAvailableEvent
-				|| event instanceof NewConnectionEvent)
+		assertThat(this.events)
+			.filteredOn(
+					(event) -> event instanceof PendingConnectionAvailableEvent || event instanceof NewConnectionEvent)
 			.extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("PendingConnectionAvailableEvent", "NewConnectionEvent");
 	}
@@ -222,8 +224,9 @@ class QWebSocketServerTests {
 		assertThat(close.closeCode()).isEqualTo(CloseCode.GOING_AWAY.code());
 		client.sendClose(close.closeCode(), "");
 		assertThat(client.awaitClosed(TIMEOUT)).isTrue();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.IDLE_TIMEOUT)));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.IDLE_TIMEOUT)));
 	}
 
 	@Test
@@ -233,8 +236,9 @@ class QWebSocketServerTests {
 		Frame ping = client.readFrame();
 		assertThat(ping.opcode()).isEqualTo(RawWebSocketClient.PING);
 		assertThat(client.awaitClosed(TIMEOUT)).isTrue();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.PEER_UNRESPONSIVE)));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.PEER_UNRESPONSIVE)));
 	}
 
 	@Test
@@ -266,9 +270,9 @@ class QWebSocketServerTests {
 		HttpResponseHead response = second.handshake("/chat");
 		assertThat(response.status()).isEqualTo(503);
 		assertThat(second.awaitClosed(TIMEOUT)).isTrue();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class))
-			.singleElement()
-			.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.ABNORMAL_DISCONNECTION)));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.ABNORMAL_DISCONNECTION)));
 		assertThat(server.nextPendingConnection()).isNotNull();
 		assertThat(open(server)).isNotNull();
 	}
@@ -282,9 +286,9 @@ class QWebSocketServerTests {
 		denied.sendRequest("GET", "/chat", headers);
 		assertThat(denied.readResponseHead().status()).isEqualTo(403);
 		assertThat(denied.awaitClosed(TIMEOUT)).isTrue();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class))
-			.singleElement()
-			.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.POLICY_VIOLATED)));
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.POLICY_VIOLATED)));
 
 		RawWebSocketClient allowed = connect(server);
 		headers = allowed.handshakeHeaders(RawWebSocketClient.newKey());
@@ -292,7 +296,8 @@ class QWebSocketServerTests {
 		allowed.sendRequest("GET", "/chat", headers);
 		assertThat(allowed.readResponseHead().status()).isEqualTo(101);
 		assertThat(echo(allowed, "welcome")).isEqualTo("welcome");
-		assertThat(eventsOf(OriginAuthenticationRequiredEvent.class)).extracting(OriginAuthenticationRequiredEvent::getOrigin)
+		assertThat(eventsOf(OriginAuthenticationRequiredEvent.class))
+			.extracting(OriginAuthenticationRequiredEvent::getOrigin)
 			.containsExactly("https://evil.example", "https://good.example");
 	}
 
@@ -355,8 +360,8 @@ class QWebSocketServerTests {
 		answer.start();
 		server.shutdown(TIMEOUT);
 		answer.join(TIMEOUT.toMillis());
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
-			.satisfies((event) -> {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement().satisfies((event) -> {
 				assertThat(event.getReason()).isEqualTo(CloseReason.SERVER_SHUTDOWN);
 				assertThat(event.getCloseCode()).isEqualTo(CloseCode.GOING_AWAY.code());
 			}));
@@ -381,9 +386,10 @@ class QWebSocketServerTests {
 		assertThat(response.header("Sec-WebSocket-Accept")).isEqualTo(RawWebSocketClient.acceptFor(response.key()));
 		assertThat(echo(client, "over tcp")).isEqualTo("over tcp");
 		assertThat(echo(client, "line\nbreaks\nstay")).isEqualTo("line\nbreaks\nstay");
-		await().atMost(TIMEOUT).until(() -> eventsOf(NewConnectionEvent.class).stream()
-			.anyMatch((event) -> event.getServer() == server));
-		// a peer that goes away without a close frame is gone, not half-closed as on the TCP server
+		await().atMost(TIMEOUT)
+			.until(() -> eventsOf(NewConnectionEvent.class).stream().anyMatch((event) -> event.getServer() == server));
+		// a peer that goes away without a close frame is gone, not half-closed as on the
+		// TCP server
 		client.close();
 		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
@@ -460,7 +466,10 @@ class QWebSocketServerTests {
 		return client.readText();
 	}
 
-	/** Raw DEFLATE with the trailing 00 00 FF FF of a sync flush removed (RFC 7692 section 7.2.1). */
+	/**
+	 * Raw DEFLATE with the trailing 00 00 FF FF of a sync flush removed (RFC 7692 section
+	 * 7.2.1).
+	 */
 	private static byte[] deflate(String text) {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {

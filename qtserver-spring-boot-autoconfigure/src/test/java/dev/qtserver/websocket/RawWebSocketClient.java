@@ -26,17 +26,19 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A WebSocket client on a plain {@link Socket} that writes the protocol byte by byte, so that a
- * test can send what a client library never would: a broken handshake, an unmasked frame, a
- * reserved opcode, an oversized control frame. Every read has a timeout, so an answer that never
- * comes fails the test instead of hanging it.
+ * A WebSocket client on a plain {@link Socket} that writes the protocol byte by byte, so
+ * that a test can send what a client library never would: a broken handshake, an unmasked
+ * frame, a reserved opcode, an oversized control frame. Every read has a timeout, so an
+ * answer that never comes fails the test instead of hanging it.
  */
 final class RawWebSocketClient implements AutoCloseable {
 
 	/** How long a read waits when the test does not say. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-	/** The GUID of RFC 6455 section 1.3, appended to the key to compute the accept value. */
+	/**
+	 * The GUID of RFC 6455 section 1.3, appended to the key to compute the accept value.
+	 */
 	static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 	static final int CONTINUATION = 0x0;
@@ -105,8 +107,8 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return the headers of a valid version 13 opening handshake, in an order the test may
-	 * change: put a header to replace it, put {@code null} to leave it out.
+	 * Return the headers of a valid version 13 opening handshake, in an order the test
+	 * may change: put a header to replace it, put {@code null} to leave it out.
 	 * @param key the {@code Sec-WebSocket-Key}
 	 * @return the headers, mutable
 	 */
@@ -133,8 +135,8 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Send an HTTP request head: the request line, the headers whose value is not {@code null},
-	 * and the empty line.
+	 * Send an HTTP request head: the request line, the headers whose value is not
+	 * {@code null}, and the empty line.
 	 * @param method the method, such as {@code GET}
 	 * @param path the request target
 	 * @param headers the headers, in order
@@ -320,8 +322,8 @@ final class RawWebSocketClient implements AutoCloseable {
 	 * Read frames until a text frame and return its text, waiting at most
 	 * {@link #DEFAULT_TIMEOUT}.
 	 * @return the text
-	 * @throws IOException when another kind of frame comes, the server closes, or nothing comes in
-	 * time
+	 * @throws IOException when another kind of frame comes, the server closes, or nothing
+	 * comes in time
 	 */
 	String readText() throws IOException {
 		Frame frame = readFrame();
@@ -332,10 +334,11 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Wait until the server closes the TCP connection, discarding whatever it still sends.
+	 * Wait until the server closes the TCP connection, discarding whatever it still
+	 * sends.
 	 * @param timeout how long to wait
-	 * @return {@code true} once the server closed (end of stream or reset), {@code false} if it
-	 * is still open after the timeout
+	 * @return {@code true} once the server closed (end of stream or reset), {@code false}
+	 * if it is still open after the timeout
 	 * @throws IOException on an unexpected I/O failure
 	 */
 	boolean awaitClosed(Duration timeout) throws IOException {

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A peer that resets a session nobody reads yet (a pending session) is the session's error,
- * recorded as an event and a metric, and not an uncaught exception that Reactor Netty logs at
- * ERROR.
+ * A peer that resets a session nobody reads yet (a pending session) is the session's
+ * error, recorded as an event and a metric, and not an uncaught exception that Reactor
+ * Netty logs at ERROR.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class UnreadSessionErrorTests {
@@ -63,7 +63,8 @@ class UnreadSessionErrorTests {
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(this.events).filteredOn(ConnectionErrorEvent.class::isInstance)
 				.singleElement()
-				.satisfies((event) -> assertThat(((ConnectionErrorEvent) event).getError()).isInstanceOf(IOException.class)));
+				.satisfies((event) -> assertThat(((ConnectionErrorEvent) event).getError())
+					.isInstanceOf(IOException.class)));
 		assertThat(this.server.statistics().errors()).isEqualTo(1);
 		assertNothingLogged(output);
 	}

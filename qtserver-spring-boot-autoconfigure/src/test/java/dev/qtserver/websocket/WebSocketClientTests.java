@@ -37,9 +37,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@link QWebSocketServer} against an independent RFC 6455 client, Python's {@code websockets}
- * library, over loopback: echo through handlers, subprotocol and origin negotiation, the pending
- * queue, handshake timeouts, ping and pong, close codes, compression and size limits.
+ * A {@link QWebSocketServer} against an independent RFC 6455 client, Python's
+ * {@code websockets} library, over loopback: echo through handlers, subprotocol and
+ * origin negotiation, the pending queue, handshake timeouts, ping and pong, close codes,
+ * compression and size limits.
  */
 class WebSocketClientTests {
 
@@ -57,7 +58,10 @@ class WebSocketClientTests {
 
 	private final List<Socket> sockets = new ArrayList<>();
 
-	/** What a listener answers for these origins; others are left as the server found them. */
+	/**
+	 * What a listener answers for these origins; others are left as the server found
+	 * them.
+	 */
 	private final Map<String, Boolean> originDecisions = new ConcurrentHashMap<>();
 
 	@AfterEach
@@ -66,7 +70,8 @@ class WebSocketClientTests {
 		for (Socket socket : this.sockets) {
 			socket.close();
 		}
-		// short: sessions nobody reads never answer the closing handshake (see the disabled tests)
+		// short: sessions nobody reads never answer the closing handshake (see the
+		// disabled tests)
 		this.servers.forEach((server) -> server.shutdown(Duration.ofSeconds(1)));
 		this.workers.close();
 	}
@@ -118,8 +123,7 @@ class WebSocketClientTests {
 
 	@Test
 	void whenAllowedOriginsAreSetThenOtherOriginsAreRefusedWith403() {
-		QWebSocketServer server = listening(settings().allowedOrigins(List.of("https://good.example")),
-				new TextEcho());
+		QWebSocketServer server = listening(settings().allowedOrigins(List.of("https://good.example")), new TextEcho());
 		Output good = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin", "https://good.example");
 		assertThat(good.value("status")).as(good::toString).isEqualTo("101");
 		assertThat(good.values("reply")).containsExactly("text:echo:m0");
@@ -158,12 +162,10 @@ class WebSocketClientTests {
 				settings().allowedOrigins(List.of("https://good.example", "https://evil.example")), new TextEcho());
 		Output denied = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin", "https://evil.example");
 		assertThat(denied.value("status")).as(denied::toString).isEqualTo("403");
-		Output allowed = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin",
-				"https://friend.example");
+		Output allowed = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin", "https://friend.example");
 		assertThat(allowed.value("status")).as(allowed::toString).isEqualTo("101");
 		assertThat(allowed.values("reply")).containsExactly("text:echo:m0");
-		Output untouched = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin",
-				"https://good.example");
+		Output untouched = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--origin", "https://good.example");
 		assertThat(untouched.value("status")).as(untouched::toString).isEqualTo("101");
 	}
 
@@ -210,8 +212,8 @@ class WebSocketClientTests {
 		assertThat(session.receiveText().blockFirst(WAIT)).isEqualTo("from client");
 		await().atMost(WAIT).until(() -> !eventsOf(NewConnectionEvent.class).isEmpty());
 		assertThat(this.events)
-			.filteredOn((event) -> event instanceof PendingConnectionAvailableEvent
-					|| event instanceof NewConnectionEvent)
+			.filteredOn(
+					(event) -> event instanceof PendingConnectionAvailableEvent || event instanceof NewConnectionEvent)
 			.extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("PendingConnectionAvailableEvent", "NewConnectionEvent");
 	}
@@ -228,9 +230,10 @@ class WebSocketClientTests {
 
 	@Test
 	void whenSilentSocketsOutnumberThePendingLimitThenARealClientStillConnects() throws IOException {
-		// long enough that the silent sockets are all still there while the client connects
-		QWebSocketServer server = listening(
-				settings().maxPendingConnections(2).handshakeTimeout(Duration.ofSeconds(4)), null);
+		// long enough that the silent sockets are all still there while the client
+		// connects
+		QWebSocketServer server = listening(settings().maxPendingConnections(2).handshakeTimeout(Duration.ofSeconds(4)),
+				null);
 		List<Socket> flood = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			flood.add(silentSocket(server));
@@ -286,7 +289,8 @@ class WebSocketClientTests {
 		assertThat(client.await("open", WAIT)).isEqualTo("true");
 		await().atMost(WAIT).until(server::hasPendingConnections);
 		QWebSocket session = server.nextPendingConnection();
-		// the client is stopped when the test ends: its reset ends this stream with an error
+		// the client is stopped when the test ends: its reset ends this stream with an
+		// error
 		session.receiveText().onErrorComplete().subscribe();
 		Duration roundTrip = session.ping("heartbeat".getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
 		assertThat(roundTrip).isPositive().isLessThan(Duration.ofSeconds(5));
@@ -367,7 +371,8 @@ class WebSocketClientTests {
 		assertThat(client.await("open", WAIT)).isEqualTo("true");
 		await().atMost(WAIT).until(server::hasPendingConnections);
 		QWebSocket session = server.nextPendingConnection();
-		// read, so that the client's answer to the close frame is seen (see the disabled test above)
+		// read, so that the client's answer to the close frame is seen (see the disabled
+		// test above)
 		session.receiveText().onErrorComplete().subscribe();
 		session.close(CloseCode.POLICY_VIOLATED, "no");
 		client.command("wait_closed");
@@ -393,7 +398,8 @@ class WebSocketClientTests {
 		await().atMost(WAIT).until(server::hasPendingConnections);
 		server.close();
 		assertThat(server.isListening()).isFalse();
-		// takes the server's 5 s grace period, as nobody reads a pending session (see the disabled tests)
+		// takes the server's 5 s grace period, as nobody reads a pending session (see the
+		// disabled tests)
 		pendingClient.command("wait_closed");
 		assertThat(pendingClient.await("close_code", WAIT)).isEqualTo("1001");
 		taken.send("still here").get(5, TimeUnit.SECONDS);
@@ -435,8 +441,8 @@ class WebSocketClientTests {
 	@Test
 	void whenCompressionIsOnThenPermessageDeflateIsNegotiatedAndEchoStillWorks() {
 		QWebSocketServer server = listening(settings().compression(true), new TextEcho());
-		Output output = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--compression", "deflate",
-				"--count", "20", "--size", "3000");
+		Output output = PythonWebSocketClient.run("echo.py", WAIT, url(server), "--compression", "deflate", "--count",
+				"20", "--size", "3000");
 		assertThat(output.value("extensions")).as(output::toString).contains("permessage-deflate");
 		assertThat(output.values("reply")).hasSize(20)
 			.allSatisfy((reply) -> assertThat(reply).startsWith("text:echo:m").hasSize("text:echo:".length() + 3000));
@@ -506,8 +512,7 @@ class WebSocketClientTests {
 	private void assertTooMuchDataReported() {
 		await().atMost(WAIT).until(() -> !eventsOf(ConnectionErrorEvent.class).isEmpty());
 		assertThat(eventsOf(ConnectionErrorEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getError()).isInstanceOfSatisfying(
-					WebSocketProtocolException.class,
+			.satisfies((event) -> assertThat(event.getError()).isInstanceOfSatisfying(WebSocketProtocolException.class,
 					(violation) -> assertThat(violation.getCloseCode()).isEqualTo(CloseCode.TOO_MUCH_DATA)));
 	}
 
@@ -516,8 +521,8 @@ class WebSocketClientTests {
 	}
 
 	private QWebSocketServer listening(WebSocketServerSettings.Builder settings, @Nullable Object handler) {
-		QWebSocketServer server = new QWebSocketServer("chat", settings.build(), this::publish,
-				this.workers.executor(), List.of());
+		QWebSocketServer server = new QWebSocketServer("chat", settings.build(), this::publish, this.workers.executor(),
+				List.of());
 		this.servers.add(server);
 		if (handler != null) {
 			server.bindHandler(handler, "handler");

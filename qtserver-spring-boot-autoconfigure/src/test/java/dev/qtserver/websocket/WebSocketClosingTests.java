@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The end of a session: nothing follows our close frame, and a ping the peer never answers fails
- * when the session ends.
+ * The end of a session: nothing follows our close frame, and a ping the peer never
+ * answers fails when the session ends.
  */
 class WebSocketClosingTests {
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Heartbeat and idle timeout: a session that stops answering or talking is let go, one that
- * answers and talks is kept.
+ * Heartbeat and idle timeout: a session that stops answering or talking is let go, one
+ * that answers and talks is kept.
  */
 class WebSocketLivenessTests {
 
@@ -50,8 +50,9 @@ class WebSocketLivenessTests {
 		assertThat(ping.opcode()).isEqualTo(RawWebSocketClient.PING);
 		// never answers: dropped after two intervals without a pong
 		assertThat(silent.awaitClosed(WAIT)).isTrue();
-		await().atMost(WAIT).until(() -> closedEvents().stream()
-			.anyMatch((event) -> event.getReason() == CloseReason.PEER_UNRESPONSIVE));
+		await().atMost(WAIT)
+			.until(() -> closedEvents().stream()
+				.anyMatch((event) -> event.getReason() == CloseReason.PEER_UNRESPONSIVE));
 	}
 
 	@Test
@@ -82,8 +83,9 @@ class WebSocketLivenessTests {
 			.isEqualTo(CloseCode.GOING_AWAY.code());
 		silent.sendClose(CloseCode.GOING_AWAY.code(), "");
 		assertThat(silent.awaitClosed(WAIT)).isTrue();
-		await().atMost(WAIT).until(() -> closedEvents().stream()
-			.anyMatch((event) -> event.getReason() == CloseReason.IDLE_TIMEOUT && event.getCloseCode() == 1001));
+		await().atMost(WAIT)
+			.until(() -> closedEvents().stream()
+				.anyMatch((event) -> event.getReason() == CloseReason.IDLE_TIMEOUT && event.getCloseCode() == 1001));
 	}
 
 	@Test
@@ -93,7 +95,8 @@ class WebSocketLivenessTests {
 		for (int i = 0; i < 8; i++) {
 			chatty.sendText("tick " + i);
 			assertThat(chatty.readText()).isEqualTo("tick " + i);
-			// pacing, not waiting: this client talks every 100 ms, well within the 300 ms timeout
+			// pacing, not waiting: this client talks every 100 ms, well within the 300 ms
+			// timeout
 			Thread.sleep(100);
 		}
 		assertThat(closedEvents()).isEmpty();

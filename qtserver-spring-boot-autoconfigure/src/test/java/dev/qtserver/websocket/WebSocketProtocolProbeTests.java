@@ -30,10 +30,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
 /**
- * Probes a {@link QWebSocketServer} with a raw socket, byte by byte: each probe breaks one rule
- * of RFC 6455 (or the server's limits) and asserts the exact answer: the HTTP status of a refused
- * handshake, the close code of a refused session, the events that report it, and that another
- * session on the same server is not disturbed.
+ * Probes a {@link QWebSocketServer} with a raw socket, byte by byte: each probe breaks
+ * one rule of RFC 6455 (or the server's limits) and asserts the exact answer: the HTTP
+ * status of a refused handshake, the close code of a refused session, the events that
+ * report it, and that another session on the same server is not disturbed.
  */
 class WebSocketProtocolProbeTests {
 
@@ -82,7 +82,8 @@ class WebSocketProtocolProbeTests {
 
 	@Test
 	void whenTheKnownAcceptVectorOfRfc6455IsUsedThenTheHelperAgrees() {
-		// RFC 6455 section 1.3: keeps acceptFor honest, so the probe above checks the server
+		// RFC 6455 section 1.3: keeps acceptFor honest, so the probe above checks the
+		// server
 		assertThat(RawWebSocketClient.acceptFor("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 	}
 
@@ -272,8 +273,8 @@ class WebSocketProtocolProbeTests {
 		assertThat(close.isClose()).isTrue();
 		assertThat(close.closeCode()).isEqualTo(1000);
 		assertThat(client.awaitClosed(TIMEOUT)).isTrue();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
-			.satisfies((event) -> {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement().satisfies((event) -> {
 				assertThat(event.getReason()).isEqualTo(CloseReason.PEER_CLOSED);
 				assertThat(event.getCloseCode()).isEqualTo(1000);
 				assertThat(event.getCloseReasonText()).isEqualTo("bye");
@@ -309,7 +310,8 @@ class WebSocketProtocolProbeTests {
 	void whenASlowClientSendsHalfARequestAndStopsThenTheConnectionIsClosed() throws Exception {
 		QWebSocketServer server = listening((settings) -> settings.handshakeTimeout(Duration.ofMillis(300)));
 		RawWebSocketClient client = connect(server);
-		client.sendRaw("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
+		client.sendRaw(
+				"GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n".getBytes(StandardCharsets.US_ASCII));
 		assertThat(client.awaitClosed(TIMEOUT)).isTrue();
 		assertThat(eventsOf(NewConnectionEvent.class)).isEmpty();
 	}
@@ -324,9 +326,9 @@ class WebSocketProtocolProbeTests {
 
 	/**
 	 * Break a rule on one session while another is open on the same server, and check the
-	 * answer: a close frame with the code, the connection closed, a ConnectionErrorEvent with a
-	 * WebSocketProtocolException, a WebSocketClosedEvent with PROTOCOL_ERROR and the code, and
-	 * the other session still echoing.
+	 * answer: a close frame with the code, the connection closed, a ConnectionErrorEvent
+	 * with a WebSocketProtocolException, a WebSocketClosedEvent with PROTOCOL_ERROR and
+	 * the code, and the other session still echoing.
 	 */
 	private void assertViolation(CloseCode expected, Violation violation) throws Exception {
 		QWebSocketServer server = listening();
@@ -340,21 +342,18 @@ class WebSocketProtocolProbeTests {
 		assertThat(client.awaitClosed(TIMEOUT)).as("the server closed the connection").isTrue();
 		assertThat(echo(bystander, "after")).isEqualTo("after");
 		// every check runs, so that a failure shows all that went wrong
-		assertAll("events of the violation",
-				() -> await().atMost(TIMEOUT)
-					.untilAsserted(() -> assertThat(eventsOf(ConnectionErrorEvent.class)).singleElement()
-						.satisfies((event) -> assertThat(event.getError()).isInstanceOfSatisfying(
-								WebSocketProtocolException.class,
-								(ex) -> assertThat(ex.getCloseCode()).isEqualTo(expected)))),
+		assertAll("events of the violation", () -> await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(eventsOf(ConnectionErrorEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getError()).isInstanceOfSatisfying(
+						WebSocketProtocolException.class, (ex) -> assertThat(ex.getCloseCode()).isEqualTo(expected)))),
 				() -> await().atMost(TIMEOUT)
 					.untilAsserted(() -> assertThat(eventsOf(WebSocketClosedEvent.class)).singleElement()
 						.extracting(WebSocketClosedEvent::getCloseCode, WebSocketClosedEvent::getReason)
 						.containsExactly(expected.code(), CloseReason.PROTOCOL_ERROR)),
 				// as Qt's errorOccurred() comes before disconnected()
 				() -> await().atMost(TIMEOUT)
-					.untilAsserted(() -> assertThat(this.events)
-						.filteredOn((event) -> event instanceof ConnectionErrorEvent
-								|| event instanceof WebSocketClosedEvent)
+					.untilAsserted(() -> assertThat(this.events).filteredOn(
+							(event) -> event instanceof ConnectionErrorEvent || event instanceof WebSocketClosedEvent)
 						.extracting((event) -> event.getClass().getSimpleName())
 						.containsExactly("ConnectionErrorEvent", "WebSocketClosedEvent")));
 		assertThat(server.connectionCount()).isEqualTo(1);
@@ -375,7 +374,8 @@ class WebSocketProtocolProbeTests {
 			client.sendClose(code, "");
 		}
 		catch (IOException ex) {
-			// the server already closed the TCP connection, as the codec does for a broken frame
+			// the server already closed the TCP connection, as the codec does for a
+			// broken frame
 		}
 	}
 
@@ -401,12 +401,12 @@ class WebSocketProtocolProbeTests {
 
 	private void awaitServerError(CloseCode expected) {
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement()
-				.satisfies((event) -> {
-					assertThat(event.getError()).isEqualTo(expected);
-					assertThat(event.getErrorString()).isNotEmpty();
-					assertThat(event.getServerName()).isEqualTo("chat");
-				}));
+			.untilAsserted(
+					() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement().satisfies((event) -> {
+						assertThat(event.getError()).isEqualTo(expected);
+						assertThat(event.getErrorString()).isNotEmpty();
+						assertThat(event.getServerName()).isEqualTo("chat");
+					}));
 	}
 
 	private QWebSocketServer listening() {

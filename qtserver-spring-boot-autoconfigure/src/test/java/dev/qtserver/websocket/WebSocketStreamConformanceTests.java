@@ -35,11 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A WebSocket session loses nothing at its close: every message a client sent before its close
- * frame is handled and answered before {@code @OnDisconnect}, and the server's close frame comes
- * after those answers. Once upgraded, the client sends its messages and its close frame as one
- * byte stream, split into writes in several ways; counts sit at the edges of the flow's
- * read-ahead and past it.
+ * A WebSocket session loses nothing at its close: every message a client sent before its
+ * close frame is handled and answered before {@code @OnDisconnect}, and the server's
+ * close frame comes after those answers. Once upgraded, the client sends its messages and
+ * its close frame as one byte stream, split into writes in several ways; counts sit at
+ * the edges of the flow's read-ahead and past it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WebSocketStreamConformanceTests {
@@ -88,22 +88,23 @@ class WebSocketStreamConformanceTests {
 			Chunking chunking, CapturedOutput output) throws Exception {
 		long seed = SEED * 31 + List.of(execution, count, chunking).toString().hashCode();
 		Recorder recorder = new Recorder();
-		QWebSocketServer server = start(execution.equals("event loop") ? new NonBlockingEcho(recorder)
-				: new Echo(recorder));
+		QWebSocketServer server = start(
+				execution.equals("event loop") ? new NonBlockingEcho(recorder) : new Echo(recorder));
 		List<String> messages = messages(count, new Random(seed));
 		byte[] upgrade = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 				+ "Sec-WebSocket-Key: " + RawWebSocketClient.newKey() + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
 			.getBytes(StandardCharsets.US_ASCII);
 		ByteArrayOutputStream request = new ByteArrayOutputStream();
 		for (String message : messages) {
-			request.writeBytes(
-					RawWebSocketClient.frame(true, RawWebSocketClient.TEXT, message.getBytes(StandardCharsets.UTF_8), true));
+			request.writeBytes(RawWebSocketClient.frame(true, RawWebSocketClient.TEXT,
+					message.getBytes(StandardCharsets.UTF_8), true));
 		}
-		request.writeBytes(RawWebSocketClient.frame(true, RawWebSocketClient.CLOSE, new byte[] { 0x03, (byte) 0xE8 },
-				true));
+		request.writeBytes(
+				RawWebSocketClient.frame(true, RawWebSocketClient.CLOSE, new byte[] { 0x03, (byte) 0xE8 }, true));
 		byte[] reply;
 		try (StreamClient client = StreamClient.connect(server.serverPort())) {
-			// RFC 6455 4.1: a client sends nothing more until the server answered the handshake
+			// RFC 6455 4.1: a client sends nothing more until the server answered the
+			// handshake
 			client.send(upgrade, chunking, new Random(seed), Ending.KEEP_OPEN);
 			client.awaitReceived("\r\n\r\n", WAIT);
 			client.send(request.toByteArray(), chunking, new Random(seed), Ending.KEEP_OPEN);
@@ -143,7 +144,10 @@ class WebSocketStreamConformanceTests {
 		return messages;
 	}
 
-	/** What the server sent: the handshake's status line, its text frames, then its close code. */
+	/**
+	 * What the server sent: the handshake's status line, its text frames, then its close
+	 * code.
+	 */
 	private record ServerStream(String statusLine, List<String> texts, int closeCode) {
 
 		static ServerStream parse(byte[] bytes) throws IOException {
@@ -162,8 +166,8 @@ class WebSocketStreamConformanceTests {
 				byte[] payload = in.readNBytes((int) size);
 				switch (first & 0x0F) {
 					case RawWebSocketClient.TEXT -> texts.add(new String(payload, StandardCharsets.UTF_8));
-					case RawWebSocketClient.CLOSE -> closeCode = (payload.length >= 2)
-							? ByteBuffer.wrap(payload, 0, 2).getShort() & 0xFFFF : 1005;
+					case RawWebSocketClient.CLOSE ->
+						closeCode = (payload.length >= 2) ? ByteBuffer.wrap(payload, 0, 2).getShort() & 0xFFFF : 1005;
 					default -> throw new AssertionError("Unexpected frame opcode " + (first & 0x0F));
 				}
 			}

@@ -9,8 +9,8 @@ import dev.qtserver.websocket.QWebSocketServer;
 import org.springframework.beans.factory.annotation.Qualifier;
 
 /**
- * The WebSocket server {@code chat}: every text message goes to every session. A new session is
- * welcomed with the server's name and the subprotocol it agreed, if any.
+ * The WebSocket server {@code chat}: every text message goes to every session. A new
+ * session is welcomed with the server's name and the subprotocol it agreed, if any.
  */
 @QtHandler(server = "chat")
 class ChatHandler {
@@ -23,7 +23,8 @@ class ChatHandler {
 
 	@OnConnect
 	void joined(QWebSocket session) {
-		// a client may offer no subprotocol (the websockets command-line client offers none): then none is agreed
+		// a client may offer no subprotocol (the websockets command-line client offers
+		// none): then none is agreed
 		String subprotocol = session.subprotocol();
 		String agreed = (subprotocol != null) ? " (" + subprotocol + ")" : "";
 		session.send("welcome to " + this.chatServer.serverName() + agreed);

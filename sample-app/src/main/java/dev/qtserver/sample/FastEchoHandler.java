@@ -6,8 +6,8 @@ import dev.qtserver.handler.QtHandler;
 
 /**
  * The TCP server {@code fast-echo}: the same echo as {@link EchoHandler}, declared
- * {@link NonBlocking} because it never waits for anything, so it runs on the event loop and skips
- * the hand-off to a worker thread. Only do this for code that cannot block.
+ * {@link NonBlocking} because it never waits for anything, so it runs on the event loop
+ * and skips the hand-off to a worker thread. Only do this for code that cannot block.
  */
 @QtHandler(server = "fast-echo")
 @NonBlocking

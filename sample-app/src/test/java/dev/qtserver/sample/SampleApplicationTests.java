@@ -15,8 +15,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application as a user runs it, talked to by real clients: OpenBSD {@code nc} and
- * Python's {@code websockets} (Debian's {@code python3-websockets}).
+ * The sample application as a user runs it, talked to by real clients: OpenBSD {@code nc}
+ * and Python's {@code websockets} (Debian's {@code python3-websockets}).
  */
 @SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
 		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0" })
@@ -81,8 +81,9 @@ class SampleApplicationTests {
 	}
 
 	/**
-	 * Runs a Python script with a Python that has {@code websockets} ({@link RealClients}), and the
-	 * server's URL as its argument; returns what it printed.
+	 * Runs a Python script with a Python that has {@code websockets}
+	 * ({@link RealClients}), and the server's URL as its argument; returns what it
+	 * printed.
 	 */
 	private String python(String script, int port, String path) throws IOException, InterruptedException {
 		Process python = RealClients
@@ -98,7 +99,10 @@ class SampleApplicationTests {
 		return netcat(this.echoPort, input);
 	}
 
-	/** Runs {@code nc -N}, which half-closes after stdin and prints what the server answered. */
+	/**
+	 * Runs {@code nc -N}, which half-closes after stdin and prints what the server
+	 * answered.
+	 */
 	private String netcat(int port, String input) throws IOException, InterruptedException {
 		Process nc = new ProcessBuilder(RealClients.nc(), "-N", "-w", "5", "127.0.0.1", String.valueOf(port))
 			.redirectErrorStream(true)

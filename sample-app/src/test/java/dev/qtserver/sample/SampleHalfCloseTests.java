@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The report that opened the half-close issue, as a user ran it against the sample:
- * {@code seq 1 N | nc -N localhost PORT} must print all N lines, for the worker echo and the
- * {@code @NonBlocking} one, at and past the handler's read-ahead.
+ * {@code seq 1 N | nc -N localhost PORT} must print all N lines, for the worker echo and
+ * the {@code @NonBlocking} one, at and past the handler's read-ahead.
  */
 @SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
 		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0" })

@@ -17,15 +17,14 @@ class Inbox {
 		this.server = server;
 	}
 
-	// #root.event, not #event: parameter names need javac -parameters, which only Boot's parent sets
+	// #root.event, not #event: #event needs javac -parameters (set by Boot's parent only)
 	@EventListener(condition = "#root.event.serverName == 'inbox'")
 	void onPending(PendingConnectionAvailableEvent event) {
 		QTcpSocket socket = this.server.nextPendingConnection();
 		if (socket != null) {
 			socket.send("welcome");
-			socket.receiveText()
-				.doOnComplete(socket::close) // the client is done sending: close after the answers
-				.subscribe((line) -> socket.send("you said: " + line));
+			// answer each line; once the client is done sending, close after the answers
+			socket.receiveText().doOnComplete(socket::close).subscribe((line) -> socket.send("you said: " + line));
 		}
 	}
 

@@ -29,7 +29,8 @@ class UpperCaseHandlerTests {
 			socket.setSoTimeout(10_000);
 			OutputStream out = socket.getOutputStream();
 			out.write("shout\n".getBytes(StandardCharsets.UTF_8));
-			BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+			BufferedReader in = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
 			assertThat(in.readLine()).isEqualTo("SHOUT");
 		}
 	}

@@ -16,8 +16,9 @@ class ChatHandler {
 		this.chat = chat;
 	}
 
+	// String = text messages; byte[] or ByteBuffer = binary messages
 	@OnMessage
-	void message(QWebSocket from, String text) { // String = text messages; byte[]/ByteBuffer = binary
+	void message(QWebSocket from, String text) {
 		this.chat.broadcast(text);
 	}
 

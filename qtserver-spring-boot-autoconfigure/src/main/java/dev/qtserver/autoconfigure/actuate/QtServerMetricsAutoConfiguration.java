@@ -14,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Metrics for Qt-style servers when Micrometer is on the classpath: a {@link QtServerMeterBinder}
- * that Boot applies to every {@link MeterRegistry}.
+ * Metrics for Qt-style servers when Micrometer is on the classpath: a
+ * {@link QtServerMeterBinder} that Boot applies to every {@link MeterRegistry}.
  */
 @AutoConfiguration(
 		after = { QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,

@@ -16,8 +16,8 @@ import org.springframework.util.unit.DataSize;
  * <p>
  * Marked as a metadata source because the configuration processor stops at the map that
  * holds these settings: it then also writes this type's metadata (descriptions from the
- * field Javadoc, defaults) to {@code META-INF/spring/configuration-metadata}, against which
- * the hand-written per-server entries are checked.
+ * field Javadoc, defaults) to {@code META-INF/spring/configuration-metadata}, against
+ * which the hand-written per-server entries are checked.
  */
 @ConfigurationPropertiesSource
 public class TcpServerProperties {
@@ -43,20 +43,21 @@ public class TcpServerProperties {
 	private int listenBacklogSize = 50;
 
 	/**
-	 * Maximum number of accepted connections waiting to be taken with nextPendingConnection().
-	 * Once reached, the server stops accepting until one is taken.
+	 * Maximum number of accepted connections waiting to be taken with
+	 * nextPendingConnection(). Once reached, the server stops accepting until one is
+	 * taken.
 	 */
 	private int maxPendingConnections = 30;
 
 	/**
-	 * Maximum number of open connections, pending ones included. Once reached, the server stops
-	 * accepting until one closes. -1 for no limit.
+	 * Maximum number of open connections, pending ones included. Once reached, the server
+	 * stops accepting until one closes. -1 for no limit.
 	 */
 	private int maxConnections = -1;
 
 	/**
-	 * How long a connection bound to a handler may go without sending anything before it is
-	 * closed. Never closed for silence when not set.
+	 * How long a connection bound to a handler may go without sending anything before it
+	 * is closed. Never closed for silence when not set.
 	 */
 	private @Nullable Duration idleTimeout;
 
@@ -71,7 +72,8 @@ public class TcpServerProperties {
 	private String delimiter = "\n";
 
 	/**
-	 * Size in bytes of the big-endian length prefix, with 'length-field' framing: 1, 2, 3, 4 or 8.
+	 * Size in bytes of the big-endian length prefix, with 'length-field' framing: 1, 2,
+	 * 3, 4 or 8.
 	 */
 	private int lengthFieldLength = 4;
 

@@ -10,8 +10,9 @@ import dev.qtserver.tcp.TcpServerSettings;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Turns the properties of one TCP server into its immutable settings, rejecting a bad value with
- * an exception that names the property (Boot's failure analysis turns it into a clear report).
+ * Turns the properties of one TCP server into its immutable settings, rejecting a bad
+ * value with an exception that names the property (Boot's failure analysis turns it into
+ * a clear report).
  */
 final class TcpServerSettingsMapper {
 
@@ -24,8 +25,8 @@ final class TcpServerSettingsMapper {
 		String prefix = "qtserver.tcp." + name + ".";
 		check(prefix + "port", properties.getPort(), properties.getPort() >= 0 && properties.getPort() <= 65535,
 				"must be between 0 and 65535");
-		check(prefix + "listen-backlog-size", properties.getListenBacklogSize(),
-				properties.getListenBacklogSize() > 0, "must be positive");
+		check(prefix + "listen-backlog-size", properties.getListenBacklogSize(), properties.getListenBacklogSize() > 0,
+				"must be positive");
 		check(prefix + "max-pending-connections", properties.getMaxPendingConnections(),
 				properties.getMaxPendingConnections() > 0, "must be positive");
 		check(prefix + "max-connections", properties.getMaxConnections(),
@@ -40,8 +41,8 @@ final class TcpServerSettingsMapper {
 		check(prefix + "length-field-length", properties.getLengthFieldLength(),
 				LENGTH_FIELD_SIZES.contains(properties.getLengthFieldLength()), "must be 1, 2, 3, 4 or 8");
 		long maxFrame = properties.getMaxFrameLength().toBytes();
-		check(prefix + "max-frame-length", properties.getMaxFrameLength(), maxFrame > 0 && maxFrame <= Integer.MAX_VALUE,
-				"must be between 1B and 2GB");
+		check(prefix + "max-frame-length", properties.getMaxFrameLength(),
+				maxFrame > 0 && maxFrame <= Integer.MAX_VALUE, "must be between 1B and 2GB");
 		InetAddress address = properties.getAddress();
 		TcpServerSettings.Builder builder = TcpServerSettings.builder();
 		if (address != null) {

@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the WebSocket servers declared under {@code qtserver.websocket.<name>}:
- * one {@link dev.qtserver.websocket.QWebSocketServer} bean each.
+ * Auto-configuration of the WebSocket servers declared under
+ * {@code qtserver.websocket.<name>}: one {@link dev.qtserver.websocket.QWebSocketServer}
+ * bean each.
  */
 @AutoConfiguration(after = QtServerAutoConfiguration.class)
 @ConditionalOnClass({ TcpServer.class, WebSocketServerHandshaker.class })
@@ -28,8 +29,7 @@ public final class WebSocketServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	QWebSocketServerFactory qWebSocketServerFactory(ApplicationEventPublisher eventPublisher, WorkerPool workerPool,
 			ObjectProvider<WebSocketServerCustomizer> customizers) {
-		return new QWebSocketServerFactory(eventPublisher, workerPool.executor(),
-				customizers.orderedStream().toList());
+		return new QWebSocketServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList());
 	}
 
 }

@@ -14,8 +14,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * Registers one {@link QWebSocketServer} bean per entry under {@code qtserver.websocket}, named
- * {@code <name>WebSocketServer}. A bean of that name defined by the application replaces ours.
+ * Registers one {@link QWebSocketServer} bean per entry under {@code qtserver.websocket},
+ * named {@code <name>WebSocketServer}. A bean of that name defined by the application
+ * replaces ours.
  */
 class WebSocketServerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 

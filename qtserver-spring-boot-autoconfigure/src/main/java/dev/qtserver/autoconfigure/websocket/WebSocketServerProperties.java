@@ -15,8 +15,8 @@ import org.springframework.util.unit.DataSize;
  * <p>
  * Marked as a metadata source because the configuration processor stops at the map that
  * holds these settings: it then also writes this type's metadata (descriptions from the
- * field Javadoc, defaults) to {@code META-INF/spring/configuration-metadata}, against which
- * the hand-written per-server entries are checked.
+ * field Javadoc, defaults) to {@code META-INF/spring/configuration-metadata}, against
+ * which the hand-written per-server entries are checked.
  */
 @ConfigurationPropertiesSource
 public class WebSocketServerProperties {
@@ -42,7 +42,8 @@ public class WebSocketServerProperties {
 	private String path = "/";
 
 	/**
-	 * Name sent in the Server header of the handshake response. The server's name when not set.
+	 * Name sent in the Server header of the handshake response. The server's name when
+	 * not set.
 	 */
 	private @Nullable String serverName;
 
@@ -52,19 +53,20 @@ public class WebSocketServerProperties {
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Subprotocols the server speaks. The first one of the client's list that is here is chosen.
+	 * Subprotocols the server speaks. The first one of the client's list that is here is
+	 * chosen.
 	 */
 	private List<String> subprotocols = new ArrayList<>();
 
 	/**
-	 * Maximum number of upgraded sessions waiting to be taken with nextPendingConnection(). Once
-	 * reached, handshakes fail.
+	 * Maximum number of upgraded sessions waiting to be taken with
+	 * nextPendingConnection(). Once reached, handshakes fail.
 	 */
 	private int maxPendingConnections = 30;
 
 	/**
-	 * Origins allowed to connect, such as https://example.com. Every origin is allowed when
-	 * empty, unless an OriginAuthenticationRequiredEvent listener denies it.
+	 * Origins allowed to connect, such as https://example.com. Every origin is allowed
+	 * when empty, unless an OriginAuthenticationRequiredEvent listener denies it.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
@@ -74,8 +76,8 @@ public class WebSocketServerProperties {
 	private DataSize maxFrameSize = DataSize.ofKilobytes(64);
 
 	/**
-	 * Maximum size of one message once its fragments are put together. A larger message closes
-	 * the session with 1009.
+	 * Maximum size of one message once its fragments are put together. A larger message
+	 * closes the session with 1009.
 	 */
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
@@ -85,14 +87,14 @@ public class WebSocketServerProperties {
 	private boolean compression;
 
 	/**
-	 * How long a session may go without sending anything before it is closed with 1001. Never
-	 * closed for silence when not set.
+	 * How long a session may go without sending anything before it is closed with 1001.
+	 * Never closed for silence when not set.
 	 */
 	private @Nullable Duration idleTimeout;
 
 	/**
-	 * How often to ping each session. A session that has not answered for two intervals is
-	 * dropped. No pings when not set.
+	 * How often to ping each session. A session that has not answered for two intervals
+	 * is dropped. No pings when not set.
 	 */
 	private @Nullable Duration heartbeatInterval;
 
@@ -107,8 +109,8 @@ public class WebSocketServerProperties {
 	private int listenBacklogSize = 50;
 
 	/**
-	 * Maximum number of open connections. Once reached, the server stops accepting until one
-	 * closes. -1 for no limit.
+	 * Maximum number of open connections. Once reached, the server stops accepting until
+	 * one closes. -1 for no limit.
 	 */
 	private int maxConnections = -1;
 

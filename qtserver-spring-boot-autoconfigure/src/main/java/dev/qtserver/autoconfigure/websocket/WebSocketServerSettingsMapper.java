@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.util.unit.DataSize;
 
 /**
- * Turns the properties of one WebSocket server into its immutable settings, rejecting a bad value
- * with an exception that names the property.
+ * Turns the properties of one WebSocket server into its immutable settings, rejecting a
+ * bad value with an exception that names the property.
  */
 final class WebSocketServerSettingsMapper {
 
@@ -33,8 +33,8 @@ final class WebSocketServerSettingsMapper {
 		checkPositive(prefix + "idle-timeout", properties.getIdleTimeout());
 		checkPositive(prefix + "heartbeat-interval", properties.getHeartbeatInterval());
 		int maxHeader = toInt(prefix + "max-header-size", properties.getMaxHeaderSize());
-		check(prefix + "listen-backlog-size", properties.getListenBacklogSize(),
-				properties.getListenBacklogSize() > 0, "must be positive");
+		check(prefix + "listen-backlog-size", properties.getListenBacklogSize(), properties.getListenBacklogSize() > 0,
+				"must be positive");
 		check(prefix + "max-connections", properties.getMaxConnections(),
 				properties.getMaxConnections() == -1 || properties.getMaxConnections() > 0,
 				"must be positive, or -1 for no limit");

@@ -1,5 +1,6 @@
 /**
- * Auto-configuration for WebSocket servers declared under {@code qtserver.websocket.<name>}.
+ * Auto-configuration for WebSocket servers declared under
+ * {@code qtserver.websocket.<name>}.
  */
 @NullMarked
 package dev.qtserver.autoconfigure.websocket;

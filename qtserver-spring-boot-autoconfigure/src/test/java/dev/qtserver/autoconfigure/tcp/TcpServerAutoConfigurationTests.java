@@ -141,8 +141,7 @@ class TcpServerAutoConfigurationTests {
 	void whenAHandlerNamesAnUnknownServerThenStartupFails() {
 		this.runner.withUserConfiguration(StrayHandlerConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(startupFailureCause(context))
-				.isInstanceOf(InvalidHandlerException.class)
+			assertThat(startupFailureCause(context)).isInstanceOf(InvalidHandlerException.class)
 				.hasMessageContaining("'nowhere'")
 				.hasMessageContaining("[echo]");
 		});
@@ -152,8 +151,7 @@ class TcpServerAutoConfigurationTests {
 	void whenAHandlerMethodHasAWrongSignatureThenStartupFailsNamingTheMethod() {
 		this.runner.withUserConfiguration(BadHandlerConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(startupFailureCause(context))
-				.isInstanceOf(InvalidHandlerException.class)
+			assertThat(startupFailureCause(context)).isInstanceOf(InvalidHandlerException.class)
 				.hasMessageContaining("BadHandler.echo(String, int)");
 		});
 	}
@@ -163,8 +161,7 @@ class TcpServerAutoConfigurationTests {
 		this.runner.withUserConfiguration(EchoHandlerConfiguration.class, SecondEchoHandlerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(startupFailureCause(context))
-					.isInstanceOf(InvalidHandlerException.class)
+				assertThat(startupFailureCause(context)).isInstanceOf(InvalidHandlerException.class)
 					.hasMessageContaining("two handler beans");
 			});
 	}
@@ -199,8 +196,7 @@ class TcpServerAutoConfigurationTests {
 	void whenThePortIsOutOfRangeThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues("qtserver.tcp.echo.port=70000").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(startupFailureCause(context))
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+			assertThat(startupFailureCause(context)).isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.satisfies((ex) -> assertThat(((InvalidConfigurationPropertyValueException) ex).getName())
 					.isEqualTo("qtserver.tcp.echo.port"));
 		});
@@ -210,8 +206,7 @@ class TcpServerAutoConfigurationTests {
 	void whenMaxPendingConnectionsIsZeroThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues("qtserver.tcp.echo.max-pending-connections=0").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(startupFailureCause(context))
-				.hasMessageContaining("qtserver.tcp.echo.max-pending-connections");
+			assertThat(startupFailureCause(context)).hasMessageContaining("qtserver.tcp.echo.max-pending-connections");
 		});
 	}
 
@@ -219,8 +214,7 @@ class TcpServerAutoConfigurationTests {
 	void whenTheLengthFieldLengthIsUnsupportedThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues("qtserver.tcp.echo.length-field-length=5").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(startupFailureCause(context))
-				.hasMessageContaining("qtserver.tcp.echo.length-field-length");
+			assertThat(startupFailureCause(context)).hasMessageContaining("qtserver.tcp.echo.length-field-length");
 		});
 	}
 
@@ -237,12 +231,11 @@ class TcpServerAutoConfigurationTests {
 		try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
 			this.runner.withPropertyValues("qtserver.tcp.echo.port=" + taken.getLocalPort()).run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(startupFailureCause(context))
-					.isInstanceOfSatisfying(ServerListenException.class, (ex) -> {
-						assertThat(ex.getServer().name()).isEqualTo("echo");
-						assertThat(ex.getPort()).isEqualTo(taken.getLocalPort());
-						assertThat(ex.getError()).isEqualTo(SocketError.ADDRESS_IN_USE);
-					});
+				assertThat(startupFailureCause(context)).isInstanceOfSatisfying(ServerListenException.class, (ex) -> {
+					assertThat(ex.getServer().name()).isEqualTo("echo");
+					assertThat(ex.getPort()).isEqualTo(taken.getLocalPort());
+					assertThat(ex.getError()).isEqualTo(SocketError.ADDRESS_IN_USE);
+				});
 			});
 		}
 	}
@@ -326,10 +319,11 @@ class TcpServerAutoConfigurationTests {
 
 		@Bean
 		QTcpServer echoTcpServer(QTcpServerFactory factory) throws Exception {
-			return factory.create("echo", TcpServerSettings.builder()
-				.address(InetAddress.getByName("127.0.0.1"))
-				.maxPendingConnections(5)
-				.build());
+			return factory.create("echo",
+					TcpServerSettings.builder()
+						.address(InetAddress.getByName("127.0.0.1"))
+						.maxPendingConnections(5)
+						.build());
 		}
 
 	}

@@ -89,8 +89,7 @@ class WebSocketServerAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("qtserver.websocket.chat.port=0", "qtserver.websocket.chat.auto-startup=false",
 					"qtserver.websocket.chat.path=/ws/chat", "qtserver.websocket.chat.server-name=ChatServer/2",
-					"qtserver.websocket.chat.handshake-timeout=3s",
-					"qtserver.websocket.chat.subprotocols=chat.v2,chat",
+					"qtserver.websocket.chat.handshake-timeout=3s", "qtserver.websocket.chat.subprotocols=chat.v2,chat",
 					"qtserver.websocket.chat.max-pending-connections=4",
 					"qtserver.websocket.chat.allowed-origins=https://a.example,https://b.example",
 					"qtserver.websocket.chat.max-frame-size=16KB", "qtserver.websocket.chat.max-message-size=256KB",
@@ -224,7 +223,8 @@ class WebSocketServerAutoConfigurationTests {
 		this.runner.withUserConfiguration(UserServerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(QWebSocketServer.class);
-			assertThat(context.getBean("chatWebSocketServer", QWebSocketServer.class).settings().maxPendingConnections())
+			assertThat(
+					context.getBean("chatWebSocketServer", QWebSocketServer.class).settings().maxPendingConnections())
 				.isEqualTo(5);
 		});
 	}
@@ -311,8 +311,8 @@ class WebSocketServerAutoConfigurationTests {
 
 	private static void assertFailedNaming(AssertableApplicationContext context, String property) {
 		assertThat(context).hasFailed();
-		assertThat(startupFailureCause(context)).isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
-				(ex) -> assertThat(ex.getName()).isEqualTo(property));
+		assertThat(startupFailureCause(context)).isInstanceOfSatisfying(
+				InvalidConfigurationPropertyValueException.class, (ex) -> assertThat(ex.getName()).isEqualTo(property));
 	}
 
 	private static Throwable startupFailureCause(AssertableApplicationContext context) {
@@ -386,10 +386,11 @@ class WebSocketServerAutoConfigurationTests {
 
 		@Bean
 		QWebSocketServer chatWebSocketServer(QWebSocketServerFactory factory) throws Exception {
-			return factory.create("chat", WebSocketServerSettings.builder()
-				.address(InetAddress.getByName("127.0.0.1"))
-				.maxPendingConnections(5)
-				.build());
+			return factory.create("chat",
+					WebSocketServerSettings.builder()
+						.address(InetAddress.getByName("127.0.0.1"))
+						.maxPendingConnections(5)
+						.build());
 		}
 
 	}
