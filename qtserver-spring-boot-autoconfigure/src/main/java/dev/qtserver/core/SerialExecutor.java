@@ -97,8 +97,7 @@ public final class SerialExecutor implements Executor {
 		}
 		finally {
 			// another thread may already be running the next drain (after a yield, or a
-			// task that
-			// came just as this drain ended): leave its mark, atomically
+			// task that came just as this drain ended): leave its mark, atomically
 			this.runner.compareAndSet(current, null);
 		}
 	}

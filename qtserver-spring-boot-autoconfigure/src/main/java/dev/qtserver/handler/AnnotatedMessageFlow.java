@@ -230,10 +230,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 */
 	private void afterBatch() {
 		// on the event loop a request delivers queued messages at once, which are handled
-		// (and
-		// counted) before it returns: ask again until the demand outlives the queue, so
-		// that the
-		// connection reads from the socket again
+		// (and counted) before it returns: ask again until the demand outlives the queue,
+		// so that the connection reads from the socket again
 		while (this.consumed > 0 && this.transport.isWritable()) {
 			int credit = this.consumed;
 			this.consumed = 0;

@@ -33,8 +33,7 @@ final class InputShutdownHandler extends ChannelDuplexHandler {
 		if (event instanceof ChannelInputShutdownEvent) {
 			this.inputShutDown = true;
 			// the peer is done sending: its silence from now on is not idleness, and the
-			// replies
-			// still being worked out must not be cut by the idle timeout
+			// replies still being worked out must not be cut by the idle timeout
 			if (ctx.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
 				ctx.pipeline().remove(NettyPipeline.OnChannelReadIdle);
 			}

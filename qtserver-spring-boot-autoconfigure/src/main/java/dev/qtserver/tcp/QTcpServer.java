@@ -126,14 +126,11 @@ public final class QTcpServer implements QtServer {
 
 	private TcpServer configure(TcpServer tcp) {
 		// a client that half-closes after its last request (nc -N, shutdown(SHUT_WR))
-		// still gets the
-		// replies. On Netty 4.2's epoll transport a half-closed socket leaves the epoll
-		// set once it has
-		// nothing to wait for, and a later write that must wait for room fails and closes
-		// the channel
-		// (the tail of a large answer is lost, raw Reactor Netty included): NIO keeps
-		// such sockets
-		// registered, so TCP servers run on Reactor Netty's NIO loops.
+		// still gets the replies. On Netty 4.2's epoll transport a half-closed socket
+		// leaves the epoll set once it has nothing to wait for, and a later write that
+		// must wait for room fails and closes the channel (the tail of a large answer is
+		// lost, raw Reactor Netty included): NIO keeps such sockets registered, so TCP
+		// servers run on Reactor Netty's NIO loops.
 		TcpServer configured = tcp.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true).runOn(TcpResources.get(), false);
 		for (TcpServerCustomizer customizer : this.customizers) {
 			configured = customizer.customize(this.name, configured);
@@ -380,8 +377,7 @@ public final class QTcpServer implements QtServer {
 
 	private void frameTooLong(QTcpSocket socket, FrameTooLongException ex) {
 		// the peer broke the framing: the event and the errors metric record it; a
-		// warning per bad
-		// client would let any client fill the logs
+		// warning per bad client would let any client fill the logs
 		if (logger.isDebugEnabled()) {
 			logger.debug("Closing " + socket + ": " + ex.getMessage());
 		}

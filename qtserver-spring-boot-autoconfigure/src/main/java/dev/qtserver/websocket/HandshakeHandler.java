@@ -64,9 +64,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof IOException) {
 			// the client went away (a reset) before its handshake was done: nothing to
-			// report to
-			// anyone but the errors metric, and nothing for Reactor Netty to log as
-			// uncaught
+			// report to anyone but the errors metric, and nothing for Reactor Netty to
+			// log as uncaught
 			this.server.handshakeFailed(cause);
 			ctx.close();
 			return;

@@ -441,8 +441,8 @@ public final class QWebSocket implements ManagedConnection {
 		this.closeReceived = true;
 		if (this.closeSent.get()) {
 			// our close was answered: the handshake is complete once our frame is out (if
-			// its
-			// write is still being handed over, the sender sees closeReceived and closes)
+			// its write is still being handed over, the sender sees closeReceived and
+			// closes)
 			ChannelFuture written = this.closeWrite;
 			if (written != null) {
 				written.addListener(ChannelFutureListener.CLOSE);

@@ -358,8 +358,8 @@ public final class QWebSocketServer implements QtServer {
 				}
 			}
 			// a WebSocket ends with a close frame: a peer that just goes away (a FIN) is
-			// gone, as on
-			// this server's own connections, not half-closed as the TCP server allows
+			// gone, as on this server's own connections, not half-closed as the TCP
+			// server allows
 			connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
 			startHandshake(connection);
 		});
@@ -549,8 +549,7 @@ public final class QWebSocketServer implements QtServer {
 
 	private void violation(QWebSocket session, WebSocketProtocolException violation) {
 		// the peer broke the protocol: the event and the errors metric record it; a
-		// warning per bad
-		// client would let any client fill the logs
+		// warning per bad client would let any client fill the logs
 		if (logger.isDebugEnabled()) {
 			logger.debug(
 					"Closing " + session + " with " + violation.getCloseCode().code() + ": " + violation.getMessage());

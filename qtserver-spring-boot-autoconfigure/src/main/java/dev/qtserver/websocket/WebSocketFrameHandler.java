@@ -132,9 +132,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.violations.accept(this.session, violation);
 		// the reader learns of it while it still reads: once the close below completes,
-		// Reactor
-		// Netty's inbound is terminated and would only log the error as seen "post
-		// termination"
+		// Reactor Netty's inbound is terminated and would only log the error as seen
+		// "post termination"
 		ctx.fireExceptionCaught(violation);
 		// fail the connection (RFC 6455 section 7.1.7): close frame, then the TCP close
 		this.session.failConnection(violation.getCloseCode().code(), reasonFor(violation.getCloseCode()));

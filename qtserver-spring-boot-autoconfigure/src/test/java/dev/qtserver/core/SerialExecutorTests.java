@@ -239,9 +239,8 @@ class SerialExecutorTests {
 		AtomicInteger scheduled = new AtomicInteger();
 		Thread[] nextRun = new Thread[1];
 		// the first run goes to the test thread; the run the yield schedules starts on a
-		// thread of
-		// its own, and the yielding run may only return once that one is inside its first
-		// task
+		// thread of its own, and the yielding run may only return once that one is inside
+		// its first task
 		Executor handOff = (drainer) -> {
 			if (scheduled.incrementAndGet() == 1) {
 				this.manual.execute(drainer);

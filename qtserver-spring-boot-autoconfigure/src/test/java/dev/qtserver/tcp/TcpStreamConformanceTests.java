@@ -239,8 +239,7 @@ class TcpStreamConformanceTests {
 	void whenAHalfClosedClientReadsLateThenLargeRepliesThatMustWaitForRoomArriveWhole(Execution execution,
 			CapturedOutput output) throws Exception {
 		// the replies are written only after the FIN was handled, and each needs several
-		// times the
-		// socket buffers: every write must wait for the client to make room
+		// times the socket buffers: every write must wait for the client to make room
 		BigReplies handler = (execution == Execution.WORKER) ? new BigReplies() : new NonBlockingBigReplies();
 		QTcpServer server = start(TcpFraming.LINE, handler);
 		byte[] reply;
