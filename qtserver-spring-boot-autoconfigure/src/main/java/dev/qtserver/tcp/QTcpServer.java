@@ -353,12 +353,12 @@ public final class QTcpServer implements QtServer {
 		}
 		ChannelHandler decoder = this.codec.newDecoder();
 		if (decoder != null) {
-			connection.addHandlerLast("qtserver.frameDecoder", decoder);
-			connection.addHandlerLast("qtserver.frameErrors",
+			connection.addHandlerLast(QTcpSocket.FRAME_DECODER, decoder);
+			connection.addHandlerLast(QTcpSocket.FRAME_ERRORS,
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
 		}
-		connection.addHandlerLast("qtserver.inputShutdown", new InputShutdownHandler(socket));
-		connection.addHandlerLast("qtserver.ioErrors",
+		connection.addHandlerLast(QTcpSocket.INPUT_SHUTDOWN, new InputShutdownHandler(socket));
+		connection.addHandlerLast(QTcpSocket.IO_ERRORS,
 				new IoErrorHandler(() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.idleTimeout();
 		// only where a handler reads: an unread pending connection would look idle

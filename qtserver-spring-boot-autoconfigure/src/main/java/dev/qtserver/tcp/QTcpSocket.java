@@ -3,6 +3,7 @@ package dev.qtserver.tcp;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -14,6 +15,8 @@ import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -28,6 +31,18 @@ import reactor.netty.Connection;
  * to a handler is read by the handler.
  */
 public final class QTcpSocket implements ManagedConnection {
+
+	/**
+	 * Pipeline names of the handlers {@link QTcpServer} puts in front of Reactor Netty's
+	 * bridge.
+	 */
+	static final String FRAME_DECODER = "qtserver.frameDecoder";
+
+	static final String FRAME_ERRORS = "qtserver.frameErrors";
+
+	static final String INPUT_SHUTDOWN = "qtserver.inputShutdown";
+
+	static final String IO_ERRORS = "qtserver.ioErrors";
 
 	private final long id;
 
@@ -181,6 +196,26 @@ public final class QTcpSocket implements ManagedConnection {
 	 */
 	public boolean waitForDisconnected(Duration timeout) {
 		return this.channel.awaitClose("QTcpSocket.waitForDisconnected", timeout);
+	}
+
+	/**
+	 * Give the connection up to another server kind, as Qt's
+	 * {@code QWebSocketServer::handleConnection} takes a {@code QTcpSocket}: the TCP
+	 * server's framing, its end-of-input and I/O-error handling come off the pipeline,
+	 * and half-closure is turned off (a peer that goes away is gone, as on the other
+	 * kind's own connections). Call it on the connection's event loop, before the new
+	 * owner sets its pipeline up.
+	 * @return the connection, bare
+	 */
+	public Connection handOver() {
+		ChannelPipeline pipeline = connection().channel().pipeline();
+		for (String name : List.of(FRAME_DECODER, FRAME_ERRORS, INPUT_SHUTDOWN, IO_ERRORS)) {
+			if (pipeline.get(name) != null) {
+				pipeline.remove(name);
+			}
+		}
+		connection().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+		return connection();
 	}
 
 	/**

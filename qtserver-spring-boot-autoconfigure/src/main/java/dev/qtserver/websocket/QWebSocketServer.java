@@ -27,7 +27,6 @@ import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
 import dev.qtserver.tcp.QTcpSocket;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -347,22 +346,7 @@ public final class QWebSocketServer implements QtServer {
 	 */
 	public void handleConnection(QTcpSocket socket) {
 		Connection connection = socket.connection();
-		connection.channel().eventLoop().execute(() -> {
-			ChannelPipeline pipeline = connection.channel().pipeline();
-			// the handlers QTcpServer put in front of Reactor Netty's bridge; the
-			// handshake adds its own
-			for (String tcpHandler : List.of("qtserver.frameDecoder", "qtserver.frameErrors", "qtserver.inputShutdown",
-					"qtserver.ioErrors")) {
-				if (pipeline.get(tcpHandler) != null) {
-					pipeline.remove(tcpHandler);
-				}
-			}
-			// a WebSocket ends with a close frame: a peer that just goes away (a FIN) is
-			// gone, as on this server's own connections, not half-closed as the TCP
-			// server allows
-			connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-			startHandshake(connection);
-		});
+		connection.channel().eventLoop().execute(() -> startHandshake(socket.handOver()));
 	}
 
 	/**
