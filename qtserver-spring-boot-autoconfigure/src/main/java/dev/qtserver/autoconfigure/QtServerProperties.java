@@ -1,40 +1,16 @@
 package dev.qtserver.autoconfigure;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import dev.qtserver.autoconfigure.tcp.TcpServerProperties;
-import dev.qtserver.autoconfigure.websocket.WebSocketServerProperties;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties for Qt-style servers: one map of named servers per kind, and
- * the worker threads their handlers run on.
+ * Configuration properties every kind of Qt-style server shares: the worker threads their
+ * handlers run on. Each kind's map of named servers ({@code qtserver.tcp},
+ * {@code qtserver.websocket}) is declared by that kind's auto-configuration.
  */
 @ConfigurationProperties("qtserver")
 public class QtServerProperties {
 
-	/**
-	 * TCP servers by name; each becomes a QTcpServer bean named "<name>TcpServer".
-	 */
-	private final Map<String, TcpServerProperties> tcp = new LinkedHashMap<>();
-
-	/**
-	 * WebSocket servers by name; each becomes a QWebSocketServer bean named
-	 * "<name>WebSocketServer".
-	 */
-	private final Map<String, WebSocketServerProperties> websocket = new LinkedHashMap<>();
-
 	private final Workers workers = new Workers();
-
-	public Map<String, TcpServerProperties> getTcp() {
-		return this.tcp;
-	}
-
-	public Map<String, WebSocketServerProperties> getWebsocket() {
-		return this.websocket;
-	}
 
 	public Workers getWorkers() {
 		return this.workers;

@@ -3,25 +3,27 @@ package dev.qtserver.autoconfigure;
 import dev.qtserver.core.Addresses;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerListenException;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a server that could not listen at startup: which server, on which address and
- * port, why, and what to change.
+ * Explains a server that could not listen at startup: which server (and which of its
+ * listeners, when it has several), on which address and port, why, and what to change.
  */
 class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ServerListenException cause) {
 		QtServer server = cause.getServer();
-		String kind = server.kind().id();
+		ServerListener listener = cause.getListener();
 		String where = Addresses.describe(cause.getAddress(), cause.getPort());
-		String property = "qtserver." + kind + "." + server.name();
-		String description = server.kind().displayName() + " server '" + server.name() + "' failed to listen on "
-				+ where + ": " + server.errorString() + ".";
+		String property = "qtserver." + server.kind().id() + "." + server.name()
+				+ ((server.listeners().size() > 1) ? ".listeners[" + listener.index() + "]" : "");
+		String description = listener.description() + " failed to listen on " + where + ": " + listener.errorString()
+				+ ".";
 		return new FailureAnalysis(description, action(cause.getError(), cause.getPort(), property), cause);
 	}
 

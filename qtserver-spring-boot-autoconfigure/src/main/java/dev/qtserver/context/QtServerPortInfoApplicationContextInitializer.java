@@ -19,7 +19,9 @@ import org.springframework.core.env.PropertySource;
  * Puts the port each server listens on into the {@link Environment} as
  * {@code local.qtserver.<kind>.<name>.port}, as Boot does with {@code local.server.port},
  * so tests of servers on port 0 can find them
- * ({@code @Value("${local.qtserver.tcp.echo.port}")}).
+ * ({@code @Value("${local.qtserver.tcp.echo.port}")}). That is the first listener's port;
+ * every listener's port is also published as
+ * {@code local.qtserver.<kind>.<name>.listeners[<index>].port}.
  */
 public class QtServerPortInfoApplicationContextInitializer
 		implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -36,10 +38,15 @@ public class QtServerPortInfoApplicationContextInitializer
 
 		@Override
 		public void onApplicationEvent(ServerListeningEvent event) {
-			String property = "local.qtserver." + event.getServer().kind().id() + "." + event.getServerName() + ".port";
+			String server = "local.qtserver." + event.getServer().kind().id() + "." + event.getServerName();
+			int index = event.getListenerIndex();
 			for (ApplicationContext current = this.context; current != null; current = current.getParent()) {
 				if (current instanceof ConfigurableApplicationContext configurable) {
-					setPort(configurable.getEnvironment(), property, event.getPort());
+					ConfigurableEnvironment environment = configurable.getEnvironment();
+					setPort(environment, server + ".listeners[" + index + "].port", event.getPort());
+					if (index == 0) {
+						setPort(environment, server + ".port", event.getPort());
+					}
 				}
 			}
 		}

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 import dev.qtserver.core.Addresses;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerListenException;
+import dev.qtserver.core.ServerListener;
+import dev.qtserver.core.SocketError;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +60,10 @@ public final class QtServersLifecycle implements SmartLifecycle {
 					throw listenFailure(server);
 				}
 				logger.info(server.kind().displayName() + " server '" + server.name() + "' listening on "
-						+ Addresses.describe(server.serverAddress(), server.serverPort()));
+						+ server.listeners()
+							.stream()
+							.map((listener) -> Addresses.describe(listener.serverAddress(), listener.serverPort()))
+							.collect(Collectors.joining(", ")));
 				started.add(server);
 			}
 		}
@@ -88,8 +94,12 @@ public final class QtServersLifecycle implements SmartLifecycle {
 	}
 
 	private static ServerListenException listenFailure(QtServer server) {
-		return new ServerListenException(server, server.configuredAddress().getAddress(),
-				server.configuredAddress().getPort());
+		ServerListener failed = server.listeners()
+			.stream()
+			.filter((listener) -> listener.serverError() != SocketError.UNKNOWN_SOCKET_ERROR)
+			.findFirst()
+			.orElse(server.listeners().get(0));
+		return new ServerListenException(failed);
 	}
 
 	@Override

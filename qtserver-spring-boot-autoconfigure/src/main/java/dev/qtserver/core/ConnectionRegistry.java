@@ -44,27 +44,21 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 
 	private final AtomicLong ids = new AtomicLong();
 
-	private volatile Runnable onRoomChange = () -> {
-	};
+	private final Runnable onRoomChange;
 
 	/**
 	 * Create a registry.
 	 * @param server the server the connections belong to
 	 * @param signals where connection signals go
 	 * @param statistics the server's statistics
+	 * @param onRoomChange called when a connection is taken or closes, so the server's
+	 * listeners can accept again
 	 */
-	public ConnectionRegistry(QtServer server, ServerSignals signals, ServerStatistics statistics) {
+	public ConnectionRegistry(QtServer server, ServerSignals signals, ServerStatistics statistics,
+			Runnable onRoomChange) {
 		this.server = server;
 		this.signals = signals;
 		this.statistics = statistics;
-	}
-
-	/**
-	 * Set what to call when a connection is taken or closes, so the server can accept
-	 * again.
-	 * @param onRoomChange the callback, such as {@link AcceptGate#refresh()}
-	 */
-	public void onRoomChange(Runnable onRoomChange) {
 		this.onRoomChange = onRoomChange;
 	}
 

@@ -1,6 +1,7 @@
 package dev.qtserver.core;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What every accepted connection offers, whatever its protocol.
@@ -36,6 +37,14 @@ public interface QtConnection {
 	 * @return whether the connection is open
 	 */
 	boolean isOpen();
+
+	/**
+	 * Send a text message, framed as the connection's protocol frames text (a line, a
+	 * WebSocket text frame).
+	 * @param text the text
+	 * @return completes once written, or exceptionally if the connection closed first
+	 */
+	CompletableFuture<Void> send(String text);
 
 	/**
 	 * Close the connection once what was already written has been flushed.

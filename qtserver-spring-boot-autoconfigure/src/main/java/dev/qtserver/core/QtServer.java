@@ -3,6 +3,7 @@ package dev.qtserver.core;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,21 @@ public interface QtServer {
 	 * @return the server kind
 	 */
 	ServerKind kind();
+
+	/**
+	 * Return the server's listening sockets, in order: one for TCP and WebSocket servers,
+	 * one per bound address for an HTTP server (Qt's
+	 * {@code QAbstractHttpServer::servers()}).
+	 * @return the listeners, never empty
+	 */
+	List<ServerListener> listeners();
+
+	/**
+	 * Return the ports the server listens on, one per listening listener, as Qt's
+	 * {@code QAbstractHttpServer::serverPorts()}.
+	 * @return the bound ports, in listener order; empty when not listening
+	 */
+	List<Integer> serverPorts();
 
 	/**
 	 * Start listening on the configured address and port.

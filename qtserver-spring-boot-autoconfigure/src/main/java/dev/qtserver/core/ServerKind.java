@@ -6,18 +6,32 @@ package dev.qtserver.core;
 public enum ServerKind {
 
 	/** A raw TCP server, after {@code QTcpServer}. */
-	TCP("tcp", "TCP"),
+	TCP("tcp", "TCP", true),
 
 	/** A WebSocket server, after {@code QWebSocketServer}. */
-	WEBSOCKET("websocket", "WebSocket");
+	WEBSOCKET("websocket", "WebSocket", false);
 
 	private final String id;
 
 	private final String displayName;
 
-	ServerKind(String id, String displayName) {
+	private final boolean pausesAcceptingWhenPendingFull;
+
+	ServerKind(String id, String displayName, boolean pausesAcceptingWhenPendingFull) {
 		this.id = id;
 		this.displayName = displayName;
+		this.pausesAcceptingWhenPendingFull = pausesAcceptingWhenPendingFull;
+	}
+
+	/**
+	 * Return whether a full pending queue stops the server accepting, as Qt's
+	 * {@code QTcpServer} does (the rest wait in the backlog); otherwise the kind refuses
+	 * the connection in its own protocol, as {@code QWebSocketServer} fails the
+	 * handshake.
+	 * @return whether the listeners pause while the pending queue is full
+	 */
+	public boolean pausesAcceptingWhenPendingFull() {
+		return this.pausesAcceptingWhenPendingFull;
 	}
 
 	/**

@@ -4,28 +4,25 @@ import java.net.InetAddress;
 
 /**
  * Thrown when a server that starts with the application cannot listen; the application
- * then fails to start with a report that names the server, the address and the port.
+ * then fails to start with a report that names the server, the listener, the address and
+ * the port.
  */
 public class ServerListenException extends RuntimeException {
 
 	private final QtServer server;
 
-	private final InetAddress address;
-
-	private final int port;
+	private final ServerListener listener;
 
 	/**
-	 * Create an exception from the server's own error.
-	 * @param server the server that failed
-	 * @param address the address it tried
-	 * @param port the port it tried
+	 * Create an exception from the listener's own error.
+	 * @param listener the listener that could not listen on its configured address
 	 */
-	public ServerListenException(QtServer server, InetAddress address, int port) {
-		super(server.kind().displayName() + " server '" + server.name() + "' could not listen on "
-				+ Addresses.describe(address, port) + ": " + server.errorString());
-		this.server = server;
-		this.address = address;
-		this.port = port;
+	public ServerListenException(ServerListener listener) {
+		super(listener.description() + " could not listen on "
+				+ Addresses.describe(listener.configuredAddress().getAddress(), listener.configuredAddress().getPort())
+				+ ": " + listener.errorString());
+		this.server = listener.server();
+		this.listener = listener;
 	}
 
 	/**
@@ -37,27 +34,35 @@ public class ServerListenException extends RuntimeException {
 	}
 
 	/**
-	 * Return the address the server tried to listen on.
+	 * Return the listener that failed.
+	 * @return the listener
+	 */
+	public ServerListener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * Return the address the listener tried to listen on.
 	 * @return the address
 	 */
 	public InetAddress getAddress() {
-		return this.address;
+		return this.listener.configuredAddress().getAddress();
 	}
 
 	/**
-	 * Return the port the server tried to listen on.
+	 * Return the port the listener tried to listen on.
 	 * @return the port
 	 */
 	public int getPort() {
-		return this.port;
+		return this.listener.configuredAddress().getPort();
 	}
 
 	/**
-	 * Return why the server could not listen.
+	 * Return why the listener could not listen.
 	 * @return the socket error
 	 */
 	public SocketError getError() {
-		return this.server.serverError();
+		return this.listener.serverError();
 	}
 
 }

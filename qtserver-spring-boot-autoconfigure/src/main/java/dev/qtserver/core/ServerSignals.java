@@ -11,20 +11,22 @@ import java.net.InetSocketAddress;
 public interface ServerSignals {
 
 	/**
-	 * The server listens.
-	 * @param address the bound address and port
+	 * One of the server's listeners listens.
+	 * @param listener the listener
+	 * @param address the address and port it bound
 	 */
-	void listening(InetSocketAddress address);
+	void listening(ServerListener listener, InetSocketAddress address);
 
 	/**
-	 * Binding or accepting failed.
+	 * Binding or accepting failed on one of the server's listeners.
+	 * @param listener the listener
 	 * @param error what went wrong
 	 * @param description the error string
 	 */
-	void acceptError(SocketError error, String description);
+	void acceptError(ServerListener listener, SocketError error, String description);
 
 	/**
-	 * The server stopped listening.
+	 * The server stopped listening: its last listening socket closed.
 	 */
 	void closed();
 

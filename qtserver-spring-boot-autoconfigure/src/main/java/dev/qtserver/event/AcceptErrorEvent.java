@@ -1,13 +1,13 @@
 package dev.qtserver.event;
 
-import dev.qtserver.core.QtServer;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 
 /**
  * Published when a server fails to listen or to accept a connection: Qt's
- * {@code acceptError(QAbstractSocket::SocketError)} signal.
+ * {@code acceptError(QAbstractSocket::SocketError)} signal, for one of its listeners.
  */
-public class AcceptErrorEvent extends QtServerEvent {
+public class AcceptErrorEvent extends QtListenerEvent {
 
 	private final SocketError error;
 
@@ -15,12 +15,12 @@ public class AcceptErrorEvent extends QtServerEvent {
 
 	/**
 	 * Create an event.
-	 * @param server the server that failed
+	 * @param listener the listener that failed
 	 * @param error the kind of error
 	 * @param errorString a human-readable description
 	 */
-	public AcceptErrorEvent(QtServer server, SocketError error, String errorString) {
-		super(server);
+	public AcceptErrorEvent(ServerListener listener, SocketError error, String errorString) {
+		super(listener);
 		this.error = error;
 		this.errorString = errorString;
 	}

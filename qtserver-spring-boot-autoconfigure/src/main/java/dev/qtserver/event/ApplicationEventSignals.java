@@ -6,6 +6,7 @@ import java.util.function.BiFunction;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.QtConnection;
 import dev.qtserver.core.QtServer;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerSignals;
 import dev.qtserver.core.SocketError;
 
@@ -47,13 +48,13 @@ public final class ApplicationEventSignals implements ServerSignals {
 	}
 
 	@Override
-	public void listening(InetSocketAddress address) {
-		this.publisher.publishEvent(new ServerListeningEvent(this.server, address));
+	public void listening(ServerListener listener, InetSocketAddress address) {
+		this.publisher.publishEvent(new ServerListeningEvent(listener, address));
 	}
 
 	@Override
-	public void acceptError(SocketError error, String description) {
-		this.publisher.publishEvent(new AcceptErrorEvent(this.server, error, description));
+	public void acceptError(ServerListener listener, SocketError error, String description) {
+		this.publisher.publishEvent(new AcceptErrorEvent(listener, error, description));
 	}
 
 	@Override

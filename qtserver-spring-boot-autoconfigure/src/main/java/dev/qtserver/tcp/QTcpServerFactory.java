@@ -3,6 +3,10 @@ package dev.qtserver.tcp;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.QtServerFactory;
+import reactor.netty.tcp.TcpServer;
+
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -10,35 +14,18 @@ import org.springframework.context.ApplicationEventPublisher;
  * customizers; the auto-configuration makes one server per {@code qtserver.tcp.<name>}
  * entry with it, and an application can use it to make more.
  */
-public final class QTcpServerFactory {
-
-	private final ApplicationEventPublisher eventPublisher;
-
-	private final Executor workers;
-
-	private final List<TcpServerCustomizer> customizers;
+public final class QTcpServerFactory extends QtServerFactory<QTcpServer, TcpServerSettings, TcpServer> {
 
 	/**
 	 * Create a factory.
 	 * @param eventPublisher where servers publish their events
 	 * @param workers where handler code and event listeners run
-	 * @param customizers applied to every server before it binds, in order
+	 * @param customizers applied to every server before it binds, in order, when they
+	 * apply to it (a {@link TcpServerCustomizer} applies to TCP servers only)
 	 */
 	public QTcpServerFactory(ApplicationEventPublisher eventPublisher, Executor workers,
-			List<TcpServerCustomizer> customizers) {
-		this.eventPublisher = eventPublisher;
-		this.workers = workers;
-		this.customizers = List.copyOf(customizers);
-	}
-
-	/**
-	 * Create a server; it does not listen until asked.
-	 * @param name the server name
-	 * @param settings its settings
-	 * @return the server
-	 */
-	public QTcpServer create(String name, TcpServerSettings settings) {
-		return new QTcpServer(name, settings, this.eventPublisher, this.workers, this.customizers);
+			List<? extends QtServerCustomizer<TcpServer>> customizers) {
+		super(eventPublisher, workers, customizers, QTcpServer::new);
 	}
 
 }

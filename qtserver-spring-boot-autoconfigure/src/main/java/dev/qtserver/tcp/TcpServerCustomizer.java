@@ -1,14 +1,17 @@
 package dev.qtserver.tcp;
 
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.QtServerCustomizer;
 import reactor.netty.tcp.TcpServer;
 
 /**
  * Customizes the Reactor Netty {@link TcpServer} behind a {@link QTcpServer} just before
  * it binds: socket options, wiretap, loop resources. Beans of this type are applied to
- * every TCP server in {@link org.springframework.core.Ordered} order.
+ * every TCP server (and only to TCP servers) in {@link org.springframework.core.Ordered}
+ * order; a {@code QtServerCustomizer<TcpServer>} applies to WebSocket servers too.
  */
 @FunctionalInterface
-public interface TcpServerCustomizer {
+public interface TcpServerCustomizer extends QtServerCustomizer<TcpServer> {
 
 	/**
 	 * Customize the server.
@@ -18,5 +21,15 @@ public interface TcpServerCustomizer {
 	 * methods)
 	 */
 	TcpServer customize(String serverName, TcpServer server);
+
+	@Override
+	default TcpServer customize(QtServer server, TcpServer transport) {
+		return customize(server.name(), transport);
+	}
+
+	@Override
+	default boolean appliesTo(QtServer server) {
+		return server instanceof QTcpServer;
+	}
 
 }

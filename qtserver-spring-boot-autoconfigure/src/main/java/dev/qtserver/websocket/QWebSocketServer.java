@@ -1,26 +1,19 @@
 package dev.qtserver.websocket;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
-import dev.qtserver.core.ConnectionRegistry;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.IoErrorHandler;
-import dev.qtserver.core.QtServer;
-import dev.qtserver.core.ServerEndpoint;
+import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
-import dev.qtserver.core.ServerStatistics;
-import dev.qtserver.core.SocketError;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
@@ -59,39 +52,21 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@link #maxPendingConnections()} wait, further handshakes fail (503) with
  * {@link CloseCode#ABNORMAL_DISCONNECTION}, as in Qt.
  */
-public final class QWebSocketServer implements QtServer {
+public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServer> {
 
 	private static final Log logger = LogFactory.getLog(QWebSocketServer.class);
 
 	private static final int MAX_INITIAL_LINE = 4096;
 
-	private final String name;
-
 	private final WebSocketServerSettings settings;
 
 	private final ApplicationEventPublisher eventPublisher;
-
-	private final Executor workers;
-
-	private final List<WebSocketServerCustomizer> customizers;
-
-	private final ServerStatistics statistics = new ServerStatistics();
-
-	private final ConnectionRegistry<QWebSocket> sessions;
-
-	private final ServerEndpoint endpoint;
-
-	private final AtomicInteger connections = new AtomicInteger();
 
 	private final Object admission = new Object();
 
 	private volatile @Nullable AnnotatedHandler<QWebSocket> handler;
 
-	private volatile int maxPendingConnections;
-
 	private volatile CloseCode error = CloseCode.NORMAL;
-
-	private volatile String errorString = "";
 
 	/**
 	 * Create a server; it does not listen until {@link #listen()}.
@@ -99,33 +74,21 @@ public final class QWebSocketServer implements QtServer {
 	 * @param settings its settings
 	 * @param eventPublisher where its events go
 	 * @param workers runs handler code and event listeners, off the event loops
-	 * @param customizers applied to the Reactor Netty server before each bind
+	 * @param customizers applied to the Reactor Netty server before each bind, when they
+	 * apply to it
 	 */
 	public QWebSocketServer(String name, WebSocketServerSettings settings, ApplicationEventPublisher eventPublisher,
-			Executor workers, List<WebSocketServerCustomizer> customizers) {
-		this.name = name;
+			Executor workers, List<? extends QtServerCustomizer<TcpServer>> customizers) {
+		super(ServerKind.WEBSOCKET, name, settings.listen(), workers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher, (connection,
+						reason) -> closedEvent((QWebSocketServer) server, (QWebSocket) connection, reason)),
+				TcpServer::create, customizers);
 		this.settings = settings;
 		this.eventPublisher = eventPublisher;
-		this.workers = workers;
-		this.customizers = List.copyOf(customizers);
-		this.maxPendingConnections = settings.maxPendingConnections();
-		ApplicationEventSignals signals = new ApplicationEventSignals(this, eventPublisher, (connection, reason) -> {
-			QWebSocket session = (QWebSocket) connection;
-			return new WebSocketClosedEvent(this, session, reason, session.closeCode(), session.closeReason());
-		});
-		this.sessions = new ConnectionRegistry<>(this, signals, this.statistics);
-		this.endpoint = new ServerEndpoint(this, signals, workers, this::hasRoom, this::admit, this::configure);
-		this.sessions.onRoomChange(this.endpoint.gate()::refresh);
 	}
 
-	@Override
-	public String name() {
-		return this.name;
-	}
-
-	@Override
-	public ServerKind kind() {
-		return ServerKind.WEBSOCKET;
+	private static WebSocketClosedEvent closedEvent(QWebSocketServer server, QWebSocket session, CloseReason reason) {
+		return new WebSocketClosedEvent(server, session, reason, session.closeCode(), session.closeReason());
 	}
 
 	/**
@@ -134,68 +97,6 @@ public final class QWebSocketServer implements QtServer {
 	 */
 	public WebSocketServerSettings settings() {
 		return this.settings;
-	}
-
-	@Override
-	public InetSocketAddress configuredAddress() {
-		return new InetSocketAddress(this.settings.address(), this.settings.port());
-	}
-
-	@Override
-	public boolean listen() {
-		return listen(this.settings.address(), this.settings.port());
-	}
-
-	@Override
-	public boolean listen(InetAddress address, int port) {
-		boolean listening = this.endpoint.listen(address, port, this.settings.listenBacklogSize(),
-				this.settings.bindTimeout());
-		if (!listening) {
-			this.errorString = this.endpoint.errorString();
-		}
-		return listening;
-	}
-
-	private TcpServer configure(TcpServer tcp) {
-		TcpServer configured = tcp;
-		for (WebSocketServerCustomizer customizer : this.customizers) {
-			configured = customizer.customize(this.name, configured);
-		}
-		return configured;
-	}
-
-	/**
-	 * Stop listening. Sessions taken by the application or a handler stay open; sessions
-	 * still pending are closed with 1001 Going Away.
-	 */
-	@Override
-	public void close() {
-		this.endpoint.close(this.sessions::dropPending);
-	}
-
-	/**
-	 * Stop listening and close every session with 1001 Going Away, letting messages
-	 * already received finish within the timeout.
-	 */
-	@Override
-	public void shutdown(Duration timeout) {
-		close();
-		this.sessions.closeAll(timeout);
-	}
-
-	@Override
-	public boolean isListening() {
-		return this.endpoint.isListening();
-	}
-
-	@Override
-	public @Nullable InetAddress serverAddress() {
-		return this.endpoint.address();
-	}
-
-	@Override
-	public int serverPort() {
-		return this.endpoint.port();
 	}
 
 	/**
@@ -258,85 +159,6 @@ public final class QWebSocketServer implements QtServer {
 		return this.settings.handshakeTimeout();
 	}
 
-	@Override
-	public void pauseAccepting() {
-		this.endpoint.gate().pause();
-	}
-
-	@Override
-	public void resumeAccepting() {
-		this.endpoint.gate().resume();
-	}
-
-	@Override
-	public boolean isAcceptingPaused() {
-		return this.endpoint.gate().isPaused();
-	}
-
-	@Override
-	public int maxPendingConnections() {
-		return this.maxPendingConnections;
-	}
-
-	@Override
-	public void setMaxPendingConnections(int maxPendingConnections) {
-		if (maxPendingConnections < 1) {
-			throw new IllegalArgumentException("maxPendingConnections must be positive");
-		}
-		this.maxPendingConnections = maxPendingConnections;
-	}
-
-	@Override
-	public boolean hasPendingConnections() {
-		return this.sessions.pendingCount() > 0;
-	}
-
-	@Override
-	public int pendingConnectionCount() {
-		return this.sessions.pendingCount();
-	}
-
-	@Override
-	public int connectionCount() {
-		return this.sessions.size();
-	}
-
-	/**
-	 * Take the oldest pending session, as Qt's {@code nextPendingConnection()}.
-	 * @return the session, or {@code null} when none is pending
-	 */
-	public @Nullable QWebSocket nextPendingConnection() {
-		return this.sessions.nextPending();
-	}
-
-	/**
-	 * Return the open sessions taken by the application or given to a handler.
-	 * @return the sessions, in no particular order
-	 */
-	public Collection<QWebSocket> connections() {
-		return this.sessions.taken();
-	}
-
-	/**
-	 * Look up an open session.
-	 * @param id the session id
-	 * @return the session, if it is open
-	 */
-	public Optional<QWebSocket> connection(long id) {
-		return this.sessions.get(id);
-	}
-
-	/**
-	 * Send a text message to every session returned by {@link #connections()}.
-	 * @param text the text
-	 * @return how many sessions it was sent to
-	 */
-	public int broadcast(String text) {
-		Collection<QWebSocket> targets = connections();
-		targets.forEach((session) -> session.send(text));
-		return targets.size();
-	}
-
 	/**
 	 * Upgrade a connection accepted by a {@link dev.qtserver.tcp.QTcpServer}, as Qt's
 	 * {@code handleConnection(QTcpSocket*)}: this server runs the opening handshake on it
@@ -346,6 +168,7 @@ public final class QWebSocketServer implements QtServer {
 	 */
 	public void handleConnection(QTcpSocket socket) {
 		Connection connection = socket.connection();
+		adopt(connection);
 		connection.channel().eventLoop().execute(() -> startHandshake(socket.handOver()));
 	}
 
@@ -359,47 +182,13 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	@Override
-	public SocketError serverError() {
-		return this.endpoint.serverError();
-	}
-
-	@Override
-	public String errorString() {
-		return this.errorString;
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.settings.autoStartup();
-	}
-
-	@Override
-	public ServerStatistics statistics() {
-		return this.statistics;
-	}
-
-	@Override
 	public void bindHandler(Object handler, String handlerName) {
 		this.handler = AnnotatedHandler.of(handler, handlerName, QWebSocket.class);
 	}
 
+	/** Called by the gate, under its lock: the handshake starts on the loop. */
 	@Override
-	public String toString() {
-		return "QWebSocketServer[" + this.name + "]";
-	}
-
-	private boolean hasRoom() {
-		int max = this.settings.maxConnections();
-		return max < 0 || this.connections.get() < max;
-	}
-
-	/** Called by the gate, under its lock. */
-	private void admit(Connection connection) {
-		this.connections.incrementAndGet();
-		connection.onDispose(() -> {
-			this.connections.decrementAndGet();
-			this.endpoint.gate().refresh();
-		});
+	protected void admit(Connection connection) {
 		if (connection.channel().eventLoop().inEventLoop()) {
 			startHandshake(connection);
 		}
@@ -428,7 +217,7 @@ public final class QWebSocketServer implements QtServer {
 					allowed);
 			this.eventPublisher.publishEvent(event);
 			return event.isAllowed();
-		}, this.workers);
+		}, workers());
 	}
 
 	/**
@@ -440,7 +229,7 @@ public final class QWebSocketServer implements QtServer {
 	boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, @Nullable String origin) {
 		synchronized (this.admission) {
 			AnnotatedHandler<QWebSocket> bound = this.handler;
-			if (bound == null && this.sessions.pendingCount() >= this.maxPendingConnections) {
+			if (bound == null && pendingConnectionCount() >= maxPendingConnections()) {
 				return false;
 			}
 			String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
@@ -460,8 +249,8 @@ public final class QWebSocketServer implements QtServer {
 					}
 				});
 			Connection connection = Connection.from(ctx.channel());
-			QWebSocket session = new QWebSocket(this.sessions.nextId(), this.name, connection,
-					new ConnectionState(this.workers), this.statistics, url, origin, handshaker.selectedSubprotocol());
+			QWebSocket session = new QWebSocket(registry().nextId(), name(), connection, new ConnectionState(workers()),
+					statistics(), url, origin, handshaker.selectedSubprotocol());
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
@@ -477,7 +266,7 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	private void started(QWebSocket session, Connection connection, @Nullable AnnotatedHandler<QWebSocket> bound) {
-		Duration idleTimeout = this.settings.idleTimeout();
+		Duration idleTimeout = this.settings.listen().idleTimeout();
 		if (idleTimeout != null) {
 			connection.onReadIdle(idleTimeout.toMillis(), () -> session.closeWith(CloseReason.IDLE_TIMEOUT));
 		}
@@ -485,7 +274,7 @@ public final class QWebSocketServer implements QtServer {
 		if (heartbeat != null) {
 			Heartbeat.start(session, heartbeat);
 		}
-		this.sessions.register(session, bound == null);
+		registry().register(session, bound == null);
 		if (bound != null) {
 			AnnotatedMessageFlow<QWebSocket> flow = new AnnotatedMessageFlow<>(bound,
 					new WebSocketTransport(session, this, bound.payloadType()));
@@ -508,26 +297,25 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	void handshakeRejected(@Nullable CloseCode code, String message) {
-		this.statistics.error();
-		logger.debug("WebSocket server '" + this.name + "' refused a handshake: " + message);
+		statistics().error();
+		logger.debug("WebSocket server '" + name() + "' refused a handshake: " + message);
 		if (code != null) {
 			this.error = code;
-			this.errorString = message;
-			this.endpoint
-				.signalFromEventLoop((signals) -> signals.publish(new WebSocketServerErrorEvent(this, code, message)));
+			setErrorString(message);
+			publishFromEventLoop(new WebSocketServerErrorEvent(this, code, message));
 		}
 	}
 
 	void handshakeFailed(Throwable error) {
-		this.statistics.error();
+		statistics().error();
 		if (logger.isDebugEnabled()) {
-			logger.debug("WebSocket server '" + this.name + "' lost a connection during its handshake: " + error);
+			logger.debug("WebSocket server '" + name() + "' lost a connection during its handshake: " + error);
 		}
 	}
 
 	void handshakeTimedOut() {
-		this.statistics.error();
-		logger.debug("WebSocket server '" + this.name + "' dropped a connection that did not finish its handshake in "
+		statistics().error();
+		logger.debug("WebSocket server '" + name() + "' dropped a connection that did not finish its handshake in "
 				+ this.settings.handshakeTimeout());
 	}
 
@@ -543,7 +331,7 @@ public final class QWebSocketServer implements QtServer {
 	}
 
 	void sessionFailed(QWebSocket session, Throwable error) {
-		this.sessions.failed(session, error);
+		registry().failed(session, error);
 	}
 
 	/**

@@ -3,6 +3,10 @@ package dev.qtserver.websocket;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.QtServerFactory;
+import reactor.netty.tcp.TcpServer;
+
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -11,35 +15,19 @@ import org.springframework.context.ApplicationEventPublisher;
  * {@code qtserver.websocket.<name>} entry with it, and an application can use it to make
  * more.
  */
-public final class QWebSocketServerFactory {
-
-	private final ApplicationEventPublisher eventPublisher;
-
-	private final Executor workers;
-
-	private final List<WebSocketServerCustomizer> customizers;
+public final class QWebSocketServerFactory
+		extends QtServerFactory<QWebSocketServer, WebSocketServerSettings, TcpServer> {
 
 	/**
 	 * Create a factory.
 	 * @param eventPublisher where servers publish their events
 	 * @param workers where handler code and event listeners run
-	 * @param customizers applied to every server before it binds, in order
+	 * @param customizers applied to every server before it binds, in order, when they
+	 * apply to it (a {@link WebSocketServerCustomizer} applies to WebSocket servers only)
 	 */
 	public QWebSocketServerFactory(ApplicationEventPublisher eventPublisher, Executor workers,
-			List<WebSocketServerCustomizer> customizers) {
-		this.eventPublisher = eventPublisher;
-		this.workers = workers;
-		this.customizers = List.copyOf(customizers);
-	}
-
-	/**
-	 * Create a server; it does not listen until asked.
-	 * @param name the server name
-	 * @param settings its settings
-	 * @return the server
-	 */
-	public QWebSocketServer create(String name, WebSocketServerSettings settings) {
-		return new QWebSocketServer(name, settings, this.eventPublisher, this.workers, this.customizers);
+			List<? extends QtServerCustomizer<TcpServer>> customizers) {
+		super(eventPublisher, workers, customizers, QWebSocketServer::new);
 	}
 
 }

@@ -1,14 +1,18 @@
 package dev.qtserver.websocket;
 
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.QtServerCustomizer;
 import reactor.netty.tcp.TcpServer;
 
 /**
  * Customizes the Reactor Netty {@link TcpServer} behind a {@link QWebSocketServer} just
- * before it binds. Beans of this type are applied to every WebSocket server in
- * {@link org.springframework.core.Ordered} order.
+ * before it binds: socket options, wiretap, loop resources. Beans of this type are
+ * applied to every WebSocket server (and only to WebSocket servers) in
+ * {@link org.springframework.core.Ordered} order; a {@code QtServerCustomizer<TcpServer>}
+ * applies to TCP servers too.
  */
 @FunctionalInterface
-public interface WebSocketServerCustomizer {
+public interface WebSocketServerCustomizer extends QtServerCustomizer<TcpServer> {
 
 	/**
 	 * Customize the server.
@@ -18,5 +22,15 @@ public interface WebSocketServerCustomizer {
 	 * methods)
 	 */
 	TcpServer customize(String serverName, TcpServer server);
+
+	@Override
+	default TcpServer customize(QtServer server, TcpServer transport) {
+		return customize(server.name(), transport);
+	}
+
+	@Override
+	default boolean appliesTo(QtServer server) {
+		return server instanceof QWebSocketServer;
+	}
 
 }

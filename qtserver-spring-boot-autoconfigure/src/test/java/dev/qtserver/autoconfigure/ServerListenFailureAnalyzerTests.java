@@ -4,10 +4,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 
+import dev.qtserver.core.ListenSettings;
 import dev.qtserver.core.ServerListenException;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.TcpServerSettings;
+import dev.qtserver.test.TwoListenerServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -30,11 +32,30 @@ class ServerListenFailureAnalyzerTests {
 					}, workers.executor(), List.of());
 			assertThat(server.listen()).isFalse();
 			FailureAnalysis analysis = new ServerListenFailureAnalyzer()
-				.analyze(new IllegalStateException(new ServerListenException(server, loopback, port)));
+				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(0))));
 			assertThat(analysis.getDescription()).contains("TCP server 'echo'")
 				.contains("127.0.0.1:" + port)
 				.contains("already in use");
 			assertThat(analysis.getAction()).contains("port " + port).contains("qtserver.tcp.echo.port");
+		}
+	}
+
+	@Test
+	void whenOneOfSeveralListenersCannotListenThenTheReportNamesThatListenerAndItsProperty() throws Exception {
+		InetAddress loopback = InetAddress.getByName("127.0.0.1");
+		try (ServerSocket taken = new ServerSocket(0, 50, loopback);
+				WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
+			int port = taken.getLocalPort();
+			TwoListenerServer server = new TwoListenerServer("multi", ListenSettings.builder().build(), 0, port,
+					(event) -> {
+					}, workers.executor(), List.of());
+			assertThat(server.listen()).isFalse();
+			FailureAnalysis analysis = new ServerListenFailureAnalyzer()
+				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(1))));
+			assertThat(analysis.getDescription()).contains("TCP server 'multi' (listener 1)")
+				.contains("127.0.0.1:" + port)
+				.contains("already in use");
+			assertThat(analysis.getAction()).contains("qtserver.tcp.multi.listeners[1].port");
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -49,10 +50,10 @@ class ConnectionRegistryTests {
 
 	private final ServerStatistics statistics = new ServerStatistics();
 
-	private final ConnectionRegistry<TestConnection> registry = new ConnectionRegistry<>(this.server,
-			new ApplicationEventSignals(this.server, this::record), this.statistics);
-
 	private final AtomicInteger roomChanges = new AtomicInteger();
+
+	private final ConnectionRegistry<TestConnection> registry = new ConnectionRegistry<>(this.server,
+			new ApplicationEventSignals(this.server, this::record), this.statistics, this.roomChanges::incrementAndGet);
 
 	@AfterEach
 	void tearDown() {
@@ -117,7 +118,6 @@ class ConnectionRegistryTests {
 
 	@Test
 	void whenPendingConnectionsAreTakenThenTheyComeOutOldestFirstAndEachTakeSignalsRoom() {
-		this.registry.onRoomChange(this.roomChanges::incrementAndGet);
 		TestConnection first = register(true);
 		TestConnection second = register(true);
 		TestConnection third = register(true);
@@ -135,7 +135,6 @@ class ConnectionRegistryTests {
 
 	@Test
 	void whenNothingIsPendingThenNextPendingIsNullAndSignalsNoRoom() {
-		this.registry.onRoomChange(this.roomChanges::incrementAndGet);
 		register(false);
 		assertThat(this.registry.nextPending()).isNull();
 		assertThat(this.roomChanges).hasValue(0);
@@ -143,7 +142,6 @@ class ConnectionRegistryTests {
 
 	@Test
 	void whenAPendingConnectionClosesThenItLeavesTheQueueAndSignalsRoom() {
-		this.registry.onRoomChange(this.roomChanges::incrementAndGet);
 		TestConnection first = register(true);
 		TestConnection second = register(true);
 		first.closeByPeer();
@@ -181,7 +179,8 @@ class ConnectionRegistryTests {
 		ConnectionRegistry<TestConnection> custom = new ConnectionRegistry<>(this.server,
 				new ApplicationEventSignals(this.server, this::record,
 						(connection, reason) -> new CustomClosedEvent(this.server, connection, reason)),
-				this.statistics);
+				this.statistics, () -> {
+				});
 		TestConnection connection = new TestConnection(custom.nextId(), true);
 		custom.register(connection, false);
 		connection.closeWith(CloseReason.IDLE_TIMEOUT);
@@ -355,6 +354,12 @@ class ConnectionRegistryTests {
 		@Override
 		public long id() {
 			return this.id;
+		}
+
+		@Override
+		public CompletableFuture<Void> send(String text) {
+			this.calls.add("send");
+			return CompletableFuture.completedFuture(null);
 		}
 
 		@Override

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.qtserver.core.CloseReason;
-import dev.qtserver.core.ServerEndpoint;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.AcceptErrorEvent;
@@ -71,7 +71,7 @@ class QTcpServerTests {
 		QTcpServer server = server(TcpServerSettings.builder().build());
 		assertThat(server.listenBacklogSize()).isEqualTo(50);
 		assertThat(server.maxPendingConnections()).isEqualTo(30);
-		assertThat(server.settings().maxConnections()).isEqualTo(-1);
+		assertThat(server.settings().listen().maxConnections()).isEqualTo(-1);
 		assertThat(server.settings().framing()).isEqualTo(TcpFraming.LINE);
 		assertThat(server.settings().maxFrameLength()).isEqualTo(64 * 1024);
 		assertThat(server.isListening()).isFalse();
@@ -234,7 +234,7 @@ class QTcpServerTests {
 		// Reactor Netty calls doOnBound on the listening channel's event loop, maybe
 		// after listen() returned
 		await().atMost(TIMEOUT).until(() -> listening.get() != null);
-		try (LogCapture log = LogCapture.of(ServerEndpoint.class)) {
+		try (LogCapture log = LogCapture.of(ServerListener.class)) {
 			// what Netty's accept loop reports when the process runs out of file
 			// descriptors
 			listening.get().pipeline().fireExceptionCaught(new IOException("accept(..) failed: Too many open files"));

@@ -132,6 +132,33 @@ class QWebSocketServerTests {
 	}
 
 	@Test
+	void whenListenFailsAndThenSucceedsThenTheErrorIsCleared() {
+		QWebSocketServer first = listening();
+		QWebSocketServer second = server(UnaryOperator.identity());
+		assertThat(second.listen(LOOPBACK, first.serverPort())).isFalse();
+		assertThat(second.errorString()).isNotEmpty();
+		assertThat(second.listen(LOOPBACK, 0)).isTrue();
+		assertThat(second.serverError()).isEqualTo(SocketError.UNKNOWN_SOCKET_ERROR);
+		assertThat(second.errorString()).as("no stale error once listening").isEmpty();
+	}
+
+	@Test
+	void whenAConnectionIsStillInItsHandshakeThenItCountsTowardsConnectionsAndTheLimit() throws Exception {
+		QWebSocketServer server = listening((settings) -> settings.maxConnections(1));
+		RawWebSocketClient handshaking = connect(server);
+		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 1);
+		RawWebSocketClient waiting = connect(server);
+		String key = RawWebSocketClient.newKey();
+		waiting.sendRequest("GET", "/chat", waiting.handshakeHeaders(key));
+		assertThatExceptionOfType(SocketTimeoutException.class)
+			.isThrownBy(() -> waiting.readResponseHead(Duration.ofMillis(300)));
+		assertThat(server.connectionCount()).isOne();
+		handshaking.close();
+		assertThat(waiting.readResponseHead().status()).isEqualTo(101);
+		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 1);
+	}
+
+	@Test
 	void whenClosedThenItStopsListeningAndCanListenAgain() throws Exception {
 		QWebSocketServer server = listening();
 		server.close();

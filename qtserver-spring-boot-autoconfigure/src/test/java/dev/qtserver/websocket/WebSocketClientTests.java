@@ -225,7 +225,9 @@ class WebSocketClientTests {
 		long started = System.nanoTime();
 		assertClosedByServer(silent, Duration.ofSeconds(5));
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
-		assertThat(server.connectionCount()).isZero();
+		// a connection in its handshake counts while it is open; the server's own close
+		// bookkeeping may finish just after the client has seen the close
+		await().atMost(WAIT).until(() -> server.connectionCount() == 0);
 	}
 
 	@Test

@@ -1,14 +1,15 @@
 package dev.qtserver.autoconfigure.tcp;
 
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
+import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.tcp.QTcpServerFactory;
-import dev.qtserver.tcp.TcpServerCustomizer;
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -20,13 +21,14 @@ import org.springframework.context.annotation.Import;
  */
 @AutoConfiguration(after = QtServerAutoConfiguration.class)
 @ConditionalOnClass(TcpServer.class)
+@EnableConfigurationProperties(TcpServersProperties.class)
 @Import(TcpServerBeanRegistrar.class)
 public final class TcpServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	QTcpServerFactory qTcpServerFactory(ApplicationEventPublisher eventPublisher, WorkerPool workerPool,
-			ObjectProvider<TcpServerCustomizer> customizers) {
+			ObjectProvider<QtServerCustomizer<TcpServer>> customizers) {
 		return new QTcpServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList());
 	}
 

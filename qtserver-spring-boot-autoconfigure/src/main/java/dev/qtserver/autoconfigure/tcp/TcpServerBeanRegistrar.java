@@ -1,46 +1,30 @@
 package dev.qtserver.autoconfigure.tcp;
 
-import dev.qtserver.autoconfigure.NamedServerBeans;
+import dev.qtserver.autoconfigure.QtServerBeanRegistrar;
+import dev.qtserver.core.ServerKind;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.QTcpServerFactory;
 import dev.qtserver.tcp.TcpServerSettings;
-
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Registers one {@link QTcpServer} bean per entry under {@code qtserver.tcp}, named
  * {@code <name>TcpServer}. A bean of that name defined by the application replaces ours.
  */
-class TcpServerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class TcpServerBeanRegistrar extends QtServerBeanRegistrar<TcpServerProperties, TcpServerSettings, QTcpServer> {
 
-	private Environment environment;
-
-	private BeanFactory beanFactory;
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
+	TcpServerBeanRegistrar() {
+		super(ServerKind.TCP, "TcpServer", TcpServerProperties.class, QTcpServer.class, QTcpServerFactory.class,
+				TcpServerBeanRegistrar::toSettings);
 	}
 
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-	}
-
-	@Override
-	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		new NamedServerBeans<>("qtserver.tcp", TcpServerProperties.class, "TcpServer", QTcpServer.class,
-				(name, properties) -> {
-					TcpServerSettings settings = TcpServerSettingsMapper.toSettings(name, properties);
-					return () -> this.beanFactory.getBean(QTcpServerFactory.class).create(name, settings);
-				})
-			.register(this.environment, registry);
+	private static TcpServerSettings toSettings(String name, TcpServerProperties properties) {
+		return properties.applyTo(TcpServerSettings.builder())
+			.framing(properties.getFraming())
+			.delimiter(properties.getDelimiter())
+			.lengthFieldLength(properties.getLengthFieldLength())
+			.maxFrameLength(toBytes("maxFrameLength", properties.getMaxFrameLength()))
+			.charset(properties.getCharset())
+			.build();
 	}
 
 }

@@ -1,9 +1,9 @@
 package dev.qtserver.autoconfigure.websocket;
 
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
+import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.websocket.QWebSocketServerFactory;
-import dev.qtserver.websocket.WebSocketServerCustomizer;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import reactor.netty.tcp.TcpServer;
 
@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -22,13 +23,14 @@ import org.springframework.context.annotation.Import;
  */
 @AutoConfiguration(after = QtServerAutoConfiguration.class)
 @ConditionalOnClass({ TcpServer.class, WebSocketServerHandshaker.class })
+@EnableConfigurationProperties(WebSocketServersProperties.class)
 @Import(WebSocketServerBeanRegistrar.class)
 public final class WebSocketServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	QWebSocketServerFactory qWebSocketServerFactory(ApplicationEventPublisher eventPublisher, WorkerPool workerPool,
-			ObjectProvider<WebSocketServerCustomizer> customizers) {
+			ObjectProvider<QtServerCustomizer<TcpServer>> customizers) {
 		return new QWebSocketServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList());
 	}
 

@@ -1,47 +1,45 @@
 package dev.qtserver.autoconfigure.websocket;
 
-import dev.qtserver.autoconfigure.NamedServerBeans;
+import java.time.Duration;
+
+import dev.qtserver.autoconfigure.QtServerBeanRegistrar;
+import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ServerKind;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.QWebSocketServerFactory;
 import dev.qtserver.websocket.WebSocketServerSettings;
-
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Registers one {@link QWebSocketServer} bean per entry under {@code qtserver.websocket},
  * named {@code <name>WebSocketServer}. A bean of that name defined by the application
  * replaces ours.
  */
-class WebSocketServerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class WebSocketServerBeanRegistrar
+		extends QtServerBeanRegistrar<WebSocketServerProperties, WebSocketServerSettings, QWebSocketServer> {
 
-	private Environment environment;
-
-	private BeanFactory beanFactory;
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
+	WebSocketServerBeanRegistrar() {
+		super(ServerKind.WEBSOCKET, "WebSocketServer", WebSocketServerProperties.class, QWebSocketServer.class,
+				QWebSocketServerFactory.class, WebSocketServerBeanRegistrar::toSettings);
 	}
 
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
-	}
-
-	@Override
-	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		new NamedServerBeans<>("qtserver.websocket", WebSocketServerProperties.class, "WebSocketServer",
-				QWebSocketServer.class, (name, properties) -> {
-					WebSocketServerSettings settings = WebSocketServerSettingsMapper.toSettings(name, properties);
-					return () -> this.beanFactory.getBean(QWebSocketServerFactory.class).create(name, settings);
-				})
-			.register(this.environment, registry);
+	private static WebSocketServerSettings toSettings(String name, WebSocketServerProperties properties) {
+		Duration handshakeTimeout = properties.getHandshakeTimeout();
+		// the property spells "no limit" as 0, the settings as null
+		InvalidSettingException.check(!handshakeTimeout.isNegative(), "handshakeTimeout", handshakeTimeout,
+				"must not be negative; 0 means no limit");
+		String serverName = properties.getServerName();
+		return properties.applyTo(WebSocketServerSettings.builder())
+			.path(properties.getPath())
+			.serverName((serverName != null) ? serverName : name)
+			.handshakeTimeout(handshakeTimeout.isZero() ? null : handshakeTimeout)
+			.subprotocols(properties.getSubprotocols())
+			.allowedOrigins(properties.getAllowedOrigins())
+			.maxFrameSize(toBytes("maxFrameSize", properties.getMaxFrameSize()))
+			.maxMessageSize(toBytes("maxMessageSize", properties.getMaxMessageSize()))
+			.compression(properties.isCompression())
+			.heartbeatInterval(properties.getHeartbeatInterval())
+			.maxHeaderSize(toBytes("maxHeaderSize", properties.getMaxHeaderSize()))
+			.build();
 	}
 
 }

@@ -1,10 +1,10 @@
 package dev.qtserver.autoconfigure.websocket;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.qtserver.autoconfigure.ListenProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
@@ -19,22 +19,7 @@ import org.springframework.util.unit.DataSize;
  * which the hand-written per-server entries are checked.
  */
 @ConfigurationPropertiesSource
-public class WebSocketServerProperties {
-
-	/**
-	 * Address to listen on. Any address when not set.
-	 */
-	private @Nullable InetAddress address;
-
-	/**
-	 * Port to listen on. 0 lets the operating system choose a free port.
-	 */
-	private int port;
-
-	/**
-	 * Whether the server listens as soon as the application has started.
-	 */
-	private boolean autoStartup = true;
+public class WebSocketServerProperties extends ListenProperties {
 
 	/**
 	 * Request path of the WebSocket upgrade.
@@ -59,12 +44,6 @@ public class WebSocketServerProperties {
 	private List<String> subprotocols = new ArrayList<>();
 
 	/**
-	 * Maximum number of upgraded sessions waiting to be taken with
-	 * nextPendingConnection(). Once reached, handshakes fail.
-	 */
-	private int maxPendingConnections = 30;
-
-	/**
 	 * Origins allowed to connect, such as https://example.com. Every origin is allowed
 	 * when empty, unless an OriginAuthenticationRequiredEvent listener denies it.
 	 */
@@ -87,12 +66,6 @@ public class WebSocketServerProperties {
 	private boolean compression;
 
 	/**
-	 * How long a session may go without sending anything before it is closed with 1001.
-	 * Never closed for silence when not set.
-	 */
-	private @Nullable Duration idleTimeout;
-
-	/**
 	 * How often to ping each session. A session that has not answered for two intervals
 	 * is dropped. No pings when not set.
 	 */
@@ -102,41 +75,6 @@ public class WebSocketServerProperties {
 	 * Maximum size of the handshake request's headers. A larger one is answered with 431.
 	 */
 	private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
-
-	/**
-	 * Size of the operating system's queue of connections not yet accepted (SO_BACKLOG).
-	 */
-	private int listenBacklogSize = 50;
-
-	/**
-	 * Maximum number of open connections. Once reached, the server stops accepting until
-	 * one closes. -1 for no limit.
-	 */
-	private int maxConnections = -1;
-
-	public @Nullable InetAddress getAddress() {
-		return this.address;
-	}
-
-	public void setAddress(@Nullable InetAddress address) {
-		this.address = address;
-	}
-
-	public int getPort() {
-		return this.port;
-	}
-
-	public void setPort(int port) {
-		this.port = port;
-	}
-
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
 
 	public String getPath() {
 		return this.path;
@@ -168,14 +106,6 @@ public class WebSocketServerProperties {
 
 	public void setSubprotocols(List<String> subprotocols) {
 		this.subprotocols = subprotocols;
-	}
-
-	public int getMaxPendingConnections() {
-		return this.maxPendingConnections;
-	}
-
-	public void setMaxPendingConnections(int maxPendingConnections) {
-		this.maxPendingConnections = maxPendingConnections;
 	}
 
 	public List<String> getAllowedOrigins() {
@@ -210,14 +140,6 @@ public class WebSocketServerProperties {
 		this.compression = compression;
 	}
 
-	public @Nullable Duration getIdleTimeout() {
-		return this.idleTimeout;
-	}
-
-	public void setIdleTimeout(@Nullable Duration idleTimeout) {
-		this.idleTimeout = idleTimeout;
-	}
-
 	public @Nullable Duration getHeartbeatInterval() {
 		return this.heartbeatInterval;
 	}
@@ -232,22 +154,6 @@ public class WebSocketServerProperties {
 
 	public void setMaxHeaderSize(DataSize maxHeaderSize) {
 		this.maxHeaderSize = maxHeaderSize;
-	}
-
-	public int getListenBacklogSize() {
-		return this.listenBacklogSize;
-	}
-
-	public void setListenBacklogSize(int listenBacklogSize) {
-		this.listenBacklogSize = listenBacklogSize;
-	}
-
-	public int getMaxConnections() {
-		return this.maxConnections;
-	}
-
-	public void setMaxConnections(int maxConnections) {
-		this.maxConnections = maxConnections;
 	}
 
 }

@@ -1,16 +1,23 @@
 package dev.qtserver.autoconfigure.actuate;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 import dev.qtserver.actuate.QtServerMeterBinder;
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
 import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
+import dev.qtserver.handler.OnMessage;
+import dev.qtserver.handler.QtHandler;
 import dev.qtserver.tcp.QTcpServer;
+import dev.qtserver.tcp.QTcpServerFactory;
 import dev.qtserver.tcp.QTcpSocket;
+import dev.qtserver.tcp.TcpServerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -18,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -81,6 +90,54 @@ class QtServerMetricsAutoConfigurationTests {
 		QtServerMeterBinder custom = new QtServerMeterBinder(java.util.List::of);
 		this.runner.withBean(QtServerMeterBinder.class, () -> custom)
 			.run((context) -> assertThat(context.getBean(QtServerMeterBinder.class)).isSameAs(custom));
+	}
+
+	@Test
+	void whenTheApplicationDeclaresAFactoryMadeServerAsABeanThenItHasMetricsAndItsHandler() {
+		this.runner.withUserConfiguration(FactoryMadeServerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			MeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(QtServerMeterBinder.class).bindTo(registry);
+			QTcpServer extra = context.getBean("extraTcpServer", QTcpServer.class);
+			assertThat(extra.isListening()).isTrue();
+			try (Socket client = new Socket(InetAddress.getByName("127.0.0.1"), extra.serverPort())) {
+				client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+				BufferedReader reader = new BufferedReader(
+						new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+				assertThat(reader.readLine()).isEqualTo("PING");
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> registry.get(QtServerMeterBinder.MESSAGES_RECEIVED)
+					.tag("server", "extra")
+					.functionCounter()
+					.count() == 1.0);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FactoryMadeServerConfiguration {
+
+		@Bean
+		QTcpServer extraTcpServer(QTcpServerFactory factory) throws Exception {
+			return factory.create("extra",
+					TcpServerSettings.builder().address(InetAddress.getByName("127.0.0.1")).build());
+		}
+
+		@Bean
+		UpperCaseHandler upperCaseHandler() {
+			return new UpperCaseHandler();
+		}
+
+	}
+
+	@QtHandler(server = "extra")
+	static class UpperCaseHandler {
+
+		@OnMessage
+		String upper(String line) {
+			return line.toUpperCase(Locale.ROOT);
+		}
+
 	}
 
 }

@@ -76,12 +76,12 @@ class TcpServerAutoConfigurationTests {
 					"qtserver.tcp.echo.charset=ISO-8859-1", "qtserver.tcp.echo.port=0")
 			.run((context) -> {
 				TcpServerSettings settings = context.getBean(QTcpServer.class).settings();
-				assertThat(settings.address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-				assertThat(settings.autoStartup()).isFalse();
-				assertThat(settings.listenBacklogSize()).isEqualTo(7);
-				assertThat(settings.maxPendingConnections()).isEqualTo(3);
-				assertThat(settings.maxConnections()).isEqualTo(9);
-				assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(settings.listen().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+				assertThat(settings.listen().autoStartup()).isFalse();
+				assertThat(settings.listen().listenBacklogSize()).isEqualTo(7);
+				assertThat(settings.listen().maxPendingConnections()).isEqualTo(3);
+				assertThat(settings.listen().maxConnections()).isEqualTo(9);
+				assertThat(settings.listen().idleTimeout()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(settings.framing()).isEqualTo(TcpFraming.LENGTH_FIELD);
 				assertThat(settings.lengthFieldLength()).isEqualTo(2);
 				assertThat(settings.maxFrameLength()).isEqualTo(1024);
@@ -94,12 +94,12 @@ class TcpServerAutoConfigurationTests {
 	void whenNothingIsSetThenQtDefaultsApply() {
 		this.runner.run((context) -> {
 			TcpServerSettings settings = context.getBean(QTcpServer.class).settings();
-			assertThat(settings.port()).isZero();
-			assertThat(settings.autoStartup()).isTrue();
-			assertThat(settings.listenBacklogSize()).isEqualTo(50);
-			assertThat(settings.maxPendingConnections()).isEqualTo(30);
-			assertThat(settings.maxConnections()).isEqualTo(-1);
-			assertThat(settings.idleTimeout()).isNull();
+			assertThat(settings.listen().port()).isZero();
+			assertThat(settings.listen().autoStartup()).isTrue();
+			assertThat(settings.listen().listenBacklogSize()).isEqualTo(50);
+			assertThat(settings.listen().maxPendingConnections()).isEqualTo(30);
+			assertThat(settings.listen().maxConnections()).isEqualTo(-1);
+			assertThat(settings.listen().idleTimeout()).isNull();
 			assertThat(settings.framing()).isEqualTo(TcpFraming.LINE);
 			assertThat(settings.maxFrameLength()).isEqualTo(64 * 1024);
 			assertThat(settings.charset()).isEqualTo(StandardCharsets.UTF_8);
@@ -170,7 +170,7 @@ class TcpServerAutoConfigurationTests {
 	void whenTheUserDefinesAServerBeanOfTheSameNameThenOursBacksOff() {
 		this.runner.withUserConfiguration(UserServerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean("echoTcpServer", QTcpServer.class).settings().maxPendingConnections())
+			assertThat(context.getBean("echoTcpServer", QTcpServer.class).settings().listen().maxPendingConnections())
 				.isEqualTo(5);
 			assertThat(context).hasSingleBean(QTcpServer.class);
 		});

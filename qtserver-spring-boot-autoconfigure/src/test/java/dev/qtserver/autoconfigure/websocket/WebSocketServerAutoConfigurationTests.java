@@ -100,23 +100,23 @@ class WebSocketServerAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				QWebSocketServer server = context.getBean(QWebSocketServer.class);
 				WebSocketServerSettings settings = server.settings();
-				assertThat(settings.address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-				assertThat(settings.port()).isZero();
-				assertThat(settings.autoStartup()).isFalse();
+				assertThat(settings.listen().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+				assertThat(settings.listen().port()).isZero();
+				assertThat(settings.listen().autoStartup()).isFalse();
 				assertThat(settings.path()).isEqualTo("/ws/chat");
 				assertThat(settings.serverName()).isEqualTo("ChatServer/2");
 				assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.subprotocols()).containsExactly("chat.v2", "chat");
-				assertThat(settings.maxPendingConnections()).isEqualTo(4);
+				assertThat(settings.listen().maxPendingConnections()).isEqualTo(4);
 				assertThat(settings.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
 				assertThat(settings.maxFrameSize()).isEqualTo(16 * 1024);
 				assertThat(settings.maxMessageSize()).isEqualTo(256 * 1024);
 				assertThat(settings.compression()).isTrue();
-				assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(settings.listen().idleTimeout()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
 				assertThat(settings.maxHeaderSize()).isEqualTo(2 * 1024);
-				assertThat(settings.listenBacklogSize()).isEqualTo(7);
-				assertThat(settings.maxConnections()).isEqualTo(9);
+				assertThat(settings.listen().listenBacklogSize()).isEqualTo(7);
+				assertThat(settings.listen().maxConnections()).isEqualTo(9);
 				assertThat(server.isListening()).isFalse();
 			});
 	}
@@ -129,22 +129,22 @@ class WebSocketServerAutoConfigurationTests {
 			.withPropertyValues("qtserver.websocket.chat.auto-startup=false")
 			.run((context) -> {
 				WebSocketServerSettings settings = context.getBean(QWebSocketServer.class).settings();
-				assertThat(settings.address()).isEqualTo(InetAddress.getByName("0.0.0.0"));
-				assertThat(settings.port()).isZero();
+				assertThat(settings.listen().address()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+				assertThat(settings.listen().port()).isZero();
 				assertThat(settings.path()).isEqualTo("/");
 				assertThat(settings.serverName()).as("server name defaults to the server's name").isEqualTo("chat");
 				assertThat(settings.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(settings.subprotocols()).isEmpty();
-				assertThat(settings.maxPendingConnections()).isEqualTo(30);
+				assertThat(settings.listen().maxPendingConnections()).isEqualTo(30);
 				assertThat(settings.allowedOrigins()).isEmpty();
 				assertThat(settings.maxFrameSize()).isEqualTo(64 * 1024);
 				assertThat(settings.maxMessageSize()).isEqualTo(1024 * 1024);
 				assertThat(settings.compression()).isFalse();
-				assertThat(settings.idleTimeout()).isNull();
+				assertThat(settings.listen().idleTimeout()).isNull();
 				assertThat(settings.heartbeatInterval()).isNull();
 				assertThat(settings.maxHeaderSize()).isEqualTo(8 * 1024);
-				assertThat(settings.listenBacklogSize()).isEqualTo(50);
-				assertThat(settings.maxConnections()).isEqualTo(-1);
+				assertThat(settings.listen().listenBacklogSize()).isEqualTo(50);
+				assertThat(settings.listen().maxConnections()).isEqualTo(-1);
 			});
 	}
 
@@ -223,9 +223,10 @@ class WebSocketServerAutoConfigurationTests {
 		this.runner.withUserConfiguration(UserServerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(QWebSocketServer.class);
-			assertThat(
-					context.getBean("chatWebSocketServer", QWebSocketServer.class).settings().maxPendingConnections())
-				.isEqualTo(5);
+			assertThat(context.getBean("chatWebSocketServer", QWebSocketServer.class)
+				.settings()
+				.listen()
+				.maxPendingConnections()).isEqualTo(5);
 		});
 	}
 

@@ -1,0 +1,495 @@
+package dev.qtserver.core;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.transport.ServerTransport;
+
+/**
+ * The Qt server API written once for every kind of server: name, listeners, pending
+ * queue, limits, errors, statistics and shutdown. Its public methods are final and its
+ * state private; a server kind passes its transport and settings to the constructor and
+ * implements one method, {@link #admit(Connection)}: what to do with a connection its
+ * listeners accepted.
+ *
+ * @param <C> the kind's connection type
+ * @param <T> the Reactor Netty server type the listeners bind
+ */
+public abstract class AbstractQtServer<C extends ManagedConnection, T extends ServerTransport<T, ?>>
+		implements QtServer {
+
+	private final ServerKind kind;
+
+	private final String name;
+
+	private final ListenSettings settings;
+
+	private final Executor workers;
+
+	private final ServerSignals signals;
+
+	private final SerialExecutor serverEvents;
+
+	private final Supplier<T> transport;
+
+	private final List<QtServerCustomizer<T>> customizers;
+
+	private final ServerStatistics statistics = new ServerStatistics();
+
+	private final ConnectionRegistry<C> connections;
+
+	private final List<ServerListener> listeners;
+
+	private final AtomicInteger openConnections = new AtomicInteger();
+
+	private final Object monitor = new Object();
+
+	private boolean listening;
+
+	private volatile int maxPendingConnections;
+
+	private volatile SocketError serverError = SocketError.UNKNOWN_SOCKET_ERROR;
+
+	private volatile String errorString = "";
+
+	/**
+	 * Create a server with one listener, on the settings' address and port.
+	 * @param kind the kind of server
+	 * @param name the server name
+	 * @param settings where it listens and its limits
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param signals makes the server's signals, given the server
+	 * @param transport makes a Reactor Netty server, configured for this kind
+	 * @param customizers applied to the Reactor Netty server before each bind, in order,
+	 * when they {@linkplain QtServerCustomizer#appliesTo(QtServer) apply} to this server
+	 */
+	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings, Executor workers,
+			Function<QtServer, ServerSignals> signals, Supplier<T> transport,
+			List<? extends QtServerCustomizer<T>> customizers) {
+		this(kind, name, settings, List.of(settings.socketAddress()), workers, signals, transport, customizers);
+	}
+
+	/**
+	 * Create a server with a listener per address, as Qt's
+	 * {@code QAbstractHttpServer::bind()} gives one server several sockets.
+	 * @param kind the kind of server
+	 * @param name the server name
+	 * @param settings its limits; its address and port are not used
+	 * @param listenerAddresses where each listener listens, in order
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param signals makes the server's signals, given the server
+	 * @param transport makes a Reactor Netty server, configured for this kind
+	 * @param customizers applied to the Reactor Netty server before each bind, in order,
+	 * when they {@linkplain QtServerCustomizer#appliesTo(QtServer) apply} to this server
+	 */
+	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings,
+			List<InetSocketAddress> listenerAddresses, Executor workers, Function<QtServer, ServerSignals> signals,
+			Supplier<T> transport, List<? extends QtServerCustomizer<T>> customizers) {
+		if (listenerAddresses.isEmpty()) {
+			throw new IllegalArgumentException("A server needs at least one listener");
+		}
+		this.kind = kind;
+		this.name = name;
+		this.settings = settings;
+		this.workers = workers;
+		this.signals = signals.apply(this);
+		this.serverEvents = new SerialExecutor(workers);
+		this.transport = transport;
+		this.customizers = List.copyOf(customizers);
+		this.maxPendingConnections = settings.maxPendingConnections();
+		this.connections = new ConnectionRegistry<>(this, this.signals, this.statistics, this::refreshListeners);
+		ListenerOwner owner = new ListenerOwner();
+		List<ServerListener> created = new ArrayList<>();
+		for (InetSocketAddress address : listenerAddresses) {
+			created.add(new ServerListener(owner, created.size(), address, settings.listenBacklogSize(), this::hasRoom,
+					this::admitCounted));
+		}
+		this.listeners = List.copyOf(created);
+	}
+
+	/**
+	 * Take a connection that one of the listeners accepted. Called under the listener's
+	 * gate lock: register the connection at once and hand any slow work to its event
+	 * loop.
+	 * @param connection the accepted connection
+	 */
+	protected abstract void admit(Connection connection);
+
+	@Override
+	public final String name() {
+		return this.name;
+	}
+
+	@Override
+	public final ServerKind kind() {
+		return this.kind;
+	}
+
+	@Override
+	public final List<ServerListener> listeners() {
+		return this.listeners;
+	}
+
+	@Override
+	public final InetSocketAddress configuredAddress() {
+		return this.listeners.get(0).configuredAddress();
+	}
+
+	/**
+	 * Start every listener on its configured address and port; if one cannot listen,
+	 * those this call started are closed again.
+	 */
+	@Override
+	public final boolean listen() {
+		List<ServerListener> started = new ArrayList<>();
+		for (ServerListener listener : this.listeners) {
+			if (!listener.listen()) {
+				started.forEach(ServerListener::close);
+				return false;
+			}
+			started.add(listener);
+		}
+		return true;
+	}
+
+	/**
+	 * Start the first listener on the given address and port.
+	 */
+	@Override
+	public final boolean listen(InetAddress address, int port) {
+		return this.listeners.get(0).listen(address, port);
+	}
+
+	/**
+	 * Stop every listener. Connections taken by the application or a handler stay open;
+	 * pending ones are closed, as Qt does.
+	 */
+	@Override
+	public final void close() {
+		this.listeners.forEach(ServerListener::close);
+	}
+
+	/**
+	 * Stop listening and close every connection, letting messages already received finish
+	 * within the timeout.
+	 */
+	@Override
+	public final void shutdown(Duration timeout) {
+		close();
+		this.connections.closeAll(timeout);
+	}
+
+	/**
+	 * Return whether any listener is listening.
+	 */
+	@Override
+	public final boolean isListening() {
+		return this.listeners.stream().anyMatch(ServerListener::isListening);
+	}
+
+	/**
+	 * Return the first listener's bound address.
+	 */
+	@Override
+	public final @Nullable InetAddress serverAddress() {
+		return this.listeners.get(0).serverAddress();
+	}
+
+	/**
+	 * Return the first listener's bound port.
+	 */
+	@Override
+	public final int serverPort() {
+		return this.listeners.get(0).serverPort();
+	}
+
+	@Override
+	public final List<Integer> serverPorts() {
+		return this.listeners.stream().filter(ServerListener::isListening).map(ServerListener::serverPort).toList();
+	}
+
+	/**
+	 * Pause every listener.
+	 */
+	@Override
+	public final void pauseAccepting() {
+		this.listeners.forEach(ServerListener::pauseAccepting);
+	}
+
+	/**
+	 * Resume every listener.
+	 */
+	@Override
+	public final void resumeAccepting() {
+		this.listeners.forEach(ServerListener::resumeAccepting);
+	}
+
+	/**
+	 * Return whether every listener is paused.
+	 */
+	@Override
+	public final boolean isAcceptingPaused() {
+		return this.listeners.stream().allMatch(ServerListener::isAcceptingPaused);
+	}
+
+	@Override
+	public final int maxPendingConnections() {
+		return this.maxPendingConnections;
+	}
+
+	@Override
+	public final void setMaxPendingConnections(int maxPendingConnections) {
+		InvalidSettingException.check(maxPendingConnections > 0, "maxPendingConnections", maxPendingConnections,
+				"must be positive");
+		this.maxPendingConnections = maxPendingConnections;
+		refreshListeners();
+	}
+
+	@Override
+	public final boolean hasPendingConnections() {
+		return this.connections.pendingCount() > 0;
+	}
+
+	@Override
+	public final int pendingConnectionCount() {
+		return this.connections.pendingCount();
+	}
+
+	/**
+	 * Return how many connections are open: every connection a listener admitted (or the
+	 * server adopted) until it closes, whether it is still in its handshake, pending, or
+	 * taken. {@code max-connections} and the active-connections gauge count the same.
+	 */
+	@Override
+	public final int connectionCount() {
+		return this.openConnections.get();
+	}
+
+	/**
+	 * Take the oldest pending connection, as Qt's {@code nextPendingConnection()}; the
+	 * server may then accept another.
+	 * @return the connection, or {@code null} when none is pending
+	 */
+	public final @Nullable C nextPendingConnection() {
+		return this.connections.nextPending();
+	}
+
+	/**
+	 * Wait until a connection is pending, as Qt's {@code waitForNewConnection}. Blocks,
+	 * so it refuses to run on an event loop.
+	 * @param timeout how long to wait at most
+	 * @return whether a connection is pending; {@code false} at once when not listening
+	 */
+	public final boolean waitForNewConnection(Duration timeout) {
+		EventLoops.assertBlockingAllowed(getClass().getSimpleName() + ".waitForNewConnection");
+		return isListening() && this.connections.awaitPending(timeout);
+	}
+
+	/**
+	 * Return the open connections taken by the application or given to a handler; pending
+	 * ones are not included.
+	 * @return the connections, in no particular order
+	 */
+	public final Collection<C> connections() {
+		return this.connections.taken();
+	}
+
+	/**
+	 * Look up an open connection.
+	 * @param id the connection id
+	 * @return the connection, if it is open
+	 */
+	public final Optional<C> connection(long id) {
+		return this.connections.get(id);
+	}
+
+	/**
+	 * Send text to every connection returned by {@link #connections()}.
+	 * @param text the text, framed for each connection as its protocol does
+	 * @return how many connections it was sent to
+	 */
+	public final int broadcast(String text) {
+		Collection<C> targets = connections();
+		targets.forEach((connection) -> connection.send(text));
+		return targets.size();
+	}
+
+	/**
+	 * Return the last error of any listener (or of the server's own protocol), cleared
+	 * when a listener starts listening.
+	 */
+	@Override
+	public final SocketError serverError() {
+		return this.serverError;
+	}
+
+	@Override
+	public final String errorString() {
+		return this.errorString;
+	}
+
+	@Override
+	public final boolean isAutoStartup() {
+		return this.settings.autoStartup();
+	}
+
+	@Override
+	public final ServerStatistics statistics() {
+		return this.statistics;
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[" + this.name + "]";
+	}
+
+	/**
+	 * Return the open connections and the pending queue, for the kind to register what it
+	 * accepts.
+	 * @return the registry
+	 */
+	protected final ConnectionRegistry<C> registry() {
+		return this.connections;
+	}
+
+	/**
+	 * Return where handler code and event listeners run.
+	 * @return the workers
+	 */
+	protected final Executor workers() {
+		return this.workers;
+	}
+
+	/**
+	 * Count a connection this server did not accept itself but now serves (such as a TCP
+	 * connection handed over for a WebSocket handshake) until it closes.
+	 * @param connection the connection
+	 */
+	protected final void adopt(Connection connection) {
+		this.openConnections.incrementAndGet();
+		connection.channel().closeFuture().addListener((future) -> {
+			this.openConnections.decrementAndGet();
+			refreshListeners();
+		});
+	}
+
+	/**
+	 * Record an error of the kind's own protocol (such as a refused handshake) as the
+	 * server's {@link #errorString()}.
+	 * @param description what went wrong
+	 */
+	protected final void setErrorString(String description) {
+		this.errorString = description;
+	}
+
+	/**
+	 * Publish an event of the kind's own from an event loop: on a worker, in the order
+	 * published, so a slow listener never holds up the loop.
+	 * @param event the event
+	 */
+	protected final void publishFromEventLoop(Object event) {
+		this.serverEvents.execute(() -> this.signals.publish(event));
+	}
+
+	private void admitCounted(Connection connection) {
+		adopt(connection);
+		admit(connection);
+	}
+
+	private boolean hasRoom() {
+		int max = this.settings.maxConnections();
+		return (!this.kind.pausesAcceptingWhenPendingFull()
+				|| this.connections.pendingCount() < this.maxPendingConnections)
+				&& (max < 0 || this.openConnections.get() < max);
+	}
+
+	private void refreshListeners() {
+		for (ServerListener listener : this.listeners) {
+			listener.refresh();
+		}
+	}
+
+	private DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection) {
+		T configured = this.transport.get()
+			.bindAddress(() -> address)
+			.option(ChannelOption.SO_BACKLOG, backlog)
+			.doOnConnection(onConnection::accept);
+		for (QtServerCustomizer<T> customizer : this.customizers) {
+			if (customizer.appliesTo(this)) {
+				configured = customizer.customize(this, configured);
+			}
+		}
+		return configured.bindNow(this.settings.bindTimeout());
+	}
+
+	/**
+	 * The server side of its listeners: binding, the listening and closed signals, and
+	 * the server's last error.
+	 */
+	private final class ListenerOwner implements ServerListener.Owner {
+
+		@Override
+		public QtServer server() {
+			return AbstractQtServer.this;
+		}
+
+		@Override
+		public ServerSignals signals() {
+			return AbstractQtServer.this.signals;
+		}
+
+		@Override
+		public DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection) {
+			return AbstractQtServer.this.bind(address, backlog, onConnection);
+		}
+
+		@Override
+		public void listening(ServerListener listener, InetSocketAddress address) {
+			synchronized (AbstractQtServer.this.monitor) {
+				AbstractQtServer.this.listening = true;
+			}
+			AbstractQtServer.this.signals.listening(listener, address);
+		}
+
+		@Override
+		public void closed(ServerListener listener) {
+			synchronized (AbstractQtServer.this.monitor) {
+				if (!AbstractQtServer.this.listening || isListening()) {
+					return;
+				}
+				AbstractQtServer.this.listening = false;
+			}
+			// the last listener closed: as Qt does, connections nobody took are dropped
+			// with the server
+			AbstractQtServer.this.connections.dropPending();
+			AbstractQtServer.this.signals.closed();
+		}
+
+		@Override
+		public void errorChanged(SocketError error, String errorString) {
+			AbstractQtServer.this.serverError = error;
+			AbstractQtServer.this.errorString = errorString;
+		}
+
+		@Override
+		public void fromEventLoop(Consumer<ServerSignals> signal) {
+			AbstractQtServer.this.serverEvents.execute(() -> signal.accept(AbstractQtServer.this.signals));
+		}
+
+	}
+
+}
