@@ -220,7 +220,6 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	private void write(Object payload) {
 		this.transport.write(payload);
 		this.unflushed = true;
-		this.transport.sent();
 	}
 
 	/**

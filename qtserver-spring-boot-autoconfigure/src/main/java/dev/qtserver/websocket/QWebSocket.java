@@ -168,7 +168,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(String text) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), text));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), text));
 	}
 
 	/**
@@ -177,7 +177,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(byte[] bytes) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -187,7 +187,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(ByteBuffer bytes) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -203,7 +203,8 @@ public final class QWebSocket implements ManagedConnection {
 		Queue<Ping> waiting = this.pings.computeIfAbsent(ByteBuffer.wrap(payload.clone()),
 				(key) -> new ConcurrentLinkedQueue<>());
 		waiting.add(ping);
-		sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()))).whenComplete((done, ex) -> {
+		PingWebSocketFrame frame = new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()));
+		unlessCloseSent(frame, this.channel::sendControl).whenComplete((done, ex) -> {
 			if (ex != null) {
 				waiting.remove(ping);
 				ping.rtt.completeExceptionally(ex);
@@ -220,7 +221,7 @@ public final class QWebSocket implements ManagedConnection {
 	 */
 	void heartbeat() {
 		if (!this.closeSent.get()) {
-			this.channel.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
+			this.channel.sendControl(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
 		}
 	}
 
@@ -515,12 +516,17 @@ public final class QWebSocket implements ManagedConnection {
 		return connection().channel().alloc();
 	}
 
-	private CompletableFuture<Void> sendFrame(WebSocketFrame frame) {
+	private CompletableFuture<Void> sendMessage(WebSocketFrame frame) {
+		return unlessCloseSent(frame, this.channel::send);
+	}
+
+	private CompletableFuture<Void> unlessCloseSent(WebSocketFrame frame,
+			Function<Object, CompletableFuture<Void>> sender) {
 		if (this.closeSent.get()) {
 			frame.release();
 			return CompletableFuture.failedFuture(new ClosedChannelException());
 		}
-		return this.channel.send(frame);
+		return sender.apply(frame);
 	}
 
 	private record Ping(long sentNanos, CompletableFuture<Duration> rtt) {
