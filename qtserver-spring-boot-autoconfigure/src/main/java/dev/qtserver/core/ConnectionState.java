@@ -17,7 +17,7 @@ public final class ConnectionState {
 
 	private final CompletableFuture<Void> closeHandled = new CompletableFuture<>();
 
-	private volatile CloseReason closeReason = CloseReason.PEER_CLOSED;
+	private volatile CloseReason whyClosed = CloseReason.PEER_CLOSED;
 
 	private volatile boolean peerShutDown;
 
@@ -53,7 +53,7 @@ public final class ConnectionState {
 			}
 			this.closing = true;
 		}
-		this.closeReason = reason;
+		this.whyClosed = reason;
 	}
 
 	/**
@@ -65,12 +65,13 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Return why the connection closed; {@link CloseReason#PEER_CLOSED} unless the server
-	 * closed it.
-	 * @return the close reason
+	 * Return why the connection closed, as the server sees it;
+	 * {@link CloseReason#PEER_CLOSED} unless the server closed it. (A WebSocket session's
+	 * {@code closeReason()} is something else: Qt's text of the close frame.)
+	 * @return why the connection closed
 	 */
-	public CloseReason closeReason() {
-		return this.closeReason;
+	public CloseReason whyClosed() {
+		return this.whyClosed;
 	}
 
 	/**

@@ -313,7 +313,9 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the close reason of the closing handshake.
+	 * Return the close reason of the closing handshake, as Qt's {@code closeReason()}:
+	 * the text of the close frame. Why the session closed as the server sees it is the
+	 * {@link CloseReason} of its {@link WebSocketClosedEvent}.
 	 * @return the reason, or {@code null} when none was given
 	 */
 	public @Nullable String closeReason() {
@@ -393,15 +395,15 @@ public final class QWebSocket implements ManagedConnection {
 	 * Send a close frame once; the connection closes when the peer answers, or after a
 	 * grace period if it never does.
 	 */
-	void sendClose(int code, String reason) {
+	void sendClose(int code, String reasonText) {
 		if (!this.closeSent.compareAndSet(false, true)) {
 			return;
 		}
 		if (!this.closeReceived) {
 			this.closeCode = code;
-			this.closeReasonText = reason.isEmpty() ? null : reason;
+			this.closeReasonText = reasonText.isEmpty() ? null : reasonText;
 		}
-		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reason));
+		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reasonText));
 		if (sent == null) {
 			return;
 		}
@@ -426,19 +428,19 @@ public final class QWebSocket implements ManagedConnection {
 	 * Fail the connection after a protocol violation: send a close frame and close the
 	 * TCP connection once it is written, without waiting for the peer's answer.
 	 */
-	void failConnection(int code, String reason) {
+	void failConnection(int code, String reasonText) {
 		if (!this.closeSent.compareAndSet(false, true)) {
 			return;
 		}
 		if (!this.closeReceived) {
 			this.closeCode = code;
-			this.closeReasonText = reason;
+			this.closeReasonText = reasonText;
 		}
-		this.channel.closeAfter(new CloseWebSocketFrame(code, reason));
+		this.channel.closeAfter(new CloseWebSocketFrame(code, reasonText));
 	}
 
 	/** The peer sent a close frame (called on the event loop). */
-	void closeReceived(int code, @Nullable String reason) {
+	void closeReceived(int code, @Nullable String reasonText) {
 		this.closeReceived = true;
 		if (this.closeSent.get()) {
 			// our close was answered: the handshake is complete once our frame is out (if
@@ -451,7 +453,7 @@ public final class QWebSocket implements ManagedConnection {
 			return;
 		}
 		this.closeCode = code;
-		this.closeReasonText = (reason == null || reason.isEmpty()) ? null : reason;
+		this.closeReasonText = (reasonText == null || reasonText.isEmpty()) ? null : reasonText;
 		this.state.peerShutDown();
 	}
 
