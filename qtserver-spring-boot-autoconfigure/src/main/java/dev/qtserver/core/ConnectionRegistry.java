@@ -102,7 +102,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		this.connections.remove(connection.id());
 		this.pending.remove(connection);
 		ConnectionState state = connection.state();
-		CloseReason reason = state.whyClosed();
+		CloseReason reason = state.settleWhyClosed();
 		this.statistics.connectionClosed(reason);
 		state.executor().execute(() -> {
 			try {
