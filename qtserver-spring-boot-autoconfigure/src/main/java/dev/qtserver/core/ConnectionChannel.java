@@ -64,9 +64,10 @@ public final class ConnectionChannel {
 		this.outbox = new Outbox(connection.channel(), this.countWhenWritten);
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
-		// what the worker writes during a batch (replies, sends from event listeners)
-		// goes out together
-		state.executor().setBatchHook(this.outbox::flush);
+		// the channel itself ends each of the worker's batches with a flush, so what was
+		// written during the batch goes out together; added first, it runs after any
+		// hook added later
+		state.executor().addBatchHook(this.outbox::flush);
 	}
 
 	/**
