@@ -37,7 +37,7 @@ public class QtServerMeterBinder implements MeterBinder {
 	/** Messages received. */
 	public static final String MESSAGES_RECEIVED = "qtserver.messages.received";
 
-	/** Messages sent by handlers. */
+	/** Messages written to peers: handler replies and sends, once written. */
 	public static final String MESSAGES_SENT = "qtserver.messages.sent";
 
 	private final Supplier<Iterable<QtServer>> servers;

@@ -19,6 +19,12 @@ import reactor.netty.Connection;
  * on the event loop, and the care a closed channel needs (Netty refuses writes to a
  * channel that left its event loop by throwing, before it owns the message, so the
  * message is released here).
+ *
+ * <p>
+ * It is also the one place where messages sent are counted: each message
+ * ({@link #send(Object)}, {@link #write(Object)}) once Netty has written it, whichever
+ * path it took. Control frames ({@link #sendControl(Object)}) and the last write of a
+ * close are not messages.
  */
 public final class ConnectionChannel {
 
@@ -35,6 +41,12 @@ public final class ConnectionChannel {
 	private final InetSocketAddress localAddress;
 
 	/**
+	 * Counts a message once Netty wrote it, and only then: what never reached the peer (a
+	 * channel already closed, a write that failed) is not a message sent.
+	 */
+	private final ChannelFutureListener countWhenWritten;
+
+	/**
 	 * Wrap an accepted connection.
 	 * @param connection the Reactor Netty connection
 	 * @param state the connection's bookkeeping
@@ -44,12 +56,18 @@ public final class ConnectionChannel {
 		this.connection = connection;
 		this.state = state;
 		this.statistics = statistics;
-		this.outbox = new Outbox(connection.channel());
+		this.countWhenWritten = (write) -> {
+			if (write.isSuccess()) {
+				this.statistics.messageSent();
+			}
+		};
+		this.outbox = new Outbox(connection.channel(), this.countWhenWritten);
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
-		// what the worker writes during a batch (replies, sends from event listeners)
-		// goes out together
-		state.executor().setBatchHook(this.outbox::flush);
+		// the channel itself ends each of the worker's batches with a flush, so what was
+		// written during the batch goes out together; added first, it runs after any
+		// hook added later
+		state.executor().addBatchHook(this.outbox::flush);
 	}
 
 	/**
@@ -100,22 +118,35 @@ public final class ConnectionChannel {
 	 */
 	public CompletableFuture<Void> send(Object message) {
 		CompletableFuture<Void> written = new CompletableFuture<>();
-		CompletableFuture<Void> result = written.whenComplete((done, ex) -> {
-			if (ex == null) {
-				this.statistics.messageSent();
-			}
-		});
 		if (this.state.executor().inExecutor()) {
 			// behind the replies already batched, and flushed now, so a handler may wait
 			// for it
 			this.outbox.add(message, written);
 			this.outbox.flush();
-			return result;
+			return written;
 		}
+		return writeAndFlush(message, true, written);
+	}
+
+	/**
+	 * Send something that is not a message, such as a WebSocket ping, and flush it, from
+	 * any thread; it is not counted as a message sent. It does not wait for the replies
+	 * batched on the connection's worker: control frames may come between messages.
+	 * @param frame the encoded frame, owned by the channel from now on
+	 * @return completes once written, or exceptionally if the write failed
+	 */
+	public CompletableFuture<Void> sendControl(Object frame) {
+		return writeAndFlush(frame, false, new CompletableFuture<>());
+	}
+
+	private CompletableFuture<Void> writeAndFlush(Object message, boolean counted, CompletableFuture<Void> written) {
 		ChannelFuture future = writeOrRelease(message, true);
 		if (future == null) {
 			written.completeExceptionally(new ClosedChannelException());
-			return result;
+			return written;
+		}
+		if (counted) {
+			future.addListener(this.countWhenWritten);
 		}
 		future.addListener((ChannelFuture done) -> {
 			if (done.isSuccess()) {
@@ -125,7 +156,7 @@ public final class ConnectionChannel {
 				written.completeExceptionally(done.cause());
 			}
 		});
-		return result;
+		return written;
 	}
 
 	/**
@@ -135,7 +166,10 @@ public final class ConnectionChannel {
 	 */
 	public void write(Object message) {
 		if (EventLoops.inEventLoop(this.connection.channel())) {
-			writeOrRelease(message, false);
+			ChannelFuture future = writeOrRelease(message, false);
+			if (future != null) {
+				future.addListener(this.countWhenWritten);
+			}
 		}
 		else {
 			this.outbox.add(message, null);

@@ -96,7 +96,7 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		this.connections.remove(connection.id());
 		this.pending.remove(connection);
 		ConnectionState state = connection.state();
-		CloseReason reason = state.closeReason();
+		CloseReason reason = state.settleWhyClosed();
 		this.statistics.connectionClosed(reason);
 		state.executor().execute(() -> {
 			try {

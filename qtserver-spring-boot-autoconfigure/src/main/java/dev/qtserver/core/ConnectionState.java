@@ -17,11 +17,14 @@ public final class ConnectionState {
 
 	private final CompletableFuture<Void> closeHandled = new CompletableFuture<>();
 
-	private volatile CloseReason closeReason = CloseReason.PEER_CLOSED;
+	/** Why the connection closes; guarded by this. */
+	private CloseReason whyClosed = CloseReason.PEER_CLOSED;
 
-	private volatile boolean peerShutDown;
-
-	private volatile boolean closing;
+	/**
+	 * Whether {@link #whyClosed} is final: the server gave a reason, the peer ended the
+	 * connection, or its close was reported; guarded by this.
+	 */
+	private boolean settled;
 
 	/**
 	 * Create the state of a new connection.
@@ -41,19 +44,19 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Record why the connection is about to close. The first reason wins, and a peer that
+	 * Record why the connection is about to close. The first reason wins; a peer that
 	 * ended the connection first (by shutting its side down) keeps
-	 * {@link CloseReason#PEER_CLOSED}.
+	 * {@link CloseReason#PEER_CLOSED}, and so does a connection whose close was already
+	 * reported.
 	 * @param reason why the server closes the connection
 	 */
-	public void closing(CloseReason reason) {
-		synchronized (this) {
-			if (this.closing || this.peerShutDown) {
-				return;
-			}
-			this.closing = true;
+	public synchronized void closing(CloseReason reason) {
+		// the check and the write under one lock: a close reported meanwhile sees either
+		// no reason yet (and settles it) or this one, never a half-recorded one
+		if (!this.settled) {
+			this.settled = true;
+			this.whyClosed = reason;
 		}
-		this.closeReason = reason;
 	}
 
 	/**
@@ -61,16 +64,28 @@ public final class ConnectionState {
 	 * ended it.
 	 */
 	public synchronized void peerShutDown() {
-		this.peerShutDown = true;
+		this.settled = true;
 	}
 
 	/**
-	 * Return why the connection closed; {@link CloseReason#PEER_CLOSED} unless the server
-	 * closed it.
-	 * @return the close reason
+	 * Return why the connection closed, as the server sees it;
+	 * {@link CloseReason#PEER_CLOSED} unless the server closed it. (A WebSocket session's
+	 * {@code closeReason()} is something else: Qt's text of the close frame.)
+	 * @return why the connection closed
 	 */
-	public CloseReason closeReason() {
-		return this.closeReason;
+	public synchronized CloseReason whyClosed() {
+		return this.whyClosed;
+	}
+
+	/**
+	 * Settle why the connection closed, once its channel has: the reason given so far, or
+	 * {@link CloseReason#PEER_CLOSED}. The close is reported (counted, and its event
+	 * published) with this reason, so a reason given after it changes nothing.
+	 * @return why the connection closed
+	 */
+	synchronized CloseReason settleWhyClosed() {
+		this.settled = true;
+		return this.whyClosed;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -20,14 +21,19 @@ public final class Outbox {
 
 	private final Channel channel;
 
+	private final ChannelFutureListener eachWrite;
+
 	private List<Entry> entries = new ArrayList<>();
 
 	/**
 	 * Create an outbox for a channel.
 	 * @param channel the connection's channel
+	 * @param eachWrite added to the write of every message, such as the count of messages
+	 * sent; not told of messages discarded before they reached the channel
 	 */
-	public Outbox(Channel channel) {
+	public Outbox(Channel channel, ChannelFutureListener eachWrite) {
 		this.channel = channel;
+		this.eachWrite = eachWrite;
 	}
 
 	/**
@@ -61,7 +67,7 @@ public final class Outbox {
 
 	private void writeAll(List<Entry> batch) {
 		for (Entry entry : batch) {
-			ChannelFuture future = this.channel.write(entry.message);
+			ChannelFuture future = this.channel.write(entry.message).addListener(this.eachWrite);
 			if (entry.written != null) {
 				CompletableFuture<Void> written = entry.written;
 				future.addListener((f) -> {

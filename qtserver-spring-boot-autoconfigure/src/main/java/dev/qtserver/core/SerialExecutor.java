@@ -1,7 +1,9 @@
 package dev.qtserver.core;
 
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  * event loop, while different connections run in parallel.
  *
  * <p>
- * A run handles up to a batch of tasks, then calls the batch hook (where replies are
- * flushed) and gives the thread back to the shared executor so that one busy connection
- * cannot starve the others.
+ * A run handles up to a batch of tasks, then calls the batch hooks (where replies are
+ * flushed and more input is asked for) and gives the thread back to the shared executor
+ * so that one busy connection cannot starve the others.
  */
 public final class SerialExecutor implements Executor {
 
@@ -35,7 +37,12 @@ public final class SerialExecutor implements Executor {
 
 	private final Runnable drainer = this::drain;
 
-	private volatile @Nullable Runnable batchHook;
+	/**
+	 * The batch hooks in the order they were added (they run in reverse). They are added
+	 * as a connection is set up and never removed, so a copy-on-write list costs nothing
+	 * per batch.
+	 */
+	private final List<Runnable> batchHooks = new CopyOnWriteArrayList<>();
 
 	/**
 	 * The thread running this executor's tasks now; cleared only by that thread
@@ -52,11 +59,14 @@ public final class SerialExecutor implements Executor {
 	}
 
 	/**
-	 * Set what to run after each batch of tasks, on the same thread.
-	 * @param batchHook the hook, or {@code null} for none
+	 * Add something to run after each batch of tasks, on the same thread. Hooks never
+	 * replace each other; they run last added first, as nested scopes close: the
+	 * connection's channel, set up first, flushes after whatever later parties (such as a
+	 * handler's message flow) do at the end of a batch.
+	 * @param hook the hook
 	 */
-	public void setBatchHook(@Nullable Runnable batchHook) {
-		this.batchHook = batchHook;
+	public void addBatchHook(Runnable hook) {
+		this.batchHooks.add(hook);
 	}
 
 	@Override
@@ -110,7 +120,7 @@ public final class SerialExecutor implements Executor {
 			while ((task = this.tasks.poll()) != null) {
 				runSafely(task);
 				if (++ran == BATCH_SIZE) {
-					runBatchHook();
+					runBatchHooks();
 					// yield: the counter stays above zero, so no one else schedules a
 					// drain meanwhile
 					this.runner.compareAndSet(Thread.currentThread(), null);
@@ -118,7 +128,7 @@ public final class SerialExecutor implements Executor {
 					return;
 				}
 			}
-			runBatchHook();
+			runBatchHooks();
 			ran = 0;
 			missed = this.pending.addAndGet(-missed);
 			if (missed == 0) {
@@ -127,10 +137,10 @@ public final class SerialExecutor implements Executor {
 		}
 	}
 
-	private void runBatchHook() {
-		Runnable hook = this.batchHook;
-		if (hook != null) {
-			runSafely(hook);
+	private void runBatchHooks() {
+		List<Runnable> hooks = this.batchHooks;
+		for (int i = hooks.size() - 1; i >= 0; i--) {
+			runSafely(hooks.get(i));
 		}
 	}
 

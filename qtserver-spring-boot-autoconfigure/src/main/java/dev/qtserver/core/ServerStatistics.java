@@ -40,7 +40,10 @@ public final class ServerStatistics {
 		this.messagesReceived.increment();
 	}
 
-	/** Count a message sent. */
+	/**
+	 * Count a message written to a peer; {@link ConnectionChannel} counts each one, once
+	 * it is written, whichever way it was sent.
+	 */
 	public void messageSent() {
 		this.messagesSent.increment();
 	}

@@ -52,6 +52,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	/** Messages handled since the last request for more; touched only on the worker. */
 	private int consumed;
 
+	/**
+	 * Replies written since the last flush, for a handler on the event loop; on the
+	 * worker, the connection's channel flushes at the end of each batch.
+	 */
 	private boolean unflushed;
 
 	/**
@@ -69,7 +73,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.onEventLoop = handler.isNonBlocking();
 		this.tasks = this.onEventLoop ? Runnable::run : this.executor;
 		if (!this.onEventLoop) {
-			this.executor.setBatchHook(this::afterBatch);
+			this.executor.addBatchHook(this::afterBatch);
 		}
 		this.tasks.execute(this::connected);
 		if (this.onEventLoop) {
@@ -220,13 +224,13 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	private void write(Object payload) {
 		this.transport.write(payload);
 		this.unflushed = true;
-		this.transport.sent();
 	}
 
 	/**
 	 * After each batch (on the worker) or read (on the event loop): read more if the
-	 * connection keeps up, then flush the replies, including those of messages the
-	 * request delivered at once.
+	 * connection keeps up. On the event loop, then flush the replies, including those of
+	 * messages the request delivered at once; on the worker, the connection's channel
+	 * flushes at the end of every batch itself.
 	 */
 	private void afterBatch() {
 		// on the event loop a request delivers queued messages at once, which are handled
@@ -240,9 +244,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				break;
 			}
 		}
-		// on the worker, the connection's own sends (socket.send in a handler) wait in
-		// the same batch
-		if (this.unflushed || !this.onEventLoop) {
+		if (this.onEventLoop && this.unflushed) {
 			this.unflushed = false;
 			this.transport.flush();
 		}

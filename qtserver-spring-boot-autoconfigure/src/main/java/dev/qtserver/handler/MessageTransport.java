@@ -71,9 +71,4 @@ public interface MessageTransport<C extends ManagedConnection> {
 	 */
 	void received();
 
-	/**
-	 * Count a message sent.
-	 */
-	void sent();
-
 }

@@ -115,11 +115,6 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 			AnnotatedTcpConnectionHandler.this.server.statistics().messageReceived();
 		}
 
-		@Override
-		public void sent() {
-			AnnotatedTcpConnectionHandler.this.server.statistics().messageSent();
-		}
-
 	}
 
 }

@@ -168,7 +168,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(String text) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), text));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), text));
 	}
 
 	/**
@@ -177,7 +177,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(byte[] bytes) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -187,7 +187,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(ByteBuffer bytes) {
-		return sendFrame(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
 	}
 
 	/**
@@ -203,7 +203,8 @@ public final class QWebSocket implements ManagedConnection {
 		Queue<Ping> waiting = this.pings.computeIfAbsent(ByteBuffer.wrap(payload.clone()),
 				(key) -> new ConcurrentLinkedQueue<>());
 		waiting.add(ping);
-		sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()))).whenComplete((done, ex) -> {
+		PingWebSocketFrame frame = new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()));
+		unlessCloseSent(frame, this.channel::sendControl).whenComplete((done, ex) -> {
 			if (ex != null) {
 				waiting.remove(ping);
 				ping.rtt.completeExceptionally(ex);
@@ -220,7 +221,7 @@ public final class QWebSocket implements ManagedConnection {
 	 */
 	void heartbeat() {
 		if (!this.closeSent.get()) {
-			this.channel.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
+			this.channel.sendControl(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
 		}
 	}
 
@@ -312,7 +313,9 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	/**
-	 * Return the close reason of the closing handshake.
+	 * Return the close reason of the closing handshake, as Qt's {@code closeReason()}:
+	 * the text of the close frame. Why the session closed as the server sees it is the
+	 * {@link CloseReason} of its {@link WebSocketClosedEvent}.
 	 * @return the reason, or {@code null} when none was given
 	 */
 	public @Nullable String closeReason() {
@@ -392,15 +395,15 @@ public final class QWebSocket implements ManagedConnection {
 	 * Send a close frame once; the connection closes when the peer answers, or after a
 	 * grace period if it never does.
 	 */
-	void sendClose(int code, String reason) {
+	void sendClose(int code, String reasonText) {
 		if (!this.closeSent.compareAndSet(false, true)) {
 			return;
 		}
 		if (!this.closeReceived) {
 			this.closeCode = code;
-			this.closeReasonText = reason.isEmpty() ? null : reason;
+			this.closeReasonText = reasonText.isEmpty() ? null : reasonText;
 		}
-		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reason));
+		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reasonText));
 		if (sent == null) {
 			return;
 		}
@@ -425,19 +428,19 @@ public final class QWebSocket implements ManagedConnection {
 	 * Fail the connection after a protocol violation: send a close frame and close the
 	 * TCP connection once it is written, without waiting for the peer's answer.
 	 */
-	void failConnection(int code, String reason) {
+	void failConnection(int code, String reasonText) {
 		if (!this.closeSent.compareAndSet(false, true)) {
 			return;
 		}
 		if (!this.closeReceived) {
 			this.closeCode = code;
-			this.closeReasonText = reason;
+			this.closeReasonText = reasonText;
 		}
-		this.channel.closeAfter(new CloseWebSocketFrame(code, reason));
+		this.channel.closeAfter(new CloseWebSocketFrame(code, reasonText));
 	}
 
 	/** The peer sent a close frame (called on the event loop). */
-	void closeReceived(int code, @Nullable String reason) {
+	void closeReceived(int code, @Nullable String reasonText) {
 		this.closeReceived = true;
 		if (this.closeSent.get()) {
 			// our close was answered: the handshake is complete once our frame is out (if
@@ -450,7 +453,7 @@ public final class QWebSocket implements ManagedConnection {
 			return;
 		}
 		this.closeCode = code;
-		this.closeReasonText = (reason == null || reason.isEmpty()) ? null : reason;
+		this.closeReasonText = (reasonText == null || reasonText.isEmpty()) ? null : reasonText;
 		this.state.peerShutDown();
 	}
 
@@ -515,12 +518,17 @@ public final class QWebSocket implements ManagedConnection {
 		return connection().channel().alloc();
 	}
 
-	private CompletableFuture<Void> sendFrame(WebSocketFrame frame) {
+	private CompletableFuture<Void> sendMessage(WebSocketFrame frame) {
+		return unlessCloseSent(frame, this.channel::send);
+	}
+
+	private CompletableFuture<Void> unlessCloseSent(WebSocketFrame frame,
+			Function<Object, CompletableFuture<Void>> sender) {
 		if (this.closeSent.get()) {
 			frame.release();
 			return CompletableFuture.failedFuture(new ClosedChannelException());
 		}
-		return this.channel.send(frame);
+		return sender.apply(frame);
 	}
 
 	private record Ping(long sentNanos, CompletableFuture<Duration> rtt) {

@@ -104,9 +104,4 @@ final class WebSocketTransport implements MessageTransport<QWebSocket> {
 		this.server.statistics().messageReceived();
 	}
 
-	@Override
-	public void sent() {
-		this.server.statistics().messageSent();
-	}
-
 }

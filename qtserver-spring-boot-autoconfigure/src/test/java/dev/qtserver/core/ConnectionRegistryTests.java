@@ -4,12 +4,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -172,6 +175,60 @@ class ConnectionRegistryTests {
 			.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.PEER_CLOSED));
 		assertThat(this.statistics.errors()).isOne();
 		assertThat(this.statistics.closed(CloseReason.PEER_CLOSED)).isOne();
+	}
+
+	@Test
+	void whenTheServerGivesAReasonAfterTheCloseWasReportedThenTheReasonStaysAsReported() {
+		TestConnection connection = register(false);
+		connection.closeByPeer();
+		connection.state().closing(CloseReason.IDLE_TIMEOUT);
+		assertThat(connection.state().closeHandled()).succeedsWithin(TIMEOUT);
+		assertThat(eventsOf(ConnectionClosedEvent.class)).singleElement()
+			.satisfies((event) -> assertThat(event.getReason()).isEqualTo(CloseReason.PEER_CLOSED));
+		assertThat(connection.state().whyClosed()).isEqualTo(CloseReason.PEER_CLOSED);
+		assertThat(this.statistics.closed(CloseReason.IDLE_TIMEOUT)).isZero();
+	}
+
+	@Test
+	void whenTheServerClosesAsThePeerDoesThenTheReasonReportedIsTheOneTheConnectionKeeps() throws Exception {
+		int rounds = 2_000;
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		List<TestConnection> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < rounds; i++) {
+				TestConnection connection = register(false);
+				connections.add(connection);
+				// the server gives its reason just as the close is reported
+				CyclicBarrier start = new CyclicBarrier(2);
+				Future<?> server = threads.submit(() -> {
+					start.await(5, TimeUnit.SECONDS);
+					connection.state().closing(CloseReason.IDLE_TIMEOUT);
+					return null;
+				});
+				Future<?> peer = threads.submit(() -> {
+					start.await(5, TimeUnit.SECONDS);
+					connection.closeByPeer();
+					return null;
+				});
+				server.get(5, TimeUnit.SECONDS);
+				peer.get(5, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		await().atMost(TIMEOUT).until(() -> eventsOf(ConnectionClosedEvent.class).size() == rounds);
+		Map<QtConnection, CloseReason> reported = new HashMap<>();
+		eventsOf(ConnectionClosedEvent.class)
+			.forEach((event) -> reported.put(event.getConnection(), event.getReason()));
+		assertThat(connections)
+			.allSatisfy((connection) -> assertThat(reported.get(connection)).as("connection %d", connection.id())
+				.isEqualTo(connection.state().whyClosed()));
+		long idle = connections.stream()
+			.filter((connection) -> connection.state().whyClosed() == CloseReason.IDLE_TIMEOUT)
+			.count();
+		assertThat(this.statistics.closed(CloseReason.IDLE_TIMEOUT)).isEqualTo(idle);
+		assertThat(this.statistics.closed(CloseReason.PEER_CLOSED)).isEqualTo(rounds - idle);
 	}
 
 	@Test

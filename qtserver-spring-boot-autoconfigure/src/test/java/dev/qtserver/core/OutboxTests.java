@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -36,6 +37,9 @@ class OutboxTests {
 
 	private final List<ByteBuf> allocated = new ArrayList<>();
 
+	/** The writes the outbox told of, in order. */
+	private final List<ChannelFuture> writes = new ArrayList<>();
+
 	@AfterEach
 	void tearDown() {
 		this.channel.finishAndReleaseAll();
@@ -46,7 +50,7 @@ class OutboxTests {
 
 	@Test
 	void whenFlushedThenNothingIsWrittenUntilTheEventLoopRunsTheTask() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.add(buffer("a"), null);
 		outbox.flush();
 		assertThat(this.recorder.events).isEmpty();
@@ -58,7 +62,7 @@ class OutboxTests {
 
 	@Test
 	void whenSeveralMessagesAreAddedThenTheyAreWrittenInOrderAndFlushedOnce() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.add(buffer("one"), null);
 		outbox.add(buffer("two"), null);
 		outbox.add(buffer("three"), null);
@@ -70,7 +74,7 @@ class OutboxTests {
 
 	@Test
 	void whenNothingWasAddedThenFlushDoesNotBotherTheEventLoop() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.flush();
 		assertThat(this.channel.hasPendingTasks()).isFalse();
 		this.channel.runPendingTasks();
@@ -79,7 +83,7 @@ class OutboxTests {
 
 	@Test
 	void whenFlushedAgainThenOnlyWhatWasAddedSinceTheLastFlushIsWrittenAndFlushed() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.add(buffer("first"), null);
 		outbox.flush();
 		this.channel.runPendingTasks();
@@ -94,7 +98,7 @@ class OutboxTests {
 
 	@Test
 	void whenSeveralFlushesWaitForTheEventLoopThenEachIsOneTaskAndOrderIsKept() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.add(buffer("first"), null);
 		outbox.flush();
 		outbox.add(buffer("second"), null);
@@ -109,7 +113,7 @@ class OutboxTests {
 
 	@Test
 	void whenAddedButNotFlushedThenNothingIsWritten() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		outbox.add(buffer("held"), null);
 		this.channel.runPendingTasks();
 		assertThat(this.recorder.events).isEmpty();
@@ -120,7 +124,7 @@ class OutboxTests {
 
 	@Test
 	void whenWrittenThenTheFuturesCompleteAndNotBefore() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		CompletableFuture<Void> first = new CompletableFuture<>();
 		CompletableFuture<Void> second = new CompletableFuture<>();
 		outbox.add(buffer("first"), first);
@@ -136,8 +140,35 @@ class OutboxTests {
 	}
 
 	@Test
+	void whenMessagesAreWrittenThenTheWriteListenerIsToldOfEachBeforeItsFutureCompletes() {
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
+		CompletableFuture<Void> watched = new CompletableFuture<>();
+		List<Integer> toldBeforeCompletion = new ArrayList<>();
+		watched.whenComplete((done, ex) -> toldBeforeCompletion.add(this.writes.size()));
+		outbox.add(buffer("unwatched"), null);
+		outbox.add(buffer("watched"), watched);
+		outbox.flush();
+		assertThat(this.writes).isEmpty();
+		this.channel.runPendingTasks();
+		assertThat(this.writes).hasSize(2).allSatisfy((write) -> assertThat(write.isSuccess()).isTrue());
+		assertThat(toldBeforeCompletion).containsExactly(2);
+		assertThat(readOutbound()).containsExactly("unwatched", "watched");
+	}
+
+	@Test
+	void whenTheChannelClosesBetweenTheFlushAndTheWriteThenTheWriteListenerIsToldOfTheFailures() {
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
+		outbox.add(buffer("first"), null);
+		outbox.add(buffer("second"), null);
+		outbox.flush();
+		this.channel.pipeline().close();
+		this.channel.runPendingTasks();
+		assertThat(this.writes).hasSize(2).noneSatisfy((write) -> assertThat(write.isSuccess()).isTrue());
+	}
+
+	@Test
 	void whenTheChannelClosedBeforeTheFlushThenTheFuturesFailAndTheBuffersAreReleased() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		ByteBuf message = buffer("late");
 		CompletableFuture<Void> written = new CompletableFuture<>();
 		this.channel.close();
@@ -152,7 +183,7 @@ class OutboxTests {
 
 	@Test
 	void whenTheChannelClosesBetweenTheFlushAndTheWriteThenTheFuturesFailAndTheBuffersAreReleased() {
-		Outbox outbox = new Outbox(this.channel);
+		Outbox outbox = new Outbox(this.channel, this.writes::add);
 		ByteBuf first = buffer("first");
 		ByteBuf second = buffer("second");
 		CompletableFuture<Void> firstWritten = new CompletableFuture<>();
@@ -177,7 +208,7 @@ class OutboxTests {
 			loop.register(registered).sync();
 			// what a worker sees when the server's event loops are already gone
 			loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-			Outbox outbox = new Outbox(registered);
+			Outbox outbox = new Outbox(registered, this.writes::add);
 			ByteBuf message = buffer("refused");
 			CompletableFuture<Void> written = new CompletableFuture<>();
 			outbox.add(message, written);

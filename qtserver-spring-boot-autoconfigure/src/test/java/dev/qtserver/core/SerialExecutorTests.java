@@ -113,7 +113,7 @@ class SerialExecutorTests {
 		String[] taskThread = new String[1];
 		CountDownLatch hooked = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		executor.setBatchHook(() -> {
+		executor.addBatchHook(() -> {
 			ran.add("hook");
 			hookOnTaskThread.add(Thread.currentThread().getName().equals(taskThread[0]));
 			hooked.countDown();
@@ -131,13 +131,26 @@ class SerialExecutorTests {
 		assertThat(hookOnTaskThread).first().isEqualTo(true);
 	}
 
+	@Test
+	void whenSeveralPartiesHookIntoTheBatchEndThenEveryHookRunsAfterEachBatchLastAddedFirst() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.addBatchHook(() -> ran.add("first hook"));
+		executor.addBatchHook(() -> ran.add("second hook"));
+		executor.execute(() -> ran.add("task"));
+		this.manual.runAll();
+		executor.execute(() -> ran.add("next task"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("task", "second hook", "first hook", "next task", "second hook", "first hook");
+	}
+
 	@ParameterizedTest
 	@ValueSource(ints = { 1, BATCH_SIZE - 1, BATCH_SIZE, BATCH_SIZE + 1, 2 * BATCH_SIZE + 1 })
 	void whenTasksAreQueuedThenEachBatchHoldsAtMostBatchSizeTasksAndEndsWithTheHook(int count) {
 		SerialExecutor executor = new SerialExecutor(this.manual);
 		AtomicInteger sinceHook = new AtomicInteger();
 		List<Integer> batches = new ArrayList<>();
-		executor.setBatchHook(() -> {
+		executor.addBatchHook(() -> {
 			// a run may end with a hook after no task at all; only batches that ran
 			// something count
 			int size = sinceHook.getAndSet(0);
@@ -274,7 +287,7 @@ class SerialExecutorTests {
 		SerialExecutor executor = new SerialExecutor(this.manual);
 		List<Boolean> seen = new ArrayList<>();
 		List<Boolean> hookSeen = new ArrayList<>();
-		executor.setBatchHook(() -> hookSeen.add(executor.inExecutor()));
+		executor.addBatchHook(() -> hookSeen.add(executor.inExecutor()));
 		for (int i = 0; i < BATCH_SIZE + 1; i++) {
 			executor.execute(() -> seen.add(executor.inExecutor()));
 		}
@@ -306,7 +319,7 @@ class SerialExecutorTests {
 	void whenTheBatchHookThrowsThenLaterTasksStillRun() {
 		SerialExecutor executor = new SerialExecutor(this.manual);
 		List<String> ran = new ArrayList<>();
-		executor.setBatchHook(() -> {
+		executor.addBatchHook(() -> {
 			throw new IllegalStateException("hook failed");
 		});
 		try (LogCapture log = LogCapture.of(SerialExecutor.class)) {

@@ -204,6 +204,23 @@ class TcpHandlerBehaviourTests {
 	}
 
 	@Test
+	void whenAnotherPartyHooksIntoTheBatchEndThenRepliesStillGoOutAndReadingGoesOn() throws IOException {
+		BatchHookingEcho handler = new BatchHookingEcho();
+		start(settings(), handler);
+		TcpTestClient client = connect();
+		int count = AnnotatedMessageFlow.PREFETCH + 1;
+		StringBuilder pipelined = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			pipelined.append('m').append(i).append('\n');
+		}
+		client.send(pipelined.toString());
+		for (int i = 0; i < count; i++) {
+			assertThat(client.readLine()).isEqualTo("m" + i);
+		}
+		assertThat(handler.batchEnds).hasPositiveValue();
+	}
+
+	@Test
 	void handlerMethodsAndConnectionEventsNeverRunOnAnEventLoop() throws IOException {
 		EchoWithOnError handler = new EchoWithOnError(this.timeline);
 		start(settings(), handler);
@@ -484,6 +501,26 @@ class TcpHandlerBehaviourTests {
 			Thread.sleep(ThreadLocalRandom.current().nextInt(3));
 			this.handled.computeIfAbsent(socket.id(), (id) -> new CopyOnWriteArrayList<>()).add(message);
 			running.decrementAndGet();
+			return message;
+		}
+
+	}
+
+	/**
+	 * Echoes lines, and hooks into the end of its connection's batches as a party other
+	 * than the server would.
+	 */
+	static class BatchHookingEcho {
+
+		final AtomicInteger batchEnds = new AtomicInteger();
+
+		@OnConnect
+		void connected(QTcpSocket socket) {
+			socket.state().executor().addBatchHook(this.batchEnds::incrementAndGet);
+		}
+
+		@OnMessage
+		String message(String message) {
 			return message;
 		}
 
