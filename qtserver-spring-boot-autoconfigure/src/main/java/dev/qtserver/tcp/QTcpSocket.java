@@ -1,16 +1,13 @@
 package dev.qtserver.tcp;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
+import dev.qtserver.core.AbstractQtConnection;
 import dev.qtserver.core.CloseReason;
-import dev.qtserver.core.ConnectionChannel;
 import dev.qtserver.core.ConnectionState;
-import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -18,7 +15,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
@@ -30,7 +26,7 @@ import reactor.netty.Connection;
  * {@link QTcpServer#nextPendingConnection()} is read with {@link #receive()}; one bound
  * to a handler is read by the handler.
  */
-public final class QTcpSocket implements ManagedConnection {
+public final class QTcpSocket extends AbstractQtConnection {
 
 	/**
 	 * Pipeline names of the handlers {@link QTcpServer} puts in front of Reactor Netty's
@@ -44,17 +40,7 @@ public final class QTcpSocket implements ManagedConnection {
 
 	static final String IO_ERRORS = "qtserver.ioErrors";
 
-	private final long id;
-
-	private final String serverName;
-
-	private final ConnectionChannel channel;
-
 	private final TcpFrameCodec codec;
-
-	private final ConnectionState state;
-
-	private final ServerStatistics statistics;
 
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
@@ -67,37 +53,13 @@ public final class QTcpSocket implements ManagedConnection {
 
 	QTcpSocket(long id, String serverName, Connection connection, TcpFrameCodec codec, ConnectionState state,
 			ServerStatistics statistics) {
-		this.id = id;
-		this.serverName = serverName;
+		super(id, serverName, connection, state, statistics);
 		this.codec = codec;
-		this.state = state;
-		this.statistics = statistics;
-		this.channel = new ConnectionChannel(connection, state, statistics);
-	}
-
-	@Override
-	public long id() {
-		return this.id;
-	}
-
-	@Override
-	public String serverName() {
-		return this.serverName;
-	}
-
-	@Override
-	public InetSocketAddress peerAddress() {
-		return this.channel.peerAddress();
-	}
-
-	@Override
-	public InetSocketAddress localAddress() {
-		return this.channel.localAddress();
 	}
 
 	@Override
 	public boolean isOpen() {
-		return this.channel.isActive();
+		return channel().isActive();
 	}
 
 	/**
@@ -129,11 +91,11 @@ public final class QTcpSocket implements ManagedConnection {
 	}
 
 	private CompletableFuture<Void> sendPayload(Object payload) {
-		return this.channel.send(encode(payload));
+		return channel().send(encode(payload));
 	}
 
 	private ByteBuf encode(Object payload) {
-		return this.codec.encode(this.channel.connection().channel().alloc(), payload);
+		return this.codec.encode(channel().connection().channel().alloc(), payload);
 	}
 
 	/**
@@ -165,7 +127,7 @@ public final class QTcpSocket implements ManagedConnection {
 			.doFinally((signal) -> this.received = false)
 			.takeWhile((frame) -> frame != EndOfInput.INSTANCE)
 			.map((frame) -> {
-				this.statistics.messageReceived();
+				statistics().messageReceived();
 				return decoder.apply((ByteBuf) frame);
 			});
 	}
@@ -176,26 +138,6 @@ public final class QTcpSocket implements ManagedConnection {
 	@Override
 	public void close() {
 		closeWith(CloseReason.CLOSED_BY_APPLICATION);
-	}
-
-	@Override
-	public Mono<Void> onClose() {
-		return this.channel.onClose();
-	}
-
-	@Override
-	public void whenClosed(Runnable callback) {
-		this.channel.whenClosed(callback);
-	}
-
-	/**
-	 * Wait until the connection has closed, as Qt's {@code waitForDisconnected}. Blocks,
-	 * so it may not be called on an event loop.
-	 * @param timeout how long to wait
-	 * @return whether the connection closed within the timeout
-	 */
-	public boolean waitForDisconnected(Duration timeout) {
-		return this.channel.awaitClose("QTcpSocket.waitForDisconnected", timeout);
 	}
 
 	/**
@@ -218,33 +160,10 @@ public final class QTcpSocket implements ManagedConnection {
 		return connection();
 	}
 
-	/**
-	 * Return the Reactor Netty connection underneath, for full control.
-	 * @return the connection
-	 */
-	public Connection connection() {
-		return this.channel.connection();
-	}
-
-	@Override
-	public ConnectionState state() {
-		return this.state;
-	}
-
 	@Override
 	public void closeWith(CloseReason reason) {
-		this.state.closing(reason);
-		this.channel.closeAfter(Unpooled.EMPTY_BUFFER);
-	}
-
-	@Override
-	public void abort() {
-		this.channel.abort();
-	}
-
-	@Override
-	public String toString() {
-		return "QTcpSocket[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
+		state().closing(reason);
+		channel().closeAfter(Unpooled.EMPTY_BUFFER);
 	}
 
 	/**
@@ -252,16 +171,16 @@ public final class QTcpSocket implements ManagedConnection {
 	 * only).
 	 */
 	void write(Object payload) {
-		this.channel.write(encode(payload));
+		channel().write(encode(payload));
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
 	void flush() {
-		this.channel.flush();
+		channel().flush();
 	}
 
 	boolean isWritable() {
-		return this.channel.isWritable();
+		return channel().isWritable();
 	}
 
 	void readEndOfInput() {

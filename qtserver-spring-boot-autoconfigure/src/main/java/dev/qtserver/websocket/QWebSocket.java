@@ -1,6 +1,5 @@
 package dev.qtserver.websocket;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -16,10 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import dev.qtserver.core.AbstractQtConnection;
 import dev.qtserver.core.CloseReason;
-import dev.qtserver.core.ConnectionChannel;
 import dev.qtserver.core.ConnectionState;
-import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -34,7 +32,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
@@ -42,21 +39,11 @@ import reactor.netty.Connection;
  * {@code QWebSocket}. Text is sent as text frames, bytes as binary frames; closing runs
  * the closing handshake of RFC 6455.
  */
-public final class QWebSocket implements ManagedConnection {
+public final class QWebSocket extends AbstractQtConnection {
 
 	private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final byte[] HEARTBEAT_PAYLOAD = "qtserver-heartbeat".getBytes(StandardCharsets.US_ASCII);
-
-	private final long id;
-
-	private final String serverName;
-
-	private final ConnectionChannel channel;
-
-	private final ConnectionState state;
-
-	private final ServerStatistics statistics;
 
 	private final URI requestUrl;
 
@@ -100,41 +87,17 @@ public final class QWebSocket implements ManagedConnection {
 
 	QWebSocket(long id, String serverName, Connection connection, ConnectionState state, ServerStatistics statistics,
 			URI requestUrl, @Nullable String origin, @Nullable String subprotocol) {
-		this.id = id;
-		this.serverName = serverName;
-		this.channel = new ConnectionChannel(connection, state, statistics);
-		this.state = state;
+		super(id, serverName, connection, state, statistics);
 		// a ping the peer never answered fails when the session ends, rather than hanging
-		this.channel.whenClosed(this::failPings);
-		this.statistics = statistics;
+		channel().whenClosed(this::failPings);
 		this.requestUrl = requestUrl;
 		this.origin = origin;
 		this.subprotocol = subprotocol;
 	}
 
 	@Override
-	public long id() {
-		return this.id;
-	}
-
-	@Override
-	public String serverName() {
-		return this.serverName;
-	}
-
-	@Override
-	public InetSocketAddress peerAddress() {
-		return this.channel.peerAddress();
-	}
-
-	@Override
-	public InetSocketAddress localAddress() {
-		return this.channel.localAddress();
-	}
-
-	@Override
 	public boolean isOpen() {
-		return this.channel.isActive() && !this.closeSent.get();
+		return channel().isActive() && !this.closeSent.get();
 	}
 
 	/**
@@ -204,13 +167,13 @@ public final class QWebSocket implements ManagedConnection {
 				(key) -> new ConcurrentLinkedQueue<>());
 		waiting.add(ping);
 		PingWebSocketFrame frame = new PingWebSocketFrame(Unpooled.wrappedBuffer(payload.clone()));
-		unlessCloseSent(frame, this.channel::sendControl).whenComplete((done, ex) -> {
+		unlessCloseSent(frame, channel()::sendControl).whenComplete((done, ex) -> {
 			if (ex != null) {
 				waiting.remove(ping);
 				ping.rtt.completeExceptionally(ex);
 			}
 		});
-		if (!this.channel.isActive()) {
+		if (!channel().isActive()) {
 			failPings();
 		}
 		return ping.rtt;
@@ -221,7 +184,7 @@ public final class QWebSocket implements ManagedConnection {
 	 */
 	void heartbeat() {
 		if (!this.closeSent.get()) {
-			this.channel.sendControl(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
+			channel().sendControl(new PingWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT_PAYLOAD)));
 		}
 	}
 
@@ -264,7 +227,7 @@ public final class QWebSocket implements ManagedConnection {
 				this.consumed.incrementAndGet();
 				T message = decoder.apply((WebSocketFrame) frame);
 				if (message != null) {
-					this.statistics.messageReceived();
+					statistics().messageReceived();
 					sink.next(message);
 				}
 			});
@@ -285,7 +248,7 @@ public final class QWebSocket implements ManagedConnection {
 	 * @param reason the reason, at most 123 bytes of UTF-8
 	 */
 	public void close(CloseCode code, String reason) {
-		this.state.closing(CloseReason.CLOSED_BY_APPLICATION);
+		state().closing(CloseReason.CLOSED_BY_APPLICATION);
 		sendClose(code.code(), reason);
 	}
 
@@ -298,7 +261,7 @@ public final class QWebSocket implements ManagedConnection {
 		if (code < 4000 || code > 4999) {
 			throw new IllegalArgumentException("Application close codes are 4000-4999; use close(CloseCode, String)");
 		}
-		this.state.closing(CloseReason.CLOSED_BY_APPLICATION);
+		state().closing(CloseReason.CLOSED_BY_APPLICATION);
 		sendClose(code, reason);
 	}
 
@@ -323,40 +286,8 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	@Override
-	public Mono<Void> onClose() {
-		return this.channel.onClose();
-	}
-
-	@Override
-	public void whenClosed(Runnable callback) {
-		this.channel.whenClosed(callback);
-	}
-
-	/**
-	 * Wait until the session has closed. Blocks, so it refuses to run on an event loop.
-	 * @param timeout how long to wait
-	 * @return whether the session closed within the timeout
-	 */
-	public boolean waitForDisconnected(Duration timeout) {
-		return this.channel.awaitClose("QWebSocket.waitForDisconnected", timeout);
-	}
-
-	/**
-	 * Return the Reactor Netty connection underneath.
-	 * @return the connection
-	 */
-	public Connection connection() {
-		return this.channel.connection();
-	}
-
-	@Override
-	public ConnectionState state() {
-		return this.state;
-	}
-
-	@Override
 	public void closeWith(CloseReason reason) {
-		this.state.closing(reason);
+		state().closing(reason);
 		CloseCode code = switch (reason) {
 			case PEER_CLOSED, CLOSED_BY_APPLICATION -> CloseCode.NORMAL;
 			case HANDLER_ERROR -> CloseCode.BAD_OPERATION;
@@ -381,16 +312,6 @@ public final class QWebSocket implements ManagedConnection {
 		};
 	}
 
-	@Override
-	public void abort() {
-		this.channel.abort();
-	}
-
-	@Override
-	public String toString() {
-		return "QWebSocket[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
-	}
-
 	/**
 	 * Send a close frame once; the connection closes when the peer answers, or after a
 	 * grace period if it never does.
@@ -403,7 +324,7 @@ public final class QWebSocket implements ManagedConnection {
 			this.closeCode = code;
 			this.closeReasonText = reasonText.isEmpty() ? null : reasonText;
 		}
-		ChannelFuture sent = this.channel.writeLast(new CloseWebSocketFrame(code, reasonText));
+		ChannelFuture sent = channel().writeLast(new CloseWebSocketFrame(code, reasonText));
 		if (sent == null) {
 			return;
 		}
@@ -436,7 +357,7 @@ public final class QWebSocket implements ManagedConnection {
 			this.closeCode = code;
 			this.closeReasonText = reasonText;
 		}
-		this.channel.closeAfter(new CloseWebSocketFrame(code, reasonText));
+		channel().closeAfter(new CloseWebSocketFrame(code, reasonText));
 	}
 
 	/** The peer sent a close frame (called on the event loop). */
@@ -454,7 +375,7 @@ public final class QWebSocket implements ManagedConnection {
 		}
 		this.closeCode = code;
 		this.closeReasonText = (reasonText == null || reasonText.isEmpty()) ? null : reasonText;
-		this.state.peerShutDown();
+		state().peerShutDown();
 	}
 
 	boolean isCloseSent() {
@@ -481,16 +402,16 @@ public final class QWebSocket implements ManagedConnection {
 			// no data frame may follow our close frame (RFC 6455 section 5.5.1)
 			return;
 		}
-		this.channel.write(WebSocketFrames.toFrame(allocator(), payload));
+		channel().write(WebSocketFrames.toFrame(allocator(), payload));
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
 	void flush() {
-		this.channel.flush();
+		channel().flush();
 	}
 
 	boolean isWritable() {
-		return this.channel.isWritable();
+		return channel().isWritable();
 	}
 
 	void handledByHandler() {
@@ -519,7 +440,7 @@ public final class QWebSocket implements ManagedConnection {
 	}
 
 	private CompletableFuture<Void> sendMessage(WebSocketFrame frame) {
-		return unlessCloseSent(frame, this.channel::send);
+		return unlessCloseSent(frame, channel()::send);
 	}
 
 	private CompletableFuture<Void> unlessCloseSent(WebSocketFrame frame,
