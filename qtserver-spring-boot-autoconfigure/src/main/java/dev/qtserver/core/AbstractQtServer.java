@@ -60,6 +60,10 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private boolean listening;
 
+	private volatile boolean everListened;
+
+	private volatile boolean listenFailed;
+
 	private volatile int maxPendingConnections;
 
 	private volatile SocketError serverError = SocketError.UNKNOWN_SOCKET_ERROR;
@@ -215,6 +219,19 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	@Override
 	public final int serverPort() {
 		return this.listeners.get(0).serverPort();
+	}
+
+	@Override
+	public final ServerState state() {
+		List<ServerListener> bound = this.listeners.stream().filter(ServerListener::isListening).toList();
+		if (!bound.isEmpty()) {
+			return bound.stream().allMatch(ServerListener::isAcceptingPaused) ? ServerState.PAUSED
+					: ServerState.LISTENING;
+		}
+		if (this.listenFailed) {
+			return ServerState.FAILED;
+		}
+		return this.everListened ? ServerState.CLOSED : ServerState.NOT_STARTED;
 	}
 
 	@Override
@@ -462,6 +479,8 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 			synchronized (AbstractQtServer.this.monitor) {
 				AbstractQtServer.this.listening = true;
 			}
+			AbstractQtServer.this.everListened = true;
+			AbstractQtServer.this.listenFailed = false;
 			AbstractQtServer.this.signals.listening(listener, address);
 		}
 
@@ -477,6 +496,11 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 			// with the server
 			AbstractQtServer.this.connections.dropPending();
 			AbstractQtServer.this.signals.closed();
+		}
+
+		@Override
+		public void listenFailed(ServerListener listener) {
+			AbstractQtServer.this.listenFailed = true;
 		}
 
 		@Override

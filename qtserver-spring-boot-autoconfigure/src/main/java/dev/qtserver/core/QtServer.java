@@ -75,6 +75,13 @@ public interface QtServer {
 	void close();
 
 	/**
+	 * Return where the server stands: not started, listening, paused, closed, or failed
+	 * to listen.
+	 * @return the state
+	 */
+	ServerState state();
+
+	/**
 	 * Return whether the server is listening.
 	 * @return whether the server is listening
 	 */

@@ -114,6 +114,7 @@ public final class ServerListener {
 				String description = failure.description() + " (" + Addresses.describe(address, port) + ")";
 				setError(failure, description);
 				logger.debug(description() + " could not listen: " + description, ex);
+				this.owner.listenFailed(this);
 				this.owner.signals().acceptError(this, failure, description);
 				return false;
 			}
@@ -288,6 +289,8 @@ public final class ServerListener {
 		void listening(ServerListener listener, InetSocketAddress address);
 
 		void closed(ServerListener listener);
+
+		void listenFailed(ServerListener listener);
 
 		void errorChanged(SocketError error, String errorString);
 
