@@ -330,6 +330,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * @param id the connection id
 	 * @return the connection, if it is open
 	 */
+	@Override
 	public final Optional<C> connection(long id) {
 		return this.connections.get(id);
 	}

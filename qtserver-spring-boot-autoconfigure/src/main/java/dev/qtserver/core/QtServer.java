@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -146,6 +147,13 @@ public interface QtServer {
 	 * @return the number of open connections
 	 */
 	int connectionCount();
+
+	/**
+	 * Look up an open connection, pending or taken.
+	 * @param id the connection id
+	 * @return the connection, if it is open
+	 */
+	Optional<? extends QtConnection> connection(long id);
 
 	/**
 	 * Return the last error, or {@link SocketError#UNKNOWN_SOCKET_ERROR} when there was
