@@ -11,6 +11,7 @@ import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -62,8 +63,11 @@ public class QtServersEndpoint {
 	 * @param name the server name
 	 * @param action {@code pause}, {@code resume} or {@code close-connection}
 	 * @param connectionId the connection to close, for {@code close-connection}
-	 * @return the servers after the action, or {@code null} (404) when there is no server
-	 * of that name or no such connection
+	 * @return the servers after the action, or {@code null} when there is no server of
+	 * that name or no such connection (over HTTP, {@link QtServersEndpointWebExtension}
+	 * answers 404)
+	 * @throws InvalidEndpointRequestException (400) for an unknown action, or
+	 * {@code close-connection} without a connection id
 	 */
 	@WriteOperation
 	public @Nullable ServersDescriptor act(@Selector String name, String action, @Nullable Long connectionId) {
@@ -76,7 +80,8 @@ public class QtServersEndpoint {
 			case "resume" -> named.forEach(QtServer::resumeAccepting);
 			case "close-connection" -> {
 				if (connectionId == null) {
-					throw new IllegalArgumentException("close-connection needs a connectionId");
+					throw new InvalidEndpointRequestException("close-connection needs a connectionId",
+							"Missing connectionId");
 				}
 				List<? extends QtConnection> found = named.stream()
 					.flatMap((server) -> server.connection(connectionId).stream())
@@ -86,8 +91,8 @@ public class QtServersEndpoint {
 				}
 				found.forEach(QtConnection::close);
 			}
-			default -> throw new IllegalArgumentException(
-					"Unknown action '" + action + "': use pause, resume or close-connection");
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown action '" + action + "': use pause, resume or close-connection", "Unknown action");
 		}
 		return new ServersDescriptor(named.stream().map(ServerDescriptor::of).toList());
 	}

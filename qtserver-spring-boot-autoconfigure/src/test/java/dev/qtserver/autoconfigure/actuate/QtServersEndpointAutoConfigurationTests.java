@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import dev.qtserver.actuate.QtServersEndpoint;
 import dev.qtserver.actuate.QtServersEndpoint.ServerDescriptor;
+import dev.qtserver.actuate.QtServersEndpointWebExtension;
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
 import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
 import dev.qtserver.autoconfigure.websocket.WebSocketServerAutoConfiguration;
@@ -14,13 +15,14 @@ import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.QTcpSocket;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -60,7 +62,8 @@ class QtServersEndpointAutoConfigurationTests {
 			assertThat(echo.isAcceptingPaused()).isTrue();
 			assertThat(single(endpoint.act("echo", "resume", null)).state()).isEqualTo("listening");
 			assertThat(echo.isAcceptingPaused()).isFalse();
-			assertThatIllegalArgumentException().isThrownBy(() -> endpoint.act("echo", "explode", null));
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.act("echo", "explode", null));
 			assertThat(endpoint.act("nowhere", "pause", null)).isNull();
 		});
 	}
@@ -78,6 +81,15 @@ class QtServersEndpointAutoConfigurationTests {
 				assertThat(client.getInputStream().read()).as("end of stream once closed").isEqualTo(-1);
 				assertThat(endpoint.act("echo", "close-connection", socket.id() + 1000)).isNull();
 			}
+		});
+	}
+
+	@Test
+	void whenExposedOverTheWebThenTheWebExtensionAnswers404ForAnUnknownServer() {
+		this.runner.run((context) -> {
+			QtServersEndpointWebExtension web = context.getBean(QtServersEndpointWebExtension.class);
+			assertThat(web.act("nowhere", "pause", null).getStatus()).isEqualTo(404);
+			assertThat(web.act("echo", "pause", null).getStatus()).isEqualTo(200);
 		});
 	}
 
