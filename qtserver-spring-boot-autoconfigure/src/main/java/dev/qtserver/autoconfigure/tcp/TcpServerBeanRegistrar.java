@@ -1,9 +1,12 @@
 package dev.qtserver.autoconfigure.tcp;
 
+import java.util.Objects;
+
 import dev.qtserver.autoconfigure.NamedServerBeans;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.QTcpServerFactory;
 import dev.qtserver.tcp.TcpServerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -19,9 +22,9 @@ import org.springframework.core.type.AnnotationMetadata;
  */
 class TcpServerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
-	private Environment environment;
+	private @Nullable Environment environment;
 
-	private BeanFactory beanFactory;
+	private @Nullable BeanFactory beanFactory;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -35,12 +38,15 @@ class TcpServerBeanRegistrar implements ImportBeanDefinitionRegistrar, Environme
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		// Spring calls the Aware setters before this method
+		Environment environment = Objects.requireNonNull(this.environment, "setEnvironment was not called");
+		BeanFactory beanFactory = Objects.requireNonNull(this.beanFactory, "setBeanFactory was not called");
 		new NamedServerBeans<>("qtserver.tcp", TcpServerProperties.class, "TcpServer", QTcpServer.class,
 				(name, properties) -> {
 					TcpServerSettings settings = TcpServerSettingsMapper.toSettings(name, properties);
-					return () -> this.beanFactory.getBean(QTcpServerFactory.class).create(name, settings);
+					return () -> beanFactory.getBean(QTcpServerFactory.class).create(name, settings);
 				})
-			.register(this.environment, registry);
+			.register(environment, registry);
 	}
 
 }

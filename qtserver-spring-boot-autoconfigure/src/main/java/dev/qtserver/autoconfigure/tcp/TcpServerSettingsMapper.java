@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.qtserver.tcp.TcpFraming;
 import dev.qtserver.tcp.TcpServerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -62,7 +63,7 @@ final class TcpServerSettingsMapper {
 			.build();
 	}
 
-	private static void check(String property, Object value, boolean valid, String rule) {
+	private static void check(String property, @Nullable Object value, boolean valid, String rule) {
 		if (!valid) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "The value " + rule + ".");
 		}

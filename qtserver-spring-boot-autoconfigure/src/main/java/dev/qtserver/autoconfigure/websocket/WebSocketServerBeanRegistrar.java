@@ -1,9 +1,12 @@
 package dev.qtserver.autoconfigure.websocket;
 
+import java.util.Objects;
+
 import dev.qtserver.autoconfigure.NamedServerBeans;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.QWebSocketServerFactory;
 import dev.qtserver.websocket.WebSocketServerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -20,9 +23,9 @@ import org.springframework.core.type.AnnotationMetadata;
  */
 class WebSocketServerBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
-	private Environment environment;
+	private @Nullable Environment environment;
 
-	private BeanFactory beanFactory;
+	private @Nullable BeanFactory beanFactory;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -36,12 +39,15 @@ class WebSocketServerBeanRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		// Spring calls the Aware setters before this method
+		Environment environment = Objects.requireNonNull(this.environment, "setEnvironment was not called");
+		BeanFactory beanFactory = Objects.requireNonNull(this.beanFactory, "setBeanFactory was not called");
 		new NamedServerBeans<>("qtserver.websocket", WebSocketServerProperties.class, "WebSocketServer",
 				QWebSocketServer.class, (name, properties) -> {
 					WebSocketServerSettings settings = WebSocketServerSettingsMapper.toSettings(name, properties);
-					return () -> this.beanFactory.getBean(QWebSocketServerFactory.class).create(name, settings);
+					return () -> beanFactory.getBean(QWebSocketServerFactory.class).create(name, settings);
 				})
-			.register(this.environment, registry);
+			.register(environment, registry);
 	}
 
 }
