@@ -2,6 +2,7 @@ package dev.qtserver.core;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -52,7 +53,7 @@ public final class ServerStatistics {
 	 * @param reason why a connection closed, counted
 	 */
 	public void connectionClosed(CloseReason reason) {
-		this.closed.get(reason).increment();
+		closedCounter(reason).increment();
 	}
 
 	/** Count a connection error (handler failure, protocol violation). */
@@ -85,7 +86,12 @@ public final class ServerStatistics {
 	 * @param reason a close reason @return connections closed for that reason so far
 	 */
 	public long closed(CloseReason reason) {
-		return this.closed.get(reason).sum();
+		return closedCounter(reason).sum();
+	}
+
+	private LongAdder closedCounter(CloseReason reason) {
+		// the constructor puts a counter in the map for every CloseReason
+		return Objects.requireNonNull(this.closed.get(reason), "every CloseReason has a counter");
 	}
 
 	/**

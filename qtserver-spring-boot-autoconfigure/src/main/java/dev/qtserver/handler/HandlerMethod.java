@@ -3,6 +3,7 @@ package dev.qtserver.handler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -44,7 +45,7 @@ final class HandlerMethod {
 	 * wrapped in a {@link HandlerMethodException} otherwise.
 	 */
 	@Nullable Object invoke(Object connection, @Nullable Object payload, @Nullable Throwable error) {
-		Object[] values = new Object[this.arguments.length];
+		@Nullable Object[] values = new @Nullable Object[this.arguments.length];
 		for (int i = 0; i < values.length; i++) {
 			values[i] = switch (this.arguments[i]) {
 				case CONNECTION -> connection;
@@ -56,7 +57,9 @@ final class HandlerMethod {
 			return this.method.invoke(this.bean, values);
 		}
 		catch (InvocationTargetException ex) {
-			Throwable cause = ex.getCause();
+			// what the method threw: never null (`throw null` throws a
+			// NullPointerException)
+			Throwable cause = Objects.requireNonNull(ex.getCause(), "InvocationTargetException without a cause");
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sits behind a frame decoder and turns Netty's {@link TooLongFrameException} into our
@@ -35,7 +36,7 @@ final class FrameErrorHandler extends ChannelInboundHandlerAdapter {
 		ctx.close();
 	}
 
-	private static Throwable findTooLongFrame(Throwable cause) {
+	private static @Nullable Throwable findTooLongFrame(Throwable cause) {
 		for (Throwable current = cause; current != null; current = current.getCause()) {
 			if (current instanceof TooLongFrameException) {
 				return current;

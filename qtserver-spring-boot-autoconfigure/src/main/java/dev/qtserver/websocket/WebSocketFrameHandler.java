@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sits after the WebSocket decoder and the aggregator of an upgraded session. It answers
@@ -147,7 +148,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		};
 	}
 
-	private static WebSocketProtocolException toViolation(Throwable cause) {
+	private static @Nullable WebSocketProtocolException toViolation(Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
 			CloseCode code = CloseCode.of(corrupted.closeStatus().code());
 			return new WebSocketProtocolException((code != null) ? code : CloseCode.PROTOCOL_ERROR,

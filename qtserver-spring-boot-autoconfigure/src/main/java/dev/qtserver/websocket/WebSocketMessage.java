@@ -62,7 +62,7 @@ public final class WebSocketMessage {
 	 * @return the bytes
 	 */
 	public byte[] data() {
-		return (this.data != null) ? this.data.clone() : this.text.getBytes(StandardCharsets.UTF_8);
+		return (this.data != null) ? this.data.clone() : text().getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Override
@@ -78,7 +78,7 @@ public final class WebSocketMessage {
 
 	@Override
 	public String toString() {
-		return isText() ? "text[" + this.text + "]" : "binary[" + this.data.length + " bytes]";
+		return (this.data != null) ? "binary[" + this.data.length + " bytes]" : "text[" + this.text + "]";
 	}
 
 }
