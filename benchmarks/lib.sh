@@ -7,10 +7,10 @@
 #   IDLE_ARGS        array: IdleConnections' own options (--websocket /echo), may be empty
 #   CONNECTION_NOUN  what a connection is called in logs and the report (connections, sessions)
 #   IDLE_CONNECTIONS its default, where that is not 10000
-#   SAMPLE_PORT, RAW_PORT
-# then, after sourcing: RUN_TITLE (the report's first line: what was echoed, and how), RAW_CMD,
-# and SAMPLE_CMD through sample_command; and calls run_benchmark. The common settings below
-# may be set in the environment.
+#   SAMPLE_PORT
+# then, after sourcing: RUN_TITLE (the report's first line: what was echoed, and how), SAMPLE_CMD
+# through sample_command, and one `baseline` per server the sample is compared with; and calls
+# run_benchmark. The common settings below may be set in the environment.
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
@@ -31,6 +31,10 @@ SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/$LOG_TAG.XXXXXX")
 PIDS=()
+# the baselines in the order they run, after the sample; per server name, its RESULT line and
+# idle figures
+BASELINES=()
+declare -A BASELINE_PORT=() BASELINE_CMD=() BASELINE_GOALS=() RESULT=() IDLE=()
 
 log() { printf '[%s] %s\n' "$LOG_TAG" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -123,6 +127,7 @@ start_server() {
   local name=$1 port=$2
   shift 2
   port_open "$port" && die "port $port is already in use: stop whatever listens there first"
+  log "$name: java $JVM_OPTS $*"
   # taskset execs java, so $! is the JVM's own PID
   taskset -c "$SERVER_CPU" java $JVM_OPTS "$@" > "$WORK/$name.log" 2>&1 < /dev/null &
   SERVER_PID=$!
@@ -142,7 +147,7 @@ start_server() {
   log "$name listening on $port (pid $SERVER_PID, CPU $SERVER_CPU)"
 }
 
-# measure_load NAME PORT : the RESULT line of $LOAD_CLASS into RESULT_<NAME>
+# measure_load NAME PORT : the RESULT line of $LOAD_CLASS into RESULT[NAME]
 measure_load() {
   local name=$1 port=$2
   local bound=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 60 ))
@@ -156,10 +161,10 @@ measure_load() {
   local result
   result=$(grep '^RESULT ' "$WORK/$name.load" || true)
   [[ -n $result ]] || die "$name: the load generator reported no result (exit $status)"
-  printf -v "RESULT_$name" '%s' "$result"
+  RESULT[$name]=$result
 }
 
-# measure_idle NAME PORT : heap and RSS per idle connection into IDLE_<NAME>
+# measure_idle NAME PORT : heap and RSS per idle connection into IDLE[NAME]
 measure_idle() {
   local name=$1 port=$2 pid=$SERVER_PID
   # settling first also starts the attach listener thread, so it is in the baseline too
@@ -209,7 +214,7 @@ measure_idle() {
     'BEGIN { printf "connected=%d accepted=%d heap_kb=%.2f native_kb=%.2f total_kb=%.2f heap_delta_mb=%.1f rss_delta_mb=%.1f",
              c, a, (h1 - h0) / n, (r1 - r0) / n, (h1 - h0 + r1 - r0) / n, (h1 - h0) / 1024, (r1 - r0) / 1024 }')
   log "$name idle: $idle"
-  printf -v "IDLE_$name" '%s' "$idle"
+  IDLE[$name]=$idle
 }
 
 bench() {
@@ -222,53 +227,80 @@ bench() {
   log "$name stopped"
 }
 
+# baseline NAME PORT GOALS JAVA_ARGS : a server to measure after the sample and compare it with.
+# GOALS are the sample's goals against it, "THROUGHPUT CPU IDLE": the lowest throughput ratio, the
+# highest ratios of CPU per message and of idle memory; "-" where there is none.
+baseline() {
+  BASELINES+=("$1")
+  BASELINE_PORT[$1]=$2
+  BASELINE_GOALS[$1]=$3
+  BASELINE_CMD[$1]=$4
+}
+
 report() {
-  local s=$RESULT_sample r=$RESULT_raw si=$IDLE_sample ri=$IDLE_raw
+  local row='%-13s %10s %9s %9s %11s %9s %7s %5s %11s %11s %11s %10s\n'
   echo
   echo "$RUN_TITLE," \
     "window $DURATION after $WARMUP warm-up; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU"
   echo "idle: $IDLE_CONNECTIONS $CONNECTION_NOUN; heap = live heap after a full GC, native = RSS growth (heap pre-touched)"
-  printf '%-7s %10s %9s %9s %11s %9s %7s %5s %11s %11s %11s %10s\n' \
-    server msgs/s p50_us p99_us cpu_us/msg mismatch errors lost idle_heapKB idle_natKB idle_totKB other_cpu
+  # shellcheck disable=SC2059
+  printf "$row" server msgs/s p50_us p99_us cpu_us/msg mismatch errors lost idle_heapKB idle_natKB idle_totKB other_cpu
   local name res idle
-  for name in sample raw; do
-    if [[ $name == sample ]]; then res=$s; idle=$si; else res=$r; idle=$ri; fi
-    printf '%-7s %10s %9s %9s %11s %9s %7s %5s %11s %11s %11s %10s\n' "$name" \
+  for name in sample "${BASELINES[@]}"; do
+    res=${RESULT[$name]}; idle=${IDLE[$name]}
+    # shellcheck disable=SC2059
+    printf "$row" "$name" \
       "$(result_field "$res" msgs_per_sec)" "$(result_field "$res" p50_us)" "$(result_field "$res" p99_us)" \
       "$(result_field "$res" server_cpu_us_per_msg)" "$(result_field "$res" mismatches)" \
       "$(result_field "$res" errors)" "$(result_field "$res" lost)" "$(result_field "$idle" heap_kb)" \
       "$(result_field "$idle" native_kb)" "$(result_field "$idle" total_kb)" "$(result_field "$res" other_cpu_util)"
   done
-  echo
-  awk -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
-      -v sc="$(result_field "$s" server_cpu_us_per_msg)" -v rc="$(result_field "$r" server_cpu_us_per_msg)" \
-      -v sm="$(result_field "$si" total_kb)" -v rm="$(result_field "$ri" total_kb)" \
-      -v sh="$(result_field "$si" heap_kb)" -v rh="$(result_field "$ri" heap_kb)" '
-    function ratio(a, b) { return (b > 0) ? a / b : -1 }
-    function line(label, v, goal, ok) {
-      printf "  %-24s %6.3f   goal %-7s %s\n", label, v, goal, (v < 0) ? "n/a" : (ok ? "met" : "MISSED")
-    }
-    BEGIN {
-      print "sample/raw:"
-      t = ratio(st, rt); c = ratio(sc, rc); m = ratio(sm, rm); h = ratio(sh, rh)
-      line("throughput", t, ">= 0.95", t >= 0.95)
-      line("server CPU per message", c, "<= 1.05", c >= 0 && c <= 1.05)
-      line("idle memory (total)", m, "<= 1.2", m >= 0 && m <= 1.2)
-      line("idle memory (heap only)", h, "<= 1.2", h >= 0 && h <= 1.2)
-    }'
+  for name in "${BASELINES[@]}"; do
+    echo
+    ratios "$name"
+  done
   local other
-  for name in sample raw; do
-    if [[ $name == sample ]]; then res=$s; else res=$r; fi
-    other=$(result_field "$res" other_cpu_util)
+  for name in sample "${BASELINES[@]}"; do
+    other=$(result_field "${RESULT[$name]}" other_cpu_util)
     if awk -v o="$other" 'BEGIN { exit !(o > 0.10) }'; then
       echo "WARNING: other processes used $other of a core during the $name window; rerun on a quiet machine"
     fi
   done
 }
 
+# ratios BASELINE : sample/BASELINE for throughput, CPU per message and idle memory, each with its goal
+ratios() {
+  local b=$1 goal_t goal_c goal_m
+  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]} ri=${IDLE[$b]}
+  read -r goal_t goal_c goal_m <<< "${BASELINE_GOALS[$b]}"
+  awk -v name="sample/$b" -v gt="$goal_t" -v gc="$goal_c" -v gm="$goal_m" \
+      -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
+      -v sc="$(result_field "$s" server_cpu_us_per_msg)" -v rc="$(result_field "$r" server_cpu_us_per_msg)" \
+      -v sm="$(result_field "$si" total_kb)" -v rm="$(result_field "$ri" total_kb)" \
+      -v sh="$(result_field "$si" heap_kb)" -v rh="$(result_field "$ri" heap_kb)" '
+    function ratio(a, b) { return (b > 0) ? a / b : -1 }
+    # op is ">=" (at least) or "<=" (at most); a goal of "-" is none
+    function line(label, v, op, goal,   verdict, text) {
+      if (v < 0) verdict = "n/a"
+      else if (goal == "-") verdict = ""
+      else verdict = ((op == ">=") ? v >= goal + 0 : v <= goal + 0) ? "met" : "MISSED"
+      text = sprintf("  %-24s %6.3f   goal %-7s %s", label, v, (goal == "-") ? "-" : op " " goal, verdict)
+      sub(/ +$/, "", text)
+      print text
+    }
+    BEGIN {
+      print name ":"
+      line("throughput", ratio(st, rt), ">=", gt)
+      line("server CPU per message", ratio(sc, rc), "<=", gc)
+      line("idle memory (total)", ratio(sm, rm), "<=", gm)
+      line("idle memory (heap only)", ratio(sh, rh), "<=", gm)
+    }'
+}
+
 passed() {
-  local res
-  for res in "$RESULT_sample" "$RESULT_raw"; do
+  local name res
+  for name in sample "${BASELINES[@]}"; do
+    res=${RESULT[$name]}
     [[ $(result_field "$res" mismatches) == 0 && $(result_field "$res" errors) == 0 \
       && $(result_field "$res" lost) == 0 ]] || return 1
   done
@@ -290,14 +322,18 @@ sample_command() {
   fi
 }
 
-# The whole run: build, the sample's server, then the raw baseline, then the report. Exits 1
-# if a reply mismatched, was lost, or a connection failed; a missed goal is only reported.
+# The whole run: build, the sample's server, then each baseline in turn, then the report. Exits
+# 1 if a reply mismatched, was lost, or a connection failed; a missed goal is only reported.
 run_benchmark() {
   preflight
   build
-  log "sample: java $JVM_OPTS $SAMPLE_CMD"
   bench sample "$SAMPLE_PORT" $SAMPLE_CMD
-  bench raw "$RAW_PORT" $RAW_CMD
+  local name
+  for name in "${BASELINES[@]}"; do
+    # word-split on purpose: the command is java's arguments, as SAMPLE_CMD
+    # shellcheck disable=SC2086
+    bench "$name" "${BASELINE_PORT[$name]}" ${BASELINE_CMD[$name]}
+  done
   report
   if ! passed; then
     log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# TCP line echo: the sample app's annotated-handler echo against raw Reactor Netty, measured in
-# one invocation so the ratio is taken under the same machine conditions. See benchmarks/README.md.
+# TCP line echo: the sample app's annotated-handler echo against raw Reactor Netty in both idioms
+# (RawTcpEchoServer --idiom zero-copy, then --idiom string), measured in one invocation so the
+# ratios are taken under the same machine conditions. See benchmarks/README.md.
 #
-# For each server: start it as its own JVM pinned to CPU $SERVER_CPU, wait for its port, run
+# For each server in turn: start it as its own JVM pinned to CPU $SERVER_CPU, wait for its port, run
 # TcpEchoLoad pinned to CPU $LOAD_CPU (warm-up, then a fixed window; it reads the server's CPU
 # time from /proc/PID/stat at the window's edges), then open $IDLE_CONNECTIONS idle connections
 # and compare the server's heap (after a GC) and RSS with a baseline; stop the server by PID.
@@ -11,11 +12,11 @@
 # Environment (defaults in brackets):
 #   DURATION [10s] WARMUP [5s] CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
 #   IDLE_CONNECTIONS [10000] IDLE_PER_SOURCE [2000]  (127.0.0.2, 127.0.0.3, ... as sources)
-#   JVM_OPTS        flags of both server JVMs [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
+#   JVM_OPTS        flags of every server JVM [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
 #                   -Dreactor.netty.ioWorkerCount=1]
 #   LOAD_JVM_OPTS   flags of the client JVMs [-Xms256m -Xmx256m]
 #   SAMPLE_SERVER [echo | fast-echo] SAMPLE_PORT [9000 | 9002] RAW_PORT [9100] SERVER_CPU [0] LOAD_CPU [1]
-#   RAW_NATIVE [false]  true runs the raw baseline on epoll (the sample's TCP servers use NIO)
+#   RAW_NATIVE [false]  true runs both raw baselines on epoll (the sample's TCP servers use NIO)
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
 #                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar]; set it to measure
 #                   something else (then only benchmarks/ is built)
@@ -29,9 +30,12 @@ LINE_BYTES=${LINE_BYTES:-64}
 # which of the sample's echo servers to measure: echo (annotated handler on worker threads, the
 # default) or fast-echo (the same handler marked @NonBlocking, run on the event loop)
 SAMPLE_SERVER=${SAMPLE_SERVER:-echo}
+# and its goals against each raw idiom (shared/PERFORMANCE.md), "THROUGHPUT CPU IDLE" as lib.sh's
+# baseline takes them: a handler on worker threads costs at most 2x zero-copy's CPU per message; one
+# on the event loop stays within 15 % of zero-copy and matches the String idiom
 case "$SAMPLE_SERVER" in
-  echo) SAMPLE_DEFAULT_PORT=9000 ;;
-  fast-echo) SAMPLE_DEFAULT_PORT=9002 ;;
+  echo) SAMPLE_DEFAULT_PORT=9000; ZERO_COPY_GOALS="0.5 2.0 1.2"; STRING_GOALS="- - 1.2" ;;
+  fast-echo) SAMPLE_DEFAULT_PORT=9002; ZERO_COPY_GOALS="0.85 1.15 1.2"; STRING_GOALS="1.0 1.0 1.2" ;;
   *) echo "[run-tcp] ERROR: SAMPLE_SERVER must be echo or fast-echo" >&2; exit 1 ;;
 esac
 SAMPLE_PORT=${SAMPLE_PORT:-$SAMPLE_DEFAULT_PORT}
@@ -49,7 +53,10 @@ RUN_TITLE="TCP line echo, $CONNECTIONS connections x $INFLIGHT lines in flight, 
 # the sample's servers listen on 9000 (echo) and 9002 (fast-echo); only another port needs the property
 sample_command "$SAMPLE_DEFAULT_PORT" "qtserver.tcp.$SAMPLE_SERVER.port"
 # the starter's TCP servers run on NIO (README: epoll loses answers to half-closed clients on Netty
-# 4.2.17), so the raw baseline does too unless RAW_NATIVE=true asks for the epoll anchor
+# 4.2.17), so the raw baselines do too unless RAW_NATIVE=true asks for the epoll anchor; they take
+# RAW_PORT one after the other
 RAW_CMD="-Dreactor.netty.native=${RAW_NATIVE:-false} -cp $BENCH_JAR dev.qtserver.benchmarks.RawTcpEchoServer $RAW_PORT"
+baseline raw-zero-copy "$RAW_PORT" "$ZERO_COPY_GOALS" "$RAW_CMD --idiom zero-copy"
+baseline raw-string "$RAW_PORT" "$STRING_GOALS" "$RAW_CMD --idiom string"
 
 run_benchmark

@@ -2,12 +2,13 @@ package dev.qtserver.benchmarks;
 
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
 
 import reactor.netty.DisposableServer;
 
 /**
- * What the raw Reactor Netty baseline servers share: how they take their port, and how
- * they announce it and run until killed.
+ * What the raw Reactor Netty baseline servers share: how they take their port and idiom,
+ * and how they announce the port and run until killed.
  */
 final class BaselineServers {
 
@@ -15,20 +16,21 @@ final class BaselineServers {
 	}
 
 	/**
-	 * The port from {@code [port]} or {@code --port P}.
+	 * Bind a baseline server as {@code args} say, print {@code LISTENING <port>} and keep
+	 * the JVM alive until the process is killed. The arguments are {@code [port]} or
+	 * {@code --port P} (default {@code defaultPort}), and
+	 * {@code --idiom zero-copy|string} (default {@code zero-copy}).
 	 * @param args the program arguments
 	 * @param defaultPort the port when none is given
+	 * @param bind binds the server on a port with an idiom
 	 */
-	static int port(String[] args, int defaultPort) {
-		Options options = Options.parse(args, Set.of("port"));
-		return options.positional().isEmpty() ? options.integer("port", defaultPort)
+	static void serve(String[] args, int defaultPort, BiFunction<Integer, EchoIdiom, DisposableServer> bind)
+			throws InterruptedException {
+		Options options = Options.parse(args, Set.of("port", "idiom"));
+		int port = options.positional().isEmpty() ? options.integer("port", defaultPort)
 				: Integer.parseInt(options.positional().get(0));
-	}
-
-	/**
-	 * Print {@code LISTENING <port>} and keep the JVM alive until the process is killed.
-	 */
-	static void serveUntilKilled(DisposableServer server) throws InterruptedException {
+		EchoIdiom idiom = EchoIdiom.of(options.string("idiom", EchoIdiom.ZERO_COPY.toString()));
+		DisposableServer server = bind.apply(port, idiom);
 		System.out.println("LISTENING " + server.port());
 		System.out.flush();
 		// the event loops are daemon threads: keep the JVM alive until it is killed

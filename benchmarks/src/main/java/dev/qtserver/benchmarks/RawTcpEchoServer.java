@@ -1,19 +1,40 @@
 package dev.qtserver.benchmarks;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
+
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import reactor.netty.DisposableServer;
+import org.reactivestreams.Publisher;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
 import reactor.netty.tcp.TcpServer;
 
 /**
- * The raw Reactor Netty baseline: a line echo server written the way a Reactor Netty user
- * would write it by hand, with no starter in between. The starter's annotated-handler
- * echo is measured against this.
+ * The raw Reactor Netty baseline for TCP: a line echo written by hand with Reactor Netty,
+ * with no starter in between, in either {@link EchoIdiom}. The starter's
+ * annotated-handler echo is measured against both.
  *
  * <p>
- * Usage: {@code RawTcpEchoServer [port]} or {@code --port P} (default 9100). Prints
- * {@code LISTENING <port>} once bound and runs until the process is killed.
+ * Both idioms frame with a {@code LineBasedFrameDecoder} that keeps the delimiter and
+ * fails fast on a line over 64KB (the starter's default {@code max-frame-length}), so
+ * each line goes back with the {@code \n} it came with and nothing has to re-add it:
+ * <ul>
+ * <li>{@code zero-copy}: {@code out.send(in.receive().retain())}. Each line is a retained
+ * slice of the read buffer, written back as it is; nothing is copied or allocated per
+ * line.
+ * <li>{@code string}: {@code out.sendString(in.receive().asString(UTF_8), UTF_8)}. Each
+ * line is decoded to a {@code String} (its {@code \n} included) and encoded into a new
+ * pooled buffer: one decode and one encode per line, as a {@code String} handler's round
+ * trip, without a concatenation to re-add the delimiter.
+ * </ul>
+ * Before the two idioms, this baseline stripped the delimiter and copied each line into a
+ * new buffer with a {@code \n}: neither idiom, but a byte-level echo with one 65-byte
+ * copy, so closer to zero-copy than to string.
+ *
+ * <p>
+ * Usage: {@code RawTcpEchoServer [port] [--idiom zero-copy|string]} or {@code --port P}
+ * (default 9100, zero-copy). Prints {@code LISTENING <port>} once bound and runs until
+ * the process is killed.
  */
 public final class RawTcpEchoServer {
 
@@ -26,29 +47,20 @@ public final class RawTcpEchoServer {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		DisposableServer server = TcpServer.create()
-			.port(BaselineServers.port(args, DEFAULT_PORT))
-			// strip the delimiter and fail fast on an over-long line, as the starter's
-			// line framing does
+		BaselineServers.serve(args, DEFAULT_PORT, (port, idiom) -> TcpServer.create()
+			.port(port)
 			.doOnConnection(
-					(connection) -> connection.addHandlerLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH, true, true)))
-			.handle((in, out) -> out.send(in.receive().map((line) -> withNewline(line, out.alloc()))))
-			.bindNow();
-		BaselineServers.serveUntilKilled(server);
+					(connection) -> connection.addHandlerLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH, false, true)))
+			.handle(echo(idiom))
+			.bindNow());
 	}
 
-	/**
-	 * Copy the received line into a pooled buffer with room for the newline. For short
-	 * lines a 65-byte copy is cheaper than a composite buffer of line plus delimiter, and
-	 * it needs no {@code retain()}: Reactor Netty releases {@code line} after {@code map}
-	 * has returned.
-	 */
-	private static ByteBuf withNewline(ByteBuf line, ByteBufAllocator alloc) {
-		int length = line.readableBytes();
-		ByteBuf reply = alloc.directBuffer(length + 1);
-		reply.writeBytes(line, line.readerIndex(), length);
-		reply.writeByte('\n');
-		return reply;
+	private static BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> echo(EchoIdiom idiom) {
+		return switch (idiom) {
+			case ZERO_COPY -> (in, out) -> out.send(in.receive().retain());
+			case STRING ->
+				(in, out) -> out.sendString(in.receive().asString(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+		};
 	}
 
 }
