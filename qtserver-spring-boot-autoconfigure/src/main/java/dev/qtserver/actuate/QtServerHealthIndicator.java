@@ -1,11 +1,9 @@
 package dev.qtserver.actuate;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.qtserver.core.Addresses;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerState;
@@ -61,22 +59,7 @@ public class QtServerHealthIndicator implements HealthIndicator {
 	}
 
 	private static List<Map<String, Object>> listeners(List<ServerListener> listeners) {
-		return listeners.stream().map(QtServerHealthIndicator::listener).toList();
-	}
-
-	private static Map<String, Object> listener(ServerListener listener) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		if (listener.isListening()) {
-			details.put("address", Addresses.describe(listener.serverAddress(), listener.serverPort()));
-			details.put("port", listener.serverPort());
-			details.put("paused", listener.isAcceptingPaused());
-		}
-		else {
-			details.put("address", Addresses.describe(listener.configuredAddress().getAddress(),
-					listener.configuredAddress().getPort()));
-			details.put("listening", false);
-		}
-		return details;
+		return listeners.stream().map((listener) -> ListenerDescriptor.of(listener).toMap()).toList();
 	}
 
 }

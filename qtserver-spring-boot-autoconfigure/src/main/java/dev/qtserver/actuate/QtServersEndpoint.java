@@ -4,10 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-import dev.qtserver.core.Addresses;
 import dev.qtserver.core.QtConnection;
 import dev.qtserver.core.QtServer;
-import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
 import org.jspecify.annotations.Nullable;
 
@@ -134,26 +132,6 @@ public class QtServersEndpoint {
 					server.listeners().stream().map(ListenerDescriptor::of).toList(), server.connectionCount(),
 					server.pendingConnectionCount(), statistics.accepted(), statistics.errors(),
 					statistics.messagesReceived(), statistics.messagesSent());
-		}
-
-	}
-
-	/**
-	 * One listening socket, as the endpoint shows it.
-	 *
-	 * @param address the bound address and port, or the configured ones when not
-	 * listening
-	 * @param port the bound port, 0 when not listening
-	 * @param listening whether it listens
-	 * @param paused whether accepting is paused
-	 */
-	public record ListenerDescriptor(String address, int port, boolean listening, boolean paused) {
-
-		static ListenerDescriptor of(ServerListener listener) {
-			boolean listening = listener.isListening();
-			String address = listening ? Addresses.describe(listener.serverAddress(), listener.serverPort()) : Addresses
-				.describe(listener.configuredAddress().getAddress(), listener.configuredAddress().getPort());
-			return new ListenerDescriptor(address, listener.serverPort(), listening, listener.isAcceptingPaused());
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.qtserver.core;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +51,7 @@ public class InvalidSettingException extends IllegalArgumentException {
 	 * @param value the duration, or {@code null} when unset
 	 * @throws InvalidSettingException when it is zero or negative
 	 */
-	public static void checkPositiveOrUnset(String setting, java.time.@Nullable Duration value) {
+	public static void checkPositiveOrUnset(String setting, @Nullable Duration value) {
 		check(value == null || (!value.isNegative() && !value.isZero()), setting, value,
 				"must be positive; leave it unset to turn it off");
 	}

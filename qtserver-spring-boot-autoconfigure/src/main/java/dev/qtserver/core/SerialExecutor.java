@@ -1,9 +1,8 @@
 package dev.qtserver.core;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,14 +34,16 @@ public final class SerialExecutor implements Executor {
 
 	private final AtomicInteger pending = new AtomicInteger();
 
+	private static final Runnable[] NO_HOOKS = {};
+
 	private final Runnable drainer = this::drain;
 
 	/**
 	 * The batch hooks in the order they were added (they run in reverse). They are added
-	 * as a connection is set up and never removed, so a copy-on-write list costs nothing
-	 * per batch.
+	 * as a connection is set up and never removed: a plain array, copied on each add,
+	 * costs one small object per connection and nothing per batch.
 	 */
-	private final List<Runnable> batchHooks = new CopyOnWriteArrayList<>();
+	private volatile Runnable[] batchHooks = NO_HOOKS;
 
 	/**
 	 * The thread running this executor's tasks now; cleared only by that thread
@@ -65,8 +66,10 @@ public final class SerialExecutor implements Executor {
 	 * handler's message flow) do at the end of a batch.
 	 * @param hook the hook
 	 */
-	public void addBatchHook(Runnable hook) {
-		this.batchHooks.add(hook);
+	public synchronized void addBatchHook(Runnable hook) {
+		Runnable[] hooks = Arrays.copyOf(this.batchHooks, this.batchHooks.length + 1);
+		hooks[hooks.length - 1] = hook;
+		this.batchHooks = hooks;
 	}
 
 	@Override
@@ -138,9 +141,9 @@ public final class SerialExecutor implements Executor {
 	}
 
 	private void runBatchHooks() {
-		List<Runnable> hooks = this.batchHooks;
-		for (int i = hooks.size() - 1; i >= 0; i--) {
-			runSafely(hooks.get(i));
+		Runnable[] hooks = this.batchHooks;
+		for (int i = hooks.length - 1; i >= 0; i--) {
+			runSafely(hooks[i]);
 		}
 	}
 
