@@ -32,8 +32,8 @@ public final class QtServerAutoConfiguration {
 	private static final String SHUTDOWN_TIMEOUT_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
 
 	@Bean
-	static QtHandlerBinder qtHandlerBinder(ListableBeanFactory beanFactory) {
-		return new QtHandlerBinder(beanFactory);
+	static QtHandlerBinder qtHandlerBinder(ListableBeanFactory beanFactory, QtServerProperties properties) {
+		return new QtHandlerBinder(beanFactory, properties.getHandlers().getExecution());
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package dev.qtserver.autoconfigure;
 
+import dev.qtserver.core.HandlerExecution;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -12,8 +14,36 @@ public class QtServerProperties {
 
 	private final Workers workers = new Workers();
 
+	private final Handlers handlers = new Handlers();
+
 	public Workers getWorkers() {
 		return this.workers;
+	}
+
+	public Handlers getHandlers() {
+		return this.handlers;
+	}
+
+	/**
+	 * How handler methods are run.
+	 */
+	public static class Handlers {
+
+		/**
+		 * Where handler methods run unless annotated @Blocking or @NonBlocking: 'auto' by
+		 * return type (Mono, Flux, Publisher or CompletionStage on the event loop,
+		 * anything else on a worker), 'event-loop' or 'worker' for every method.
+		 */
+		private HandlerExecution execution = HandlerExecution.AUTO;
+
+		public HandlerExecution getExecution() {
+			return this.execution;
+		}
+
+		public void setExecution(HandlerExecution execution) {
+			this.execution = execution;
+		}
+
 	}
 
 	/**

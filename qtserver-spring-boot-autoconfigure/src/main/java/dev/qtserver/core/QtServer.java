@@ -181,14 +181,37 @@ public interface QtServer {
 	ServerStatistics statistics();
 
 	/**
-	 * Bind a {@link dev.qtserver.handler.QtHandler @QtHandler} bean to this server: new
-	 * connections go to it instead of the pending queue.
+	 * Bind a {@link dev.qtserver.handler.QtHandler @QtHandler} bean to this server, its
+	 * methods placed by {@link HandlerExecution#AUTO the default rule}.
 	 * @param handler the handler bean
 	 * @param handlerName the bean name, used in error messages
 	 * @throws dev.qtserver.handler.InvalidHandlerException when the bean is not a valid
 	 * handler for this kind of server
 	 */
-	void bindHandler(Object handler, String handlerName);
+	default void bindHandler(Object handler, String handlerName) {
+		bindHandler(handler, handlerName, HandlerExecution.AUTO);
+	}
+
+	/**
+	 * Bind a {@link dev.qtserver.handler.QtHandler @QtHandler} bean to this server: new
+	 * connections (or, for an HTTP server, requests) go to it instead of the pending
+	 * queue.
+	 * @param handler the handler bean
+	 * @param handlerName the bean name, used in error messages
+	 * @param execution where its methods run unless they say otherwise
+	 * @throws dev.qtserver.handler.InvalidHandlerException when the bean is not a valid
+	 * handler for this kind of server
+	 */
+	void bindHandler(Object handler, String handlerName, HandlerExecution execution);
+
+	/**
+	 * Return whether several handler beans may be bound to this server, asked in order
+	 * (HTTP handlers); otherwise a server takes one.
+	 * @return whether the server takes several handlers
+	 */
+	default boolean takesSeveralHandlers() {
+		return false;
+	}
 
 	/**
 	 * Stop listening and close every connection, letting messages already received finish

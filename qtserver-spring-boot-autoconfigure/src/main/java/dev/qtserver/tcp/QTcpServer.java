@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
@@ -98,7 +99,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 	}
 
 	@Override
-	public void bindHandler(Object handler, String handlerName) {
+	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
 		setHandler((handler instanceof TcpConnectionHandler reactive) ? reactive
 				: AnnotatedTcpConnectionHandler.of(handler, handlerName, this));
 	}

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
@@ -182,7 +183,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	}
 
 	@Override
-	public void bindHandler(Object handler, String handlerName) {
+	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
 		this.handler = AnnotatedHandler.of(handler, handlerName, QWebSocket.class);
 	}
 

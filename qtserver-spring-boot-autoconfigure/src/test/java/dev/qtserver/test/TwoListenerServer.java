@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 import dev.qtserver.core.AbstractQtServer;
+import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.ListenSettings;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
@@ -62,7 +63,7 @@ public final class TwoListenerServer extends AbstractQtServer<QTcpSocket, TcpSer
 	}
 
 	@Override
-	public void bindHandler(Object handler, String handlerName) {
+	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
 		throw new UnsupportedOperationException("This test server takes no handlers");
 	}
 
