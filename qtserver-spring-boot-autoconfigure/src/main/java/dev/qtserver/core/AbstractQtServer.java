@@ -194,6 +194,16 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	@Override
 	public final void shutdown(Duration timeout) {
 		close();
+		closeConnections(timeout);
+	}
+
+	/**
+	 * Close every open connection at shutdown, letting work already received finish
+	 * within the timeout. A kind whose connections are not all in the
+	 * {@linkplain #registry() registry} (HTTP keeps its own) closes those too.
+	 * @param timeout how long to wait before cutting connections
+	 */
+	protected void closeConnections(Duration timeout) {
 		this.connections.closeAll(timeout);
 	}
 
@@ -441,11 +451,32 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		}
 	}
 
+	/**
+	 * Configure the kind's Reactor Netty server before each bind, before the customizers:
+	 * for what needs the server instance, such as an HTTP request handler.
+	 * @param transport the server as the transport supplier made it
+	 * @return the server to bind
+	 */
+	protected T configure(T transport) {
+		return transport;
+	}
+
+	/**
+	 * Have the transport report each connection it accepts to the listener's gate. By
+	 * default that is when Reactor Netty has set the connection up
+	 * ({@code doOnConnection}); a kind whose transport sets connections up later (HTTP
+	 * does at the first request) reports them as they are accepted.
+	 * @param transport the server
+	 * @param offer reports an accepted connection to the gate
+	 * @return the server to bind
+	 */
+	protected T onAccept(T transport, Consumer<Connection> offer) {
+		return transport.doOnConnection(offer::accept);
+	}
+
 	private DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection) {
-		T configured = this.transport.get()
-			.bindAddress(() -> address)
-			.option(ChannelOption.SO_BACKLOG, backlog)
-			.doOnConnection(onConnection::accept);
+		T configured = onAccept(configure(this.transport.get()), onConnection).bindAddress(() -> address)
+			.option(ChannelOption.SO_BACKLOG, backlog);
 		for (QtServerCustomizer<T> customizer : this.customizers) {
 			if (customizer.appliesTo(this)) {
 				configured = customizer.customize(this, configured);

@@ -9,7 +9,13 @@ public enum ServerKind {
 	TCP("tcp", "TCP", true),
 
 	/** A WebSocket server, after {@code QWebSocketServer}. */
-	WEBSOCKET("websocket", "WebSocket", false);
+	WEBSOCKET("websocket", "WebSocket", false),
+
+	/**
+	 * An HTTP server, after {@code QAbstractHttpServer}: its connections are served at
+	 * once, only upgraded WebSocket sessions wait to be taken.
+	 */
+	HTTP("http", "HTTP", false);
 
 	private final String id;
 

@@ -1,0 +1,52 @@
+package dev.qtserver.autoconfigure.http;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import dev.qtserver.autoconfigure.QtServerBeanRegistrar;
+import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ServerKind;
+import dev.qtserver.http.HttpServerSettings;
+import dev.qtserver.http.QHttpServer;
+import dev.qtserver.http.QHttpServerFactory;
+
+/**
+ * Registers one {@link QHttpServer} bean per entry under {@code qtserver.http}, named
+ * {@code <name>HttpServer}. A bean of that name defined by the application replaces ours.
+ */
+class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties, HttpServerSettings, QHttpServer> {
+
+	HttpServerBeanRegistrar() {
+		super(ServerKind.HTTP, "HttpServer", HttpServerProperties.class, QHttpServer.class, QHttpServerFactory.class,
+				HttpServerBeanRegistrar::toSettings);
+	}
+
+	private static HttpServerSettings toSettings(String name, HttpServerProperties properties) {
+		Duration requestTimeout = properties.getRequestTimeout();
+		// the property spells "no limit" as 0, the settings as null
+		InvalidSettingException.check(!requestTimeout.isNegative(), "requestTimeout", requestTimeout,
+				"must not be negative; 0 means no limit");
+		HttpServerSettings.Builder builder = properties.applyTo(HttpServerSettings.builder());
+		InetSocketAddress serverAddress = builder.build().listen().socketAddress();
+		List<InetSocketAddress> listeners = properties.getListeners().stream().map((listener) -> {
+			InetAddress address = listener.getAddress();
+			return new InetSocketAddress((address != null) ? address : serverAddress.getAddress(), listener.getPort());
+		}).toList();
+		return builder.listeners(listeners)
+			.maxInitialLineLength(toBytes("maxInitialLineLength", properties.getMaxInitialLineLength()))
+			.maxHeaderSize(toBytes("maxHeaderSize", properties.getMaxHeaderSize()))
+			.maxHeaderCount(properties.getMaxHeaderCount())
+			.maxBodySize(toBytes("maxBodySize", properties.getMaxBodySize()))
+			.keepAliveTimeout(properties.getKeepAliveTimeout())
+			.requestTimeout(requestTimeout.isZero() ? null : requestTimeout)
+			.maxKeepAliveRequests(properties.getMaxKeepAliveRequests())
+			.http2(properties.isHttp2())
+			.compression(properties.isCompression())
+			.forwardHeaders(
+					properties.getForwardHeadersStrategy() == HttpServerProperties.ForwardHeadersStrategy.NATIVE)
+			.build();
+	}
+
+}

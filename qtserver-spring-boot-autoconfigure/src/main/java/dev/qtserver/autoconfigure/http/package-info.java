@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for HTTP servers declared under {@code qtserver.http.<name>}.
+ */
+@NullMarked
+package dev.qtserver.autoconfigure.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,114 @@
+package dev.qtserver.http;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.handler.ExecutionPlacement;
+import dev.qtserver.handler.InvalidHandlerException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * The handlers bound to an HTTP server, immutable: what is asked for each request, in
+ * order (the routes of each bean, most specific first, then its
+ * {@link HttpRequestHandler}), the {@link MissingHandler} and the
+ * {@link AfterRequestHandler}s.
+ *
+ * @param askers asked in order until one takes the request
+ * @param missing answers requests nobody took, or {@code null} for the default 404
+ * @param after see every response, in order
+ */
+record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing,
+		List<Placed<AfterRequestHandler>> after) {
+
+	static final HttpHandlers NONE = new HttpHandlers(List.of(), null, List.of());
+
+	/**
+	 * Return these handlers and those of one more bean, asked after them.
+	 * @throws InvalidHandlerException when the bean is not an HTTP handler or a second
+	 * missing handler
+	 */
+	HttpHandlers with(Object bean, String beanName, HandlerExecution execution, RouteSupport support) {
+		List<Asker> askers = new ArrayList<>(this.askers);
+		List<RouteMethod> routes = routes(bean, beanName, execution, support);
+		routes.forEach((route) -> askers.add(new RouteAsker(route)));
+		if (bean instanceof HttpRequestHandler handler) {
+			askers.add(new HandlerAsker(handler, placement(bean, beanName, execution, HttpRequestHandler.class)));
+		}
+		Placed<MissingHandler> missing = this.missing;
+		if (bean instanceof MissingHandler handler) {
+			if (missing != null) {
+				throw new InvalidHandlerException(beanName,
+						"Handler bean '" + beanName + "' is a second MissingHandler of its server; keep one");
+			}
+			missing = new Placed<>(handler, placement(bean, beanName, execution, MissingHandler.class));
+		}
+		List<Placed<AfterRequestHandler>> after = new ArrayList<>(this.after);
+		if (bean instanceof AfterRequestHandler handler) {
+			after.add(new Placed<>(handler, placement(bean, beanName, execution, AfterRequestHandler.class)));
+		}
+		if (routes.isEmpty() && !(bean instanceof HttpRequestHandler) && !(bean instanceof MissingHandler)
+				&& !(bean instanceof AfterRequestHandler)) {
+			throw new InvalidHandlerException(beanName,
+					"Handler bean '" + beanName + "' (" + ClassUtils.getUserClass(bean).getName()
+							+ ") is bound to an HTTP server but has no @Route method and implements none of "
+							+ "HttpRequestHandler, MissingHandler and AfterRequestHandler");
+		}
+		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after));
+	}
+
+	private static List<RouteMethod> routes(Object bean, String beanName, HandlerExecution execution,
+			RouteSupport support) {
+		Map<Method, Route> found = MethodIntrospector.selectMethods(ClassUtils.getUserClass(bean),
+				(MethodIntrospector.MetadataLookup<Route>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, Route.class));
+		List<RouteMethod> routes = new ArrayList<>();
+		found.forEach((method, route) -> routes.add(RouteMethod.of(bean, beanName, method, route, execution, support)));
+		Comparator<RouteMethod> specificFirst = (a, b) -> a.pattern().compareSpecificity(b.pattern());
+		routes.sort(specificFirst.thenComparing(RouteMethod::toString));
+		return routes;
+	}
+
+	/** Place the bean's implementation of a handler interface's one method. */
+	private static boolean placement(Object bean, String beanName, HandlerExecution execution, Class<?> contract) {
+		Method declared = contract.getMethods()[0];
+		Method method = ReflectionUtils.findMethod(ClassUtils.getUserClass(bean), declared.getName(),
+				declared.getParameterTypes());
+		return ExecutionPlacement.onEventLoop((method != null) ? method : declared, bean, beanName, execution);
+	}
+
+	/** Something asked whether it takes a request. */
+	sealed interface Asker permits RouteAsker, HandlerAsker {
+
+	}
+
+	/** A route: matched on the event loop, called where it is placed. */
+	record RouteAsker(RouteMethod route) implements Asker {
+
+	}
+
+	/** An {@link HttpRequestHandler}: asked where it is placed. */
+	record HandlerAsker(HttpRequestHandler handler, boolean onEventLoop) implements Asker {
+
+	}
+
+	/**
+	 * A handler and where it runs.
+	 *
+	 * @param <H> the handler type
+	 * @param handler the handler
+	 * @param onEventLoop whether it runs on the event loop
+	 */
+	record Placed<H>(H handler, boolean onEventLoop) {
+
+	}
+
+}

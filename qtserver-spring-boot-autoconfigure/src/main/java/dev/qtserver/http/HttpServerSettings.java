@@ -1,0 +1,218 @@
+package dev.qtserver.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ListenSettings;
+import org.jspecify.annotations.Nullable;
+
+import static dev.qtserver.core.InvalidSettingException.check;
+
+/**
+ * The immutable settings a {@link QHttpServer} starts from: its listeners, the limits
+ * that protect it and the protocol options of Reactor Netty's {@code HttpServer}.
+ *
+ * @param listen the limits every listener shares (connections, backlog, bind timeout;
+ * {@code idleTimeout} is how long a request may stay silent while it is being read, then
+ * the connection is closed); its address and port are the first listener's when
+ * {@code listeners} is empty
+ * @param listeners where each listener listens, in bind order; empty for one listener on
+ * {@code listen}'s address and port
+ * @param maxInitialLineLength the longest request line (method, URL, version) accepted,
+ * in bytes; longer gets 414
+ * @param maxHeaderSize the largest request header block accepted, in bytes; larger gets
+ * 431
+ * @param maxHeaderCount the most request header fields accepted; more gets 431
+ * @param maxBodySize the largest request body accepted, in bytes; larger gets 413
+ * @param keepAliveTimeout how long an idle keep-alive connection stays open between
+ * requests, announced in {@code Keep-Alive: timeout=}; Qt's default is 15 seconds
+ * @param requestTimeout how long a request may take to arrive completely, or {@code null}
+ * for no limit; a request that takes longer has its connection closed
+ * @param maxKeepAliveRequests how many requests one connection may carry, or -1 for no
+ * limit
+ * @param http2 whether to speak HTTP/2 over cleartext (h2c): by prior knowledge and by
+ * {@code Upgrade: h2c}
+ * @param compression whether to compress responses that clients accept compressed
+ * @param forwardHeaders whether the request's scheme, host and remote address are taken
+ * from {@code Forwarded} / {@code X-Forwarded-*} headers
+ */
+public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> listeners, int maxInitialLineLength,
+		int maxHeaderSize, int maxHeaderCount, long maxBodySize, Duration keepAliveTimeout,
+		@Nullable Duration requestTimeout, int maxKeepAliveRequests, boolean http2, boolean compression,
+		boolean forwardHeaders) {
+
+	/**
+	 * Validate the settings.
+	 * @throws InvalidSettingException when a value is out of range
+	 */
+	public HttpServerSettings {
+		Objects.requireNonNull(listen, "listen");
+		listeners = List.copyOf(listeners);
+		check(maxInitialLineLength > 0, "maxInitialLineLength", maxInitialLineLength, "must be positive");
+		check(maxHeaderSize > 0, "maxHeaderSize", maxHeaderSize, "must be positive");
+		check(maxHeaderCount > 0, "maxHeaderCount", maxHeaderCount, "must be positive");
+		check(maxBodySize >= 0, "maxBodySize", maxBodySize, "must not be negative");
+		check(maxBodySize < Integer.MAX_VALUE, "maxBodySize", maxBodySize, "must be less than 2 GB");
+		InvalidSettingException.checkPositiveOrUnset("keepAliveTimeout", keepAliveTimeout);
+		InvalidSettingException.checkPositiveOrUnset("requestTimeout", requestTimeout);
+		check(maxKeepAliveRequests == -1 || maxKeepAliveRequests > 0, "maxKeepAliveRequests", maxKeepAliveRequests,
+				"must be positive, or -1 for no limit");
+	}
+
+	/**
+	 * Return where each listener listens, in bind order.
+	 * @return the addresses; at least one
+	 */
+	public List<InetSocketAddress> listenerAddresses() {
+		return this.listeners.isEmpty() ? List.of(this.listen.socketAddress()) : this.listeners;
+	}
+
+	/**
+	 * Return a builder that starts from the defaults: one listener on any address, port
+	 * 0.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Builds {@link HttpServerSettings}; every method returns the builder.
+	 */
+	public static final class Builder extends ListenSettings.AbstractBuilder<Builder> {
+
+		private List<InetSocketAddress> listeners = List.of();
+
+		private int maxInitialLineLength = 4096;
+
+		private int maxHeaderSize = 8 * 1024;
+
+		private int maxHeaderCount = 100;
+
+		private long maxBodySize = 1024 * 1024;
+
+		private Duration keepAliveTimeout = Duration.ofSeconds(15);
+
+		private @Nullable Duration requestTimeout = Duration.ofSeconds(60);
+
+		private int maxKeepAliveRequests = -1;
+
+		private boolean http2;
+
+		private boolean compression;
+
+		private boolean forwardHeaders;
+
+		private Builder() {
+		}
+
+		/**
+		 * @param listeners where each listener listens, empty for one on the address and
+		 * port @return this builder
+		 */
+		public Builder listeners(List<InetSocketAddress> listeners) {
+			this.listeners = listeners;
+			return this;
+		}
+
+		/**
+		 * @param maxInitialLineLength the longest request line, in bytes @return this
+		 * builder
+		 */
+		public Builder maxInitialLineLength(int maxInitialLineLength) {
+			this.maxInitialLineLength = maxInitialLineLength;
+			return this;
+		}
+
+		/**
+		 * @param maxHeaderSize the largest header block, in bytes @return this builder
+		 */
+		public Builder maxHeaderSize(int maxHeaderSize) {
+			this.maxHeaderSize = maxHeaderSize;
+			return this;
+		}
+
+		/**
+		 * @param maxHeaderCount the most header fields @return this builder
+		 */
+		public Builder maxHeaderCount(int maxHeaderCount) {
+			this.maxHeaderCount = maxHeaderCount;
+			return this;
+		}
+
+		/**
+		 * @param maxBodySize the largest request body, in bytes @return this builder
+		 */
+		public Builder maxBodySize(long maxBodySize) {
+			this.maxBodySize = maxBodySize;
+			return this;
+		}
+
+		/**
+		 * @param keepAliveTimeout how long idle keep-alive connections stay open
+		 * @return this builder
+		 */
+		public Builder keepAliveTimeout(Duration keepAliveTimeout) {
+			this.keepAliveTimeout = keepAliveTimeout;
+			return this;
+		}
+
+		/**
+		 * @param requestTimeout how long a request may take to arrive, {@code null} for
+		 * no limit @return this builder
+		 */
+		public Builder requestTimeout(@Nullable Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+			return this;
+		}
+
+		/**
+		 * @param maxKeepAliveRequests requests per connection, -1 for no limit @return
+		 * this builder
+		 */
+		public Builder maxKeepAliveRequests(int maxKeepAliveRequests) {
+			this.maxKeepAliveRequests = maxKeepAliveRequests;
+			return this;
+		}
+
+		/**
+		 * @param http2 whether to speak h2c @return this builder
+		 */
+		public Builder http2(boolean http2) {
+			this.http2 = http2;
+			return this;
+		}
+
+		/**
+		 * @param compression whether to compress responses @return this builder
+		 */
+		public Builder compression(boolean compression) {
+			this.compression = compression;
+			return this;
+		}
+
+		/**
+		 * @param forwardHeaders whether to trust forwarded headers @return this builder
+		 */
+		public Builder forwardHeaders(boolean forwardHeaders) {
+			this.forwardHeaders = forwardHeaders;
+			return this;
+		}
+
+		/**
+		 * Build the settings.
+		 * @return the settings
+		 * @throws InvalidSettingException when a value is out of range
+		 */
+		public HttpServerSettings build() {
+			return new HttpServerSettings(listenSettings(), this.listeners, this.maxInitialLineLength,
+					this.maxHeaderSize, this.maxHeaderCount, this.maxBodySize, this.keepAliveTimeout,
+					this.requestTimeout, this.maxKeepAliveRequests, this.http2, this.compression, this.forwardHeaders);
+		}
+
+	}
+
+}

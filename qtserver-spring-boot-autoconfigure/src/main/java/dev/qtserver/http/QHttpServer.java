@@ -1,0 +1,347 @@
+package dev.qtserver.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.qtserver.core.AbstractQtServer;
+import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.ServerKind;
+import dev.qtserver.event.ApplicationEventSignals;
+import dev.qtserver.http.HttpHandlers.Placed;
+import dev.qtserver.websocket.QWebSocket;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * An HTTP server that behaves like Qt's {@code QAbstractHttpServer} and
+ * {@code QHttpServer}, on Reactor Netty's {@code HttpServer}: several listeners
+ * ({@link #listeners()}, Qt's {@code servers()}), handlers asked in order until one takes
+ * a request ({@link Route @Route} methods and {@link HttpRequestHandler}s), a
+ * {@link MissingHandlerEvent} and 404 (or 405 with {@code Allow}) when none does, and
+ * {@link AfterRequestHandler}s that see every response.
+ *
+ * <p>
+ * Reactor Netty's codec answers malformed requests (400), too long request lines (414)
+ * and header blocks (431); this server adds the header count (431) and the body size
+ * (413), and answers pipelined requests in order.
+ */
+public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> {
+
+	private static final Log logger = LogFactory.getLog(QHttpServer.class);
+
+	private static final AttributeKey<Sinks.Empty<Void>> PARKED = AttributeKey
+		.valueOf(QHttpServer.class.getName() + ".parked");
+
+	private final HttpServerSettings settings;
+
+	private final RouteSupport support;
+
+	private final RequestDispatcher dispatcher;
+
+	private final String keepAlive;
+
+	private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private volatile HttpHandlers handlers = HttpHandlers.NONE;
+
+	/**
+	 * Create a server; it does not listen until {@link #listen()}.
+	 * @param name the server name
+	 * @param settings its settings
+	 * @param eventPublisher where its events go
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param customizers applied to the Reactor Netty server before each bind, when they
+	 * apply to it
+	 * @param support conversion and JSON for route methods
+	 */
+	public QHttpServer(String name, HttpServerSettings settings, ApplicationEventPublisher eventPublisher,
+			Executor workers, List<? extends QtServerCustomizer<HttpServer>> customizers, RouteSupport support) {
+		super(ServerKind.HTTP, name, settings.listen(), settings.listenerAddresses(), workers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher), HttpServer::create, customizers);
+		this.settings = settings;
+		this.support = support;
+		this.dispatcher = new RequestDispatcher(this, workers, support.json());
+		this.keepAlive = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+	}
+
+	/**
+	 * Return the settings the server was created with.
+	 * @return the settings
+	 */
+	public HttpServerSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return the listeners, as Qt's {@code servers()}: each with Qt's {@code QTcpServer}
+	 * listening API.
+	 * @return the listeners in bind order
+	 */
+	public List<dev.qtserver.core.ServerListener> servers() {
+		return listeners();
+	}
+
+	@Override
+	public boolean takesSeveralHandlers() {
+		return true;
+	}
+
+	/**
+	 * Add a handler bean, asked after those bound before it: its {@link Route @Route}
+	 * methods, its {@link HttpRequestHandler}, {@link MissingHandler} and
+	 * {@link AfterRequestHandler} implementations.
+	 */
+	@Override
+	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
+		synchronized (this) {
+			this.handlers = this.handlers.with(handler, handlerName, execution, this.support);
+		}
+	}
+
+	@Override
+	protected HttpServer configure(HttpServer transport) {
+		HttpServer configured = transport.handle(this::serve)
+			.httpRequestDecoder((decoder) -> decoder.maxInitialLineLength(this.settings.maxInitialLineLength())
+				.maxHeaderSize(this.settings.maxHeaderSize())
+				.h2cMaxContentLength((int) this.settings.maxBodySize()))
+			.idleTimeout(this.settings.keepAliveTimeout())
+			.compress(this.settings.compression())
+			.forwarded(this.settings.forwardHeaders())
+			.protocol(this.settings.http2() ? new HttpProtocol[] { HttpProtocol.HTTP11, HttpProtocol.H2C }
+					: new HttpProtocol[] { HttpProtocol.HTTP11 });
+		Duration idle = this.settings.listen().idleTimeout();
+		if (idle != null) {
+			configured = configured.readTimeout(idle);
+		}
+		if (this.settings.requestTimeout() != null) {
+			configured = configured.requestTimeout(this.settings.requestTimeout());
+		}
+		if (this.settings.maxKeepAliveRequests() > 0) {
+			configured = configured.maxKeepAliveRequests(this.settings.maxKeepAliveRequests());
+		}
+		return configured;
+	}
+
+	/**
+	 * Reactor Netty sets an HTTP connection up only when its first request arrives: offer
+	 * connections to the gate as they are accepted instead, so that a connection that has
+	 * not sent a request yet counts toward {@code max-connections}, and mark each as
+	 * parked until the gate admits it.
+	 */
+	@Override
+	protected HttpServer onAccept(HttpServer transport, Consumer<Connection> offer) {
+		return transport.doOnChannelInit((observer, channel, address) -> {
+			channel.attr(PARKED).set(Sinks.empty());
+			offer.accept(Connection.from(channel));
+		});
+	}
+
+	/** Called by a listener's gate: the connection's requests may now be served. */
+	@Override
+	protected void admit(Connection connection) {
+		Channel channel = connection.channel();
+		statistics().connectionAccepted();
+		this.open.add(channel);
+		channel.closeFuture().addListener((future) -> this.open.remove(channel));
+		Sinks.Empty<Void> parked = channel.attr(PARKED).getAndSet(null);
+		if (parked != null) {
+			parked.tryEmitEmpty();
+		}
+	}
+
+	/**
+	 * Close connections at shutdown: wait for requests in flight to be answered within
+	 * the timeout, then close every connection (idle keep-alive ones at once).
+	 */
+	@Override
+	protected void closeConnections(Duration timeout) {
+		super.closeConnections(timeout);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.inFlight) {
+			while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.inFlight, deadline - System.nanoTime());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		int unfinished = this.inFlight.get();
+		if (unfinished > 0) {
+			logger.warn("HTTP server '" + name() + "' closed " + unfinished
+					+ " connection(s) with a request still in progress after " + timeout);
+		}
+		this.open.forEach(Channel::close);
+	}
+
+	/**
+	 * Serve a request, once its connection is admitted: a request that arrives on a
+	 * connection the gate parked (server paused or full) waits, unread beyond its head,
+	 * as if the connection were still in the backlog.
+	 */
+	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+		Sinks.Empty<Void> parked = channelOf(response).attr(PARKED).get();
+		if (parked != null) {
+			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response))));
+		}
+		return admitted(request, response);
+	}
+
+	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response) {
+		HttpHeaders headers = request.requestHeaders();
+		if (headers.size() > this.settings.maxHeaderCount()) {
+			return reject(response, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
+		}
+		long length = contentLength(headers);
+		if (length > this.settings.maxBodySize()) {
+			return reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+		}
+		statistics().messageReceived();
+		if (request.isKeepAlive() && request.version().majorVersion() == 1) {
+			response.header(HttpHeaderNames.KEEP_ALIVE, this.keepAlive);
+		}
+		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
+			return start(request, response, null);
+		}
+		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
+			.flatMap((body) -> start(request, response, body))
+			.onErrorResume(BodyCollector.BodyTooLargeException.class,
+					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
+	}
+
+	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, byte @Nullable [] body) {
+		Channel channel = channelOf(response);
+		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
+				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
+				local(request, channel), request.version().text());
+		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish);
+		this.inFlight.incrementAndGet();
+		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
+		return responder.completion().doOnCancel(responder::cancel).doFinally((signal) -> requestDone());
+	}
+
+	private void requestDone() {
+		statistics().messageSent();
+		if (this.inFlight.decrementAndGet() == 0) {
+			synchronized (this.inFlight) {
+				this.inFlight.notifyAll();
+			}
+		}
+	}
+
+	private static String portSuffix(HttpServerRequest request) {
+		int port = request.hostPort();
+		boolean defaultPort = port == 80 && "http".equals(request.scheme())
+				|| port == 443 && "https".equals(request.scheme());
+		return (port <= 0 || defaultPort) ? "" : ":" + port;
+	}
+
+	private static InetSocketAddress remote(HttpServerRequest request) {
+		InetSocketAddress address = request.remoteAddress();
+		return (address != null) ? address : InetSocketAddress.createUnresolved("unknown", 0);
+	}
+
+	private static InetSocketAddress local(HttpServerRequest request, Channel channel) {
+		InetSocketAddress address = request.hostAddress();
+		return (address != null) ? address : (InetSocketAddress) channel.localAddress();
+	}
+
+	private static long contentLength(HttpHeaders headers) {
+		String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+		if (value == null) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	private static Channel channelOf(HttpServerResponse response) {
+		Channel[] channel = new Channel[1];
+		response.withConnection((connection) -> channel[0] = connection.channel());
+		return java.util.Objects.requireNonNull(channel[0], "a response has a connection");
+	}
+
+	private Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status) {
+		statistics().error();
+		return response.status(status)
+			.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+			.header(HttpHeaderNames.CONTENT_LENGTH, "0")
+			.send()
+			.then();
+	}
+
+	/** Run the after-request handlers, each where it is placed, then write. */
+	private void finish(QHttpServerRequest request, QHttpServerResponse response, Runnable write) {
+		List<Placed<AfterRequestHandler>> after = this.handlers.after();
+		if (after.isEmpty()) {
+			write.run();
+			return;
+		}
+		boolean anyOnWorker = after.stream().anyMatch((handler) -> !handler.onEventLoop());
+		if (anyOnWorker && reactor.core.scheduler.Schedulers.isInNonBlockingThread()) {
+			workers().execute(() -> runAfter(after, request, response, write));
+		}
+		else {
+			runAfter(after, request, response, write);
+		}
+	}
+
+	private void runAfter(List<Placed<AfterRequestHandler>> after, QHttpServerRequest request,
+			QHttpServerResponse response, Runnable write) {
+		for (Placed<AfterRequestHandler> handler : after) {
+			try {
+				handler.handler().afterRequest(request, response);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("HTTP server '" + name() + "': an after-request handler failed on " + request, ex);
+				handlerFailed(request, ex);
+				response.setStatus(500).setBody(new byte[0]);
+				response.headers().clear();
+			}
+		}
+		write.run();
+	}
+
+	void missing(QHttpServerRequest request) {
+		publishFromEventLoop(new MissingHandlerEvent(this, request));
+	}
+
+	void handlerFailed(QHttpServerRequest request, Throwable error) {
+		statistics().error();
+		publishFromEventLoop(new HttpHandlerErrorEvent(this, request, error));
+	}
+
+}

@@ -1,0 +1,286 @@
+package dev.qtserver.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Writes the response to one request, after Qt's {@code QHttpServerResponder}: once,
+ * either whole ({@code write}) or in chunks ({@code writeBeginChunked},
+ * {@code writeChunk}, {@code writeEndChunked}). May be used from any thread, one thread
+ * at a time. Every response passes the server's {@link AfterRequestHandler}s before it is
+ * written (a chunked one with its status and headers).
+ *
+ * <p>
+ * On a worker thread, {@code writeChunk} waits while the client is slower than the
+ * handler (the connection is not writable), so a large streamed response is never
+ * buffered whole; on an event loop it cannot wait: return a {@code Flux} from the route
+ * instead.
+ */
+public final class QHttpServerResponder {
+
+	private static final int NONE = 0;
+
+	private static final int CHUNKED = 1;
+
+	private static final int DONE = 2;
+
+	private final HttpServerResponse response;
+
+	private final QHttpServerRequest request;
+
+	private final ResponseFinisher finisher;
+
+	private final Sinks.Empty<Void> completion = Sinks.empty();
+
+	private final Object monitor = new Object();
+
+	private int state = NONE;
+
+	private volatile boolean cancelled;
+
+	private @Nullable ChunkStream chunks;
+
+	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher) {
+		this.response = response;
+		this.request = request;
+		this.finisher = finisher;
+	}
+
+	/**
+	 * Write a complete response.
+	 * @param response the response
+	 * @throws IllegalStateException when a response was written already
+	 */
+	public void write(QHttpServerResponse response) {
+		claim(NONE, DONE);
+		this.finisher.finish(this.request, response, () -> send(response));
+	}
+
+	/**
+	 * Write a response with a status and no body.
+	 * @param status the status code
+	 */
+	public void write(int status) {
+		write(QHttpServerResponse.status(status));
+	}
+
+	/**
+	 * Write a 200 response with a {@code text/plain} body in UTF-8.
+	 * @param text the body
+	 */
+	public void write(String text) {
+		write(QHttpServerResponse.text(text));
+	}
+
+	/**
+	 * Write a response with a body.
+	 * @param status the status code
+	 * @param contentType the {@code Content-Type}
+	 * @param body the body
+	 */
+	public void write(int status, String contentType, byte[] body) {
+		write(new QHttpServerResponse(status, contentType, body));
+	}
+
+	/**
+	 * Start a chunked response (HTTP/1.1 {@code Transfer-Encoding: chunked}, data frames
+	 * on HTTP/2): status and headers go out now, the body follows with
+	 * {@link #writeChunk(byte[])} and ends with {@link #writeEndChunked(byte[], Map)}.
+	 * @param status the status code
+	 * @param headers the response headers
+	 * @param trailerNames the names of the trailers {@code writeEndChunked} will send
+	 */
+	public void writeBeginChunked(int status, Map<String, String> headers, String... trailerNames) {
+		claim(NONE, CHUNKED);
+		QHttpServerResponse head = new QHttpServerResponse(status);
+		headers.forEach(head.headers()::set);
+		if (trailerNames.length > 0) {
+			head.headers().set(HttpHeaderNames.TRAILER, String.join(", ", trailerNames));
+		}
+		ChunkStream stream = new ChunkStream(channel());
+		this.chunks = stream;
+		this.finisher.finish(this.request, head, () -> {
+			applyHead(head);
+			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
+			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
+		});
+	}
+
+	/**
+	 * Write one chunk of a response started with
+	 * {@link #writeBeginChunked(int, Map, String...)}. On a worker thread it waits while
+	 * the client has not taken the chunks before.
+	 * @param data the chunk; an empty one is skipped
+	 */
+	public void writeChunk(byte[] data) {
+		ChunkStream stream = openChunks();
+		if (data.length > 0) {
+			stream.emit(data, !Schedulers.isInNonBlockingThread());
+		}
+	}
+
+	/**
+	 * Write one chunk of text, in UTF-8.
+	 * @param text the chunk
+	 */
+	public void writeChunk(String text) {
+		writeChunk(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * End a chunked response.
+	 * @param data a last chunk, possibly empty
+	 * @param trailers the trailers, among those named in {@code writeBeginChunked}
+	 */
+	public void writeEndChunked(byte[] data, Map<String, String> trailers) {
+		ChunkStream stream = openChunks();
+		writeChunk(data);
+		synchronized (this.monitor) {
+			this.state = DONE;
+		}
+		stream.end(trailers);
+	}
+
+	/**
+	 * Return whether a response (or the start of a chunked one) was written.
+	 * @return whether responded
+	 */
+	public boolean isResponded() {
+		synchronized (this.monitor) {
+			return this.state != NONE;
+		}
+	}
+
+	/**
+	 * Return whether the client went away before the response was complete.
+	 * @return whether the request was cancelled
+	 */
+	public boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	/**
+	 * Write a 200 response whose body is a stream of chunks, taken as the connection can
+	 * send them.
+	 * @param body the chunks
+	 * @param onError told when the stream fails after the response started (the
+	 * connection is then cut, so the client sees an incomplete response)
+	 */
+	void stream(Flux<byte[]> body, java.util.function.Consumer<Throwable> onError) {
+		claim(NONE, DONE);
+		QHttpServerResponse head = QHttpServerResponse.status(200);
+		this.finisher.finish(this.request, head, () -> {
+			applyHead(head);
+			this.response.send(body.map(Unpooled::wrappedBuffer)).then().subscribe(null, (error) -> {
+				onError.accept(error);
+				abort();
+			}, this::completed);
+		});
+	}
+
+	/**
+	 * Cut the connection: for a response that cannot be completed.
+	 */
+	void abort() {
+		this.cancelled = true;
+		channel().close();
+		this.completion.tryEmitEmpty();
+	}
+
+	/** Completes when the response has been written (or the client went away). */
+	Mono<Void> completion() {
+		return this.completion.asMono();
+	}
+
+	void cancel() {
+		this.cancelled = true;
+		ChunkStream stream = this.chunks;
+		if (stream != null) {
+			stream.cancel();
+		}
+		this.completion.tryEmitEmpty();
+	}
+
+	private Channel channel() {
+		AtomicReference<Channel> channel = new AtomicReference<>();
+		this.response.withConnection((connection) -> channel.set(connection.channel()));
+		return java.util.Objects.requireNonNull(channel.get(), "a response has a connection");
+	}
+
+	private ChunkStream openChunks() {
+		synchronized (this.monitor) {
+			ChunkStream stream = this.chunks;
+			if (this.state != CHUNKED || stream == null) {
+				throw new IllegalStateException((this.state == NONE) ? "Call writeBeginChunked first"
+						: "The response to " + this.request + " is complete");
+			}
+			return stream;
+		}
+	}
+
+	private void claim(int expected, int next) {
+		synchronized (this.monitor) {
+			if (this.state != expected) {
+				throw new IllegalStateException("A response to " + this.request + " was written already");
+			}
+			this.state = next;
+		}
+	}
+
+	private void applyHead(QHttpServerResponse head) {
+		this.response.status(head.nettyStatus());
+		HttpHeaders headers = head.headers();
+		if (!headers.isEmpty()) {
+			headers.forEach((entry) -> this.response.addHeader(entry.getKey(), entry.getValue()));
+		}
+	}
+
+	private void send(QHttpServerResponse full) {
+		if (this.cancelled) {
+			return;
+		}
+		applyHead(full);
+		if ("HEAD".equals(this.request.method()) && !full.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+			// what a GET would have sent: Reactor Netty leaves a HEAD response's length
+			// out
+			this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(full.body().length));
+		}
+		ByteBuf body = Unpooled.wrappedBuffer(full.body());
+		this.response.sendObject(body).then().subscribe(null, this::failed, this::completed);
+	}
+
+	private void completed() {
+		this.completion.tryEmitEmpty();
+	}
+
+	private void failed(Throwable error) {
+		// the connection went away while the response was written: nothing left to tell
+		// the client
+		this.cancelled = true;
+		this.completion.tryEmitEmpty();
+	}
+
+	/**
+	 * Runs the after-request handlers on a response, then writes it.
+	 */
+	@FunctionalInterface
+	interface ResponseFinisher {
+
+		void finish(QHttpServerRequest request, QHttpServerResponse response, Runnable write);
+
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.qtserver.http;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * A complete response: status, headers and body, after Qt's {@code QHttpServerResponse}.
+ * A {@link Route @Route} method may return one; {@link AfterRequestHandler}s see (and may
+ * change) every response before it is written.
+ */
+public final class QHttpServerResponse {
+
+	private static final byte[] NO_BODY = new byte[0];
+
+	private int status;
+
+	private final HttpHeaders headers = new DefaultHttpHeaders();
+
+	private byte[] body;
+
+	/**
+	 * Create a response with a status and no body.
+	 * @param status the status code, such as 204
+	 */
+	public QHttpServerResponse(int status) {
+		this(status, null, NO_BODY);
+	}
+
+	/**
+	 * Create a response.
+	 * @param status the status code
+	 * @param contentType the {@code Content-Type}, or {@code null} for none
+	 * @param body the body
+	 */
+	public QHttpServerResponse(int status, @org.jspecify.annotations.Nullable String contentType, byte[] body) {
+		setStatus(status);
+		this.body = body;
+		if (contentType != null) {
+			this.headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+		}
+	}
+
+	/**
+	 * Return a 200 response with a {@code text/plain} body in UTF-8.
+	 * @param text the body
+	 * @return the response
+	 */
+	public static QHttpServerResponse text(String text) {
+		return new QHttpServerResponse(200, "text/plain;charset=UTF-8", text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Return a 200 response with an {@code application/octet-stream} body.
+	 * @param bytes the body
+	 * @return the response
+	 */
+	public static QHttpServerResponse bytes(byte[] bytes) {
+		return new QHttpServerResponse(200, "application/octet-stream", bytes);
+	}
+
+	/**
+	 * Return a response with a status and no body.
+	 * @param status the status code
+	 * @return the response
+	 */
+	public static QHttpServerResponse status(int status) {
+		return new QHttpServerResponse(status);
+	}
+
+	/**
+	 * Return the status code.
+	 * @return the status, such as 200
+	 */
+	public int status() {
+		return this.status;
+	}
+
+	/**
+	 * Change the status code.
+	 * @param status the status, from 100 to 999
+	 * @return this response
+	 */
+	public QHttpServerResponse setStatus(int status) {
+		if (status < 100 || status > 999) {
+			throw new IllegalArgumentException("HTTP status must have three digits: " + status);
+		}
+		this.status = status;
+		return this;
+	}
+
+	/**
+	 * Return the headers, which may be changed.
+	 * @return the headers
+	 */
+	public HttpHeaders headers() {
+		return this.headers;
+	}
+
+	/**
+	 * Set a header, replacing its values.
+	 * @param name the header name
+	 * @param value the value
+	 * @return this response
+	 */
+	public QHttpServerResponse header(String name, Object value) {
+		this.headers.set(name, value);
+		return this;
+	}
+
+	/**
+	 * Return the body.
+	 * @return the body, empty when there is none
+	 */
+	public byte[] body() {
+		return this.body;
+	}
+
+	/**
+	 * Replace the body.
+	 * @param body the new body
+	 * @return this response
+	 */
+	public QHttpServerResponse setBody(byte[] body) {
+		this.body = body;
+		return this;
+	}
+
+	HttpResponseStatus nettyStatus() {
+		return HttpResponseStatus.valueOf(this.status);
+	}
+
+	@Override
+	public String toString() {
+		return "QHttpServerResponse[" + this.status + ", " + this.body.length + " bytes]";
+	}
+
+}

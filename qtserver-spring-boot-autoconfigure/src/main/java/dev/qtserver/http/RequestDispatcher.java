@@ -1,0 +1,290 @@
+package dev.qtserver.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+import dev.qtserver.http.HttpHandlers.Asker;
+import dev.qtserver.http.HttpHandlers.HandlerAsker;
+import dev.qtserver.http.HttpHandlers.Placed;
+import dev.qtserver.http.HttpHandlers.RouteAsker;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Walks one request through an HTTP server's handlers, each on the thread it is placed
+ * on: routes are matched where the request is (no user code runs for that), a handler
+ * runs on the event loop or a worker as it is placed, and the walk moves threads only
+ * when the next handler to run needs another one. Replies become responses; failures
+ * become 500s, errors events and a log line; requests nobody took become 405 or the
+ * missing handler's answer (404 by default).
+ */
+final class RequestDispatcher {
+
+	private static final Log logger = LogFactory.getLog(RequestDispatcher.class);
+
+	private final QHttpServer server;
+
+	private final Executor workers;
+
+	private final @Nullable JsonCodec json;
+
+	RequestDispatcher(QHttpServer server, Executor workers, @Nullable JsonCodec json) {
+		this.server = server;
+		this.workers = workers;
+		this.json = json;
+	}
+
+	/**
+	 * Start handling a request, on the event loop of its connection.
+	 */
+	void dispatch(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel) {
+		String[] segments;
+		try {
+			segments = RoutePattern.decodedSegments(request.rawPath());
+		}
+		catch (IllegalArgumentException ex) {
+			responder.write(400);
+			return;
+		}
+		new Walk(handlers, request, responder, channel, segments).continueFrom(0);
+	}
+
+	/** One request's way through the handlers. */
+	private final class Walk {
+
+		private final HttpHandlers handlers;
+
+		private final QHttpServerRequest request;
+
+		private final QHttpServerResponder responder;
+
+		private final Channel channel;
+
+		private final String[] segments;
+
+		private @Nullable Set<String> allowed;
+
+		Walk(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel,
+				String[] segments) {
+			this.handlers = handlers;
+			this.request = request;
+			this.responder = responder;
+			this.channel = channel;
+			this.segments = segments;
+		}
+
+		void continueFrom(int start) {
+			List<Asker> askers = this.handlers.askers();
+			for (int i = start; i < askers.size(); i++) {
+				Asker asker = askers.get(i);
+				if (asker instanceof RouteAsker routeAsker) {
+					RouteMethod route = routeAsker.route();
+					Map<String, String> variables = route.pattern().match(this.segments);
+					if (variables == null) {
+						continue;
+					}
+					if (!route.takes(this.request.method())) {
+						allow(route.methods());
+						continue;
+					}
+					@Nullable Object[] values = route.convertPath(variables);
+					if (values == null) {
+						continue;
+					}
+					runOn(route.onEventLoop(), () -> call(route, values));
+					return;
+				}
+				HandlerAsker handler = (HandlerAsker) asker;
+				if (!onThreadFor(handler.onEventLoop())) {
+					int resume = i;
+					runOn(handler.onEventLoop(), () -> continueFrom(resume));
+					return;
+				}
+				try {
+					if (handler.handler().handleRequest(this.request, this.responder)) {
+						return;
+					}
+				}
+				catch (Throwable ex) {
+					failed(this.request, this.responder, ex);
+					return;
+				}
+			}
+			missing();
+		}
+
+		private void allow(Set<String> methods) {
+			if (this.allowed == null) {
+				this.allowed = new TreeSet<>();
+			}
+			this.allowed.addAll(methods);
+		}
+
+		private void call(RouteMethod route, @Nullable Object[] values) {
+			Object reply;
+			try {
+				reply = route.invoke(values, this.request, this.responder);
+			}
+			catch (BadRequestException ex) {
+				this.responder.write(400);
+				return;
+			}
+			catch (Throwable ex) {
+				failed(this.request, this.responder, ex);
+				return;
+			}
+			if (!route.writesItself()) {
+				reply(this.request, this.responder, reply);
+			}
+		}
+
+		private void missing() {
+			RequestDispatcher.this.server.missing(this.request);
+			Set<String> methods = this.allowed;
+			if (methods != null) {
+				QHttpServerResponse response = QHttpServerResponse.status(405);
+				response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", methods));
+				this.responder.write(response);
+				return;
+			}
+			Placed<MissingHandler> handler = this.handlers.missing();
+			if (handler == null) {
+				this.responder.write(404);
+				return;
+			}
+			runOn(handler.onEventLoop(), () -> {
+				try {
+					handler.handler().handleMissing(this.request, this.responder);
+				}
+				catch (Throwable ex) {
+					failed(this.request, this.responder, ex);
+					return;
+				}
+				if (!this.responder.isResponded()) {
+					this.responder.write(404);
+				}
+			});
+		}
+
+		private boolean onThreadFor(boolean eventLoop) {
+			return eventLoop ? this.channel.eventLoop().inEventLoop() : !Schedulers.isInNonBlockingThread();
+		}
+
+		private void runOn(boolean eventLoop, Runnable task) {
+			if (onThreadFor(eventLoop)) {
+				task.run();
+			}
+			else if (eventLoop) {
+				this.channel.eventLoop().execute(task);
+			}
+			else {
+				RequestDispatcher.this.workers.execute(task);
+			}
+		}
+
+	}
+
+	/**
+	 * Turn what a route returned into the response.
+	 */
+	private void reply(QHttpServerRequest request, QHttpServerResponder responder, @Nullable Object reply) {
+		if (reply instanceof Flux<?> stream) {
+			responder.stream(stream.map(this::chunk), (error) -> failed(request, responder, error));
+			return;
+		}
+		if (reply instanceof Publisher<?> publisher) {
+			Mono.from(publisher)
+				.subscribe((value) -> reply(request, responder, value), (error) -> failed(request, responder, error),
+						() -> {
+							if (!responder.isResponded()) {
+								responder.write(200);
+							}
+						});
+			return;
+		}
+		if (reply instanceof CompletionStage<?> stage) {
+			stage.whenComplete((value, error) -> {
+				if (error != null) {
+					failed(request, responder, error);
+				}
+				else {
+					reply(request, responder, value);
+				}
+			});
+			return;
+		}
+		QHttpServerResponse response;
+		try {
+			response = toResponse(reply);
+		}
+		catch (RuntimeException ex) {
+			failed(request, responder, ex);
+			return;
+		}
+		responder.write(response);
+	}
+
+	private QHttpServerResponse toResponse(@Nullable Object reply) {
+		if (reply == null) {
+			return QHttpServerResponse.status(200);
+		}
+		if (reply instanceof QHttpServerResponse response) {
+			return response;
+		}
+		if (reply instanceof String text) {
+			return QHttpServerResponse.text(text);
+		}
+		if (reply instanceof byte[] bytes) {
+			return QHttpServerResponse.bytes(bytes);
+		}
+		JsonCodec codec = this.json;
+		if (codec == null) {
+			throw new IllegalStateException("Cannot write " + reply.getClass().getName()
+					+ " without JSON support: add Jackson (spring-boot-starter-json)");
+		}
+		return new QHttpServerResponse(200, "application/json", codec.write(reply));
+	}
+
+	private byte[] chunk(Object element) {
+		if (element instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (element instanceof String text) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+		JsonCodec codec = this.json;
+		if (codec == null) {
+			throw new IllegalStateException("Cannot write " + element.getClass().getName()
+					+ " without JSON support: add Jackson (spring-boot-starter-json)");
+		}
+		return codec.write(element);
+	}
+
+	/**
+	 * A handler failed: 500 (or, once the response had started, a cut connection), an
+	 * event, the errors metric and a log line.
+	 */
+	void failed(QHttpServerRequest request, QHttpServerResponder responder, Throwable error) {
+		logger.warn("HTTP server '" + this.server.name() + "': a handler failed on " + request, error);
+		this.server.handlerFailed(request, error);
+		if (!responder.isResponded()) {
+			responder.write(500);
+		}
+		else {
+			responder.abort();
+		}
+	}
+
+}
