@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.qtserver.context.QtHandlerBinder;
 import dev.qtserver.context.QtServersLifecycle;
+import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.WorkerPool;
 
@@ -22,8 +23,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * What every kind of Qt-style server needs: the worker threads handler code runs on, the
- * binding of {@link dev.qtserver.handler.QtHandler @QtHandler} beans, and the lifecycle
- * that starts and stops servers with the context.
+ * binding of {@link dev.qtserver.handler.QtHandler @QtHandler} beans, the check for
+ * handler calls that block an event loop, and the lifecycle that starts and stops servers
+ * with the context.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(QtServerProperties.class)
@@ -34,6 +36,12 @@ public final class QtServerAutoConfiguration {
 	@Bean
 	static QtHandlerBinder qtHandlerBinder(ListableBeanFactory beanFactory, QtServerProperties properties) {
 		return new QtHandlerBinder(beanFactory, properties.getHandlers().getExecution());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BlockedThreadChecker qtServerBlockedThreadChecker(QtServerProperties properties) {
+		return BlockedThreadChecker.start(properties.getHandlers().getBlockedThreadWarning());
 	}
 
 	@Bean

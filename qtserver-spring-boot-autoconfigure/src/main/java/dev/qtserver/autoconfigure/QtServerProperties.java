@@ -1,5 +1,7 @@
 package dev.qtserver.autoconfigure;
 
+import java.time.Duration;
+
 import dev.qtserver.core.HandlerExecution;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,12 +38,27 @@ public class QtServerProperties {
 		 */
 		private HandlerExecution execution = HandlerExecution.AUTO;
 
+		/**
+		 * How long a handler call may run on an event loop before a warning with the
+		 * handler method and the thread's stack is logged. Zero or negative turns the
+		 * check off.
+		 */
+		private Duration blockedThreadWarning = Duration.ofSeconds(2);
+
 		public HandlerExecution getExecution() {
 			return this.execution;
 		}
 
 		public void setExecution(HandlerExecution execution) {
 			this.execution = execution;
+		}
+
+		public Duration getBlockedThreadWarning() {
+			return this.blockedThreadWarning;
+		}
+
+		public void setBlockedThreadWarning(Duration blockedThreadWarning) {
+			this.blockedThreadWarning = blockedThreadWarning;
 		}
 
 	}

@@ -68,6 +68,8 @@ public final class ConnectionChannel {
 		// written during the batch goes out together; added first, it runs after any
 		// hook added later
 		state.executor().addBatchHook(this.outbox::flush);
+		// handler calls placed on the event loop run there, in order with the worker's
+		state.executor().bindEventLoop(connection.channel().eventLoop());
 	}
 
 	/**
@@ -118,7 +120,7 @@ public final class ConnectionChannel {
 	 */
 	public CompletableFuture<Void> send(Object message) {
 		CompletableFuture<Void> written = new CompletableFuture<>();
-		if (this.state.executor().inExecutor()) {
+		if (onWorker()) {
 			// behind the replies already batched, and flushed now, so a handler may wait
 			// for it
 			this.outbox.add(message, written);
@@ -196,7 +198,7 @@ public final class ConnectionChannel {
 	 * @return the write's future, or {@code null} when the channel is already gone
 	 */
 	public @Nullable ChannelFuture writeLast(Object message) {
-		if (this.state.executor().inExecutor()) {
+		if (onWorker()) {
 			this.outbox.flush();
 		}
 		return writeOrRelease(message, true);
@@ -245,6 +247,14 @@ public final class ConnectionChannel {
 	 */
 	public void abort() {
 		this.connection.dispose();
+	}
+
+	/**
+	 * Whether the caller is the connection's serial worker, whose writes go through the
+	 * outbox; its tasks placed on the event loop write straight to the channel.
+	 */
+	private boolean onWorker() {
+		return this.state.executor().inExecutor() && !EventLoops.inEventLoop(this.connection.channel());
 	}
 
 	private @Nullable ChannelFuture writeOrRelease(Object message, boolean flush) {

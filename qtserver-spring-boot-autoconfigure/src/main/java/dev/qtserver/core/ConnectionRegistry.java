@@ -98,9 +98,11 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		ConnectionState state = connection.state();
 		CloseReason reason = state.settleWhyClosed();
 		this.statistics.connectionClosed(reason);
+		// each hook is a task of its own, on the thread it needs; the close is reported
+		// after the last one
+		state.queueCloseHooks();
 		state.executor().execute(() -> {
 			try {
-				state.runCloseHooks();
 				this.signals.connectionClosed(connection, reason);
 			}
 			finally {

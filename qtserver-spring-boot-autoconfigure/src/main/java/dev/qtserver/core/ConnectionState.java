@@ -94,10 +94,22 @@ public final class ConnectionState {
 	 * @param hook the hook
 	 */
 	public void whenClosed(Runnable hook) {
-		this.closeHooks.add(hook);
+		whenClosed(hook, this.executor);
 	}
 
-	void runCloseHooks() {
+	/**
+	 * Add something to run once the connection has closed, through one of the views of
+	 * the connection's serial executor (itself, or {@link SerialExecutor#onEventLoop()}):
+	 * after everything queued before the close, before the close is reported.
+	 * @param hook the hook
+	 * @param where the executor or its event-loop view
+	 */
+	public void whenClosed(Runnable hook, Executor where) {
+		this.closeHooks.add(() -> where.execute(hook));
+	}
+
+	/** Queue the close hooks, in the order they were added. */
+	void queueCloseHooks() {
 		this.closeHooks.forEach(Runnable::run);
 	}
 

@@ -1,13 +1,15 @@
 package dev.qtserver.core;
 
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +23,15 @@ import org.jspecify.annotations.Nullable;
  * A run handles up to a batch of tasks, then calls the batch hooks (where replies are
  * flushed and more input is asked for) and gives the thread back to the shared executor
  * so that one busy connection cannot starve the others.
+ *
+ * <p>
+ * Two homes, one order. Once the connection's event loop is bound, a task may be placed
+ * there instead ({@link #onEventLoop()}): the queue stays one queue, and a run that meets
+ * a task of the other home ends its batch and hands the rest of the queue over, so a
+ * connection's calls keep their order whichever thread each one needs. A task submitted
+ * on the event loop while nothing is queued runs at once, without a hand-off. A task may
+ * also {@link #hold()} the queue until an asynchronous result it started has completed (a
+ * {@code Mono} reply): nothing behind it runs meanwhile, and no thread waits.
  */
 public final class SerialExecutor implements Executor {
 
@@ -28,15 +39,33 @@ public final class SerialExecutor implements Executor {
 
 	private static final int BATCH_SIZE = 256;
 
+	private static final int FREE = 0;
+
+	/** A task took a hold and is still running. */
+	private static final int HELD = 1;
+
+	/** The run stopped at a held task; releasing the hold starts the next run. */
+	private static final int PARKED = 2;
+
 	private final Executor delegate;
 
-	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+	/** The queue; a deque so that a call can be put first ({@link #executeNext}). */
+	private final Deque<Runnable> tasks = new ConcurrentLinkedDeque<>();
 
 	private final AtomicInteger pending = new AtomicInteger();
 
+	private final AtomicInteger hold = new AtomicInteger();
+
 	private static final Runnable[] NO_HOOKS = {};
 
-	private final Runnable drainer = this::drain;
+	private final Runnable drainer = () -> drain(false, null);
+
+	private final Runnable loopDrainer = () -> drain(true, null);
+
+	private final Executor onEventLoop = this::executeOnEventLoop;
+
+	/** The connection's event loop, once bound. */
+	private volatile @Nullable EventExecutor eventLoop;
 
 	/**
 	 * The batch hooks in the order they were added (they run in reverse). They are added
@@ -72,22 +101,115 @@ public final class SerialExecutor implements Executor {
 		this.batchHooks = hooks;
 	}
 
+	/**
+	 * Bind the connection's event loop, so that tasks can be placed there. Called once,
+	 * as the connection is set up.
+	 * @param eventLoop the event loop of the connection's channel
+	 */
+	public void bindEventLoop(EventExecutor eventLoop) {
+		this.eventLoop = eventLoop;
+	}
+
+	/**
+	 * Run a task on the shared executor, in order with every other task of this executor.
+	 * @param task the task
+	 */
 	@Override
 	public void execute(Runnable task) {
 		this.tasks.offer(task);
 		if (this.pending.getAndIncrement() == 0) {
-			schedule();
+			schedule(false);
 		}
 	}
 
-	private void schedule() {
+	/**
+	 * Return a view that runs tasks on the bound event loop, in order with every other
+	 * task of this executor, whichever home each has.
+	 * @return the event-loop view
+	 * @throws IllegalStateException (from its {@code execute}) when no event loop is
+	 * bound
+	 */
+	public Executor onEventLoop() {
+		return this.onEventLoop;
+	}
+
+	private void executeOnEventLoop(Runnable task) {
+		if (eventLoop().inEventLoop() && this.pending.compareAndSet(0, 1)) {
+			// nothing queued, running or held: run it now, no hand-off
+			drain(true, task);
+			return;
+		}
+		this.tasks.offer(new LoopTask(task));
+		if (this.pending.getAndIncrement() == 0) {
+			schedule(true);
+		}
+	}
+
+	/**
+	 * Run a task before every queued one, on the given home: for a call that must follow
+	 * the running task (or the held one) at once, such as a handler's error method.
+	 * @param task the task
+	 * @param onEventLoop whether it runs on the bound event loop, else on the shared
+	 * executor
+	 */
+	public void executeNext(Runnable task, boolean onEventLoop) {
+		this.tasks.offerFirst(onEventLoop ? new LoopTask(task) : task);
+		if (this.pending.getAndIncrement() == 0) {
+			schedule(onEventLoop);
+		}
+	}
+
+	/**
+	 * Return the bound event loop.
+	 * @return the event loop
+	 * @throws IllegalStateException when none is bound
+	 */
+	public EventExecutor eventLoop() {
+		EventExecutor loop = this.eventLoop;
+		if (loop == null) {
+			throw new IllegalStateException("No event loop bound to this executor");
+		}
+		return loop;
+	}
+
+	/**
+	 * Hold the queue: once the calling task returns, nothing else runs until the returned
+	 * release is called (from any thread, once; later calls do nothing). Only from a
+	 * running task.
+	 * @return what releases the hold
+	 */
+	public Runnable hold() {
+		this.hold.set(HELD);
+		AtomicBoolean released = new AtomicBoolean();
+		return () -> {
+			if (released.compareAndSet(false, true)) {
+				release();
+			}
+		};
+	}
+
+	private void release() {
+		if (this.hold.getAndSet(FREE) == PARKED) {
+			// the run stopped at the held task: the next one starts where the queue's
+			// head belongs (on the event loop when empty, where the hooks flush replies)
+			Runnable head = this.tasks.peek();
+			schedule((head != null) ? head instanceof LoopTask : this.eventLoop != null);
+		}
+	}
+
+	private void schedule(boolean onLoop) {
 		try {
-			this.delegate.execute(this.drainer);
+			if (onLoop) {
+				eventLoop().execute(this.loopDrainer);
+			}
+			else {
+				this.delegate.execute(this.drainer);
+			}
 		}
 		catch (RejectedExecutionException ex) {
 			// the worker threads are gone (the application is shutting down): drop what
 			// is queued
-			logger.debug("Dropping " + this.tasks.size() + " task(s): the worker executor was shut down");
+			logger.debug("Dropping " + this.tasks.size() + " task(s): the executor was shut down");
 			this.tasks.clear();
 			this.pending.set(0);
 		}
@@ -95,49 +217,90 @@ public final class SerialExecutor implements Executor {
 
 	/**
 	 * Return whether the calling thread is the one running this executor's tasks right
-	 * now.
+	 * now: a worker, or the event loop while it runs tasks placed there.
 	 * @return whether called from one of its tasks
 	 */
 	public boolean inExecutor() {
 		return this.runner.get() == Thread.currentThread();
 	}
 
-	private void drain() {
+	private void drain(boolean onLoop, @Nullable Runnable first) {
 		Thread current = Thread.currentThread();
 		this.runner.set(current);
 		try {
-			drainTasks();
+			drainTasks(onLoop, first);
 		}
 		finally {
-			// another thread may already be running the next drain (after a yield, or a
-			// task that came just as this drain ended): leave its mark, atomically
+			// another thread may already be running the next drain (after a yield, a
+			// hand-off, a release, or a task that came just as this drain ended): leave
+			// its mark, atomically
 			this.runner.compareAndSet(current, null);
 		}
 	}
 
-	private void drainTasks() {
+	/**
+	 * Run queued tasks of this home. A run started by a task submitted on the event loop
+	 * ({@code first}) leaves the hooks to its caller when it ran nothing else: that
+	 * caller flushes once per read, not once per message.
+	 */
+	private void drainTasks(boolean onLoop, @Nullable Runnable first) {
 		int missed = 1;
 		int ran = 0;
+		boolean ranQueued = false;
+		if (first != null) {
+			runSafely(first);
+			ran++;
+			if (parked()) {
+				return;
+			}
+		}
 		while (true) {
 			Runnable task;
-			while ((task = this.tasks.poll()) != null) {
+			while ((task = this.tasks.peek()) != null) {
+				boolean loopTask = task instanceof LoopTask;
+				if (loopTask != onLoop) {
+					// the next call needs the other home: end the batch, hand the queue
+					// over (the counter stays above zero, so no one else schedules)
+					runBatchHooks();
+					handOff(loopTask);
+					return;
+				}
+				this.tasks.poll();
 				runSafely(task);
+				ranQueued = true;
+				if (parked()) {
+					return;
+				}
 				if (++ran == BATCH_SIZE) {
 					runBatchHooks();
 					// yield: the counter stays above zero, so no one else schedules a
 					// drain meanwhile
-					this.runner.compareAndSet(Thread.currentThread(), null);
-					schedule();
+					handOff(onLoop);
 					return;
 				}
 			}
-			runBatchHooks();
+			if (first == null || ranQueued) {
+				runBatchHooks();
+			}
 			ran = 0;
 			missed = this.pending.addAndGet(-missed);
 			if (missed == 0) {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Stop here if the task that just ran holds the queue; its release starts the next
+	 * run.
+	 */
+	private boolean parked() {
+		return this.hold.get() == HELD && this.hold.compareAndSet(HELD, PARKED);
+	}
+
+	private void handOff(boolean onLoop) {
+		this.runner.compareAndSet(Thread.currentThread(), null);
+		schedule(onLoop);
 	}
 
 	private void runBatchHooks() {
@@ -154,6 +317,16 @@ public final class SerialExecutor implements Executor {
 		catch (Throwable ex) {
 			logger.error("Task failed on a qtserver worker thread", ex);
 		}
+	}
+
+	/** A task placed on the event loop. */
+	private record LoopTask(Runnable task) implements Runnable {
+
+		@Override
+		public void run() {
+			this.task.run();
+		}
+
 	}
 
 }

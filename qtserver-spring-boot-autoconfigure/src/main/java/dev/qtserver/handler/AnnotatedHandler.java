@@ -3,20 +3,25 @@ package dev.qtserver.handler;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
+import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.handler.HandlerMethod.Argument;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 
 import org.springframework.core.MethodIntrospector;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
  * The {@link OnConnect}, {@link OnMessage}, {@link OnDisconnect} and {@link OnError}
- * methods of a handler bean, validated once at startup and invoked per connection.
+ * methods of a handler bean, validated and placed once at startup (each on the event loop
+ * or a worker, as {@link ExecutionPlacement} decides) and invoked per connection.
  *
  * @param <C> the connection type the server hands out, such as {@code QTcpSocket}
  */
@@ -34,19 +39,17 @@ public final class AnnotatedHandler<C> {
 
 	private final @Nullable HandlerMethod onError;
 
-	private final boolean nonBlocking;
-
 	private AnnotatedHandler(@Nullable HandlerMethod onConnect, @Nullable HandlerMethod onMessage,
-			@Nullable HandlerMethod onDisconnect, @Nullable HandlerMethod onError, boolean nonBlocking) {
+			@Nullable HandlerMethod onDisconnect, @Nullable HandlerMethod onError) {
 		this.onConnect = onConnect;
 		this.onMessage = onMessage;
 		this.onDisconnect = onDisconnect;
 		this.onError = onError;
-		this.nonBlocking = nonBlocking;
 	}
 
 	/**
-	 * Find and validate a bean's handler methods.
+	 * Find and validate a bean's handler methods, placed by their signature
+	 * ({@link HandlerExecution#AUTO}) unless annotated.
 	 * @param <C> the connection type
 	 * @param bean the handler bean
 	 * @param beanName its name, for error messages
@@ -56,7 +59,24 @@ public final class AnnotatedHandler<C> {
 	 * call, an annotation is used twice, or there is no handler method at all
 	 */
 	public static <C> AnnotatedHandler<C> of(Object bean, String beanName, Class<C> connectionType) {
-		Validator validator = new Validator(bean, beanName, connectionType);
+		return of(bean, beanName, connectionType, HandlerExecution.AUTO);
+	}
+
+	/**
+	 * Find, validate and place a bean's handler methods.
+	 * @param <C> the connection type
+	 * @param bean the handler bean
+	 * @param beanName its name, for error messages
+	 * @param connectionType the connection type the server hands out
+	 * @param rule where methods run unless they or their class say otherwise
+	 * @return the handler
+	 * @throws InvalidHandlerException when a method has a signature the server cannot
+	 * call, an annotation is used twice, a method or the class is both {@link Blocking}
+	 * and {@link NonBlocking}, or there is no handler method at all
+	 */
+	public static <C> AnnotatedHandler<C> of(Object bean, String beanName, Class<C> connectionType,
+			HandlerExecution rule) {
+		Validator validator = new Validator(bean, beanName, connectionType, rule);
 		HandlerMethod onConnect = validator.lifecycleMethod(OnConnect.class);
 		HandlerMethod onMessage = validator.messageMethod();
 		HandlerMethod onDisconnect = validator.lifecycleMethod(OnDisconnect.class);
@@ -67,19 +87,47 @@ public final class AnnotatedHandler<C> {
 							+ ") has no @OnConnect, @OnMessage, @OnDisconnect or "
 							+ "@OnError method and does not implement the server's connection handler interface");
 		}
-		boolean nonBlocking = AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(bean), NonBlocking.class);
-		if (nonBlocking) {
-			validator.requireNoStreams(onMessage, onError);
-		}
-		return new AnnotatedHandler<>(onConnect, onMessage, onDisconnect, onError, nonBlocking);
+		return new AnnotatedHandler<>(onConnect, onMessage, onDisconnect, onError);
 	}
 
 	/**
-	 * Return whether the bean is {@link NonBlocking}: its methods run on the event loop.
-	 * @return whether the handler never blocks
+	 * Return whether the method with an annotation runs on the connection's event loop.
+	 * @param annotation {@link OnConnect}, {@link OnMessage}, {@link OnDisconnect} or
+	 * {@link OnError}
+	 * @return {@code true} for the event loop; {@code false} for a worker, or when the
+	 * bean has no such method
 	 */
-	public boolean isNonBlocking() {
-		return this.nonBlocking;
+	public boolean runsOnEventLoop(Class<? extends Annotation> annotation) {
+		HandlerMethod method = method(annotation);
+		return method != null && method.onEventLoop();
+	}
+
+	/**
+	 * Describe the method with an annotation, as warnings name it.
+	 * @param annotation {@link OnConnect}, {@link OnMessage}, {@link OnDisconnect} or
+	 * {@link OnError}
+	 * @return such as {@code Echo.echo(String)}; the annotation's name when the bean has
+	 * no such method
+	 */
+	public String describe(Class<? extends Annotation> annotation) {
+		HandlerMethod method = method(annotation);
+		return (method != null) ? method.description() : "@" + annotation.getSimpleName();
+	}
+
+	private @Nullable HandlerMethod method(Class<? extends Annotation> annotation) {
+		if (annotation == OnConnect.class) {
+			return this.onConnect;
+		}
+		if (annotation == OnMessage.class) {
+			return this.onMessage;
+		}
+		if (annotation == OnDisconnect.class) {
+			return this.onDisconnect;
+		}
+		if (annotation == OnError.class) {
+			return this.onError;
+		}
+		throw new IllegalArgumentException("Not a handler method annotation: " + annotation.getName());
 	}
 
 	/**
@@ -120,18 +168,19 @@ public final class AnnotatedHandler<C> {
 	/**
 	 * Call the {@link OnConnect} method, if any.
 	 * @param connection the connection
+	 * @return what it returned: {@code null}, or a {@link Publisher} or
+	 * {@link CompletionStage} to wait for
 	 */
-	public void connected(C connection) {
-		if (this.onConnect != null) {
-			this.onConnect.invoke(connection, null, null);
-		}
+	public @Nullable Object connected(C connection) {
+		return (this.onConnect != null) ? this.onConnect.invoke(connection, null, null) : null;
 	}
 
 	/**
 	 * Call the {@link OnMessage} method, if any.
 	 * @param connection the connection
 	 * @param payload the payload, of {@link #payloadType()}
-	 * @return the reply: a payload, a {@link Publisher} of payloads, or {@code null}
+	 * @return the reply: a payload, a {@link Publisher} or {@link CompletionStage} of
+	 * payloads, or {@code null}
 	 */
 	public @Nullable Object message(C connection, Object payload) {
 		return (this.onMessage != null) ? this.onMessage.invoke(connection, payload, null) : null;
@@ -140,11 +189,11 @@ public final class AnnotatedHandler<C> {
 	/**
 	 * Call the {@link OnDisconnect} method, if any.
 	 * @param connection the connection
+	 * @return what it returned: {@code null}, or a {@link Publisher} or
+	 * {@link CompletionStage} to wait for
 	 */
-	public void disconnected(C connection) {
-		if (this.onDisconnect != null) {
-			this.onDisconnect.invoke(connection, null, null);
-		}
+	public @Nullable Object disconnected(C connection) {
+		return (this.onDisconnect != null) ? this.onDisconnect.invoke(connection, null, null) : null;
 	}
 
 	/**
@@ -166,10 +215,13 @@ public final class AnnotatedHandler<C> {
 
 		private final Class<?> connectionType;
 
-		Validator(Object bean, String beanName, Class<?> connectionType) {
+		private final HandlerExecution rule;
+
+		Validator(Object bean, String beanName, Class<?> connectionType, HandlerExecution rule) {
 			this.bean = bean;
 			this.beanName = beanName;
 			this.connectionType = connectionType;
+			this.rule = rule;
 		}
 
 		@Nullable HandlerMethod lifecycleMethod(Class<? extends Annotation> annotation) {
@@ -177,8 +229,29 @@ public final class AnnotatedHandler<C> {
 			if (method == null) {
 				return null;
 			}
-			requireReturn(method, annotation, method.getReturnType() == void.class, "return void");
-			return new HandlerMethod(this.bean, method, arguments(method, annotation, false, false));
+			requireReturn(method, annotation, returnsVoid(method),
+					"return void, or a Publisher or CompletionStage of Void");
+			return handlerMethod(method, arguments(method, annotation, false, false));
+		}
+
+		/** Whether a method returns nothing, now or once a completion signal comes. */
+		private static boolean returnsVoid(Method method) {
+			ResolvableType type = ResolvableType.forMethodReturnType(method);
+			Class<?> raw = type.toClass();
+			if (raw == void.class) {
+				return true;
+			}
+			for (Class<?> async : List.of(Publisher.class, CompletionStage.class)) {
+				if (async.isAssignableFrom(raw)) {
+					return type.as(async).getGeneric(0).resolve() == Void.class;
+				}
+			}
+			return false;
+		}
+
+		private HandlerMethod handlerMethod(Method method, Argument[] arguments) {
+			return new HandlerMethod(this.bean, method, arguments,
+					ExecutionPlacement.onEventLoop(method, this.bean, this.beanName, this.rule));
 		}
 
 		@Nullable HandlerMethod messageMethod() {
@@ -191,7 +264,7 @@ public final class AnnotatedHandler<C> {
 			if (!java.util.Arrays.asList(arguments).contains(Argument.PAYLOAD)) {
 				throw invalid(method, OnMessage.class, "takes no payload parameter (String, byte[] or ByteBuffer)");
 			}
-			return new HandlerMethod(this.bean, method, arguments);
+			return handlerMethod(method, arguments);
 		}
 
 		@Nullable HandlerMethod errorMethod() {
@@ -200,19 +273,7 @@ public final class AnnotatedHandler<C> {
 				return null;
 			}
 			requireReply(method, OnError.class);
-			return new HandlerMethod(this.bean, method, arguments(method, OnError.class, false, true));
-		}
-
-		/** Streams are drained by blocking the worker; an event loop cannot do that. */
-		void requireNoStreams(@Nullable HandlerMethod... methods) {
-			for (HandlerMethod method : methods) {
-				if (method != null && Publisher.class.isAssignableFrom(method.method().getReturnType())) {
-					throw new InvalidHandlerException(this.beanName, "Method " + HandlerMethod.describe(method.method())
-							+ " of @NonBlocking handler bean '" + this.beanName + "' returns a Publisher; replies of a "
-							+ "non-blocking handler are values (String, byte[], ByteBuffer): remove @NonBlocking or "
-							+ "return a value");
-				}
-			}
+			return handlerMethod(method, arguments(method, OnError.class, false, true));
 		}
 
 		private @Nullable Method find(Class<? extends Annotation> annotation) {
@@ -270,8 +331,8 @@ public final class AnnotatedHandler<C> {
 
 		private void requireReply(Method method, Class<? extends Annotation> annotation) {
 			Class<?> type = method.getReturnType();
-			requireReturn(method, annotation, REPLY_TYPES.contains(type) || Publisher.class.isAssignableFrom(type),
-					"return void, String, byte[], ByteBuffer or a Publisher of those");
+			requireReturn(method, annotation, REPLY_TYPES.contains(type) || ExecutionPlacement.isReactive(type),
+					"return void, String, byte[], ByteBuffer, or a Publisher or CompletionStage of those");
 		}
 
 		private void requireReturn(Method method, Class<? extends Annotation> annotation, boolean valid, String rule) {

@@ -1,10 +1,18 @@
 package dev.qtserver.handler;
 
+import java.lang.annotation.Annotation;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ManagedConnection;
-import java.util.concurrent.Executor;
-
 import dev.qtserver.core.SerialExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,17 +20,29 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Runs an annotated handler on one connection, whatever its protocol. Frames arrive on
- * the event loop, are decoded there (while the buffer is valid) and handed to the
- * connection's serial worker, so handler methods may block without stalling other
- * connections; replies are written as they come and flushed once per batch.
+ * the event loop and are decoded there (while the buffer is valid); each handler method
+ * then runs where {@link ExecutionPlacement} placed it: on the event loop, or on a worker
+ * so that it may block without stalling other connections.
+ *
+ * <p>
+ * Order: every call of one connection ({@code @OnConnect}, each message,
+ * {@code @OnError}, {@code @OnDisconnect}) is a task of the connection's
+ * {@link SerialExecutor}, placed on the worker or on the event loop; the executor keeps
+ * one queue for both, so calls run one at a time and in order whatever mix of threads
+ * they need. A call on the event loop that returns a {@code Publisher} or
+ * {@code CompletionStage} holds that queue until the reply completes: its items are
+ * written in order as they come, and the next message waits, without any thread waiting.
+ * On a worker such a reply is drained by blocking the worker.
  *
  * <p>
  * Backpressure: at most {@value #PREFETCH} messages are in flight per connection; more
  * are read only as the handler works through them, and only while the connection can take
- * the replies.
+ * the replies. An event-loop reply's items are requested one at a time, while the
+ * connection can take them.
  *
  * @param <C> the connection type
  */
@@ -41,27 +61,26 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final SerialExecutor executor;
 
-	/**
-	 * Where handler calls run: the connection's serial worker, or inline on the event
-	 * loop.
-	 */
-	private final Executor tasks;
+	/** Where {@code @OnMessage} calls (and what keeps their order) run. */
+	private final Executor messageTasks;
 
-	private final boolean onEventLoop;
+	private final boolean messagesOnLoop;
 
-	/** Messages handled since the last request for more; touched only on the worker. */
+	/** Messages handled since the last request for more; touched only by its tasks. */
 	private int consumed;
 
 	/**
-	 * Replies written since the last flush, for a handler on the event loop; on the
-	 * worker, the connection's channel flushes at the end of each batch.
+	 * Replies written on the event loop since its last flush; a worker's replies are
+	 * flushed by the connection's channel at the end of each batch.
 	 */
 	private boolean unflushed;
 
+	/** The event-loop reply being written, if any; touched only on the event loop. */
+	private @Nullable LoopReply reply;
+
 	/**
 	 * Create a flow and queue the handler's {@link OnConnect} call; subscribe it to the
-	 * connection's inbound frames to start. A {@link NonBlocking} handler must be created
-	 * on the connection's event loop, and then runs there.
+	 * connection's inbound frames to start. Create it on the connection's event loop.
 	 * @param handler the handler
 	 * @param transport the connection's transport
 	 */
@@ -70,19 +89,18 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.transport = transport;
 		this.connection = transport.connection();
 		this.executor = this.connection.state().executor();
-		this.onEventLoop = handler.isNonBlocking();
-		this.tasks = this.onEventLoop ? Runnable::run : this.executor;
-		if (!this.onEventLoop) {
-			this.executor.addBatchHook(this::afterBatch);
-		}
-		this.tasks.execute(this::connected);
-		if (this.onEventLoop) {
-			afterBatch();
-		}
+		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
+		this.messageTasks = tasks(OnMessage.class);
+		this.executor.addBatchHook(this::afterBatch);
+		tasks(OnConnect.class).execute(this::connected);
 		// frames still queued unread when the connection closes are released, not left
-		// behind
-		this.connection.whenClosed(this::cancel);
-		this.connection.state().whenClosed(this::disconnected);
+		// behind, and a reply still being written stops
+		this.connection.whenClosed(this::closed);
+		this.connection.state().whenClosed(this::disconnected, tasks(OnDisconnect.class));
+	}
+
+	private Executor tasks(Class<? extends Annotation> method) {
+		return this.handler.runsOnEventLoop(method) ? this.executor.onEventLoop() : this.executor;
 	}
 
 	/**
@@ -90,28 +108,28 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * again. Called on the event loop.
 	 */
 	public void wakeUp() {
-		if (this.onEventLoop) {
-			afterBatch();
+		LoopReply current = this.reply;
+		if (current != null) {
+			current.roomAgain();
 		}
-		else {
-			this.executor.execute(() -> {
-			});
-		}
+		this.messageTasks.execute(this::afterBatch);
 	}
 
 	/**
-	 * The event loop finished a read. A non-blocking handler has handled what was read by
-	 * now, so its replies are flushed here, once per read.
+	 * The event loop finished a read. Messages handled on the event loop have been by
+	 * now, so their replies are flushed here, once per read.
 	 */
 	public void readComplete() {
-		if (this.onEventLoop) {
-			afterBatch();
+		if (this.messagesOnLoop) {
+			this.messageTasks.execute(this::afterBatch);
 		}
 	}
 
 	@Override
 	protected void hookOnSubscribe(Subscription subscription) {
 		subscription.request(PREFETCH);
+		// frames that arrived before the subscription were just handled: flush them
+		readComplete();
 	}
 
 	@Override
@@ -119,7 +137,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		if (this.transport.isEndOfInput(frame)) {
 			// the peer is done sending: what it sent is answered first, then the
 			// connection closes
-			this.tasks.execute(() -> {
+			this.messageTasks.execute(() -> {
 				afterBatch();
 				this.connection.closeWith(CloseReason.PEER_CLOSED);
 			});
@@ -128,51 +146,45 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		Object payload = this.transport.decode(frame);
 		if (payload != null) {
 			this.transport.received();
-			if (this.onEventLoop) {
-				handleMessage(payload);
-			}
-			else {
-				this.executor.execute(() -> handleMessage(payload));
-			}
+			this.messageTasks.execute(() -> handleMessage(payload));
 		}
 		else {
-			this.tasks.execute(() -> this.consumed++);
+			this.messageTasks.execute(() -> this.consumed++);
 		}
 	}
 
 	@Override
 	protected void hookOnError(Throwable error) {
-		this.tasks.execute(() -> inboundFailed(error));
+		tasks(OnError.class).execute(() -> inboundFailed(error));
 	}
 
 	private void connected() {
-		try {
-			this.handler.connected(this.connection);
-		}
-		catch (RuntimeException | Error ex) {
-			handlerFailed(ex);
-		}
+		call(OnConnect.class, () -> this.handler.connected(this.connection), false, this::handlerFailed);
 	}
 
 	private void disconnected() {
-		try {
-			this.handler.disconnected(this.connection);
-		}
-		catch (RuntimeException | Error ex) {
-			logger.warn("@OnDisconnect of " + this.connection + " failed", ex);
-		}
+		call(OnDisconnect.class, () -> this.handler.disconnected(this.connection), false,
+				(ex) -> logger.warn("@OnDisconnect of " + this.connection + " failed", ex));
 	}
 
 	private void handleMessage(Object payload) {
 		this.consumed++;
-		try {
-			reply(this.handler.message(this.connection, payload));
-		}
-		catch (RuntimeException | Error ex) {
-			handlerFailed(ex);
+		call(OnMessage.class, () -> this.handler.message(this.connection, payload), true, this::handlerFailed);
+	}
+
+	/** The connection closed (on the event loop): stop reading and writing. */
+	private void closed() {
+		cancel();
+		LoopReply current = this.reply;
+		if (current != null) {
+			current.stop();
 		}
 	}
 
+	/**
+	 * A handler method failed (in its task, or when its reply failed): report it and call
+	 * the {@link OnError} method next, where it runs, or close.
+	 */
 	private void handlerFailed(Throwable ex) {
 		this.transport.failed(ex);
 		if (!this.handler.handlesError(ex)) {
@@ -181,7 +193,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			this.connection.closeWith(CloseReason.HANDLER_ERROR);
 			return;
 		}
-		callErrorMethod(ex);
+		this.executor.executeNext(() -> callErrorMethod(ex), this.handler.runsOnEventLoop(OnError.class));
 	}
 
 	/**
@@ -196,29 +208,100 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void callErrorMethod(Throwable error) {
-		try {
-			reply(this.handler.error(this.connection, error));
-		}
-		catch (RuntimeException | Error ex) {
+		call(OnError.class, () -> this.handler.error(this.connection, error), true, (ex) -> {
 			logger.warn("Closing " + this.connection + ": its @OnError method failed", ex);
 			this.connection.closeWith(CloseReason.HANDLER_ERROR);
+		});
+	}
+
+	/**
+	 * Call a handler method in its task, on the thread it was placed on, and deal with
+	 * what it returned. On the event loop the call, the subscription to its reply
+	 * included, is watched by the {@link BlockedThreadChecker}.
+	 * @param method the method's annotation
+	 * @param invocation calls the method
+	 * @param replies whether returned values are written back (else only awaited)
+	 * @param onFailure what to do when the method or its reply fails
+	 */
+	private void call(Class<? extends Annotation> method, Supplier<@Nullable Object> invocation, boolean replies,
+			Consumer<Throwable> onFailure) {
+		boolean onLoop = this.handler.runsOnEventLoop(method);
+		if (onLoop) {
+			BlockedThreadChecker.callStarted(this.handler.describe(method));
+		}
+		try {
+			@Nullable Object result = invocation.get();
+			if (result != null) {
+				if (onLoop) {
+					replyOnLoop(result, replies, onFailure);
+				}
+				else {
+					replyOnWorker(result, replies);
+				}
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			onFailure.accept(ex);
+		}
+		finally {
+			if (onLoop) {
+				BlockedThreadChecker.callEnded();
+			}
+		}
+		if (onLoop && method != OnMessage.class) {
+			// messages flush once per read; the rare other calls at once
+			flushOnLoop();
 		}
 	}
 
-	private void reply(@Nullable Object reply) {
-		if (reply == null) {
-			return;
-		}
-		if (reply instanceof Publisher<?> stream) {
-			// the worker may block: the next message waits for this stream, which keeps
-			// order
-			for (Object item : Flux.from(stream).toIterable()) {
-				write(item);
-				this.transport.flush();
+	private void replyOnWorker(Object result, boolean replies) {
+		Publisher<?> stream = asPublisher(result);
+		if (stream == null) {
+			if (replies) {
+				write(result);
 			}
 			return;
 		}
-		write(reply);
+		// the worker may block: the next message waits for this stream, which keeps
+		// order
+		for (Object item : Flux.from(stream).toIterable()) {
+			if (replies) {
+				write(item);
+				this.transport.flush();
+			}
+		}
+	}
+
+	private void replyOnLoop(Object result, boolean replies, Consumer<Throwable> onFailure) {
+		Publisher<?> stream = asPublisher(result);
+		if (stream == null) {
+			if (replies) {
+				write(result);
+			}
+			return;
+		}
+		// nothing of this connection runs until the reply completes; a reply that
+		// completes while it is subscribed to releases the queue at once
+		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure);
+		this.reply = subscriber;
+		try {
+			stream.subscribe(subscriber);
+		}
+		catch (RuntimeException | Error ex) {
+			subscriber.failed(ex);
+			return;
+		}
+		subscriber.subscribed();
+	}
+
+	private static @Nullable Publisher<?> asPublisher(Object result) {
+		if (result instanceof Publisher<?> publisher) {
+			return publisher;
+		}
+		if (result instanceof CompletionStage<?> stage) {
+			return Mono.fromCompletionStage(stage);
+		}
+		return null;
 	}
 
 	private void write(Object payload) {
@@ -226,28 +309,155 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.unflushed = true;
 	}
 
-	/**
-	 * After each batch (on the worker) or read (on the event loop): read more if the
-	 * connection keeps up. On the event loop, then flush the replies, including those of
-	 * messages the request delivered at once; on the worker, the connection's channel
-	 * flushes at the end of every batch itself.
-	 */
-	private void afterBatch() {
-		// on the event loop a request delivers queued messages at once, which are handled
-		// (and counted) before it returns: ask again until the demand outlives the queue,
-		// so that the connection reads from the socket again
-		while (this.consumed > 0 && this.transport.isWritable()) {
-			int credit = this.consumed;
-			this.consumed = 0;
-			request(credit);
-			if (!this.onEventLoop) {
-				break;
-			}
-		}
-		if (this.onEventLoop && this.unflushed) {
+	private void flushOnLoop() {
+		if (this.unflushed && this.executor.eventLoop().inEventLoop()) {
 			this.unflushed = false;
 			this.transport.flush();
 		}
+	}
+
+	/**
+	 * After each batch of the connection's tasks, and after each read when messages run
+	 * on the event loop: read more if the connection keeps up, and flush the replies
+	 * written on the event loop.
+	 */
+	private void afterBatch() {
+		if (this.consumed > 0 && this.transport.isWritable()) {
+			int credit = this.consumed;
+			this.consumed = 0;
+			// on the event loop the request may deliver queued frames at once: they queue
+			// behind this task, and the batch that runs them ends here again
+			request(credit);
+		}
+		flushOnLoop();
+	}
+
+	/**
+	 * Writes one event-loop reply: its signals are handled on the event loop, in order,
+	 * whichever thread they come on; the queue is released once it completes, fails or
+	 * the connection closes.
+	 */
+	private final class LoopReply extends BaseSubscriber<Object> {
+
+		private final Runnable release;
+
+		private final boolean replies;
+
+		private final Consumer<Throwable> onFailure;
+
+		private final EventExecutor loop = AnnotatedMessageFlow.this.executor.eventLoop();
+
+		/** Signals handed to the event loop and not yet handled there. */
+		private final AtomicInteger queued = new AtomicInteger();
+
+		/** Whether the subscribe call returned; items before that are flushed by it. */
+		private boolean async;
+
+		private boolean waitingForRoom;
+
+		private boolean done;
+
+		LoopReply(Runnable release, boolean replies, Consumer<Throwable> onFailure) {
+			this.release = release;
+			this.replies = replies;
+			this.onFailure = onFailure;
+		}
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.request(1);
+		}
+
+		@Override
+		protected void hookOnNext(Object item) {
+			onLoop(() -> {
+				if (this.done) {
+					return;
+				}
+				if (this.replies) {
+					write(item);
+					if (this.async) {
+						flushOnLoop();
+					}
+				}
+				if (AnnotatedMessageFlow.this.transport.isWritable()) {
+					request(1);
+				}
+				else {
+					this.waitingForRoom = true;
+				}
+			});
+		}
+
+		@Override
+		protected void hookOnComplete() {
+			onLoop(() -> finish(null));
+		}
+
+		@Override
+		protected void hookOnError(Throwable error) {
+			onLoop(() -> finish(error));
+		}
+
+		void subscribed() {
+			this.async = true;
+		}
+
+		/** The connection can take writes again (on the event loop). */
+		void roomAgain() {
+			if (this.waitingForRoom && !this.done) {
+				this.waitingForRoom = false;
+				request(1);
+			}
+		}
+
+		/** Subscribing failed: report it and let the queue go on. */
+		void failed(Throwable error) {
+			finish(error);
+		}
+
+		/** The connection closed (on the event loop): stop and let the queue go on. */
+		void stop() {
+			cancel();
+			finish(null);
+		}
+
+		private void finish(@Nullable Throwable error) {
+			if (this.done) {
+				return;
+			}
+			this.done = true;
+			if (AnnotatedMessageFlow.this.reply == this) {
+				AnnotatedMessageFlow.this.reply = null;
+			}
+			if (error != null) {
+				this.onFailure.accept(error);
+			}
+			if (this.async) {
+				flushOnLoop();
+			}
+			this.release.run();
+		}
+
+		private void onLoop(Runnable signal) {
+			if (this.queued.get() == 0 && this.loop.inEventLoop()) {
+				signal.run();
+				return;
+			}
+			this.queued.incrementAndGet();
+			try {
+				this.loop.execute(() -> {
+					this.queued.decrementAndGet();
+					signal.run();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// the event loop is shutting down: nothing more will be written
+				this.done = true;
+				this.release.run();
+			}
+		}
+
 	}
 
 }

@@ -12,7 +12,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * One validated handler method and how to fill its parameters.
+ * One validated handler method, how to fill its parameters, and where it runs.
  */
 final class HandlerMethod {
 
@@ -29,15 +29,31 @@ final class HandlerMethod {
 
 	private final Argument[] arguments;
 
-	HandlerMethod(Object bean, Method method, Argument[] arguments) {
+	private final boolean onEventLoop;
+
+	private final String description;
+
+	HandlerMethod(Object bean, Method method, Argument[] arguments, boolean onEventLoop) {
 		this.bean = bean;
 		this.method = AopUtils.selectInvocableMethod(method, bean.getClass());
 		this.arguments = arguments;
+		this.onEventLoop = onEventLoop;
+		this.description = describe(method);
 		ReflectionUtils.makeAccessible(this.method);
 	}
 
 	Method method() {
 		return this.method;
+	}
+
+	/** Whether the method runs on the connection's event loop (else on a worker). */
+	boolean onEventLoop() {
+		return this.onEventLoop;
+	}
+
+	/** The method as messages name it, such as {@code Echo.echo(String)}. */
+	String description() {
+		return this.description;
 	}
 
 	/**

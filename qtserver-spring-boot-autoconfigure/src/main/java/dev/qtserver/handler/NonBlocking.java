@@ -15,9 +15,10 @@ import java.lang.annotation.Target;
  * an annotation on its class; both override {@code qtserver.handlers.execution}.
  *
  * <p>
- * Event listeners still run on worker threads, so with a non-blocking handler the order
- * of events relative to handler calls is not guaranteed; the handler's own calls stay in
- * order.
+ * Not needed on a method that returns a {@code Publisher} or {@code CompletionStage}: it
+ * runs on the event loop by its signature. Event listeners still run on worker threads;
+ * they keep their order with the handler's calls, which stay in order whatever thread
+ * each needs.
  *
  * @see Blocking
  */

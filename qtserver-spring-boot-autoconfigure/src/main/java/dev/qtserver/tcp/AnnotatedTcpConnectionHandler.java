@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.function.Function;
 
+import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
@@ -18,8 +19,8 @@ import reactor.netty.NettyOutbound;
 /**
  * Runs an annotated handler bean on a TCP server's connections through an
  * {@link AnnotatedMessageFlow}: frames are decoded into the handler's payload type on the
- * event loop, handled on the connection's worker, and replies framed by the server's
- * codec.
+ * event loop, handled where each method was placed (the event loop or the connection's
+ * worker), and replies framed by the server's codec.
  */
 final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
@@ -35,8 +36,10 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		this.decoder = decoder(handler.payloadType(), server.settings().charset());
 	}
 
-	static AnnotatedTcpConnectionHandler of(Object bean, String beanName, QTcpServer server) {
-		return new AnnotatedTcpConnectionHandler(AnnotatedHandler.of(bean, beanName, QTcpSocket.class), server);
+	static AnnotatedTcpConnectionHandler of(Object bean, String beanName, HandlerExecution execution,
+			QTcpServer server) {
+		return new AnnotatedTcpConnectionHandler(AnnotatedHandler.of(bean, beanName, QTcpSocket.class, execution),
+				server);
 	}
 
 	private static Function<ByteBuf, Object> decoder(@Nullable Class<?> payloadType, Charset charset) {

@@ -101,7 +101,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 	@Override
 	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
 		setHandler((handler instanceof TcpConnectionHandler reactive) ? reactive
-				: AnnotatedTcpConnectionHandler.of(handler, handlerName, this));
+				: AnnotatedTcpConnectionHandler.of(handler, handlerName, execution, this));
 	}
 
 	/**

@@ -184,7 +184,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 
 	@Override
 	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
-		this.handler = AnnotatedHandler.of(handler, handlerName, QWebSocket.class);
+		this.handler = AnnotatedHandler.of(handler, handlerName, QWebSocket.class, execution);
 	}
 
 	/** Called by the gate, under its lock: the handshake starts on the loop. */

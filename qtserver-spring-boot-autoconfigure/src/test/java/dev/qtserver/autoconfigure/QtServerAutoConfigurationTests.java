@@ -1,9 +1,11 @@
 package dev.qtserver.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.context.QtServersLifecycle;
+import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.WorkerPool;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,25 @@ class QtServerAutoConfigurationTests {
 			assertThat(context).hasSingleBean(QtServersLifecycle.class);
 			assertThat(context.getBean(QtServersLifecycle.class).getPhase()).isEqualTo(QtServersLifecycle.PHASE);
 		});
+	}
+
+	@Test
+	void whenAutoConfiguredThenTheBlockedThreadCheckWarnsAfterTwoSeconds() {
+		this.runner.run((context) -> assertThat(context.getBean(BlockedThreadChecker.class).threshold())
+			.isEqualTo(Duration.ofSeconds(2)));
+	}
+
+	@Test
+	void whenTheBlockedThreadWarningIsSetThenTheCheckFollowsIt() {
+		this.runner.withPropertyValues("qtserver.handlers.blocked-thread-warning=250ms")
+			.run((context) -> assertThat(context.getBean(BlockedThreadChecker.class).threshold())
+				.isEqualTo(Duration.ofMillis(250)));
+	}
+
+	@Test
+	void whenTheBlockedThreadWarningIsZeroThenTheCheckIsOff() {
+		this.runner.withPropertyValues("qtserver.handlers.blocked-thread-warning=0")
+			.run((context) -> assertThat(context.getBean(BlockedThreadChecker.class).isActive()).isFalse());
 	}
 
 	@Test

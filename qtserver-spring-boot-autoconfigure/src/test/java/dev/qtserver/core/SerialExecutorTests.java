@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -12,9 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import dev.qtserver.test.LogCapture;
+import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -295,6 +298,116 @@ class SerialExecutorTests {
 		assertThat(seen).hasSize(BATCH_SIZE + 1).containsOnly(true);
 		assertThat(hookSeen).isNotEmpty().containsOnly(true);
 		assertThat(executor.inExecutor()).isFalse();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, BATCH_SIZE - 1, BATCH_SIZE, BATCH_SIZE + 1, 5000 })
+	void whenTasksOfBothHomesAreMixedThenEachRunsOnItsHomeInSubmissionOrder(int count) throws InterruptedException {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			SerialExecutor executor = new SerialExecutor(pool(4));
+			executor.bindEventLoop(loop);
+			List<String> ran = new CopyOnWriteArrayList<>();
+			List<String> expected = new ArrayList<>();
+			AtomicInteger running = new AtomicInteger();
+			List<Integer> overlaps = new CopyOnWriteArrayList<>();
+			Random random = new Random(count);
+			for (int i = 0; i < count; i++) {
+				boolean onLoop = random.nextBoolean();
+				String name = i + (onLoop ? ":loop" : ":worker");
+				expected.add(name);
+				Runnable task = () -> {
+					if (running.incrementAndGet() != 1) {
+						overlaps.add(1);
+					}
+					ran.add(name.substring(0, name.indexOf(':')) + (loop.inEventLoop() ? ":loop" : ":worker"));
+					running.decrementAndGet();
+				};
+				if (onLoop) {
+					executor.onEventLoop().execute(task);
+				}
+				else {
+					executor.execute(task);
+				}
+			}
+			CountDownLatch done = new CountDownLatch(1);
+			executor.execute(done::countDown);
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(ran).containsExactlyElementsOf(expected);
+			assertThat(overlaps).isEmpty();
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void whenATaskIsSubmittedOnTheIdleEventLoopThenItRunsAtOnceWithoutTheHooks() throws Exception {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			SerialExecutor executor = new SerialExecutor(this.manual);
+			executor.bindEventLoop(loop);
+			List<String> ran = new ArrayList<>();
+			executor.addBatchHook(() -> ran.add("hook"));
+			loop.submit(() -> {
+				executor.onEventLoop().execute(() -> ran.add("task"));
+				ran.add("after");
+			}).get(5, TimeUnit.SECONDS);
+			assertThat(ran).containsExactly("task", "after");
+			assertThat(this.manual.queued()).isZero();
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void whenATaskHoldsTheQueueThenNothingRunsUntilItIsReleased() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		AtomicReference<Runnable> release = new AtomicReference<>();
+		executor.execute(() -> {
+			ran.add("holder");
+			release.set(executor.hold());
+		});
+		executor.execute(() -> ran.add("next"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("holder");
+		executor.execute(() -> ran.add("later"));
+		assertThat(this.manual.queued()).isZero();
+		release.get().run();
+		// a second release changes nothing
+		release.get().run();
+		this.manual.runAll();
+		assertThat(ran).containsExactly("holder", "next", "later");
+		assertThat(this.manual.ran()).isEqualTo(2);
+	}
+
+	@Test
+	void whenAHoldIsReleasedBeforeItsTaskReturnsThenTheRunGoesOn() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.execute(() -> {
+			ran.add("holder");
+			executor.hold().run();
+		});
+		executor.execute(() -> ran.add("next"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("holder", "next");
+		assertThat(this.manual.ran()).isOne();
+	}
+
+	@Test
+	void whenATaskIsPutNextThenItRunsBeforeTheQueuedOnes() {
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.execute(() -> {
+			ran.add("first");
+			executor.executeNext(() -> ran.add("next"), false);
+		});
+		executor.execute(() -> ran.add("queued"));
+		this.manual.runAll();
+		assertThat(ran).containsExactly("first", "next", "queued");
 	}
 
 	@Test

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.handler.InvalidHandlerException;
 import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
@@ -20,7 +19,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -55,7 +53,7 @@ class NonBlockingHandlerTests {
 		assertThat(client.readLine()).isEqualTo("hello");
 		client.close();
 		await().atMost(Duration.ofSeconds(5)).until(() -> handler.threads.size() == 3);
-		assertThat(handler.threads).containsExactly("connect:loop", "message:loop", "disconnect:worker");
+		assertThat(handler.threads).containsExactly("connect:loop", "message:loop", "disconnect:loop");
 	}
 
 	@Test
@@ -73,12 +71,12 @@ class NonBlockingHandlerTests {
 	}
 
 	@Test
-	void whenANonBlockingHandlerReturnsAPublisherThenItIsRejected() {
-		this.server = newServer();
-		assertThatExceptionOfType(InvalidHandlerException.class)
-			.isThrownBy(() -> this.server.bindHandler(new StreamingLoopHandler(), "streaming"))
-			.withMessageContaining("StreamingLoopHandler.split(String)")
-			.withMessageContaining("@NonBlocking");
+	void whenANonBlockingHandlerReturnsAPublisherThenItsItemsAreWrittenFromTheEventLoop() throws IOException {
+		start(new StreamingLoopHandler());
+		TcpTestClient client = connect();
+		client.sendLine("a,b");
+		client.sendLine("c");
+		assertThat(List.of(client.readLine(), client.readLine(), client.readLine())).containsExactly("a", "b", "c");
 	}
 
 	private void start(Object handler) {

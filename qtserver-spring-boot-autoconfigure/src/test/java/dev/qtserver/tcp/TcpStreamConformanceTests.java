@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.handler.NonBlocking;
+import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.Netcat;
@@ -37,6 +38,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -131,6 +134,7 @@ class TcpStreamConformanceTests {
 		assertSameStream(reply, request, seed);
 		waiting().until(() -> recorder.disconnects() == 1);
 		assertThat(recorder.messagesAfterDisconnect()).isZero();
+		assertThat(recorder.messagesBeforeConnect()).isZero();
 		if (framing != TcpFraming.RAW) {
 			assertThat(recorder.messages()).isEqualTo(count);
 		}
@@ -409,14 +413,23 @@ class TcpStreamConformanceTests {
 		WORKER,
 
 		/** A {@link NonBlocking} handler: on the event loop. */
-		EVENT_LOOP;
+		EVENT_LOOP,
+
+		/**
+		 * Placed by signature, on both threads: {@code @OnConnect} and
+		 * {@code @OnDisconnect} on the worker, {@code @OnMessage} returning a
+		 * {@code Mono} on the event loop, every third one completing later on another
+		 * thread.
+		 */
+		MIXED;
 
 		Object handler(TcpFraming framing, Recorder recorder) {
 			boolean text = framing == TcpFraming.LINE || framing == TcpFraming.DELIMITER;
-			if (this == WORKER) {
-				return text ? new TextEcho(recorder) : new BytesEcho(recorder);
-			}
-			return text ? new NonBlockingTextEcho(recorder) : new NonBlockingBytesEcho(recorder);
+			return switch (this) {
+				case WORKER -> text ? new TextEcho(recorder) : new BytesEcho(recorder);
+				case EVENT_LOOP -> text ? new NonBlockingTextEcho(recorder) : new NonBlockingBytesEcho(recorder);
+				case MIXED -> text ? new MixedTextEcho(recorder) : new MixedBytesEcho(recorder);
+			};
 		}
 
 	}
@@ -438,6 +451,10 @@ class TcpStreamConformanceTests {
 
 		private int outOfOrder;
 
+		private final Set<Long> connected = new HashSet<>();
+
+		private int messagesBeforeConnect;
+
 		Recorder(boolean slow, Execution execution) {
 			this.slow = slow;
 			this.execution = execution;
@@ -447,6 +464,9 @@ class TcpStreamConformanceTests {
 			synchronized (this) {
 				if (this.disconnected.contains(socket.id())) {
 					this.messagesAfterDisconnect++;
+				}
+				if (this.execution == Execution.MIXED && !this.connected.contains(socket.id())) {
+					this.messagesBeforeConnect++;
 				}
 				int expected = this.nextIndex.merge(socket.id(), 1, Integer::sum) - 1;
 				if (!text.startsWith(expected + ":")) {
@@ -461,6 +481,15 @@ class TcpStreamConformanceTests {
 
 		synchronized void disconnected(QTcpSocket socket) {
 			this.disconnected.add(socket.id());
+		}
+
+		synchronized void connected(QTcpSocket socket) {
+			this.connected.add(socket.id());
+		}
+
+		/** Messages handled before their connection's {@code @OnConnect} ran. */
+		synchronized int messagesBeforeConnect() {
+			return this.messagesBeforeConnect;
 		}
 
 		synchronized int messages() {
@@ -612,6 +641,73 @@ class TcpStreamConformanceTests {
 			return text;
 		}
 
+	}
+
+	/**
+	 * Placed by signature: connect and disconnect on the worker, messages on the event
+	 * loop, every third reply completing on another thread.
+	 */
+	static class MixedTextEcho {
+
+		private final Recorder recorder;
+
+		private int count;
+
+		MixedTextEcho(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@OnConnect
+		void hello(QTcpSocket socket) {
+			this.recorder.connected(socket);
+		}
+
+		@OnMessage
+		Mono<String> echo(String text, QTcpSocket socket) {
+			this.recorder.message(socket, text);
+			return later(text, ++this.count);
+		}
+
+		@OnDisconnect
+		void bye(QTcpSocket socket) {
+			this.recorder.disconnected(socket);
+		}
+
+	}
+
+	/** {@link MixedTextEcho} for byte payloads. */
+	static class MixedBytesEcho {
+
+		private final Recorder recorder;
+
+		private int count;
+
+		MixedBytesEcho(Recorder recorder) {
+			this.recorder = recorder;
+		}
+
+		@OnConnect
+		void hello(QTcpSocket socket) {
+			this.recorder.connected(socket);
+		}
+
+		@OnMessage
+		Mono<byte[]> echo(byte[] bytes, QTcpSocket socket) {
+			this.recorder.message(socket, new String(bytes, StandardCharsets.UTF_8));
+			return later(bytes, ++this.count);
+		}
+
+		@OnDisconnect
+		void bye(QTcpSocket socket) {
+			this.recorder.disconnected(socket);
+		}
+
+	}
+
+	/** A reply at once, or every third one completing later on another thread. */
+	private static <T> Mono<T> later(T reply, int count) {
+		Mono<T> now = Mono.just(reply);
+		return (count % 3 == 0) ? now.publishOn(Schedulers.parallel()) : now;
 	}
 
 }

@@ -1,9 +1,13 @@
 package dev.qtserver.test;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,21 @@ public final class LogCapture implements AutoCloseable {
 	public List<String> messages() {
 		return this.appender.list.stream()
 			.map((event) -> event.getLevel() + " " + event.getFormattedMessage())
+			.toList();
+	}
+
+	/**
+	 * Return the stacks of the throwables logged so far, one text per logged throwable, a
+	 * frame per line (such as {@code at java.lang.Thread.sleep(Native Method)}).
+	 * @return the stacks
+	 */
+	public List<String> stacks() {
+		return this.appender.list.stream()
+			.map(ILoggingEvent::getThrowableProxy)
+			.filter(Objects::nonNull)
+			.map((proxy) -> Arrays.stream(proxy.getStackTraceElementProxyArray())
+				.map(StackTraceElementProxy::getSTEAsString)
+				.collect(Collectors.joining("\n")))
 			.toList();
 	}
 

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.provider.Arguments;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The ways a message reaches a peer, whatever the server kind, for tests that follow each
@@ -27,6 +29,12 @@ public enum MessagePath {
 
 	/** A {@link Publisher} of replies. */
 	HANDLER_STREAM,
+
+	/**
+	 * A {@code Mono} reply, on the event loop (by signature), completing on another
+	 * thread.
+	 */
+	HANDLER_MONO,
 
 	/** {@code send} from an {@link OnMessage} method, on its own connection. */
 	HANDLER_SEND,
@@ -60,6 +68,7 @@ public enum MessagePath {
 			case HANDLER_RETURN -> new Returning();
 			case NON_BLOCKING_RETURN -> new NonBlockingReturning();
 			case HANDLER_STREAM -> new Streaming();
+			case HANDLER_MONO -> new LaterReturning();
 			case HANDLER_SEND -> sender;
 			case APPLICATION_SEND -> null;
 		};
@@ -110,6 +119,16 @@ public enum MessagePath {
 		@OnMessage
 		Publisher<String> reply(String message) {
 			return Flux.just(MessagePath.reply(message));
+		}
+
+	}
+
+	/** Replies with a {@code Mono} that completes on another thread. */
+	public static class LaterReturning {
+
+		@OnMessage
+		Mono<String> reply(String message) {
+			return Mono.just(MessagePath.reply(message)).publishOn(Schedulers.parallel());
 		}
 
 	}

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.handler.NonBlocking;
+import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.StreamClient;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -70,11 +73,11 @@ class WebSocketStreamConformanceTests {
 
 	static Stream<Arguments> cases() {
 		List<Arguments> cases = new ArrayList<>();
-		for (boolean nonBlocking : new boolean[] { false, true }) {
+		for (String execution : List.of("worker", "event loop", "mixed")) {
 			for (int count : List.of(1, PREFETCH - 1, PREFETCH, PREFETCH + 1, 1000, 10_000)) {
 				for (Chunking chunking : Chunking.values()) {
 					if (chunking != Chunking.BYTE_BY_BYTE || count <= PREFETCH + 1) {
-						cases.add(Arguments.of(nonBlocking ? "event loop" : "worker", count, chunking));
+						cases.add(Arguments.of(execution, count, chunking));
 					}
 				}
 			}
@@ -88,8 +91,11 @@ class WebSocketStreamConformanceTests {
 			Chunking chunking, CapturedOutput output) throws Exception {
 		long seed = SEED * 31 + List.of(execution, count, chunking).toString().hashCode();
 		Recorder recorder = new Recorder();
-		QWebSocketServer server = start(
-				execution.equals("event loop") ? new NonBlockingEcho(recorder) : new Echo(recorder));
+		QWebSocketServer server = start(switch (execution) {
+			case "event loop" -> new NonBlockingEcho(recorder);
+			case "mixed" -> new MixedEcho(recorder);
+			default -> new Echo(recorder);
+		});
 		List<String> messages = messages(count, new Random(seed));
 		byte[] upgrade = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 				+ "Sec-WebSocket-Key: " + RawWebSocketClient.newKey() + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -117,6 +123,7 @@ class WebSocketStreamConformanceTests {
 		waiting().until(() -> recorder.disconnects() == 1);
 		assertThat(recorder.messages()).isEqualTo(messages);
 		assertThat(recorder.messagesAfterDisconnect()).isZero();
+		assertThat(recorder.messagesBeforeConnect()).isZero();
 		assertThat(output.getAll().substring(this.outputStart)).doesNotContain("post termination")
 			.doesNotContain(" WARN ")
 			.doesNotContain(" ERROR ");
@@ -186,15 +193,37 @@ class WebSocketStreamConformanceTests {
 
 		private int messagesAfterDisconnect;
 
+		private boolean connectSeen;
+
+		private int messagesBeforeConnect;
+
 		synchronized void message(String text) {
 			if (this.disconnects > 0) {
 				this.messagesAfterDisconnect++;
+			}
+			if (this.connectSeen != this.expectConnect) {
+				this.messagesBeforeConnect++;
 			}
 			this.messages.add(text);
 		}
 
 		synchronized void disconnected() {
 			this.disconnects++;
+		}
+
+		/** Whether the handler reports its {@code @OnConnect}. */
+		private boolean expectConnect;
+
+		synchronized void expectConnect() {
+			this.expectConnect = true;
+		}
+
+		synchronized void connected() {
+			this.connectSeen = true;
+		}
+
+		synchronized int messagesBeforeConnect() {
+			return this.messagesBeforeConnect;
 		}
 
 		synchronized List<String> messages() {
@@ -237,6 +266,40 @@ class WebSocketStreamConformanceTests {
 
 		NonBlockingEcho(Recorder recorder) {
 			super(recorder);
+		}
+
+	}
+
+	/**
+	 * Placed by signature: connect and disconnect on the worker, messages on the event
+	 * loop, every third reply completing later on another thread.
+	 */
+	static class MixedEcho {
+
+		private final Recorder recorder;
+
+		private int count;
+
+		MixedEcho(Recorder recorder) {
+			this.recorder = recorder;
+			recorder.expectConnect();
+		}
+
+		@OnConnect
+		void hello() {
+			this.recorder.connected();
+		}
+
+		@OnMessage
+		Mono<String> echo(String text) {
+			this.recorder.message(text);
+			Mono<String> now = Mono.just(text);
+			return (++this.count % 3 == 0) ? now.publishOn(Schedulers.parallel()) : now;
+		}
+
+		@OnDisconnect
+		void bye() {
+			this.recorder.disconnected();
 		}
 
 	}

@@ -1,0 +1,182 @@
+package dev.qtserver.core;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.util.concurrent.FastThreadLocal;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Warns when a handler call on an event loop runs too long, as Vert.x's
+ * {@code BlockedThreadChecker} does: such a call stalls every connection of that loop.
+ * The warning names the handler method and carries the blocked thread's stack.
+ *
+ * <p>
+ * A call costs two writes to a slot of its thread ({@link #callStarted(String)},
+ * {@link #callEnded()}); one daemon thread per checker looks at every slot twice per
+ * threshold and warns once per call. The slots belong to the threads, not to a checker,
+ * so code that records calls needs no reference to one.
+ */
+public final class BlockedThreadChecker implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(BlockedThreadChecker.class);
+
+	/** Every thread's slot, dropped once its thread is gone. */
+	private static final Queue<Slot> slots = new ConcurrentLinkedQueue<>();
+
+	private static final FastThreadLocal<Slot> currentSlot = new FastThreadLocal<>() {
+
+		@Override
+		protected Slot initialValue() {
+			Slot slot = new Slot(Thread.currentThread());
+			slots.add(slot);
+			return slot;
+		}
+
+	};
+
+	private final long thresholdNanos;
+
+	private final @Nullable Thread checker;
+
+	private volatile boolean closed;
+
+	private BlockedThreadChecker(Duration threshold) {
+		this.thresholdNanos = threshold.toNanos();
+		if (this.thresholdNanos <= 0) {
+			this.checker = null;
+			return;
+		}
+		Thread thread = new Thread(this::run, "qtserver-blocked-thread-checker");
+		thread.setDaemon(true);
+		this.checker = thread;
+	}
+
+	/**
+	 * Start a checker.
+	 * @param threshold how long a call may run before the warning; zero or negative turns
+	 * the check off (no thread is started)
+	 * @return the checker; close it to stop its thread
+	 */
+	public static BlockedThreadChecker start(Duration threshold) {
+		BlockedThreadChecker checker = new BlockedThreadChecker(threshold);
+		if (checker.checker != null) {
+			checker.checker.start();
+		}
+		return checker;
+	}
+
+	/**
+	 * Record that the calling thread (an event loop) starts a handler call.
+	 * @param what the handler method, named in the warning
+	 */
+	public static void callStarted(String what) {
+		Slot slot = currentSlot.get();
+		slot.what = what;
+		slot.started = System.nanoTime();
+	}
+
+	/**
+	 * Record that the calling thread's handler call has ended.
+	 */
+	public static void callEnded() {
+		currentSlot.get().started = 0;
+	}
+
+	/**
+	 * Return how long a call may run before the warning.
+	 * @return the threshold; zero or negative when the check is off
+	 */
+	public Duration threshold() {
+		return Duration.ofNanos(this.thresholdNanos);
+	}
+
+	/**
+	 * Return whether the check runs: the threshold is positive and the checker is open.
+	 * @return whether calls are checked
+	 */
+	public boolean isActive() {
+		return this.checker != null && !this.closed;
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		if (this.checker != null) {
+			this.checker.interrupt();
+		}
+	}
+
+	private void run() {
+		long interval = Math.max(1, this.thresholdNanos / 2);
+		while (!this.closed) {
+			try {
+				TimeUnit.NANOSECONDS.sleep(interval);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			check(System.nanoTime());
+		}
+	}
+
+	private void check(long now) {
+		for (Slot slot : slots) {
+			Thread thread = slot.thread.get();
+			if (thread == null || !thread.isAlive()) {
+				slots.remove(slot);
+				continue;
+			}
+			long started = slot.started;
+			if (started != 0 && now - started > this.thresholdNanos && slot.warned != started) {
+				slot.warned = started;
+				warn(thread, slot.what, Duration.ofNanos(now - started));
+			}
+		}
+	}
+
+	private void warn(Thread thread, String what, Duration running) {
+		BlockedThreadException stack = new BlockedThreadException(thread.getName());
+		stack.setStackTrace(thread.getStackTrace());
+		logger.warn("Thread '" + thread.getName() + "' has been running handler method " + what + " for "
+				+ running.toMillis() + " ms (limit " + Duration.ofNanos(this.thresholdNanos).toMillis()
+				+ " ms): it is an event loop, and every connection it serves waits; annotate the method "
+				+ "@Blocking to run it on a worker", stack);
+	}
+
+	/** One thread's current handler call. */
+	private static final class Slot {
+
+		private final WeakReference<Thread> thread;
+
+		/** When the current call started ({@link System#nanoTime()}); 0 between calls. */
+		private volatile long started;
+
+		private volatile String what = "";
+
+		/** The start of the call last warned about; only the checker threads use it. */
+		private volatile long warned;
+
+		Slot(Thread thread) {
+			this.thread = new WeakReference<>(thread);
+		}
+
+	}
+
+	/** Carries the stack of a blocked thread into the warning. */
+	static final class BlockedThreadException extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		BlockedThreadException(String threadName) {
+			super("Stack of thread '" + threadName + "'");
+		}
+
+	}
+
+}
