@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
+import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.http.HttpHandlers.Asker;
 import dev.qtserver.http.HttpHandlers.HandlerAsker;
 import dev.qtserver.http.HttpHandlers.Placed;
@@ -103,14 +104,18 @@ final class RequestDispatcher {
 					if (values == null) {
 						continue;
 					}
-					runOn(route.onEventLoop(), () -> call(route, values));
+					runOn(route.onEventLoop(), route.toString(), () -> call(route, values));
 					return;
 				}
 				HandlerAsker handler = (HandlerAsker) asker;
 				if (!onThreadFor(handler.onEventLoop())) {
 					int resume = i;
-					runOn(handler.onEventLoop(), () -> continueFrom(resume));
+					runOn(handler.onEventLoop(), describe(handler.handler()), () -> continueFrom(resume));
 					return;
+				}
+				boolean watched = handler.onEventLoop();
+				if (watched) {
+					BlockedThreadChecker.callStarted(describe(handler.handler()));
 				}
 				try {
 					if (handler.handler().handleRequest(this.request, this.responder)) {
@@ -120,6 +125,11 @@ final class RequestDispatcher {
 				catch (Throwable ex) {
 					failed(this.request, this.responder, ex);
 					return;
+				}
+				finally {
+					if (watched) {
+						BlockedThreadChecker.callEnded();
+					}
 				}
 			}
 			missing();
@@ -164,7 +174,7 @@ final class RequestDispatcher {
 				this.responder.write(404);
 				return;
 			}
-			runOn(handler.onEventLoop(), () -> {
+			runOn(handler.onEventLoop(), describe(handler.handler()), () -> {
 				try {
 					handler.handler().handleMissing(this.request, this.responder);
 				}
@@ -182,18 +192,41 @@ final class RequestDispatcher {
 			return eventLoop ? this.channel.eventLoop().inEventLoop() : !Schedulers.isInNonBlockingThread();
 		}
 
-		private void runOn(boolean eventLoop, Runnable task) {
-			if (onThreadFor(eventLoop)) {
-				task.run();
+		/**
+		 * Run user code on its thread; on the event loop, watched by the blocked-thread
+		 * check.
+		 */
+		private void runOn(boolean eventLoop, String what, Runnable task) {
+			if (!eventLoop) {
+				if (onThreadFor(false)) {
+					task.run();
+				}
+				else {
+					RequestDispatcher.this.workers.execute(task);
+				}
+				return;
 			}
-			else if (eventLoop) {
-				this.channel.eventLoop().execute(task);
+			Runnable watched = () -> {
+				BlockedThreadChecker.callStarted(what);
+				try {
+					task.run();
+				}
+				finally {
+					BlockedThreadChecker.callEnded();
+				}
+			};
+			if (onThreadFor(true)) {
+				watched.run();
 			}
 			else {
-				RequestDispatcher.this.workers.execute(task);
+				this.channel.eventLoop().execute(watched);
 			}
 		}
 
+	}
+
+	private static String describe(Object handler) {
+		return org.springframework.util.ClassUtils.getUserClass(handler).getSimpleName() + " (HTTP handler)";
 	}
 
 	/**
