@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and Python's {@code websockets} (Debian's {@code python3-websockets}).
  */
 @SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
-		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0" })
+		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
 class SampleApplicationTests {
 
 	@Value("${local.qtserver.tcp.echo.port}")

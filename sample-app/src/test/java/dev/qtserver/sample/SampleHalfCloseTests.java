@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the {@code @NonBlocking} one, at and past the handler's read-ahead.
  */
 @SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
-		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0" })
+		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
 class SampleHalfCloseTests {
 
 	@Autowired

@@ -1,0 +1,109 @@
+package dev.qtserver.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's HTTP server {@code web} as a browser or a client library sees it, through
+ * the JDK's HTTP client (HTTP/1.1, and HTTP/2 by its {@code Upgrade: h2c}).
+ */
+@SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
+		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
+class SampleWebServerTests {
+
+	private final HttpClient http11 = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	@Value("${local.qtserver.http.web.port}")
+	private int port;
+
+	@Test
+	void whenThePageIsAskedThenItIsHtmlWithLinksToTheRoutes() throws Exception {
+		HttpResponse<String> page = get(this.http11, "/");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("content-type")).hasValue("text/html;charset=UTF-8");
+		assertThat(page.body()).contains("/greetings/Ada", "/countdown/5", "/plaintext");
+	}
+
+	@Test
+	void whenAGreetingIsAskedThenThePathVariableAndQueryComeBackAsJson() throws Exception {
+		HttpResponse<String> greeting = get(this.http11, "/greetings/Ada%20L?greeting=Hi");
+		assertThat(greeting.statusCode()).isEqualTo(200);
+		assertThat(greeting.headers().firstValue("content-type")).hasValue("application/json");
+		assertThat(greeting.body()).isEqualTo("{\"greeting\":\"Hi\",\"name\":\"Ada L\"}");
+	}
+
+	@Test
+	void whenTheCountdownIsAskedThenItIsStreamedInChunksInOrder() throws Exception {
+		HttpResponse<String> countdown = get(this.http11, "/countdown/3");
+		assertThat(countdown.statusCode()).isEqualTo(200);
+		assertThat(countdown.headers().firstValue("transfer-encoding")).hasValue("chunked");
+		assertThat(countdown.body()).isEqualTo("3\n2\n1\n0\n");
+	}
+
+	@Test
+	void whenTheCountdownStartsFromAWordThenThereIsNoSuchRoute() throws Exception {
+		assertThat(get(this.http11, "/countdown/three").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void whenAnotherMethodIsUsedThenTheAnswerIs405WithAllow() throws Exception {
+		HttpResponse<String> response = this.http11.send(request("/plaintext").DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD");
+	}
+
+	@Test
+	void whenManyRequestsShareOneHttp2ConnectionThenEachGetsItsAnswer() throws Exception {
+		HttpClient http2 = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_2)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		HttpResponse<String> first = get(http2, "/plaintext");
+		assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+		// at most 50 streams at once: the server allows 100 concurrent streams (Reactor
+		// Netty's default), and the JDK client refuses to open more
+		List<HttpResponse<String>> responses = new ArrayList<>();
+		for (int batch = 0; batch < 4; batch++) {
+			responses.addAll(IntStream.range(batch * 50, batch * 50 + 50)
+				.mapToObj((i) -> http2.sendAsync(request("/greetings/n" + i).GET().build(),
+						HttpResponse.BodyHandlers.ofString()))
+				.toList()
+				.stream()
+				.map(CompletableFuture::join)
+				.toList());
+		}
+		for (int i = 0; i < responses.size(); i++) {
+			assertThat(responses.get(i).statusCode()).isEqualTo(200);
+			assertThat(responses.get(i).body()).isEqualTo("{\"greeting\":\"Hello\",\"name\":\"n" + i + "\"}");
+		}
+	}
+
+	private HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
+		return client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(10));
+	}
+
+}
