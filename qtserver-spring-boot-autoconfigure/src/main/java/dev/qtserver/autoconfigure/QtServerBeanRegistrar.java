@@ -130,7 +130,7 @@ public abstract class QtServerBeanRegistrar<P extends ListenProperties, X, S ext
 	 * @return the size in bytes
 	 * @throws InvalidSettingException when it is not between 1 byte and 2 GB
 	 */
-	protected static int toBytes(String setting, DataSize size) {
+	public static int toBytes(String setting, DataSize size) {
 		long bytes = size.toBytes();
 		InvalidSettingException.check(bytes > 0 && bytes <= Integer.MAX_VALUE, setting, size,
 				"must be between 1B and 2GB");

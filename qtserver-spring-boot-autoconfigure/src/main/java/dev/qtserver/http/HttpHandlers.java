@@ -65,6 +65,22 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after));
 	}
 
+	/**
+	 * Return whether a bean takes part in answering requests: it has a {@link Route}
+	 * method or implements one of the handler interfaces.
+	 * @param bean the bean
+	 * @return whether it handles requests
+	 */
+	static boolean handlesRequests(Object bean) {
+		return bean instanceof HttpRequestHandler || bean instanceof MissingHandler
+				|| bean instanceof AfterRequestHandler
+				|| !MethodIntrospector
+					.selectMethods(ClassUtils.getUserClass(bean),
+							(MethodIntrospector.MetadataLookup<Route>) (method) -> AnnotatedElementUtils
+								.findMergedAnnotation(method, Route.class))
+					.isEmpty();
+	}
+
 	private static List<RouteMethod> routes(Object bean, String beanName, HandlerExecution execution,
 			RouteSupport support) {
 		Map<Method, Route> found = MethodIntrospector.selectMethods(ClassUtils.getUserClass(bean),

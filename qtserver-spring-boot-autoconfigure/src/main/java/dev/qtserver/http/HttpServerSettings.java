@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.qtserver.core.InvalidSettingException;
 import dev.qtserver.core.ListenSettings;
+import dev.qtserver.websocket.WebSocketServerSettings;
 import org.jspecify.annotations.Nullable;
 
 import static dev.qtserver.core.InvalidSettingException.check;
@@ -38,11 +39,13 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * @param compression whether to compress responses that clients accept compressed
  * @param forwardHeaders whether the request's scheme, host and remote address are taken
  * from {@code Forwarded} / {@code X-Forwarded-*} headers
+ * @param websocket the WebSocket endpoint on the same listeners (its path, handshake and
+ * limits; its listening settings are not used), or {@code null} for none
  */
 public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> listeners, int maxInitialLineLength,
 		int maxHeaderSize, int maxHeaderCount, long maxBodySize, Duration keepAliveTimeout,
 		@Nullable Duration requestTimeout, int maxKeepAliveRequests, boolean http2, boolean compression,
-		boolean forwardHeaders) {
+		boolean forwardHeaders, @Nullable WebSocketServerSettings websocket) {
 
 	/**
 	 * Validate the settings.
@@ -105,6 +108,8 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 		private boolean compression;
 
 		private boolean forwardHeaders;
+
+		private @Nullable WebSocketServerSettings websocket;
 
 		private Builder() {
 		}
@@ -203,6 +208,15 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 		}
 
 		/**
+		 * @param websocket the WebSocket endpoint, {@code null} for none @return this
+		 * builder
+		 */
+		public Builder websocket(@Nullable WebSocketServerSettings websocket) {
+			this.websocket = websocket;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 * @throws InvalidSettingException when a value is out of range
@@ -210,7 +224,8 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 		public HttpServerSettings build() {
 			return new HttpServerSettings(listenSettings(), this.listeners, this.maxInitialLineLength,
 					this.maxHeaderSize, this.maxHeaderCount, this.maxBodySize, this.keepAliveTimeout,
-					this.requestTimeout, this.maxKeepAliveRequests, this.http2, this.compression, this.forwardHeaders);
+					this.requestTimeout, this.maxKeepAliveRequests, this.http2, this.compression, this.forwardHeaders,
+					this.websocket);
 		}
 
 	}

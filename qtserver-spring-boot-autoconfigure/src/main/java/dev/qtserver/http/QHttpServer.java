@@ -16,7 +16,15 @@ import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.http.HttpHandlers.Placed;
+import dev.qtserver.event.PendingConnectionAvailableEvent;
+import dev.qtserver.handler.InvalidHandlerException;
+import dev.qtserver.handler.OnConnect;
+import dev.qtserver.handler.OnDisconnect;
+import dev.qtserver.handler.OnError;
+import dev.qtserver.handler.OnMessage;
 import dev.qtserver.websocket.QWebSocket;
+import dev.qtserver.websocket.QWebSocketServer;
+import dev.qtserver.websocket.WebSocketServerSettings;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -34,8 +42,12 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.tcp.TcpServer;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * An HTTP server that behaves like Qt's {@code QAbstractHttpServer} and
@@ -71,6 +83,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private volatile HttpHandlers handlers = HttpHandlers.NONE;
 
+	private final @Nullable QWebSocketServer webSocketServer;
+
 	/**
 	 * Create a server; it does not listen until {@link #listen()}.
 	 * @param name the server name
@@ -89,6 +103,39 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		this.support = support;
 		this.dispatcher = new RequestDispatcher(this, workers, support.json());
 		this.keepAlive = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+		WebSocketServerSettings websocket = settings.websocket();
+		this.webSocketServer = (websocket != null) ? new QWebSocketServer(name, websocket,
+				new WebSocketEvents(eventPublisher), workers, List.<QtServerCustomizer<TcpServer>>of()) : null;
+	}
+
+	/**
+	 * Return the WebSocket server that runs the upgrades on this server's listeners, as
+	 * Qt's {@code QAbstractHttpServer} holds one: its sessions, pending queue, limits and
+	 * errors. It never listens itself.
+	 * @return the WebSocket server, or {@code null} when no WebSocket path is configured
+	 */
+	public @Nullable QWebSocketServer webSocketServer() {
+		return this.webSocketServer;
+	}
+
+	/**
+	 * Return whether upgraded WebSocket sessions wait to be taken, as Qt's
+	 * {@code hasPendingWebSocketConnections()}.
+	 * @return whether a session is pending
+	 */
+	public boolean hasPendingWebSocketConnections() {
+		QWebSocketServer server = this.webSocketServer;
+		return server != null && server.hasPendingConnections();
+	}
+
+	/**
+	 * Take the oldest upgraded WebSocket session, as Qt's
+	 * {@code nextPendingWebSocketConnection()}.
+	 * @return the session, or {@code null} when none is pending
+	 */
+	public @Nullable QWebSocket nextPendingWebSocketConnection() {
+		QWebSocketServer server = this.webSocketServer;
+		return (server != null) ? server.nextPendingConnection() : null;
 	}
 
 	/**
@@ -120,9 +167,33 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	@Override
 	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
-		synchronized (this) {
-			this.handlers = this.handlers.with(handler, handlerName, execution, this.support);
+		boolean sessions = handlesSessions(handler);
+		if (sessions) {
+			QWebSocketServer server = this.webSocketServer;
+			if (server == null) {
+				throw new InvalidHandlerException(handlerName, "Handler bean '" + handlerName
+						+ "' has WebSocket handler methods (@OnConnect, @OnMessage, @OnDisconnect, @OnError), but HTTP "
+						+ "server '" + name() + "' has no WebSocket endpoint; set qtserver.http." + name()
+						+ ".websocket.path");
+			}
+			server.bindHandler(handler, handlerName, execution);
 		}
+		if (!sessions || HttpHandlers.handlesRequests(handler)) {
+			synchronized (this) {
+				this.handlers = this.handlers.with(handler, handlerName, execution, this.support);
+			}
+		}
+	}
+
+	private static boolean handlesSessions(Object handler) {
+		Class<?> type = ClassUtils.getUserClass(handler);
+		return !MethodIntrospector
+			.selectMethods(type, (MethodIntrospector.MetadataLookup<Boolean>) (
+					method) -> (AnnotatedElementUtils.hasAnnotation(method, OnConnect.class)
+							|| AnnotatedElementUtils.hasAnnotation(method, OnMessage.class)
+							|| AnnotatedElementUtils.hasAnnotation(method, OnDisconnect.class)
+							|| AnnotatedElementUtils.hasAnnotation(method, OnError.class)) ? Boolean.TRUE : null)
+			.isEmpty();
 	}
 
 	@Override
@@ -157,7 +228,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	@Override
 	protected HttpServer onAccept(HttpServer transport, Consumer<Connection> offer) {
+		QWebSocketServer upgrades = this.webSocketServer;
+		WebSocketServerSettings websocket = this.settings.websocket();
 		return transport.doOnChannelInit((observer, channel, address) -> {
+			if (upgrades != null && websocket != null) {
+				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades);
+			}
 			channel.attr(PARKED).set(Sinks.empty());
 			offer.accept(Connection.from(channel));
 		});
@@ -183,6 +259,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	@Override
 	protected void closeConnections(Duration timeout) {
 		super.closeConnections(timeout);
+		QWebSocketServer upgrades = this.webSocketServer;
+		if (upgrades != null) {
+			upgrades.shutdown(timeout);
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.inFlight) {
 			while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -333,6 +413,29 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			}
 		}
 		write.run();
+	}
+
+	/**
+	 * Publishes the WebSocket server's events, and Qt's {@code newWebSocketConnection}
+	 * signal for each session that waits to be taken.
+	 */
+	private final class WebSocketEvents implements ApplicationEventPublisher {
+
+		private final ApplicationEventPublisher publisher;
+
+		WebSocketEvents(ApplicationEventPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@Override
+		public void publishEvent(Object event) {
+			this.publisher.publishEvent(event);
+			if (event instanceof PendingConnectionAvailableEvent pending
+					&& pending.getConnection() instanceof QWebSocket session) {
+				this.publisher.publishEvent(new NewWebSocketConnectionEvent(QHttpServer.this, session));
+			}
+		}
+
 	}
 
 	void missing(QHttpServerRequest request) {

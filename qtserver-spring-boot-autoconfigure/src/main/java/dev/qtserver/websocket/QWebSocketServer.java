@@ -198,9 +198,27 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 		}
 	}
 
+	/**
+	 * Take over a connection on which an HTTP server has decoded an upgrade request, as
+	 * Qt's {@code QAbstractHttpServer} hands its upgrades to its own
+	 * {@code QWebSocketServer}: the request, passed on after this call, runs this
+	 * server's opening handshake (path, origin, subprotocols, pending limit, handshake
+	 * timeout) and becomes one of its sessions. Call it on the connection's event loop,
+	 * once its HTTP handlers after the codec are out of the pipeline.
+	 * @param connection the connection, with an HTTP/1.1 request codec in its pipeline
+	 */
+	public void handleUpgrade(Connection connection) {
+		adopt(connection);
+		addHandshake(connection);
+	}
+
 	private void startHandshake(Connection connection) {
 		connection.addHandlerLast("qtserver.httpCodec",
 				new HttpServerCodec(MAX_INITIAL_LINE, this.settings.maxHeaderSize(), 8192));
+		addHandshake(connection);
+	}
+
+	private void addHandshake(Connection connection) {
 		connection.addHandlerLast("qtserver.httpAggregator", new HttpObjectAggregator(8192));
 		if (this.settings.compression()) {
 			connection.addHandlerLast("qtserver.wsCompression", new WebSocketServerCompressionHandler(0));

@@ -11,6 +11,7 @@ import dev.qtserver.core.ServerKind;
 import dev.qtserver.http.HttpServerSettings;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerFactory;
+import dev.qtserver.websocket.WebSocketServerSettings;
 
 /**
  * Registers one {@link QHttpServer} bean per entry under {@code qtserver.http}, named
@@ -34,7 +35,22 @@ class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties
 			InetAddress address = listener.getAddress();
 			return new InetSocketAddress((address != null) ? address : serverAddress.getAddress(), listener.getPort());
 		}).toList();
+		HttpServerProperties.WebSocket websocket = properties.getWebsocket();
+		WebSocketServerSettings upgrades = null;
+		if (websocket.isEnabled()) {
+			try {
+				upgrades = websocket
+					.applyEndpointTo(properties.applyTo(WebSocketServerSettings.builder())
+						.maxPendingConnections(websocket.getMaxPendingConnections()), name)
+					.build();
+			}
+			catch (InvalidSettingException ex) {
+				// its properties are nested: name the one behind the rule
+				throw new InvalidSettingException("websocket." + ex.getSetting(), ex.getValue(), ex.getRule());
+			}
+		}
 		return builder.listeners(listeners)
+			.websocket(upgrades)
 			.maxInitialLineLength(toBytes("maxInitialLineLength", properties.getMaxInitialLineLength()))
 			.maxHeaderSize(toBytes("maxHeaderSize", properties.getMaxHeaderSize()))
 			.maxHeaderCount(properties.getMaxHeaderCount())

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.qtserver.autoconfigure.ListenProperties;
+import dev.qtserver.autoconfigure.websocket.WebSocketEndpointProperties;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -80,6 +82,13 @@ public class HttpServerProperties extends ListenProperties {
 	 * 'none' ignores them.
 	 */
 	private ForwardHeadersStrategy forwardHeadersStrategy = ForwardHeadersStrategy.NONE;
+
+	/**
+	 * WebSocket upgrades on the same listeners, into the same sessions, limits, events
+	 * and handlers as a WebSocket server of its own.
+	 */
+	@NestedConfigurationProperty
+	private final WebSocket websocket = new WebSocket();
 
 	public List<Listener> getListeners() {
 		return this.listeners;
@@ -167,6 +176,180 @@ public class HttpServerProperties extends ListenProperties {
 
 	public void setForwardHeadersStrategy(ForwardHeadersStrategy forwardHeadersStrategy) {
 		this.forwardHeadersStrategy = forwardHeadersStrategy;
+	}
+
+	public WebSocket getWebsocket() {
+		return this.websocket;
+	}
+
+	/**
+	 * The WebSocket endpoint of an HTTP server: off until its path is set.
+	 */
+	public static class WebSocket implements WebSocketEndpointProperties {
+
+		/**
+		 * Request path of the WebSocket upgrade, such as /ws. No upgrades when not set.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * Name sent in the Server header of the handshake response. The server's name
+		 * when not set.
+		 */
+		private @Nullable String serverName;
+
+		/**
+		 * How long a client may take to complete the opening handshake. 0 for no limit.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Subprotocols spoken. The first one of the client's list that is here is chosen.
+		 */
+		private List<String> subprotocols = new ArrayList<>();
+
+		/**
+		 * Origins allowed to connect, such as https://example.com. Every origin is
+		 * allowed when empty, unless an OriginAuthenticationRequiredEvent listener denies
+		 * it.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Maximum payload size of one frame. A larger frame closes the session with 1009.
+		 */
+		private DataSize maxFrameSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Maximum size of one message once its fragments are put together. A larger
+		 * message closes the session with 1009.
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Whether to offer permessage-deflate compression.
+		 */
+		private boolean compression;
+
+		/**
+		 * How often to ping each session. A session that has not answered for two
+		 * intervals is dropped. No pings when not set.
+		 */
+		private @Nullable Duration heartbeatInterval;
+
+		/**
+		 * Maximum number of upgraded sessions waiting to be taken with
+		 * nextPendingWebSocketConnection(). Once reached, further upgrades fail with 503.
+		 */
+		private int maxPendingConnections = 30;
+
+		/**
+		 * Return whether upgrades are on.
+		 * @return whether a path is set
+		 */
+		public boolean isEnabled() {
+			return this.path != null;
+		}
+
+		@Override
+		public String getPath() {
+			String configured = this.path;
+			return (configured != null) ? configured : "/";
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		@Override
+		public @Nullable String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(@Nullable String serverName) {
+			this.serverName = serverName;
+		}
+
+		@Override
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		@Override
+		public List<String> getSubprotocols() {
+			return this.subprotocols;
+		}
+
+		public void setSubprotocols(List<String> subprotocols) {
+			this.subprotocols = subprotocols;
+		}
+
+		@Override
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		@Override
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		@Override
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		@Override
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
+		}
+
+		@Override
+		public @Nullable Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		/**
+		 * Return the largest handshake request head: the HTTP server's own limit applies
+		 * to the upgrade request, so this is not a property of its own.
+		 */
+		@Override
+		public DataSize getMaxHeaderSize() {
+			return DataSize.ofKilobytes(8);
+		}
+
+		public int getMaxPendingConnections() {
+			return this.maxPendingConnections;
+		}
+
+		public void setMaxPendingConnections(int maxPendingConnections) {
+			this.maxPendingConnections = maxPendingConnections;
+		}
+
 	}
 
 	/**

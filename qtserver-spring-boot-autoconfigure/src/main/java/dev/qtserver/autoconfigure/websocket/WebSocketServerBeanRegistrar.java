@@ -23,23 +23,7 @@ class WebSocketServerBeanRegistrar
 	}
 
 	private static WebSocketServerSettings toSettings(String name, WebSocketServerProperties properties) {
-		Duration handshakeTimeout = properties.getHandshakeTimeout();
-		// the property spells "no limit" as 0, the settings as null
-		InvalidSettingException.check(!handshakeTimeout.isNegative(), "handshakeTimeout", handshakeTimeout,
-				"must not be negative; 0 means no limit");
-		String serverName = properties.getServerName();
-		return properties.applyTo(WebSocketServerSettings.builder())
-			.path(properties.getPath())
-			.serverName((serverName != null) ? serverName : name)
-			.handshakeTimeout(handshakeTimeout.isZero() ? null : handshakeTimeout)
-			.subprotocols(properties.getSubprotocols())
-			.allowedOrigins(properties.getAllowedOrigins())
-			.maxFrameSize(toBytes("maxFrameSize", properties.getMaxFrameSize()))
-			.maxMessageSize(toBytes("maxMessageSize", properties.getMaxMessageSize()))
-			.compression(properties.isCompression())
-			.heartbeatInterval(properties.getHeartbeatInterval())
-			.maxHeaderSize(toBytes("maxHeaderSize", properties.getMaxHeaderSize()))
-			.build();
+		return properties.applyEndpointTo(properties.applyTo(WebSocketServerSettings.builder()), name).build();
 	}
 
 }

@@ -19,7 +19,7 @@ import org.springframework.util.unit.DataSize;
  * which the hand-written per-server entries are checked.
  */
 @ConfigurationPropertiesSource
-public class WebSocketServerProperties extends ListenProperties {
+public class WebSocketServerProperties extends ListenProperties implements WebSocketEndpointProperties {
 
 	/**
 	 * Request path of the WebSocket upgrade.
@@ -76,6 +76,7 @@ public class WebSocketServerProperties extends ListenProperties {
 	 */
 	private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
+	@Override
 	public String getPath() {
 		return this.path;
 	}
@@ -84,6 +85,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.path = path;
 	}
 
+	@Override
 	public @Nullable String getServerName() {
 		return this.serverName;
 	}
@@ -92,6 +94,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.serverName = serverName;
 	}
 
+	@Override
 	public Duration getHandshakeTimeout() {
 		return this.handshakeTimeout;
 	}
@@ -100,6 +103,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.handshakeTimeout = handshakeTimeout;
 	}
 
+	@Override
 	public List<String> getSubprotocols() {
 		return this.subprotocols;
 	}
@@ -108,6 +112,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.subprotocols = subprotocols;
 	}
 
+	@Override
 	public List<String> getAllowedOrigins() {
 		return this.allowedOrigins;
 	}
@@ -116,6 +121,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.allowedOrigins = allowedOrigins;
 	}
 
+	@Override
 	public DataSize getMaxFrameSize() {
 		return this.maxFrameSize;
 	}
@@ -124,6 +130,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.maxFrameSize = maxFrameSize;
 	}
 
+	@Override
 	public DataSize getMaxMessageSize() {
 		return this.maxMessageSize;
 	}
@@ -132,6 +139,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.maxMessageSize = maxMessageSize;
 	}
 
+	@Override
 	public boolean isCompression() {
 		return this.compression;
 	}
@@ -140,6 +148,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.compression = compression;
 	}
 
+	@Override
 	public @Nullable Duration getHeartbeatInterval() {
 		return this.heartbeatInterval;
 	}
@@ -148,6 +157,7 @@ public class WebSocketServerProperties extends ListenProperties {
 		this.heartbeatInterval = heartbeatInterval;
 	}
 
+	@Override
 	public DataSize getMaxHeaderSize() {
 		return this.maxHeaderSize;
 	}
