@@ -9,9 +9,12 @@
 #   CONNECTION_NOUN  what a connection is called in logs and the report (connections, sessions)
 #   IDLE_CONNECTIONS its default, where that is not 10000
 #   SAMPLE_PORT
+#   NEEDED_COMMANDS  optional array of "command:how to get it", checked by preflight besides java's
 # then, after sourcing: RUN_TITLE (the report's first line: what was echoed, and how), SAMPLE_CMD
 # through sample_command, and one `baseline` per server the sample is compared with; and calls
-# run_benchmark. The common settings below may be set in the environment.
+# run_benchmark. The common settings below may be set in the environment. run-http.sh measures
+# other figures: it defines its own bench, report and passed, and FAIL_MESSAGE, before calling
+# run_benchmark.
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
@@ -100,6 +103,10 @@ result_field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2 }'
 preflight() {
   command -v taskset > /dev/null || die "taskset is needed (util-linux)"
   command -v jcmd > /dev/null || die "jcmd is needed (a JDK, not a JRE)"
+  local needed
+  for needed in ${NEEDED_COMMANDS[@]+"${NEEDED_COMMANDS[@]}"}; do
+    command -v "${needed%%:*}" > /dev/null || die "${needed%%:*} is needed (${needed#*:})"
+  done
   [[ $(nproc --all) -ge 2 ]] || die "two CPUs are needed: one for the server, one for the load"
   local need=$(( IDLE_CONNECTIONS + 1000 ))
   if [[ $(ulimit -n) != unlimited && $(ulimit -n) -lt $need ]]; then
@@ -355,7 +362,7 @@ run_benchmark() {
   done
   report
   if ! passed; then
-    log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"
+    log "FAIL: ${FAIL_MESSAGE:-some replies mismatched, were lost, or a connection failed} (see above)"
     exit 1
   fi
 }

@@ -53,6 +53,9 @@ PLAINTEXT_BODY='Hello, World!'
 RATIO_BASE=raw-string
 
 LOG_TAG=run-http
+NEEDED_COMMANDS=("curl:Debian: apt-get install curl" "wrk:Debian: apt-get install wrk")
+[[ $H2C != true ]] || NEEDED_COMMANDS+=("h2load:Debian: apt-get install nghttp2-client; or H2C=false")
+FAIL_MESSAGE="a request was answered with a non-2xx status or failed, or a server answered wrongly"
 # no idle step here: preflight's open-file check then asks for its 1,000 spare descriptors only
 IDLE_CONNECTIONS=0
 CONNECTION_NOUN=connections
@@ -88,15 +91,6 @@ fi
 declare -A UNMEASURED=() LOAD_MISSING=()
 FAILED=0
 
-http_preflight() {
-  preflight
-  command -v curl > /dev/null || die "curl is needed"
-  command -v wrk > /dev/null || die "wrk is needed (Debian: apt-get install wrk)"
-  if [[ $H2C == true ]]; then
-    command -v h2load > /dev/null || die "h2load is needed (Debian: apt-get install nghttp2-client), or H2C=false"
-  fi
-}
-
 # answers_plaintext PORT [CURL_OPTIONS...] : whether GET /plaintext answers 200, text/plain and the
 # body; what it answered is in ANSWER
 answers_plaintext() {
@@ -116,8 +110,8 @@ sample_settled() {
   port_open "$SAMPLE_PORT" || grep -qE 'Started [^ ]+ in [0-9.]+ seconds' "$WORK/sample.log"
 }
 
-# measure_load NAME PORT LOAD : HttpLoad's RESULT line into RESULT["NAME LOAD"]
-measure_load() {
+# measure_http_load NAME PORT LOAD : HttpLoad's RESULT line into RESULT["NAME LOAD"]
+measure_http_load() {
   local name=$1 port=$2 load=$3 status=0
   local bound=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 120 ))
   log "$name: $load, warm-up until stable (at most $WARMUP), window $DURATION"
@@ -157,35 +151,34 @@ measure_server() {
     if [[ $load == "${H2C_LOAD:-}" && $h2c_ok == 0 ]]; then
       LOAD_MISSING["$name $load"]="no answer over h2c"
     else
-      measure_load "$name" "$port" "$load"
+      measure_http_load "$name" "$port" "$load"
     fi
   done
 }
 
-# the sample may have no HTTP server: then it is reported, not measured
-bench_sample() {
-  local status=0
-  launch_server sample "$SAMPLE_PORT" $SAMPLE_CMD
-  await_server sample sample_settled || status=$?
-  if port_open "$SAMPLE_PORT"; then
-    log "sample listening on $SAMPLE_PORT (pid $SERVER_PID, CPU $SERVER_CPU)"
-    measure_server sample "$SAMPLE_PORT"
-  elif (( status == 1 )); then
-    tail -n 30 "$WORK/sample.log" >&2
-    UNMEASURED[sample]="not available (it exited before answering GET $PLAINTEXT_PATH on $SAMPLE_PORT; its log is above)"
-  else
-    UNMEASURED[sample]="not available (no HTTP server in the sample yet)"
-  fi
-  [[ -z ${UNMEASURED[sample]} ]] || log "sample: ${UNMEASURED[sample]}"
-  stop_pid "$SERVER_PID"
-  log "sample stopped"
-}
-
-bench_baseline() {
+# bench NAME PORT JAVA_ARGS... : lib.sh's run_benchmark runs it for the sample, then for each
+# baseline. The sample may have no HTTP server: then it is reported, not measured
+bench() {
   local name=$1 port=$2
   shift 2
-  start_server "$name" "$port" "$@"
-  measure_server "$name" "$port"
+  if [[ $name != sample ]]; then
+    start_server "$name" "$port" "$@"
+    measure_server "$name" "$port"
+  else
+    local status=0
+    launch_server sample "$port" "$@"
+    await_server sample sample_settled || status=$?
+    if port_open "$port"; then
+      log "sample listening on $port (pid $SERVER_PID, CPU $SERVER_CPU)"
+      measure_server sample "$port"
+    elif (( status == 1 )); then
+      tail -n 30 "$WORK/sample.log" >&2
+      UNMEASURED[sample]="not available (it exited before answering GET $PLAINTEXT_PATH on $port; its log is above)"
+    else
+      UNMEASURED[sample]="not available (no HTTP server in the sample yet)"
+    fi
+    [[ -z ${UNMEASURED[sample]} ]] || log "sample: ${UNMEASURED[sample]}"
+  fi
   stop_pid "$SERVER_PID"
   log "$name stopped"
 }
@@ -235,6 +228,9 @@ report() {
       [[ -n $res ]] || continue
       if awk -v o="$(result_field "$res" other_cpu_util)" 'BEGIN { exit !(o > 0.10) }'; then
         echo "WARNING: other processes used $(result_field "$res" other_cpu_util) of a core during the $name $load window; rerun on a quiet machine"
+      fi
+      if [[ $(result_field "$res" warmup_errors) != 0 ]]; then
+        echo "NOTE: $(result_field "$res" warmup_errors) socket errors or timeouts in the warm-up of $name $load (not counted: a cold server may stall past wrk's 2 s timeout)"
       fi
     done
   done
@@ -289,16 +285,4 @@ passed() {
   done
 }
 
-http_preflight
-build
-bench_sample
-for name in "${BASELINES[@]}"; do
-  # word-split on purpose: the command is java's arguments, as SAMPLE_CMD
-  # shellcheck disable=SC2086
-  bench_baseline "$name" "${BASELINE_PORT[$name]}" ${BASELINE_CMD[$name]}
-done
-report
-if ! passed; then
-  log "FAIL: a request was answered with a non-2xx status or failed, or a server answered wrongly (see above)"
-  exit 1
-fi
+run_benchmark

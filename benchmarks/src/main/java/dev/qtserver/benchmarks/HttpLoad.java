@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * It prints each run of the tool, a summary and a final {@code RESULT key=value ...} line
  * for scripts, and exits 0 only if every request of the warm-up and the window was
- * answered with a 2xx and no socket failed or timed out.
+ * answered with a 2xx and no socket failed or timed out in the window. Socket errors of
+ * the warm-up are reported apart ({@code warmup_errors}): a cold server may stall past
+ * the tool's timeout (wrk: 2 s).
  *
  * <p>
  * Options: {@code --tool wrk|h2load --url http://127.0.0.1:9105/plaintext
@@ -84,8 +86,10 @@ public final class HttpLoad {
 		HttpLoadTool.Report report = settings.tool().parse(output);
 		WindowCpu cpu = WindowCpu.between(start, end);
 
-		boolean passed = report.requests() > 0 && report.non2xx() == 0 && report.errors() == 0 && warmup.non2xx() == 0
-				&& warmup.errors() == 0;
+		// a socket error or timeout in the warm-up may be a cold JVM's stall past the
+		// tool's
+		// timeout, so only the window's count; a wrong status counts wherever it comes
+		boolean passed = report.requests() > 0 && report.non2xx() == 0 && report.errors() == 0 && warmup.non2xx() == 0;
 		out.printf(Locale.ROOT, "window      %.2f s (%s: %.2f s), %d requests on %d connections%n", cpu.windowSeconds(),
 				settings.tool(), report.seconds(), report.requests(), settings.connections());
 		out.printf(Locale.ROOT, "throughput  %.0f req/s%n", report.requestsPerSecond());
@@ -96,12 +100,12 @@ public final class HttpLoad {
 		out.printf(Locale.ROOT,
 				"RESULT reqs_per_sec=%.0f p50_us=%.1f p99_us=%.1f server_cpu_us_per_req=%.3f server_cpu_util=%.3f"
 						+ " client_cpu_util=%.3f other_cpu_util=%.3f requests=%d window_s=%.3f connections=%d"
-						+ " non2xx=%d errors=%d warmup_s=%d warmup_stable=%b%n",
+						+ " non2xx=%d errors=%d warmup_errors=%d warmup_s=%d warmup_stable=%b%n",
 				report.requestsPerSecond(), report.p50Micros(), report.p99Micros(),
 				WindowCpu.perUnitMicros(cpu.serverSeconds(), report.requests()), cpu.utilization(cpu.serverSeconds()),
 				cpu.utilization(cpu.clientSeconds()), cpu.utilization(cpu.otherSeconds()), report.requests(),
-				cpu.windowSeconds(), settings.connections(), report.non2xx() + warmup.non2xx(),
-				report.errors() + warmup.errors(), warmup.seconds(), warmup.stable());
+				cpu.windowSeconds(), settings.connections(), report.non2xx() + warmup.non2xx(), report.errors(),
+				warmup.errors(), warmup.seconds(), warmup.stable());
 		out.flush();
 		return passed;
 	}
