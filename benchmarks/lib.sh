@@ -1,4 +1,5 @@
-# Shared by run-tcp.sh and run-websocket.sh: sourced, never run. See benchmarks/README.md.
+# Shared by run-tcp.sh and run-websocket.sh, and for its helpers by run-http.sh: sourced, never
+# run. See benchmarks/README.md.
 #
 # The sourcing script is in the repository root (cd "$ROOT") and sets, before sourcing:
 #   LOG_TAG          prefix of log lines and of the work directory (run-tcp)
@@ -8,9 +9,12 @@
 #   CONNECTION_NOUN  what a connection is called in logs and the report (connections, sessions)
 #   IDLE_CONNECTIONS its default, where that is not 10000
 #   SAMPLE_PORT
+#   NEEDED_COMMANDS  optional array of "command:how to get it", checked by preflight besides java's
 # then, after sourcing: RUN_TITLE (the report's first line: what was echoed, and how), SAMPLE_CMD
 # through sample_command, and one `baseline` per server the sample is compared with; and calls
-# run_benchmark. The common settings below may be set in the environment.
+# run_benchmark. The common settings below may be set in the environment. run-http.sh measures
+# other figures: it defines its own bench, report and passed, and FAIL_MESSAGE, before calling
+# run_benchmark.
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-5s}
@@ -99,6 +103,10 @@ result_field() { tr ' ' '\n' <<< "$1" | awk -F= -v k="$2" '$1 == k { print $2 }'
 preflight() {
   command -v taskset > /dev/null || die "taskset is needed (util-linux)"
   command -v jcmd > /dev/null || die "jcmd is needed (a JDK, not a JRE)"
+  local needed
+  for needed in ${NEEDED_COMMANDS[@]+"${NEEDED_COMMANDS[@]}"}; do
+    command -v "${needed%%:*}" > /dev/null || die "${needed%%:*} is needed (${needed#*:})"
+  done
   [[ $(nproc --all) -ge 2 ]] || die "two CPUs are needed: one for the server, one for the load"
   local need=$(( IDLE_CONNECTIONS + 1000 ))
   if [[ $(ulimit -n) != unlimited && $(ulimit -n) -lt $need ]]; then
@@ -122,8 +130,9 @@ build() {
   [[ $SAMPLE_OVERRIDDEN == 1 || -f $SAMPLE_JAR ]] || die "$SAMPLE_JAR is missing"
 }
 
-# start_server NAME PORT JAVA_ARGS... : sets SERVER_PID once the port accepts connections
-start_server() {
+# launch_server NAME PORT JAVA_ARGS... : start a server JVM pinned to SERVER_CPU, logging to
+# $WORK/NAME.log; sets SERVER_PID without waiting for it
+launch_server() {
   local name=$1 port=$2
   shift 2
   port_open "$port" && die "port $port is already in use: stop whatever listens there first"
@@ -132,18 +141,31 @@ start_server() {
   taskset -c "$SERVER_CPU" java $JVM_OPTS "$@" > "$WORK/$name.log" 2>&1 < /dev/null &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
+}
+
+# await_server NAME CHECK... : poll the command CHECK until it succeeds (0), the server
+# SERVER_PID exits (1) or STARTUP_TIMEOUT passes (2)
+await_server() {
+  local name=$1
+  shift
   local deadline=$(( SECONDS + STARTUP_TIMEOUT ))
-  until port_open "$port"; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      tail -n 30 "$WORK/$name.log" >&2
-      die "$name exited before listening on port $port"
-    fi
-    if (( SECONDS >= deadline )); then
-      tail -n 30 "$WORK/$name.log" >&2
-      die "$name did not listen on port $port within ${STARTUP_TIMEOUT}s"
-    fi
+  until "$@"; do
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    (( SECONDS < deadline )) || return 2
     sleep 0.2
   done
+}
+
+# start_server NAME PORT JAVA_ARGS... : sets SERVER_PID once the port accepts connections
+start_server() {
+  local name=$1 port=$2 status=0
+  launch_server "$@"
+  await_server "$name" port_open "$port" || status=$?
+  if (( status != 0 )); then
+    tail -n 30 "$WORK/$name.log" >&2
+    (( status == 1 )) && die "$name exited before listening on port $port"
+    die "$name did not listen on port $port within ${STARTUP_TIMEOUT}s"
+  fi
   log "$name listening on $port (pid $SERVER_PID, CPU $SERVER_CPU)"
 }
 
@@ -268,6 +290,20 @@ report() {
   done
 }
 
+# awk functions for a block of ratios: ratio(a, b), or -1 where a figure is missing; and
+# line(label, v, op, goal), one line of the block, indented by the awk variable indent: the ratio, its
+# goal (op ">=" for at least, "<=" for at most; a goal of "-" is none) and whether it was met
+GOAL_AWK='
+  function ratio(a, b) { return (a >= 0 && b > 0) ? a / b : -1 }
+  function line(label, v, op, goal,   verdict, text) {
+    if (v < 0) verdict = "n/a"
+    else if (goal == "-") verdict = ""
+    else verdict = ((op == ">=") ? v >= goal + 0 : v <= goal + 0) ? "met" : "MISSED"
+    text = sprintf("%s%-24s %6.3f   goal %-7s %s", indent, label, v, (goal == "-") ? "-" : op " " goal, verdict)
+    sub(/ +$/, "", text)
+    print text
+  }'
+
 # ratios BASELINE : sample/BASELINE for throughput, CPU per message and idle memory, each with its goal
 ratios() {
   local b=$1 goal_t goal_c goal_m
@@ -277,17 +313,7 @@ ratios() {
       -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
       -v sc="$(result_field "$s" server_cpu_us_per_msg)" -v rc="$(result_field "$r" server_cpu_us_per_msg)" \
       -v sm="$(result_field "$si" total_kb)" -v rm="$(result_field "$ri" total_kb)" \
-      -v sh="$(result_field "$si" heap_kb)" -v rh="$(result_field "$ri" heap_kb)" '
-    function ratio(a, b) { return (b > 0) ? a / b : -1 }
-    # op is ">=" (at least) or "<=" (at most); a goal of "-" is none
-    function line(label, v, op, goal,   verdict, text) {
-      if (v < 0) verdict = "n/a"
-      else if (goal == "-") verdict = ""
-      else verdict = ((op == ">=") ? v >= goal + 0 : v <= goal + 0) ? "met" : "MISSED"
-      text = sprintf("  %-24s %6.3f   goal %-7s %s", label, v, (goal == "-") ? "-" : op " " goal, verdict)
-      sub(/ +$/, "", text)
-      print text
-    }
+      -v sh="$(result_field "$si" heap_kb)" -v rh="$(result_field "$ri" heap_kb)" -v indent="  " "$GOAL_AWK"'
     BEGIN {
       print name ":"
       line("throughput", ratio(st, rt), ">=", gt)
@@ -336,7 +362,7 @@ run_benchmark() {
   done
   report
   if ! passed; then
-    log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"
+    log "FAIL: ${FAIL_MESSAGE:-some replies mismatched, were lost, or a connection failed} (see above)"
     exit 1
   fi
 }

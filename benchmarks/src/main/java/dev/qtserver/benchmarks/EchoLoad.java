@@ -294,16 +294,4 @@ final class EchoLoad {
 
 	}
 
-	/**
-	 * The clock, both processes' CPU time and the machine's busy time at one edge of the
-	 * window, read on the event loop so that they line up with the message count.
-	 */
-	record WindowMark(long nanos, long serverCpuNanos, long selfCpuNanos, long machineBusyNanos) {
-
-		static WindowMark now(ProcessCpu server, ProcessCpu self, MachineCpu machine) {
-			return new WindowMark(System.nanoTime(), server.cpuNanos(), self.cpuNanos(), machine.busyNanos());
-		}
-
-	}
-
 }

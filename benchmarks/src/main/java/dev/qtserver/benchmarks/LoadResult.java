@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
-import dev.qtserver.benchmarks.EchoLoad.WindowMark;
 
 /**
  * The figures of one {@link EchoLoad} run, taken from the counters once the run has
@@ -14,16 +13,9 @@ import dev.qtserver.benchmarks.EchoLoad.WindowMark;
  */
 final class LoadResult {
 
-	/**
-	 * Cores' worth of CPU used by other processes above which the figures are flagged.
-	 */
-	private static final double OTHER_LOAD_WARNING = 0.10;
-
 	private final LoadSettings settings;
 
 	private final int connected;
-
-	private final double windowSeconds;
 
 	private final long messages;
 
@@ -39,17 +31,12 @@ final class LoadResult {
 
 	private final long lost;
 
-	private final double serverCpuSeconds;
-
-	private final double clientCpuSeconds;
-
-	private final double otherCpuSeconds;
+	private final WindowCpu cpu;
 
 	LoadResult(LoadSettings settings, WindowMark start, WindowMark end, LoadCounters counters, int connected,
 			long lost) {
 		this.settings = settings;
 		this.connected = connected;
-		this.windowSeconds = (end.nanos() - start.nanos()) / 1e9;
 		this.messages = counters.windowMessages();
 		this.p50Nanos = counters.latency.percentile(50);
 		this.p99Nanos = counters.latency.percentile(99);
@@ -57,11 +44,7 @@ final class LoadResult {
 		this.mismatches = counters.mismatches();
 		this.errors = counters.errors();
 		this.lost = lost;
-		this.serverCpuSeconds = cpuSeconds(start.serverCpuNanos(), end.serverCpuNanos());
-		this.clientCpuSeconds = cpuSeconds(start.selfCpuNanos(), end.selfCpuNanos());
-		double machineCpuSeconds = cpuSeconds(start.machineBusyNanos(), end.machineBusyNanos());
-		this.otherCpuSeconds = (machineCpuSeconds < 0 || this.serverCpuSeconds < 0 || this.clientCpuSeconds < 0) ? -1
-				: Math.max(0, machineCpuSeconds - this.serverCpuSeconds - this.clientCpuSeconds);
+		this.cpu = WindowCpu.between(start, end);
 	}
 
 	/**
@@ -73,29 +56,13 @@ final class LoadResult {
 	}
 
 	void print(PrintStream out) {
-		double rate = this.messages / this.windowSeconds;
-		out.printf(Locale.ROOT, "window      %.2f s, %d messages on %d connections%n", this.windowSeconds,
+		double rate = this.messages / this.cpu.windowSeconds();
+		out.printf(Locale.ROOT, "window      %.2f s, %d messages on %d connections%n", this.cpu.windowSeconds(),
 				this.messages, this.connected);
 		out.printf(Locale.ROOT, "throughput  %.0f msgs/s%n", rate);
 		out.printf(Locale.ROOT, "latency     p50 %.1f us, p99 %.1f us, max %.1f us%n", this.p50Nanos / 1e3,
 				this.p99Nanos / 1e3, this.maxNanos / 1e3);
-		if (this.serverCpuSeconds >= 0) {
-			out.printf(Locale.ROOT, "server CPU  %.2f s (%.0f %% of one core), %.3f us/msg%n", this.serverCpuSeconds,
-					100 * this.serverCpuSeconds / this.windowSeconds, perMessageMicros(this.serverCpuSeconds));
-		}
-		if (this.clientCpuSeconds >= 0) {
-			// near 100 % means the generator, not the server, set the pace
-			out.printf(Locale.ROOT, "client CPU  %.2f s (%.0f %% of one core), %.3f us/msg%n", this.clientCpuSeconds,
-					100 * this.clientCpuSeconds / this.windowSeconds, perMessageMicros(this.clientCpuSeconds));
-		}
-		if (this.otherCpuSeconds >= 0) {
-			// the 2 cores are meant for server and generator alone; anything else skews
-			// both
-			out.printf(Locale.ROOT, "other CPU   %.2f s (%.0f %% of one core)%s%n", this.otherCpuSeconds,
-					100 * this.otherCpuSeconds / this.windowSeconds,
-					(utilization(this.otherCpuSeconds) > OTHER_LOAD_WARNING) ? "  WARNING: other processes were busy"
-							: "");
-		}
+		this.cpu.print(out, this.messages, "msg");
 		out.printf(Locale.ROOT, "checks      %d mismatches, %d errors, %d lost -> %s%n", this.mismatches, this.errors,
 				this.lost, passed() ? "PASS" : "FAIL");
 		out.printf(Locale.ROOT,
@@ -103,22 +70,11 @@ final class LoadResult {
 						+ " server_cpu_util=%.3f client_cpu_util=%.3f other_cpu_util=%.3f messages=%d window_s=%.3f connections=%d"
 						+ " inflight=%d mismatches=%d errors=%d lost=%d%n",
 				rate, this.p50Nanos / 1e3, this.p99Nanos / 1e3, this.maxNanos / 1e3,
-				perMessageMicros(this.serverCpuSeconds), utilization(this.serverCpuSeconds),
-				utilization(this.clientCpuSeconds), utilization(this.otherCpuSeconds), this.messages,
-				this.windowSeconds, this.connected, this.settings.inflight(), this.mismatches, this.errors, this.lost);
+				WindowCpu.perUnitMicros(this.cpu.serverSeconds(), this.messages),
+				this.cpu.utilization(this.cpu.serverSeconds()), this.cpu.utilization(this.cpu.clientSeconds()),
+				this.cpu.utilization(this.cpu.otherSeconds()), this.messages, this.cpu.windowSeconds(), this.connected,
+				this.settings.inflight(), this.mismatches, this.errors, this.lost);
 		out.flush();
-	}
-
-	private double perMessageMicros(double cpuSeconds) {
-		return (cpuSeconds < 0 || this.messages == 0) ? -1 : cpuSeconds * 1e6 / this.messages;
-	}
-
-	private double utilization(double cpuSeconds) {
-		return (cpuSeconds < 0) ? -1 : cpuSeconds / this.windowSeconds;
-	}
-
-	private static double cpuSeconds(long startNanos, long endNanos) {
-		return (startNanos < 0 || endNanos < 0) ? -1 : (endNanos - startNanos) / 1e9;
 	}
 
 }

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 
 /**
  * CPU time a process has used so far (all its threads, user plus system), read from
- * {@code /proc/<pid>/stat}. Reading it on the load generator's event loop at the very
- * moments the measurement window opens and closes makes the CPU figure cover exactly the
- * messages that were counted.
+ * {@code /proc/<pid>/stat}, and on request that of the children it has waited for.
+ * Reading it on the load generator's event loop at the very moments the measurement
+ * window opens and closes makes the CPU figure cover exactly the messages that were
+ * counted.
  */
 final class ProcessCpu {
 
@@ -17,13 +18,30 @@ final class ProcessCpu {
 
 	private final long clockTicksPerSecond;
 
+	private final boolean withChildren;
+
 	/**
 	 * @param pid the process, or {@code "self"} for this JVM
 	 * @param clockTicksPerSecond what {@code getconf CLK_TCK} prints (100 on Linux)
 	 */
 	ProcessCpu(String pid, long clockTicksPerSecond) {
+		this(pid, clockTicksPerSecond, false);
+	}
+
+	private ProcessCpu(String pid, long clockTicksPerSecond, boolean withChildren) {
 		this.statFile = Path.of("/proc", pid, "stat");
 		this.clockTicksPerSecond = clockTicksPerSecond;
+		this.withChildren = withChildren;
+	}
+
+	/**
+	 * This JVM's CPU time plus that of the child processes it has waited for: a child's
+	 * time counts once {@link Process#waitFor()} has returned, not while it runs.
+	 * @param clockTicksPerSecond what {@code getconf CLK_TCK} prints (100 on Linux)
+	 * @return the CPU time of this JVM and its finished children
+	 */
+	static ProcessCpu selfAndChildren(long clockTicksPerSecond) {
+		return new ProcessCpu("self", clockTicksPerSecond, true);
 	}
 
 	/**
@@ -36,8 +54,11 @@ final class ProcessCpu {
 			// after the last ')'
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			// fields[0] is field 3 (state), so utime (field 14) and stime (field 15) are
-			// 11 and 12
+			// 11 and 12, and the waited-for children's cutime and cstime 13 and 14
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			if (this.withChildren) {
+				ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+			}
 			return ticks * 1_000_000_000L / this.clockTicksPerSecond;
 		}
 		catch (IOException | RuntimeException ex) {
