@@ -39,13 +39,25 @@ public final class RealClients {
 	 * @return the command
 	 */
 	public static String nc() {
+		return onPath("nc", "OpenBSD nc", "netcat-openbsd");
+	}
+
+	/**
+	 * Return the path of Debian's Chromium, run headless by the browser tests.
+	 * @return the command
+	 */
+	public static String chromium() {
+		return onPath("chromium", "Chromium", "chromium");
+	}
+
+	private static String onPath(String command, String what, String debianPackage) {
 		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-			Path candidate = Path.of(dir, "nc");
+			Path candidate = Path.of(dir, command);
 			if (Files.isExecutable(candidate)) {
 				return candidate.toString();
 			}
 		}
-		throw new AssertionError("The tests need OpenBSD nc on the PATH: apt-get install netcat-openbsd" + INSTALL);
+		throw new AssertionError("The tests need " + what + " on the PATH: apt-get install " + debianPackage + INSTALL);
 	}
 
 	/**

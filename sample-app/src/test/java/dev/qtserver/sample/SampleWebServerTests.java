@@ -1,16 +1,21 @@
 package dev.qtserver.sample;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.qtserver.test.RealClients;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -19,8 +24,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's HTTP server {@code web} as a browser or a client library sees it, through
- * the JDK's HTTP client (HTTP/1.1, and HTTP/2 by its {@code Upgrade: h2c}).
+ * The sample's HTTP server {@code web} as a browser or a client library sees it: the
+ * JDK's HTTP client (HTTP/1.1, and HTTP/2 by its {@code Upgrade: h2c}), headless Chromium
+ * (Debian's {@code chromium}) chatting on the page's WebSocket, and Python's
+ * {@code websockets}.
  */
 @SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
 		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
@@ -95,6 +102,38 @@ class SampleWebServerTests {
 			assertThat(responses.get(i).statusCode()).isEqualTo(200);
 			assertThat(responses.get(i).body()).isEqualTo("{\"greeting\":\"Hello\",\"name\":\"n" + i + "\"}");
 		}
+	}
+
+	@Test
+	void whenABrowserOpensThePageThenItChatsOverTheUpgradeWithOtherClients() throws Exception {
+		// a Python client is in the chat first; the page, in headless Chromium, says
+		// hello
+		String listener = """
+				import asyncio, sys, websockets
+				async def main(url):
+				    async with websockets.connect(url) as client:
+				        print("ready", flush=True)
+				        print(await client.recv(), flush=True)
+				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 30))
+				""";
+		Process python = RealClients
+			.withCleanPythonEnvironment(
+					new ProcessBuilder(RealClients.python(), "-c", listener, "ws://127.0.0.1:" + this.port + "/ws"))
+			.redirectErrorStream(true)
+			.start();
+		BufferedReader pythonOutput = new BufferedReader(
+				new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+		assertThat(pythonOutput.readLine()).isEqualTo("ready");
+		Process browser = new ProcessBuilder(RealClients.chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+				"--virtual-time-budget=5000", "--dump-dom",
+				"http://127.0.0.1:" + this.port + "/?hello=hello%20from%20chromium")
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		String page = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(browser.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+		assertThat(page).contains("<p id=\"status\">connected</p>", "<li class=\"message\">hello from chromium</li>");
+		assertThat(pythonOutput.readLine()).isEqualTo("hello from chromium");
+		assertThat(python.waitFor(20, TimeUnit.SECONDS)).as("python finished").isTrue();
 	}
 
 	private HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
