@@ -25,11 +25,12 @@ import org.springframework.util.ReflectionUtils;
  * @param askers asked in order until one takes the request
  * @param missing answers requests nobody took, or {@code null} for the default 404
  * @param after see every response, in order
+ * @param verifiers decide WebSocket upgrades, in order
  */
 record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing,
-		List<Placed<AfterRequestHandler>> after) {
+		List<Placed<AfterRequestHandler>> after, List<Placed<WebSocketUpgradeVerifier>> verifiers) {
 
-	static final HttpHandlers NONE = new HttpHandlers(List.of(), null, List.of());
+	static final HttpHandlers NONE = new HttpHandlers(List.of(), null, List.of(), List.of());
 
 	/**
 	 * Return these handlers and those of one more bean, asked after them.
@@ -55,14 +56,17 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 		if (bean instanceof AfterRequestHandler handler) {
 			after.add(new Placed<>(handler, placement(bean, beanName, execution, AfterRequestHandler.class)));
 		}
-		if (routes.isEmpty() && !(bean instanceof HttpRequestHandler) && !(bean instanceof MissingHandler)
-				&& !(bean instanceof AfterRequestHandler)) {
+		List<Placed<WebSocketUpgradeVerifier>> verifiers = new ArrayList<>(this.verifiers);
+		if (bean instanceof WebSocketUpgradeVerifier verifier) {
+			verifiers.add(new Placed<>(verifier, placement(bean, beanName, execution, WebSocketUpgradeVerifier.class)));
+		}
+		if (!handlesRequests(bean)) {
 			throw new InvalidHandlerException(beanName,
 					"Handler bean '" + beanName + "' (" + ClassUtils.getUserClass(bean).getName()
 							+ ") is bound to an HTTP server but has no @Route method and implements none of "
-							+ "HttpRequestHandler, MissingHandler and AfterRequestHandler");
+							+ "HttpRequestHandler, MissingHandler, AfterRequestHandler and WebSocketUpgradeVerifier");
 		}
-		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after));
+		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after), List.copyOf(verifiers));
 	}
 
 	/**
@@ -73,7 +77,7 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 	 */
 	static boolean handlesRequests(Object bean) {
 		return bean instanceof HttpRequestHandler || bean instanceof MissingHandler
-				|| bean instanceof AfterRequestHandler
+				|| bean instanceof AfterRequestHandler || bean instanceof WebSocketUpgradeVerifier
 				|| !MethodIntrospector
 					.selectMethods(ClassUtils.getUserClass(bean),
 							(MethodIntrospector.MetadataLookup<Route>) (method) -> AnnotatedElementUtils

@@ -29,6 +29,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import org.apache.commons.logging.Log;
@@ -232,7 +233,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		WebSocketServerSettings websocket = this.settings.websocket();
 		return transport.doOnChannelInit((observer, channel, address) -> {
 			if (upgrades != null && websocket != null) {
-				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades);
+				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades, this);
 			}
 			channel.attr(PARKED).set(Sinks.empty());
 			offer.accept(Connection.from(channel));
@@ -436,6 +437,58 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			}
 		}
 
+	}
+
+	/**
+	 * Ask the upgrade verifiers about an upgrade request, each on the thread it is placed
+	 * on; the verdict is given on the connection's event loop. Without verifiers every
+	 * upgrade for the path is accepted.
+	 */
+	void verifyUpgrade(Channel channel, HttpRequest request, Consumer<WebSocketUpgradeResponse> verdict) {
+		List<Placed<WebSocketUpgradeVerifier>> verifiers = this.handlers.verifiers();
+		if (verifiers.isEmpty()) {
+			verdict.accept(WebSocketUpgradeResponse.accept());
+			return;
+		}
+		InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+		QHttpServerRequest upgrade = new QHttpServerRequest(request.method().name(), request.uri(), "http",
+				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()),
+				request.headers(), null, (InetSocketAddress) channel.remoteAddress(), local,
+				request.protocolVersion().text());
+		askVerifier(verifiers, 0, upgrade, channel, verdict);
+	}
+
+	private void askVerifier(List<Placed<WebSocketUpgradeVerifier>> verifiers, int index, QHttpServerRequest request,
+			Channel channel, Consumer<WebSocketUpgradeResponse> verdict) {
+		if (index == verifiers.size()) {
+			channel.eventLoop().execute(() -> verdict.accept(WebSocketUpgradeResponse.passToNext()));
+			return;
+		}
+		Placed<WebSocketUpgradeVerifier> verifier = verifiers.get(index);
+		Runnable ask = () -> {
+			WebSocketUpgradeResponse answer;
+			try {
+				answer = verifier.handler().verifyUpgrade(request);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("HTTP server '" + name() + "': a WebSocket upgrade verifier failed on " + request, ex);
+				handlerFailed(request, ex);
+				answer = WebSocketUpgradeResponse.deny(500);
+			}
+			if (answer.type() == WebSocketUpgradeResponse.Type.PASS_TO_NEXT) {
+				askVerifier(verifiers, index + 1, request, channel, verdict);
+			}
+			else {
+				WebSocketUpgradeResponse decided = answer;
+				channel.eventLoop().execute(() -> verdict.accept(decided));
+			}
+		};
+		if (verifier.onEventLoop()) {
+			channel.eventLoop().execute(ask);
+		}
+		else {
+			workers().execute(ask);
+		}
 	}
 
 	void missing(QHttpServerRequest request) {

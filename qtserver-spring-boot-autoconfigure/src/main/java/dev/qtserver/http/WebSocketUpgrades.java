@@ -1,15 +1,25 @@
 package dev.qtserver.http;
 
 import dev.qtserver.websocket.QWebSocketServer;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -22,8 +32,9 @@ import reactor.netty.channel.ChannelOperations;
  * Netty's HTTP handling (its traffic handler and what serves requests are taken out of
  * the connection's pipeline) and runs the WebSocket server's opening handshake instead,
  * so the session is the same {@code QWebSocket}, with the same limits, events and
- * handlers, as on a WebSocket server of its own. Every other request goes on to Reactor
- * Netty untouched.
+ * handlers, as on a WebSocket server of its own, once the server's
+ * {@link WebSocketUpgradeVerifier}s (if any) accept it. Every other request goes on to
+ * Reactor Netty untouched.
  */
 final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 
@@ -37,9 +48,15 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 
 	private final QWebSocketServer webSocketServer;
 
-	WebSocketUpgrades(String path, QWebSocketServer webSocketServer) {
+	private final QHttpServer httpServer;
+
+	/** The upgrade request and what followed it, while the verifiers decide. */
+	private @Nullable List<Object> held;
+
+	WebSocketUpgrades(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
 		this.path = path;
 		this.webSocketServer = webSocketServer;
+		this.httpServer = httpServer;
 	}
 
 	/**
@@ -49,19 +66,76 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 	 * @param path the WebSocket path
 	 * @param webSocketServer the server that runs the handshake
 	 */
-	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer) {
+	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
 		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, new WebSocketUpgrades(path, webSocketServer));
+			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
+					new WebSocketUpgrades(path, webSocketServer, httpServer));
 		}
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		List<Object> waiting = this.held;
+		if (waiting != null) {
+			waiting.add(msg);
+			return;
+		}
 		if (msg instanceof HttpRequest request && isUpgrade(request)) {
-			takeOver(ctx, request);
+			List<Object> held = new ArrayList<>();
+			held.add(request);
+			this.held = held;
+			this.httpServer.verifyUpgrade(ctx.channel(), request, (verdict) -> decided(ctx, verdict));
 			return;
 		}
 		ctx.fireChannelRead(msg);
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		release();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		release();
+		ctx.fireChannelInactive();
+	}
+
+	/** On the event loop: what the verifiers decided. */
+	private void decided(ChannelHandlerContext ctx, WebSocketUpgradeResponse verdict) {
+		List<Object> waiting = this.held;
+		if (waiting == null || !ctx.channel().isActive()) {
+			release();
+			return;
+		}
+		switch (verdict.type()) {
+			case ACCEPT -> {
+				this.held = null;
+				takeOver(ctx, waiting);
+			}
+			case PASS_TO_NEXT -> {
+				// an ordinary request after all
+				this.held = null;
+				waiting.forEach(ctx::fireChannelRead);
+			}
+			case DENY -> {
+				release();
+				FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+						HttpResponseStatus.valueOf(verdict.status()));
+				response.headers()
+					.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+					.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+				ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+			}
+		}
+	}
+
+	private void release() {
+		List<Object> waiting = this.held;
+		this.held = null;
+		if (waiting != null) {
+			waiting.forEach(ReferenceCountUtil::release);
+		}
 	}
 
 	private boolean isUpgrade(HttpRequest request) {
@@ -69,7 +143,7 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 				&& this.path.equals(new QueryStringDecoder(request.uri()).path());
 	}
 
-	private void takeOver(ChannelHandlerContext ctx, HttpRequest request) {
+	private void takeOver(ChannelHandlerContext ctx, List<Object> messages) {
 		ChannelPipeline pipeline = ctx.pipeline();
 		for (String name : HTTP_HANDLERS) {
 			if (pipeline.get(name) != null) {
@@ -90,7 +164,7 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 		connection.bind();
 		this.webSocketServer.handleUpgrade(connection);
 		pipeline.remove(this);
-		ctx.fireChannelRead(request);
+		messages.forEach(ctx::fireChannelRead);
 	}
 
 }

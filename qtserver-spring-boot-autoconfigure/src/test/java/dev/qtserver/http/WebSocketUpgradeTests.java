@@ -1,0 +1,179 @@
+package dev.qtserver.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import dev.qtserver.handler.OnMessage;
+import dev.qtserver.handler.QtHandler;
+import dev.qtserver.test.LeakDetectionExtension;
+import dev.qtserver.test.RealClients;
+import dev.qtserver.websocket.QWebSocket;
+import dev.qtserver.websocket.WebSocketServerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * WebSocket upgrades on an HTTP server's listeners, driven by Python's
+ * {@code websockets}: the same sessions and handlers as a WebSocket server of its own,
+ * the pending queue and its event, upgrade verifiers, and plain requests for the path.
+ */
+@ExtendWith(LeakDetectionExtension.class)
+class WebSocketUpgradeTests {
+
+	private static final String ECHO_MANY = """
+			import asyncio, sys, websockets
+			async def main(url, n):
+			    async with websockets.connect(url, subprotocols=["chat.v1"]) as client:
+			        for i in range(n):
+			            await client.send(f"m{i}")
+			        replies = [await client.recv() for _ in range(n)]
+			        print(client.subprotocol, replies == [f"m{i}" for i in range(n)], replies[-1])
+			asyncio.run(asyncio.wait_for(main(sys.argv[1], int(sys.argv[2])), 20))
+			""";
+
+	private static final String STATUS = """
+			import asyncio, sys, websockets
+			async def main(url):
+			    try:
+			        async with websockets.connect(url) as client:
+			            print("open")
+			    except websockets.exceptions.InvalidStatus as refused:
+			        print("refused", refused.response.status_code)
+			asyncio.run(asyncio.wait_for(main(sys.argv[1]), 20))
+			""";
+
+	private final HttpServerFixture fixture = new HttpServerFixture();
+
+	@AfterEach
+	void close() {
+		this.fixture.close();
+	}
+
+	@Test
+	void whenAClientUpgradesOnTheWebSocketPathThenItsMessagesReachTheSessionHandlerInOrder() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo());
+		for (int count : new int[] { 1, 63, 64, 65, 2000 }) {
+			assertThat(python(ECHO_MANY, url(server), String.valueOf(count)))
+				.isEqualTo("chat.v1 True m" + (count - 1) + "\n");
+		}
+		assertThat(server.hasPendingWebSocketConnections()).isFalse();
+	}
+
+	@Test
+	void whenTheServerAlsoSpeaksH2cThenTheUpgradeStillWorks() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket((builder) -> builder.http2(true)), new Echo());
+		assertThat(python(ECHO_MANY, url(server), "100")).isEqualTo("chat.v1 True m99\n");
+	}
+
+	@Test
+	void whenNoHandlerTakesSessionsThenTheyWaitAndRaiseNewWebSocketConnection() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()));
+		Process client = start("""
+				import asyncio, sys, websockets
+				async def main(url):
+				    async with websockets.connect(url) as client:
+				        print(await client.recv(), flush=True)
+				asyncio.run(asyncio.wait_for(main(sys.argv[1]), 20))
+				""", url(server));
+		await().atMost(Duration.ofSeconds(10)).until(server::hasPendingWebSocketConnections);
+		QWebSocket session = server.nextPendingWebSocketConnection();
+		assertThat(session).isNotNull();
+		assertThat(this.fixture.eventsOf(NewWebSocketConnectionEvent.class))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getSession()).isSameAs(session));
+		session.send("taken");
+		assertThat(output(client)).isEqualTo("taken\n");
+	}
+
+	@Test
+	void whenAVerifierDeniesThenTheClientGetsItsStatusAndAnotherVerifierIsNotAsked() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
+				(WebSocketUpgradeVerifier) (request) -> request.header("Origin") != null
+						? WebSocketUpgradeResponse.passToNext() : WebSocketUpgradeResponse.deny(401),
+				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.accept());
+		assertThat(python(STATUS, url(server))).isEqualTo("refused 401\n");
+	}
+
+	@Test
+	void whenAVerifierPassesAndTheNextAcceptsThenTheUpgradeGoesAhead() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
+				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.passToNext(),
+				(WebSocketUpgradeVerifier) (request) -> "/ws".equals(request.path()) ? WebSocketUpgradeResponse.accept()
+						: WebSocketUpgradeResponse.deny());
+		assertThat(python(ECHO_MANY, url(server), "10")).isEqualTo("chat.v1 True m9\n");
+	}
+
+	@Test
+	void whenEveryVerifierPassesThenTheRequestIsAnOrdinaryOneThatNobodyTakes() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
+				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.passToNext());
+		assertThat(python(STATUS, url(server))).isEqualTo("refused 404\n");
+		assertThat(this.fixture.eventsOf(MissingHandlerEvent.class)).hasSize(1);
+	}
+
+	@Test
+	void whenThePathIsAskedWithoutUpgradeThenARouteMayAnswerIt() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(), new Page());
+		assertThat(Curl.run("-s", "http://127.0.0.1:" + server.serverPort() + "/ws")).isEqualTo("plain page");
+		assertThat(python(ECHO_MANY, url(server), "3")).isEqualTo("chat.v1 True m2\n");
+	}
+
+	private static UnaryOperator<HttpServerSettings.Builder> withWebSocket(
+			UnaryOperator<HttpServerSettings.Builder> more) {
+		return (builder) -> more.apply(builder.websocket(WebSocketServerSettings.builder()
+			.path("/ws")
+			.serverName("web")
+			.subprotocols(List.of("chat.v1"))
+			.build()));
+	}
+
+	private static String url(QHttpServer server) {
+		return "ws://127.0.0.1:" + server.serverPort() + "/ws";
+	}
+
+	private static String python(String script, String... arguments) throws IOException, InterruptedException {
+		return output(start(script, arguments));
+	}
+
+	private static Process start(String script, String... arguments) throws IOException {
+		List<String> command = new java.util.ArrayList<>(List.of(RealClients.python(), "-c", script));
+		command.addAll(List.of(arguments));
+		return RealClients.withCleanPythonEnvironment(new ProcessBuilder(command))
+			.redirectErrorStream(true)
+			.start();
+	}
+
+	private static String output(Process process) throws IOException, InterruptedException {
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("python finished").isTrue();
+		return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+	}
+
+	@QtHandler(server = "web")
+	static class Echo {
+
+		@OnMessage
+		String echo(String text) {
+			return text;
+		}
+
+	}
+
+	@QtHandler(server = "web")
+	static class Page {
+
+		@Route(value = "/ws", methods = "GET")
+		String page() {
+			return "plain page";
+		}
+
+	}
+
+}
