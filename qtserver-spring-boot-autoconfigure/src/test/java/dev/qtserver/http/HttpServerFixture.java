@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
+import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.WorkerPool;
+import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.ApplicationConversionService;
@@ -31,6 +33,8 @@ final class HttpServerFixture implements AutoCloseable {
 
 	private final List<QHttpServer> servers = new ArrayList<>();
 
+	private final List<QtServerCustomizer<HttpServer>> customizers = new ArrayList<>();
+
 	/**
 	 * Start a server with default settings on loopback port 0 and the given handlers,
 	 * bound in order.
@@ -50,9 +54,15 @@ final class HttpServerFixture implements AutoCloseable {
 		return server;
 	}
 
+	/** Apply a customizer to the servers started from now on. */
+	HttpServerFixture customize(QtServerCustomizer<HttpServer> customizer) {
+		this.customizers.add(customizer);
+		return this;
+	}
+
 	QHttpServer create(HttpServerSettings settings, RouteSupport support) {
-		QHttpServer server = new QHttpServer("web", settings, this.events::add, this.workers.executor(), List.of(),
-				support);
+		QHttpServer server = new QHttpServer("web", settings, this.events::add, this.workers.executor(),
+				List.copyOf(this.customizers), support);
 		this.servers.add(server);
 		return server;
 	}

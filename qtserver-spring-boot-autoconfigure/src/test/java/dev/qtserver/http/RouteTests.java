@@ -45,6 +45,9 @@ class RouteTests {
 		HttpResponse<String> response = get(server, "/users/abc");
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(response.body()).isEmpty();
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> !this.fixture.eventsOf(MissingHandlerEvent.class).isEmpty());
 		assertThat(this.fixture.eventsOf(MissingHandlerEvent.class)).singleElement()
 			.satisfies((event) -> assertThat(event.getRequest().path()).isEqualTo("/users/abc"));
 	}
@@ -123,7 +126,9 @@ class RouteTests {
 		assertThat(response.statusCode()).isEqualTo(405);
 		assertThat(response.headers().firstValue("allow")).hasValue("DELETE, GET, HEAD");
 		assertThat(response.body()).isEmpty();
-		assertThat(this.fixture.eventsOf(MissingHandlerEvent.class)).hasSize(1);
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> this.fixture.eventsOf(MissingHandlerEvent.class).size() == 1);
 	}
 
 	@Test
@@ -143,6 +148,9 @@ class RouteTests {
 		assertThat(response.body()).isEmpty();
 		assertThat(response.headers().firstValue("content-length")).hasValue("0");
 		assertThat(passing.asked).hasValue(1);
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> !this.fixture.eventsOf(MissingHandlerEvent.class).isEmpty());
 		assertThat(this.fixture.eventsOf(MissingHandlerEvent.class)).singleElement()
 			.satisfies((event) -> assertThat(event.getRequest().path()).isEqualTo("/nobody"));
 	}
@@ -153,7 +161,9 @@ class RouteTests {
 		HttpResponse<String> response = get(server, "/nowhere");
 		assertThat(response.statusCode()).isEqualTo(418);
 		assertThat(response.body()).isEqualTo("no /nowhere here");
-		assertThat(this.fixture.eventsOf(MissingHandlerEvent.class)).hasSize(1);
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.until(() -> this.fixture.eventsOf(MissingHandlerEvent.class).size() == 1);
 		assertThat(get(server, "/reply/string").body()).isEqualTo("a string");
 	}
 
