@@ -84,7 +84,9 @@ final class ChunkStream {
 						this.channel.pipeline().addLast(WATCHER + System.identityHashCode(watcher), watcher);
 						continue;
 					}
-					this.monitor.wait();
+					// Reactor Netty's handlers need not pass writability changes down the
+					// pipeline to the watcher: look again at least every 50 ms
+					this.monitor.wait(50);
 				}
 			}
 		}

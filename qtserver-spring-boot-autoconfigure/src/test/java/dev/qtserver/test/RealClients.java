@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * <li>a Python 3 with the {@code websockets} module (Debian: {@code python3-websockets}):
  * {@code /usr/bin/python3}, Debian's own, because a {@code python3} earlier on the
  * {@code PATH} (pyenv, a virtualenv) usually lacks the module; the environment variable
- * {@value #PYTHON_VARIABLE} names another one.</li>
+ * {@value #PYTHON_VARIABLE} names another one;</li>
+ * <li>{@code curl} (Debian: {@code curl}) and nghttp2's {@code h2load} (Debian:
+ * {@code nghttp2-client}) from the {@code PATH}, for the HTTP server.</li>
  * </ul>
  */
 public final class RealClients {
@@ -58,6 +60,32 @@ public final class RealClients {
 			}
 		}
 		throw new AssertionError("The tests need " + what + " on the PATH: apt-get install " + debianPackage + INSTALL);
+	}
+
+	/**
+	 * Return the path of {@code curl}, built with HTTP/2 (Debian: {@code curl}).
+	 * @return the command
+	 */
+	public static String curl() {
+		return onPath("curl", "apt-get install curl");
+	}
+
+	/**
+	 * Return the path of nghttp2's {@code h2load} (Debian: {@code nghttp2-client}).
+	 * @return the command
+	 */
+	public static String h2load() {
+		return onPath("h2load", "apt-get install nghttp2-client");
+	}
+
+	private static String onPath(String command, String install) {
+		for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+			Path candidate = Path.of(dir, command);
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new AssertionError("The tests need " + command + " on the PATH: " + install + INSTALL);
 	}
 
 	/**

@@ -1,0 +1,64 @@
+package dev.qtserver.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.qtserver.test.RealClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the real {@code curl} and nghttp2's {@code h2load} against a server.
+ */
+final class Curl {
+
+	private Curl() {
+	}
+
+	/**
+	 * Run curl with the given arguments and return what it wrote: {@code -i} puts the
+	 * status line and headers before the body.
+	 */
+	static String run(String... arguments) {
+		List<String> command = new ArrayList<>(List.of(RealClients.curl(), "-sS", "--max-time", "20"));
+		command.addAll(List.of(arguments));
+		return exec(command);
+	}
+
+	/** Run h2load and return its report. */
+	static String h2load(String... arguments) {
+		List<String> command = new ArrayList<>(List.of(RealClients.h2load()));
+		command.addAll(List.of(arguments));
+		return exec(command);
+	}
+
+	private static String exec(List<String> command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+				try {
+					return process.getInputStream().readAllBytes();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			boolean finished = process.waitFor(40, TimeUnit.SECONDS);
+			if (!finished) {
+				process.destroyForcibly();
+			}
+			String text = new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+			assertThat(finished).as("%s finished; it wrote %s", command, text).isTrue();
+			assertThat(process.exitValue()).as("exit code of %s; it wrote %s", command, text).isZero();
+			return text.replace("\r\n", "\n");
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not run " + command, ex);
+		}
+	}
+
+}

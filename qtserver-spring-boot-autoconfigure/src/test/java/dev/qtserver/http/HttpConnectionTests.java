@@ -1,0 +1,150 @@
+package dev.qtserver.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One connection, many requests: pipelining, keep-alive with and without bodies, chunked
+ * request bodies, {@code Expect: 100-continue}, and the body size limit at its edges.
+ */
+class HttpConnectionTests {
+
+	private static final int MAX_BODY = 1000;
+
+	private final HttpServerFixture fixture = new HttpServerFixture();
+
+	@AfterEach
+	void tearDown() {
+		this.fixture.close();
+	}
+
+	@Test
+	void whenTenRequestsArePipelinedThenTheyAreAnsweredInOrderEvenIfEarlierOnesFinishLater() throws Exception {
+		QHttpServer server = this.fixture.start(new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			StringBuilder pipelined = new StringBuilder();
+			for (int i = 0; i < 10; i++) {
+				// the earlier the request, the later its answer is ready
+				pipelined.append("GET /slow/").append(i).append("?delay=").append((10 - i) * 15);
+				pipelined.append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			}
+			client.send(pipelined.toString());
+			for (int i = 0; i < 10; i++) {
+				RawHttpClient.Response response = client.read();
+				assertThat(response.status()).isEqualTo(200);
+				assertThat(response.text()).isEqualTo("slow " + i);
+			}
+			client.get("/echo");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+		}
+	}
+
+	@Test
+	void whenRequestsWithAndWithoutBodiesShareAConnectionThenEachGetsItsAnswer() throws Exception {
+		QHttpServer server = this.fixture.start(new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/echo");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+			client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello");
+			assertThat(client.read().text()).isEqualTo("POST /echo hello");
+			client.send("PUT /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+					+ "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n");
+			RawHttpClient.Response chunked = client.read();
+			assertThat(chunked.text()).isEqualTo("PUT /echo abcdefg");
+			assertThat(chunked.header("keep-alive")).isEqualTo("timeout=15");
+			client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+			assertThat(client.read().text()).isEqualTo("POST /echo ");
+			client.get("/echo");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+		}
+		assertThat(server.statistics().accepted()).isEqualTo(1);
+	}
+
+	@Test
+	void whenCurlExpects100ContinueThenItGetsContinueAndTheWholeBodyIsEchoed() {
+		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(64 * 1024), new Echo());
+		String body = "x".repeat(5000);
+		String output = Curl.run("-v", "-H", "Expect: 100-continue", "--data-binary", body,
+				"http://127.0.0.1:" + server.serverPort() + "/echo");
+		assertThat(output).contains("> Expect: 100-continue").contains("< HTTP/1.1 100 Continue");
+		assertThat(output).contains("< HTTP/1.1 200").contains("content-length: " + ("POST /echo ".length() + 5000));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "999, 200", "1000, 200", "1001, 413" })
+	void whenABodyWithContentLengthIsAtTheLimitThenItIsTakenAndOneByteMoreIsRefused(int size, int status)
+			throws Exception {
+		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(MAX_BODY), new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + size + "\r\n\r\n"
+					+ "b".repeat(size));
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(status);
+			if (status == 200) {
+				assertThat(response.text()).isEqualTo("POST /echo " + "b".repeat(size));
+			}
+		}
+		assertServes(server);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "999, 200", "1000, 200", "1001, 413" })
+	void whenAChunkedBodyIsAtTheLimitThenItIsTakenAndOneByteMoreIsRefused(int size, int status) throws Exception {
+		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(MAX_BODY), new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			String half = "c".repeat(size / 2);
+			String rest = "c".repeat(size - size / 2);
+			client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+					+ Integer.toHexString(half.length()) + "\r\n" + half + "\r\n" + Integer.toHexString(rest.length())
+					+ "\r\n" + rest + "\r\n0\r\n\r\n");
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(status);
+			if (status == 200) {
+				assertThat(response.text()).hasSize("POST /echo ".length() + size);
+			}
+		}
+		assertServes(server);
+	}
+
+	@Test
+	void whenCurlSendsTooLargeABodyThenItGets413AndTheServerKeepsServing() {
+		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(MAX_BODY), new Echo());
+		String output = Curl.run("-i", "--data-binary", "z".repeat(MAX_BODY + 1),
+				"http://127.0.0.1:" + server.serverPort() + "/echo");
+		assertThat(output).startsWith("HTTP/1.1 413");
+		assertThat(Curl.run("--data-binary", "z".repeat(MAX_BODY), "http://127.0.0.1:" + server.serverPort() + "/echo"))
+			.isEqualTo("POST /echo " + "z".repeat(MAX_BODY));
+	}
+
+	private static void assertServes(QHttpServer server) throws Exception {
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/echo");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+		}
+	}
+
+	static class Echo {
+
+		@Route("/echo")
+		String echo(QHttpServerRequest request) {
+			return request.method() + " " + request.path() + " " + new String(request.body(), StandardCharsets.UTF_8);
+		}
+
+		@Route("/slow/{index}")
+		CompletionStage<String> slow(@PathVariable int index, @RequestParam("delay") Integer delay) {
+			return CompletableFuture.supplyAsync(() -> "slow " + index,
+					CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+}

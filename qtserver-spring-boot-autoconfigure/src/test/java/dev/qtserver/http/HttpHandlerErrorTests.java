@@ -1,0 +1,93 @@
+package dev.qtserver.http;
+
+import java.time.Duration;
+
+import dev.qtserver.test.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A handler that throws: the client gets a bare 500, the application an
+ * {@link HttpHandlerErrorEvent}, the statistics an error and the log a warning, and the
+ * connection keeps serving.
+ */
+class HttpHandlerErrorTests {
+
+	private final HttpServerFixture fixture = new HttpServerFixture();
+
+	@AfterEach
+	void tearDown() {
+		this.fixture.close();
+	}
+
+	@Test
+	void whenARouteThrowsThenTheClientGets500WithoutDetailsAndTheConnectionKeepsServing() throws Exception {
+		QHttpServer server = this.fixture.start(new Failing());
+		try (LogCapture log = LogCapture.of(RequestDispatcher.class);
+				RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/fail");
+			RawHttpClient.Response failed = client.read();
+			assertThat(failed.status()).isEqualTo(500);
+			assertThat(failed.text()).doesNotContain("secret").doesNotContain("Exception").doesNotContain("at ");
+			client.get("/ok");
+			assertThat(client.read().text()).isEqualTo("fine");
+			client.get("/fail-later");
+			assertThat(client.read().status()).isEqualTo(500);
+			client.get("/ok");
+			assertThat(client.read().text()).isEqualTo("fine");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.fixture.eventsOf(HttpHandlerErrorEvent.class).size() == 2);
+			assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class))
+				.extracting((event) -> event.getRequest().path(), (event) -> event.getError().getMessage())
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("/fail", "secret detail"),
+						org.assertj.core.groups.Tuple.tuple("/fail-later", "secret later"));
+			assertThat(server.statistics().errors()).isEqualTo(2);
+			assertThat(log.messages()).filteredOn((message) -> message.startsWith("WARN"))
+				.hasSize(2)
+				.allSatisfy((message) -> assertThat(message).contains("'web'").contains("a handler failed"));
+		}
+	}
+
+	@Test
+	void whenAnHttpRequestHandlerThrowsThenTheClientGets500AndTheNextRequestIsServed() throws Exception {
+		QHttpServer server = this.fixture.start((HttpRequestHandler) (request, responder) -> {
+			if (request.path().equals("/boom")) {
+				throw new IllegalStateException("boom");
+			}
+			responder.write("ok");
+			return true;
+		});
+		try (LogCapture log = LogCapture.of(RequestDispatcher.class);
+				RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/boom");
+			assertThat(client.read().status()).isEqualTo(500);
+			client.get("/fine");
+			assertThat(client.read().text()).isEqualTo("ok");
+			assertThat(server.statistics().errors()).isEqualTo(1);
+			assertThat(log.messages()).singleElement().asString().startsWith("WARN");
+		}
+	}
+
+	static class Failing {
+
+		@Route("/fail")
+		String fail() {
+			throw new IllegalStateException("secret detail");
+		}
+
+		@Route("/fail-later")
+		reactor.core.publisher.Mono<String> failLater() {
+			return reactor.core.publisher.Mono.error(new IllegalStateException("secret later"));
+		}
+
+		@Route("/ok")
+		String ok() {
+			return "fine";
+		}
+
+	}
+
+}

@@ -1,0 +1,109 @@
+package dev.qtserver.http;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The limits that protect the server, at their edges, from a raw socket: request line
+ * (414), header block (431), header count (431), malformed requests (400); after each the
+ * server keeps serving.
+ */
+class HttpLimitsTests {
+
+	private static final int MAX_LINE = 200;
+
+	private static final int MAX_HEADER_COUNT = 10;
+
+	private final HttpServerFixture fixture = new HttpServerFixture();
+
+	private QHttpServer server;
+
+	@AfterEach
+	void tearDown() {
+		this.fixture.close();
+	}
+
+	private QHttpServer start() {
+		this.server = this.fixture.start((settings) -> settings.maxInitialLineLength(MAX_LINE)
+			.maxHeaderSize(1024)
+			.maxHeaderCount(MAX_HEADER_COUNT), (HttpRequestHandler) (request, responder) -> {
+				responder.write("ok " + request.headers().size());
+				return true;
+			});
+		return this.server;
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "-1, 200", "0, 200", "1, 414" })
+	void whenTheRequestLineIsLongerThanTheLimitThenTheAnswerIs414(int beyond, int status) throws Exception {
+		start();
+		// "GET " + path + " HTTP/1.1" is the request line
+		String path = "/" + "p".repeat(MAX_LINE + beyond - "GET  HTTP/1.1".length() - 1);
+		assertThat(("GET " + path + " HTTP/1.1").length()).isEqualTo(MAX_LINE + beyond);
+		assertThat(exchange("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(status);
+		assertServes();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "200, 200", "2000, 431" })
+	void whenTheHeaderBlockIsLargerThanTheLimitThenTheAnswerIs431(int valueLength, int status) throws Exception {
+		start();
+		assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "v".repeat(valueLength) + "\r\n\r\n").status())
+			.isEqualTo(status);
+		assertServes();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "9, 200", "10, 200", "11, 431" })
+	void whenThereAreMoreHeaderFieldsThanTheLimitThenTheAnswerIs431(int count, int status) throws Exception {
+		start();
+		StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\nHost: h\r\n");
+		for (int i = 1; i < count; i++) {
+			request.append("X-H").append(i).append(": ").append(i).append("\r\n");
+		}
+		RawHttpClient.Response response = exchange(request.append("\r\n").toString());
+		assertThat(response.status()).isEqualTo(status);
+		if (status == 200) {
+			assertThat(response.text()).isEqualTo("ok " + count);
+		}
+		else {
+			assertThat(response.header("connection")).isEqualTo("close");
+		}
+		assertServes();
+	}
+
+	@Test
+	void whenARequestIsMalformedThenTheAnswerIs400AndTheConnectionCloses() throws Exception {
+		start();
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			client.send("GET /a b c HTTP/1.1\r\nHost: h\r\n\r\n");
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(400);
+			assertThat(response.header("connection")).isEqualTo("close");
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			client.send("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n");
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(400);
+			assertThat(response.header("connection")).isEqualTo("close");
+		}
+		assertServes();
+	}
+
+	private RawHttpClient.Response exchange(String request) throws Exception {
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			client.send(request);
+			return client.read();
+		}
+	}
+
+	private void assertServes() throws Exception {
+		assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").text()).isEqualTo("ok 1");
+	}
+
+}

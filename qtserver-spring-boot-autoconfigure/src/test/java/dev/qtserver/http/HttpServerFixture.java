@@ -1,0 +1,80 @@
+package dev.qtserver.http;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.WorkerPool;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.convert.ApplicationConversionService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts {@link QHttpServer}s on loopback port 0 for a test, records the events they
+ * publish, and shuts them down with their worker threads when closed.
+ */
+final class HttpServerFixture implements AutoCloseable {
+
+	static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+	static final RouteSupport SUPPORT = new RouteSupport(ApplicationConversionService.getSharedInstance(),
+			new JacksonJsonCodec(JsonMapper.builder().build()));
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
+
+	private final WorkerPool workers = WorkerPool.platformThreads(16, "http-test-worker-");
+
+	private final List<QHttpServer> servers = new ArrayList<>();
+
+	private final List<QtServerCustomizer<HttpServer>> customizers = new ArrayList<>();
+
+	/**
+	 * Start a server with default settings on loopback port 0 and the given handlers,
+	 * bound in order.
+	 */
+	QHttpServer start(Object... handlers) {
+		return start(UnaryOperator.identity(), handlers);
+	}
+
+	/** Start a server whose settings the customizer adjusts. */
+	QHttpServer start(UnaryOperator<HttpServerSettings.Builder> settings, Object... handlers) {
+		QHttpServer server = create(settings.apply(HttpServerSettings.builder().address(LOOPBACK).port(0)).build(),
+				SUPPORT);
+		for (int i = 0; i < handlers.length; i++) {
+			server.bindHandler(handlers[i], "handler" + i);
+		}
+		assertThat(server.listen()).as(server.errorString()).isTrue();
+		return server;
+	}
+
+	/** Apply a customizer to the servers started from now on. */
+	HttpServerFixture customize(QtServerCustomizer<HttpServer> customizer) {
+		this.customizers.add(customizer);
+		return this;
+	}
+
+	QHttpServer create(HttpServerSettings settings, RouteSupport support) {
+		QHttpServer server = new QHttpServer("web", settings, this.events::add, this.workers.executor(),
+				List.copyOf(this.customizers), support);
+		this.servers.add(server);
+		return server;
+	}
+
+	<E> List<E> eventsOf(Class<E> type) {
+		return this.events.stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	@Override
+	public void close() {
+		this.servers.forEach((server) -> server.shutdown(Duration.ofSeconds(2)));
+		this.workers.close();
+	}
+
+}
