@@ -35,7 +35,8 @@ public class ListenProperties {
 	/**
 	 * Maximum number of accepted connections waiting to be taken with
 	 * nextPendingConnection(). Once reached, a TCP server stops accepting until one is
-	 * taken; a WebSocket server fails further handshakes.
+	 * taken; a WebSocket server fails further handshakes, as does an HTTP server's
+	 * WebSocket upgrade.
 	 */
 	private int maxPendingConnections = 30;
 

@@ -7,8 +7,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.netty.NettyPipeline;
 
 /**
  * The body of a chunked response, from the thread that writes chunks to Reactor Netty,
@@ -81,12 +83,10 @@ final class ChunkStream {
 				while (!this.cancelled && this.channel.isActive() && (this.untaken > 0 || !this.channel.isWritable())) {
 					if (watcher == null && !this.channel.isWritable()) {
 						watcher = new WritabilityWatcher();
-						this.channel.pipeline().addLast(WATCHER + System.identityHashCode(watcher), watcher);
+						addWatcher(watcher);
 						continue;
 					}
-					// Reactor Netty's handlers need not pass writability changes down the
-					// pipeline to the watcher: look again at least every 50 ms
-					this.monitor.wait(50);
+					this.monitor.wait();
 				}
 			}
 		}
@@ -97,6 +97,21 @@ final class ChunkStream {
 			if (watcher != null && this.channel.pipeline().context(watcher) != null) {
 				this.channel.pipeline().remove(watcher);
 			}
+		}
+	}
+
+	/**
+	 * Put the watcher in front of Reactor Netty's bridge, which takes writability changes
+	 * for itself and passes none further down the pipeline.
+	 */
+	private void addWatcher(WritabilityWatcher watcher) {
+		String name = WATCHER + System.identityHashCode(watcher);
+		ChannelPipeline pipeline = this.channel.pipeline();
+		if (pipeline.get(NettyPipeline.ReactiveBridge) != null) {
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, name, watcher);
+		}
+		else {
+			pipeline.addLast(name, watcher);
 		}
 	}
 

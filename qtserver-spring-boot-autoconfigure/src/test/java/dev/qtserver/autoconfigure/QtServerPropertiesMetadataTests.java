@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.qtserver.autoconfigure.http.HttpServerProperties;
 import dev.qtserver.autoconfigure.tcp.TcpServerProperties;
 import dev.qtserver.autoconfigure.websocket.WebSocketServerProperties;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,16 @@ class QtServerPropertiesMetadataTests {
 	}
 
 	@Test
+	void everyBeanPropertyOfHttpServerPropertiesHasAPerServerEntry() {
+		assertEveryBeanPropertyDescribed("qtserver.http.<name>.", HttpServerProperties.class);
+	}
+
+	@Test
+	void perServerEntriesRepeatWhatTheProcessorReadFromHttpServerProperties() {
+		assertSameAsSourceMetadata("qtserver.http.<name>.", HttpServerProperties.class);
+	}
+
+	@Test
 	void perServerEntriesRepeatWhatTheProcessorReadFromTcpServerProperties() {
 		assertSameAsSourceMetadata("qtserver.tcp.<name>.", TcpServerProperties.class);
 	}
@@ -77,6 +88,7 @@ class QtServerPropertiesMetadataTests {
 	void everyEnumPerServerPropertyHintsEachConstantWithADescription() {
 		assertEnumsHinted("qtserver.tcp.<name>.", TcpServerProperties.class);
 		assertEnumsHinted("qtserver.websocket.<name>.", WebSocketServerProperties.class);
+		assertEnumsHinted("qtserver.http.<name>.", HttpServerProperties.class);
 	}
 
 	private void assertDescribed(String name) {
@@ -88,6 +100,12 @@ class QtServerPropertiesMetadataTests {
 	private void assertEveryBeanPropertyDescribed(String prefix, Class<?> type) {
 		for (PropertyDescriptor bean : beanProperties(type)) {
 			String name = prefix + dashed(bean.getName());
+			Class<?> propertyType = bean.getPropertyType();
+			if (propertyType.getName().startsWith("dev.qtserver.") && !propertyType.isEnum()) {
+				// a nested group, such as an HTTP server's websocket: its own properties
+				assertEveryBeanPropertyDescribed(name + ".", propertyType);
+				continue;
+			}
 			assertDescribed(name);
 			String rawType = ((String) this.properties.get(name).get("type")).replaceFirst("<.*", "");
 			assertThat(rawType).as("type of %s", name)
@@ -139,7 +157,12 @@ class QtServerPropertiesMetadataTests {
 	private static List<PropertyDescriptor> beanProperties(Class<?> type) {
 		List<PropertyDescriptor> properties = new ArrayList<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
-			if (descriptor.getReadMethod() != null && descriptor.getReadMethod().getDeclaringClass() != Object.class) {
+			// what the binder binds: a getter and a setter (or a nested group's getter)
+			boolean bound = descriptor.getWriteMethod() != null || (descriptor.getReadMethod() != null
+					&& descriptor.getPropertyType().getName().startsWith("dev.qtserver.")
+					&& !descriptor.getPropertyType().isEnum());
+			if (bound && descriptor.getReadMethod() != null
+					&& descriptor.getReadMethod().getDeclaringClass() != Object.class) {
 				properties.add(descriptor);
 			}
 		}

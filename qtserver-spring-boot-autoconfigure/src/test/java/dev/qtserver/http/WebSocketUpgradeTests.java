@@ -45,8 +45,10 @@ class WebSocketUpgradeTests {
 			    try:
 			        async with websockets.connect(url) as client:
 			            print("open")
-			    except websockets.exceptions.InvalidStatus as refused:
-			        print("refused", refused.response.status_code)
+			    except (websockets.exceptions.InvalidStatusCode, websockets.exceptions.InvalidStatus) as refused:
+			        # websockets 10 (Debian 12) has status_code, newer ones response.status_code
+			        code = getattr(refused, "status_code", None) or refused.response.status_code
+			        print("refused", code)
 			asyncio.run(asyncio.wait_for(main(sys.argv[1]), 20))
 			""";
 
@@ -86,8 +88,7 @@ class WebSocketUpgradeTests {
 		await().atMost(Duration.ofSeconds(10)).until(server::hasPendingWebSocketConnections);
 		QWebSocket session = server.nextPendingWebSocketConnection();
 		assertThat(session).isNotNull();
-		assertThat(this.fixture.eventsOf(NewWebSocketConnectionEvent.class))
-			.singleElement()
+		assertThat(this.fixture.eventsOf(NewWebSocketConnectionEvent.class)).singleElement()
 			.satisfies((event) -> assertThat(event.getSession()).isSameAs(session));
 		session.send("taken");
 		assertThat(output(client)).isEqualTo("taken\n");
@@ -146,9 +147,7 @@ class WebSocketUpgradeTests {
 	private static Process start(String script, String... arguments) throws IOException {
 		List<String> command = new java.util.ArrayList<>(List.of(RealClients.python(), "-c", script));
 		command.addAll(List.of(arguments));
-		return RealClients.withCleanPythonEnvironment(new ProcessBuilder(command))
-			.redirectErrorStream(true)
-			.start();
+		return RealClients.withCleanPythonEnvironment(new ProcessBuilder(command)).redirectErrorStream(true).start();
 	}
 
 	private static String output(Process process) throws IOException, InterruptedException {

@@ -37,11 +37,9 @@ class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties
 		}).toList();
 		HttpServerProperties.WebSocket websocket = properties.getWebsocket();
 		WebSocketServerSettings upgrades = null;
-		if (websocket.isEnabled()) {
+		if (websocket.hasPath()) {
 			try {
-				upgrades = websocket
-					.applyEndpointTo(properties.applyTo(WebSocketServerSettings.builder())
-						.maxPendingConnections(websocket.getMaxPendingConnections()), name)
+				upgrades = websocket.applyEndpointTo(properties.applyTo(WebSocketServerSettings.builder()), name)
 					.build();
 			}
 			catch (InvalidSettingException ex) {

@@ -9,6 +9,7 @@ import dev.qtserver.autoconfigure.ListenProperties;
 import dev.qtserver.autoconfigure.websocket.WebSocketEndpointProperties;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
@@ -16,7 +17,13 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties of one HTTP server, under {@code qtserver.http.<name>}: the
  * listening properties every server has (its address and port are those of its one
  * listener when {@code listeners} is empty), its listeners, its limits and protocols.
+ * <p>
+ * Marked as a metadata source because the configuration processor stops at the map that
+ * holds these settings: it then also writes this type's metadata to
+ * {@code META-INF/spring/configuration-metadata}, against which the hand-written
+ * per-server entries are checked.
  */
+@ConfigurationPropertiesSource
 public class HttpServerProperties extends ListenProperties {
 
 	/**
@@ -238,16 +245,10 @@ public class HttpServerProperties extends ListenProperties {
 		private @Nullable Duration heartbeatInterval;
 
 		/**
-		 * Maximum number of upgraded sessions waiting to be taken with
-		 * nextPendingWebSocketConnection(). Once reached, further upgrades fail with 503.
-		 */
-		private int maxPendingConnections = 30;
-
-		/**
 		 * Return whether upgrades are on.
 		 * @return whether a path is set
 		 */
-		public boolean isEnabled() {
+		public boolean hasPath() {
 			return this.path != null;
 		}
 
@@ -340,14 +341,6 @@ public class HttpServerProperties extends ListenProperties {
 		@Override
 		public DataSize getMaxHeaderSize() {
 			return DataSize.ofKilobytes(8);
-		}
-
-		public int getMaxPendingConnections() {
-			return this.maxPendingConnections;
-		}
-
-		public void setMaxPendingConnections(int maxPendingConnections) {
-			this.maxPendingConnections = maxPendingConnections;
 		}
 
 	}
