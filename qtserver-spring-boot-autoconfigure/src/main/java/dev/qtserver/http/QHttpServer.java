@@ -445,6 +445,15 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 * upgrade for the path is accepted.
 	 */
 	void verifyUpgrade(Channel channel, HttpRequest request, Consumer<WebSocketUpgradeResponse> verdict) {
+		Sinks.Empty<Void> parked = channel.attr(PARKED).get();
+		if (parked != null) {
+			// a connection the gate parked upgrades once it is admitted, as a request
+			// waits
+			parked.asMono()
+				.subscribe(null, null,
+						() -> channel.eventLoop().execute(() -> verifyUpgrade(channel, request, verdict)));
+			return;
+		}
 		List<Placed<WebSocketUpgradeVerifier>> verifiers = this.handlers.verifiers();
 		if (verifiers.isEmpty()) {
 			verdict.accept(WebSocketUpgradeResponse.accept());
