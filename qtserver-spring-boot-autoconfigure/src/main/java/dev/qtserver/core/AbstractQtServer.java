@@ -52,7 +52,10 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private final ConnectionRegistry<C> connections;
 
-	private final List<ServerListener> listeners;
+	private final ListenerOwner owner = new ListenerOwner();
+
+	/** Replaced, never changed, when a listener is added: readers need no lock. */
+	private volatile List<ServerListener> listeners;
 
 	private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -116,13 +119,37 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		this.customizers = List.copyOf(customizers);
 		this.maxPendingConnections = settings.maxPendingConnections();
 		this.connections = new ConnectionRegistry<>(this, this.signals, this.statistics, this::refreshListeners);
-		ListenerOwner owner = new ListenerOwner();
 		List<ServerListener> created = new ArrayList<>();
 		for (InetSocketAddress address : listenerAddresses) {
-			created.add(new ServerListener(owner, created.size(), address, settings.listenBacklogSize(), this::hasRoom,
-					this::admitCounted));
+			created.add(newListener(created.size(), address));
 		}
 		this.listeners = List.copyOf(created);
+	}
+
+	private ServerListener newListener(int index, InetSocketAddress address) {
+		return new ServerListener(this.owner, index, address, this.settings.listenBacklogSize(), this::hasRoom,
+				this::admitCounted);
+	}
+
+	/**
+	 * Add a listener at runtime and start it, as Qt's {@code QAbstractHttpServer::bind()}
+	 * adds a socket to a running server. A listener that cannot listen is not added.
+	 * Blocks until bound, so it refuses to run on an event loop.
+	 * @param address where the new listener listens; port 0 for any free port
+	 * @return the new listener, listening; {@code null} when it could not listen
+	 * ({@link #serverError()} and {@link #errorString()} say why)
+	 */
+	protected final @Nullable ServerListener addListener(InetSocketAddress address) {
+		synchronized (this.monitor) {
+			ServerListener listener = newListener(this.listeners.size(), address);
+			if (!listener.listen()) {
+				return null;
+			}
+			List<ServerListener> grown = new ArrayList<>(this.listeners);
+			grown.add(listener);
+			this.listeners = List.copyOf(grown);
+			return listener;
+		}
 	}
 
 	/**

@@ -99,7 +99,7 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 
 		private Duration keepAliveTimeout = Duration.ofSeconds(15);
 
-		private @Nullable Duration requestTimeout = Duration.ofSeconds(60);
+		private @Nullable Duration requestTimeout;
 
 		private int maxKeepAliveRequests = -1;
 

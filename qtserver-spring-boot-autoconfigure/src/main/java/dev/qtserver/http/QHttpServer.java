@@ -1,5 +1,6 @@
 package dev.qtserver.http;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.http.HttpHandlers.Placed;
 import dev.qtserver.event.PendingConnectionAvailableEvent;
@@ -152,8 +154,21 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 * listening API.
 	 * @return the listeners in bind order
 	 */
-	public List<dev.qtserver.core.ServerListener> servers() {
+	public List<ServerListener> servers() {
 		return listeners();
+	}
+
+	/**
+	 * Listen on one more address, as Qt's {@code bind()} adds a socket to a running
+	 * server: the new listener serves the same handlers, limits and WebSocket endpoint,
+	 * and comes last in {@link #servers()}.
+	 * @param address the address to bind
+	 * @param port the port, 0 for any free port
+	 * @return the new listener; {@code null} when it could not listen
+	 * ({@link #serverError()} and {@link #errorString()} say why)
+	 */
+	public @Nullable ServerListener bind(InetAddress address, int port) {
+		return addListener(new InetSocketAddress(address, port));
 	}
 
 	@Override
@@ -290,14 +305,15 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 * as if the connection were still in the backlog.
 	 */
 	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
-		Sinks.Empty<Void> parked = channelOf(response).attr(PARKED).get();
+		Channel channel = channelOf(response);
+		Sinks.Empty<Void> parked = channel.attr(PARKED).get();
 		if (parked != null) {
-			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response))));
+			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel))));
 		}
-		return admitted(request, response);
+		return admitted(request, response, channel);
 	}
 
-	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response) {
+	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response, Channel channel) {
 		HttpHeaders headers = request.requestHeaders();
 		if (headers.size() > this.settings.maxHeaderCount()) {
 			return reject(response, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
@@ -311,23 +327,23 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			response.header(HttpHeaderNames.KEEP_ALIVE, this.keepAlive);
 		}
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
-			return start(request, response, null);
+			return start(request, response, channel, null);
 		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
-			.flatMap((body) -> start(request, response, body))
+			.flatMap((body) -> start(request, response, channel, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
 					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
 	}
 
-	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, byte @Nullable [] body) {
-		Channel channel = channelOf(response);
+	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
 				local(request, channel), request.version().text());
-		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish);
+		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish, this::requestDone);
 		this.inFlight.incrementAndGet();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
-		return responder.completion().doOnCancel(responder::cancel).doFinally((signal) -> requestDone());
+		return responder.completion();
 	}
 
 	private void requestDone() {

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -43,7 +42,7 @@ public final class QHttpServerResponder {
 
 	private final ResponseFinisher finisher;
 
-	private final Sinks.Empty<Void> completion = Sinks.empty();
+	private final ResponseCompletion completion;
 
 	private final Object monitor = new Object();
 
@@ -53,10 +52,12 @@ public final class QHttpServerResponder {
 
 	private @Nullable ChunkStream chunks;
 
-	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher) {
+	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher,
+			Runnable onDone) {
 		this.response = response;
 		this.request = request;
 		this.finisher = finisher;
+		this.completion = new ResponseCompletion(this::cancel, onDone);
 	}
 
 	/**
@@ -197,21 +198,21 @@ public final class QHttpServerResponder {
 	void abort() {
 		this.cancelled = true;
 		channel().close();
-		this.completion.tryEmitEmpty();
+		this.completion.complete();
 	}
 
 	/** Completes when the response has been written (or the client went away). */
 	Mono<Void> completion() {
-		return this.completion.asMono();
+		return this.completion;
 	}
 
-	void cancel() {
+	/** The client went away before the response was complete. */
+	private void cancel() {
 		this.cancelled = true;
 		ChunkStream stream = this.chunks;
 		if (stream != null) {
 			stream.cancel();
 		}
-		this.completion.tryEmitEmpty();
 	}
 
 	private Channel channel() {
@@ -263,14 +264,14 @@ public final class QHttpServerResponder {
 	}
 
 	private void completed() {
-		this.completion.tryEmitEmpty();
+		this.completion.complete();
 	}
 
 	private void failed(Throwable error) {
 		// the connection went away while the response was written: nothing left to tell
 		// the client
 		this.cancelled = true;
-		this.completion.tryEmitEmpty();
+		this.completion.complete();
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -235,6 +236,20 @@ final class RequestDispatcher {
 	private void reply(QHttpServerRequest request, QHttpServerResponder responder, @Nullable Object reply) {
 		if (reply instanceof Flux<?> stream) {
 			responder.stream(stream.map(this::chunk), (error) -> failed(request, responder, error));
+			return;
+		}
+		if (reply instanceof Fuseable.ScalarCallable<?> scalar) {
+			// Mono.just and Mono.empty: the value is there already, no subscription
+			// needed
+			Object value;
+			try {
+				value = scalar.call();
+			}
+			catch (Exception ex) {
+				failed(request, responder, ex);
+				return;
+			}
+			reply(request, responder, value);
 			return;
 		}
 		if (reply instanceof Publisher<?> publisher) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.qtserver.core.ServerListener;
+import dev.qtserver.core.SocketError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,30 @@ class HttpListenersTests {
 		for (int port : ports) {
 			assertThat(Curl.run("http://127.0.0.1:" + port + "/where")).isEqualTo("port " + port);
 		}
+	}
+
+	@Test
+	void whenAListenerIsBoundAtRuntimeThenItServesTooAndComesLast() throws Exception {
+		QHttpServer server = this.fixture.start(new Where());
+		ServerListener added = server.bind(HttpServerFixture.LOOPBACK, 0);
+		assertThat(added).isNotNull();
+		assertThat(server.servers()).hasSize(2).last().isSameAs(added);
+		assertThat(server.serverPorts()).containsExactly(server.serverPort(), added.serverPort());
+		assertThat(Curl.run("http://127.0.0.1:" + added.serverPort() + "/where"))
+			.isEqualTo("port " + added.serverPort());
+		assertThat(Curl.run("http://127.0.0.1:" + server.serverPort() + "/where"))
+			.isEqualTo("port " + server.serverPort());
+	}
+
+	@Test
+	void whenARuntimeBindFailsThenNoListenerIsAddedAndTheErrorSaysWhy() throws Exception {
+		QHttpServer server = this.fixture.start(new Where());
+		assertThat(server.bind(HttpServerFixture.LOOPBACK, server.serverPort())).isNull();
+		assertThat(server.servers()).hasSize(1);
+		assertThat(server.serverError()).isEqualTo(SocketError.ADDRESS_IN_USE);
+		assertThat(server.errorString()).contains(String.valueOf(server.serverPort()));
+		assertThat(Curl.run("http://127.0.0.1:" + server.serverPort() + "/where"))
+			.isEqualTo("port " + server.serverPort());
 	}
 
 	@Test

@@ -61,9 +61,10 @@ public class HttpServerProperties extends ListenProperties {
 
 	/**
 	 * How long a request may take to arrive completely, body included; the connection of
-	 * a request that takes longer is closed. 0 for no limit.
+	 * a request that takes longer is closed. 0 for no limit. Reactor Netty 1.3 keeps each
+	 * request until its timer expires, so a long timeout costs memory under load.
 	 */
-	private Duration requestTimeout = Duration.ofSeconds(60);
+	private Duration requestTimeout = Duration.ZERO;
 
 	/**
 	 * Most requests one connection may carry; the response to the last one closes it. -1

@@ -1,0 +1,87 @@
+package dev.qtserver.http;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import org.reactivestreams.Subscription;
+
+/**
+ * What Reactor Netty waits on for one request: completes once the response has been
+ * written (or the client has gone away). One small object per request instead of a sink
+ * and three operators: a request is answered at most once, so completion and cancellation
+ * only race to a single state change.
+ */
+final class ResponseCompletion extends Mono<Void> implements Subscription {
+
+	private static final int WAITING = 0;
+
+	private static final int DONE = 1;
+
+	private static final int CANCELLED = 2;
+
+	private final AtomicInteger state = new AtomicInteger(WAITING);
+
+	private final Runnable onCancel;
+
+	private final Runnable onFinally;
+
+	private volatile @Nullable CoreSubscriber<? super Void> subscriber;
+
+	private final AtomicBoolean signalled = new AtomicBoolean();
+
+	/**
+	 * Create the completion of one request.
+	 * @param onCancel run when Reactor Netty cancels (the client went away)
+	 * @param onFinally run once, when the request is done either way
+	 */
+	ResponseCompletion(Runnable onCancel, Runnable onFinally) {
+		this.onCancel = onCancel;
+		this.onFinally = onFinally;
+	}
+
+	@Override
+	public void subscribe(CoreSubscriber<? super Void> actual) {
+		actual.onSubscribe(this);
+		this.subscriber = actual;
+		if (this.state.get() == DONE) {
+			signal();
+		}
+	}
+
+	/** The response is written: tell Reactor Netty. */
+	void complete() {
+		if (this.state.compareAndSet(WAITING, DONE)) {
+			this.onFinally.run();
+			signal();
+		}
+	}
+
+	/**
+	 * Complete the subscriber once: both the completing thread and a late subscriber come
+	 * here, and whichever sees the other's write first signals.
+	 */
+	private void signal() {
+		CoreSubscriber<? super Void> actual = this.subscriber;
+		if (actual != null && this.signalled.compareAndSet(false, true)) {
+			actual.onComplete();
+		}
+	}
+
+	@Override
+	public void request(long n) {
+		Operators.validate(n);
+	}
+
+	@Override
+	public void cancel() {
+		if (this.state.compareAndSet(WAITING, CANCELLED)) {
+			this.onCancel.run();
+			this.onFinally.run();
+		}
+	}
+
+}
