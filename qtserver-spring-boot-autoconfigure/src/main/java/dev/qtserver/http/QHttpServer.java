@@ -86,6 +86,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private volatile HttpHandlers handlers = HttpHandlers.NONE;
 
+	private final Object binding = new Object();
+
 	private final @Nullable QWebSocketServer webSocketServer;
 
 	/**
@@ -195,7 +197,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			server.bindHandler(handler, handlerName, execution);
 		}
 		if (!sessions || HttpHandlers.handlesRequests(handler)) {
-			synchronized (this) {
+			synchronized (this.binding) {
 				this.handlers = this.handlers.with(handler, handlerName, execution, this.support);
 			}
 		}

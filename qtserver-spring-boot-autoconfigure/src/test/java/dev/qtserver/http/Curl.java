@@ -2,9 +2,10 @@ package dev.qtserver.http;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.test.RealClients;
@@ -36,28 +37,37 @@ final class Curl {
 		return exec(command);
 	}
 
+	/**
+	 * Run a command, its output into a file: no thread of ours reads it, so a busy common
+	 * pool (parallelism 1 on two cores) cannot hold the result back.
+	 */
 	private static String exec(List<String> command) {
+		Path output = null;
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-				try {
-					return process.getInputStream().readAllBytes();
-				}
-				catch (IOException ex) {
-					throw new IllegalStateException(ex);
-				}
-			});
+			output = Files.createTempFile("qtserver-curl", ".out");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
 			boolean finished = process.waitFor(40, TimeUnit.SECONDS);
 			if (!finished) {
-				process.destroyForcibly();
+				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 			}
-			String text = new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+			String text = Files.readString(output, StandardCharsets.UTF_8);
 			assertThat(finished).as("%s finished; it wrote %s", command, text).isTrue();
 			assertThat(process.exitValue()).as("exit code of %s; it wrote %s", command, text).isZero();
 			return text.replace("\r\n", "\n");
 		}
-		catch (Exception ex) {
+		catch (IOException ex) {
 			throw new IllegalStateException("Could not run " + command, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while running " + command, ex);
+		}
+		finally {
+			if (output != null) {
+				output.toFile().delete();
+			}
 		}
 	}
 
