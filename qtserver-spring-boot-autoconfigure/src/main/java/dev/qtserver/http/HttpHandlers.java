@@ -42,7 +42,8 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 		List<RouteMethod> routes = routes(bean, beanName, execution, support);
 		routes.forEach((route) -> askers.add(new RouteAsker(route)));
 		if (bean instanceof HttpRequestHandler handler) {
-			askers.add(new HandlerAsker(handler, placement(bean, beanName, execution, HttpRequestHandler.class)));
+			askers.add(new HandlerAsker(handler, placement(bean, beanName, execution, HttpRequestHandler.class),
+					name(bean)));
 		}
 		Placed<MissingHandler> missing = this.missing;
 		if (bean instanceof MissingHandler handler) {
@@ -50,15 +51,17 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 				throw new InvalidHandlerException(beanName,
 						"Handler bean '" + beanName + "' is a second MissingHandler of its server; keep one");
 			}
-			missing = new Placed<>(handler, placement(bean, beanName, execution, MissingHandler.class));
+			missing = new Placed<>(handler, placement(bean, beanName, execution, MissingHandler.class), name(bean));
 		}
 		List<Placed<AfterRequestHandler>> after = new ArrayList<>(this.after);
 		if (bean instanceof AfterRequestHandler handler) {
-			after.add(new Placed<>(handler, placement(bean, beanName, execution, AfterRequestHandler.class)));
+			after.add(
+					new Placed<>(handler, placement(bean, beanName, execution, AfterRequestHandler.class), name(bean)));
 		}
 		List<Placed<WebSocketUpgradeVerifier>> verifiers = new ArrayList<>(this.verifiers);
 		if (bean instanceof WebSocketUpgradeVerifier verifier) {
-			verifiers.add(new Placed<>(verifier, placement(bean, beanName, execution, WebSocketUpgradeVerifier.class)));
+			verifiers.add(new Placed<>(verifier, placement(bean, beanName, execution, WebSocketUpgradeVerifier.class),
+					name(bean)));
 		}
 		if (!handlesRequests(bean)) {
 			throw new InvalidHandlerException(beanName,
@@ -97,6 +100,13 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 		return routes;
 	}
 
+	/**
+	 * What the blocked-thread check names, worked out once at binding, not per request.
+	 */
+	private static String name(Object bean) {
+		return ClassUtils.getUserClass(bean).getSimpleName() + " (HTTP handler)";
+	}
+
 	/** Place the bean's implementation of a handler interface's one method. */
 	private static boolean placement(Object bean, String beanName, HandlerExecution execution, Class<?> contract) {
 		Method declared = contract.getMethods()[0];
@@ -116,7 +126,7 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 	}
 
 	/** An {@link HttpRequestHandler}: asked where it is placed. */
-	record HandlerAsker(HttpRequestHandler handler, boolean onEventLoop) implements Asker {
+	record HandlerAsker(HttpRequestHandler handler, boolean onEventLoop, String name) implements Asker {
 
 	}
 
@@ -126,8 +136,9 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 	 * @param <H> the handler type
 	 * @param handler the handler
 	 * @param onEventLoop whether it runs on the event loop
+	 * @param name how the blocked-thread check names it
 	 */
-	record Placed<H>(H handler, boolean onEventLoop) {
+	record Placed<H>(H handler, boolean onEventLoop, String name) {
 
 	}
 

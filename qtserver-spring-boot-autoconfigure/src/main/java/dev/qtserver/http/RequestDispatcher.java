@@ -111,12 +111,12 @@ final class RequestDispatcher {
 				HandlerAsker handler = (HandlerAsker) asker;
 				if (!onThreadFor(handler.onEventLoop())) {
 					int resume = i;
-					runOn(handler.onEventLoop(), describe(handler.handler()), () -> continueFrom(resume));
+					runOn(handler.onEventLoop(), handler.name(), () -> continueFrom(resume));
 					return;
 				}
 				boolean watched = handler.onEventLoop();
 				if (watched) {
-					BlockedThreadChecker.callStarted(describe(handler.handler()));
+					BlockedThreadChecker.callStarted(handler.name());
 				}
 				try {
 					if (handler.handler().handleRequest(this.request, this.responder)) {
@@ -175,7 +175,7 @@ final class RequestDispatcher {
 				this.responder.write(404);
 				return;
 			}
-			runOn(handler.onEventLoop(), describe(handler.handler()), () -> {
+			runOn(handler.onEventLoop(), handler.name(), () -> {
 				try {
 					handler.handler().handleMissing(this.request, this.responder);
 				}
@@ -224,10 +224,6 @@ final class RequestDispatcher {
 			}
 		}
 
-	}
-
-	private static String describe(Object handler) {
-		return org.springframework.util.ClassUtils.getUserClass(handler).getSimpleName() + " (HTTP handler)";
 	}
 
 	/**

@@ -53,7 +53,7 @@ final class RouteMethod {
 			Argument[] arguments, RouteSupport support) {
 		this.bean = bean;
 		this.method = method;
-		this.description = describe(method);
+		this.description = describe(method) + " " + pattern;
 		this.pattern = pattern;
 		this.methods = methods;
 		this.onEventLoop = onEventLoop;
@@ -222,7 +222,7 @@ final class RouteMethod {
 
 	@Override
 	public String toString() {
-		return this.description + " " + this.pattern;
+		return this.description;
 	}
 
 	static String describe(Method method) {
