@@ -6,6 +6,8 @@ import java.time.Duration;
 import dev.qtserver.core.ListenSettings;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
 /**
  * Where a server listens and the limits that protect it: the properties every kind of
  * server shares, under {@code qtserver.<kind>.<name>}.
@@ -53,6 +55,13 @@ public class ListenProperties {
 	 * silence when not set.
 	 */
 	private @Nullable Duration idleTimeout;
+
+	/**
+	 * TLS from a Spring Boot SSL bundle (QSslServer; wss for a WebSocket server, https
+	 * for an HTTP server). Plain TCP when ssl.bundle is not set.
+	 */
+	@NestedConfigurationProperty
+	private final SslProperties ssl = new SslProperties();
 
 	public @Nullable InetAddress getAddress() {
 		return this.address;
@@ -110,6 +119,10 @@ public class ListenProperties {
 		this.idleTimeout = idleTimeout;
 	}
 
+	public SslProperties getSsl() {
+		return this.ssl;
+	}
+
 	/**
 	 * Copy these properties onto a settings builder; the builder's settings check them.
 	 * @param <B> the builder type
@@ -126,7 +139,8 @@ public class ListenProperties {
 			.listenBacklogSize(this.listenBacklogSize)
 			.maxPendingConnections(this.maxPendingConnections)
 			.maxConnections(this.maxConnections)
-			.idleTimeout(this.idleTimeout);
+			.idleTimeout(this.idleTimeout)
+			.tls(this.ssl.toSettings());
 	}
 
 }

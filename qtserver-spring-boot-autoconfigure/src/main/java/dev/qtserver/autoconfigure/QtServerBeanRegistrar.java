@@ -95,9 +95,10 @@ public abstract class QtServerBeanRegistrar<P extends ListenProperties, X, S ext
 			if (registry.containsBeanDefinition(beanName)) {
 				return;
 			}
-			X settings = toSettings(prefix + "." + name + ".", name, properties);
+			String serverPrefix = prefix + "." + name + ".";
+			X settings = toSettings(serverPrefix, name, properties);
 			RootBeanDefinition definition = new RootBeanDefinition(this.serverType);
-			definition.setInstanceSupplier(() -> beans.getBean(this.factoryType).create(name, settings));
+			definition.setInstanceSupplier(() -> create(beans, serverPrefix, name, settings));
 			definition.setResourceDescription("properties '" + prefix + "." + name + "'");
 			registry.registerBeanDefinition(beanName, definition);
 		});
@@ -108,12 +109,29 @@ public abstract class QtServerBeanRegistrar<P extends ListenProperties, X, S ext
 			return this.settingsMapper.toSettings(name, properties);
 		}
 		catch (InvalidSettingException ex) {
-			// the settings checked the rule; name the property behind it
-			String property = prefix
-					+ ex.getSetting().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-			throw new InvalidConfigurationPropertyValueException(property, ex.getValue(),
-					"The value " + ex.getRule() + ".");
+			throw invalidProperty(prefix, ex);
 		}
+	}
+
+	/**
+	 * Create a server; what can only be checked then (its SSL bundles exist) fails naming
+	 * its property too.
+	 */
+	private S create(BeanFactory beans, String prefix, String name, X settings) {
+		try {
+			return beans.getBean(this.factoryType).create(name, settings);
+		}
+		catch (InvalidSettingException ex) {
+			throw invalidProperty(prefix, ex);
+		}
+	}
+
+	/** The settings checked the rule; name the property behind it. */
+	private static InvalidConfigurationPropertyValueException invalidProperty(String prefix,
+			InvalidSettingException ex) {
+		String property = prefix + ex.getSetting().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+		return new InvalidConfigurationPropertyValueException(property, ex.getValue(),
+				"The value " + ex.getRule() + ".");
 	}
 
 	private static <T> T required(@Nullable T value) {

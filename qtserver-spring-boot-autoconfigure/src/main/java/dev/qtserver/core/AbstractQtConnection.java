@@ -2,6 +2,11 @@ package dev.qtserver.core;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
+
+import javax.net.ssl.SSLSession;
+
+import dev.qtserver.ssl.SslSessions;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -83,6 +88,11 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 	 */
 	public final boolean waitForDisconnected(Duration timeout) {
 		return this.channel.awaitClose(getClass().getSimpleName() + ".waitForDisconnected", timeout);
+	}
+
+	@Override
+	public final Optional<SSLSession> sslSession() {
+		return Optional.ofNullable(SslSessions.of(this.channel.connection().channel()));
 	}
 
 	/**

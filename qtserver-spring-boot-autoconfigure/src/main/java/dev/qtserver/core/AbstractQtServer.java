@@ -14,6 +14,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.netty.channel.ChannelOption;
+import dev.qtserver.ssl.ServerSslContexts;
+import dev.qtserver.ssl.TlsHandshake;
+import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.ssl.TlsSupport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -31,6 +37,8 @@ import reactor.netty.transport.ServerTransport;
  */
 public abstract class AbstractQtServer<C extends ManagedConnection, T extends ServerTransport<T, ?>>
 		implements QtServer {
+
+	private static final Log logger = LogFactory.getLog(AbstractQtServer.class);
 
 	private final ServerKind kind;
 
@@ -58,6 +66,12 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	private volatile List<ServerListener> listeners;
 
 	private final AtomicInteger openConnections = new AtomicInteger();
+
+	private final AtomicInteger handshaking = new AtomicInteger();
+
+	private final TlsSupport tls;
+
+	private final TlsStageOwner tlsOwner = new TlsStageOwner();
 
 	private final Object monitor = new Object();
 
@@ -87,7 +101,8 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings, Executor workers,
 			Function<QtServer, ServerSignals> signals, Supplier<T> transport,
 			List<? extends QtServerCustomizer<T>> customizers) {
-		this(kind, name, settings, List.of(settings.socketAddress()), workers, signals, transport, customizers);
+		this(kind, name, settings, List.of(settings.listener()), workers, signals, transport, customizers,
+				TlsSupport.NONE);
 	}
 
 	/**
@@ -95,18 +110,20 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * {@code QAbstractHttpServer::bind()} gives one server several sockets.
 	 * @param kind the kind of server
 	 * @param name the server name
-	 * @param settings its limits; its address and port are not used
-	 * @param listenerAddresses where each listener listens, in order
+	 * @param settings its limits; its address, port and TLS are not used
+	 * @param listeners where each listener listens and whether it speaks TLS, in order
 	 * @param workers runs handler code and event listeners, off the event loops
 	 * @param signals makes the server's signals, given the server
 	 * @param transport makes a Reactor Netty server, configured for this kind
 	 * @param customizers applied to the Reactor Netty server before each bind, in order,
 	 * when they {@linkplain QtServerCustomizer#appliesTo(QtServer) apply} to this server
+	 * @param tls what the kind brings to its secure listeners
+	 * @throws InvalidSettingException when a secure listener's SSL bundles are missing
 	 */
-	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings,
-			List<InetSocketAddress> listenerAddresses, Executor workers, Function<QtServer, ServerSignals> signals,
-			Supplier<T> transport, List<? extends QtServerCustomizer<T>> customizers) {
-		if (listenerAddresses.isEmpty()) {
+	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings, List<ListenerSettings> listeners,
+			Executor workers, Function<QtServer, ServerSignals> signals, Supplier<T> transport,
+			List<? extends QtServerCustomizer<T>> customizers, TlsSupport tls) {
+		if (listeners.isEmpty()) {
 			throw new IllegalArgumentException("A server needs at least one listener");
 		}
 		this.kind = kind;
@@ -119,27 +136,37 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		this.customizers = List.copyOf(customizers);
 		this.maxPendingConnections = settings.maxPendingConnections();
 		this.connections = new ConnectionRegistry<>(this, this.signals, this.statistics, this::refreshListeners);
+		this.tls = tls;
 		List<ServerListener> created = new ArrayList<>();
-		for (InetSocketAddress address : listenerAddresses) {
-			created.add(newListener(created.size(), address));
+		for (ListenerSettings listener : listeners) {
+			created.add(newListener(created.size(), listener));
 		}
 		this.listeners = List.copyOf(created);
 	}
 
-	private ServerListener newListener(int index, InetSocketAddress address) {
-		return new ServerListener(this.owner, index, address, this.settings.listenBacklogSize(), this::hasRoom,
-				this::admitCounted);
+	private ServerListener newListener(int index, ListenerSettings listener) {
+		TlsSettings tlsSettings = listener.tls();
+		ServerTlsStage stage = null;
+		if (tlsSettings != null) {
+			String description = this.kind.displayName() + " server '" + this.name + "'"
+					+ ((index > 0) ? " (listener " + index + ")" : "");
+			stage = new ServerTlsStage(this.tls.contexts(tlsSettings, description),
+					this.tls.handshakeTimeout(tlsSettings));
+		}
+		return new ServerListener(this.owner, index, listener.address(), this.settings.listenBacklogSize(),
+				this::hasRoom, this::admitCounted, stage);
 	}
 
 	/**
 	 * Add a listener at runtime and start it, as Qt's {@code QAbstractHttpServer::bind()}
 	 * adds a socket to a running server. A listener that cannot listen is not added.
 	 * Blocks until bound, so it refuses to run on an event loop.
-	 * @param address where the new listener listens; port 0 for any free port
+	 * @param address where the new listener listens (port 0 for any free port) and
+	 * whether it speaks TLS
 	 * @return the new listener, listening; {@code null} when it could not listen
 	 * ({@link #serverError()} and {@link #errorString()} say why)
 	 */
-	protected final @Nullable ServerListener addListener(InetSocketAddress address) {
+	protected final @Nullable ServerListener addListener(ListenerSettings address) {
 		synchronized (this.monitor) {
 			ServerListener listener = newListener(this.listeners.size(), address);
 			if (!listener.listen()) {
@@ -462,14 +489,58 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private void admitCounted(Connection connection) {
 		adopt(connection);
+		TlsHandshake handshake = TlsHandshake.of(connection.channel());
+		if (handshake != null) {
+			this.handshaking.incrementAndGet();
+			handshake.admitted();
+			if (admitsOnceEncrypted()) {
+				return;
+			}
+		}
 		admit(connection);
 	}
 
+	/**
+	 * Connections in their TLS handshake count toward the pending limit, as in Qt's
+	 * {@code QSslServer}: a flood of clients that never finish their handshake fills it,
+	 * and the handshake timeout frees it.
+	 */
 	private boolean hasRoom() {
 		int max = this.settings.maxConnections();
-		return (!this.kind.pausesAcceptingWhenPendingFull()
-				|| this.connections.pendingCount() < this.maxPendingConnections)
-				&& (max < 0 || this.openConnections.get() < max);
+		int waiting = this.handshaking.get()
+				+ (this.kind.pausesAcceptingWhenPendingFull() ? this.connections.pendingCount() : 0);
+		return waiting < this.maxPendingConnections && (max < 0 || this.openConnections.get() < max);
+	}
+
+	/**
+	 * Return whether a connection of a secure listener is {@linkplain #admit(Connection)
+	 * admitted} only once encrypted, as Qt's {@code QSslServer} makes a socket pending
+	 * then (TCP and WebSocket servers); otherwise it is admitted when the listener lets
+	 * it in and its protocol waits for the handshake by itself (HTTP). Either way it
+	 * counts as open from the start.
+	 * @return whether to admit connections once encrypted
+	 */
+	protected boolean admitsOnceEncrypted() {
+		return true;
+	}
+
+	/**
+	 * Return how many connections are in their TLS handshake.
+	 * @return the count
+	 */
+	public final int handshakingConnectionCount() {
+		return this.handshaking.get();
+	}
+
+	/**
+	 * Return the id for a connection: the one its TLS stage gave it when accepted, or a
+	 * new one.
+	 * @param connection the connection
+	 * @return the id
+	 */
+	protected final long connectionId(Connection connection) {
+		TlsHandshake handshake = TlsHandshake.of(connection.channel());
+		return (handshake != null && handshake.server() == this) ? handshake.connectionId() : this.connections.nextId();
 	}
 
 	private void refreshListeners() {
@@ -482,10 +553,22 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * Configure the kind's Reactor Netty server before each bind, before the customizers:
 	 * for what needs the server instance, such as an HTTP request handler.
 	 * @param transport the server as the transport supplier made it
+	 * @param listener the listener it is bound for
 	 * @return the server to bind
 	 */
-	protected T configure(T transport) {
+	protected T configure(T transport, ServerListener listener) {
 		return transport;
+	}
+
+	/**
+	 * Turn TLS on for a secure listener's server ({@code secure(contexts.secure())} on
+	 * Reactor Netty's {@code TcpServer} or {@code HttpServer}).
+	 * @param transport the server
+	 * @param contexts the listener's SSL contexts
+	 * @return the secured server
+	 */
+	protected T secure(T transport, ServerSslContexts contexts) {
+		throw new UnsupportedOperationException(this.kind.displayName() + " servers do not support TLS");
 	}
 
 	/**
@@ -501,9 +584,24 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		return transport.doOnConnection(offer::accept);
 	}
 
-	private DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection) {
-		T configured = onAccept(configure(this.transport.get()), onConnection).bindAddress(() -> address)
-			.option(ChannelOption.SO_BACKLOG, backlog);
+	private DisposableServer bind(ServerListener listener, InetSocketAddress address, int backlog,
+			Consumer<Connection> onConnection) {
+		T configured = configure(this.transport.get(), listener);
+		ServerTlsStage stage = listener.tlsStage();
+		if (stage == null) {
+			configured = onAccept(configured, onConnection);
+		}
+		else {
+			configured = secure(configured, stage.contexts())
+				.doOnChannelInit((observer, channel, remote) -> TlsHandshake.install(channel, this.connections.nextId(),
+						stage.handshakeTimeout(), this.tlsOwner));
+			// the gate sees a secure connection as it is accepted, so handshakes count
+			// toward its limits; the kind gets it once encrypted, or at once
+			configured = admitsOnceEncrypted() ? configured
+				.doOnChannelInit((observer, channel, remote) -> onConnection.accept(Connection.from(channel)))
+				.doOnConnection(this::admit) : onAccept(configured, onConnection);
+		}
+		configured = configured.bindAddress(() -> address).option(ChannelOption.SO_BACKLOG, backlog);
 		for (QtServerCustomizer<T> customizer : this.customizers) {
 			if (customizer.appliesTo(this)) {
 				configured = customizer.customize(this, configured);
@@ -529,8 +627,9 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		}
 
 		@Override
-		public DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection) {
-			return AbstractQtServer.this.bind(address, backlog, onConnection);
+		public DisposableServer bind(ServerListener listener, InetSocketAddress address, int backlog,
+				Consumer<Connection> onConnection) {
+			return AbstractQtServer.this.bind(listener, address, backlog, onConnection);
 		}
 
 		@Override
@@ -571,6 +670,41 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		@Override
 		public void fromEventLoop(Consumer<ServerSignals> signal) {
 			AbstractQtServer.this.serverEvents.execute(() -> signal.accept(AbstractQtServer.this.signals));
+		}
+
+	}
+
+	/**
+	 * The server side of its connections' TLS stages: events on a worker in order, the
+	 * errors metric, and the handshake count behind the accept gates.
+	 */
+	private final class TlsStageOwner implements TlsHandshake.Owner {
+
+		@Override
+		public QtServer server() {
+			return AbstractQtServer.this;
+		}
+
+		@Override
+		public void publish(Object event) {
+			publishFromEventLoop(event);
+		}
+
+		@Override
+		public void handshakeFailed(TlsHandshake handshake, SocketError error, String errorString) {
+			// any client can fail a handshake: the event and the metric record it, a
+			// warning per client would let anyone fill the logs
+			AbstractQtServer.this.statistics.error();
+			if (logger.isDebugEnabled()) {
+				logger.debug(AbstractQtServer.this + " closed connection " + handshake.connectionId()
+						+ " in its TLS handshake: " + errorString);
+			}
+		}
+
+		@Override
+		public void ended(TlsHandshake handshake, boolean encrypted) {
+			AbstractQtServer.this.handshaking.decrementAndGet();
+			refreshListeners();
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.qtserver.ssl.TlsSettings;
 import org.jspecify.annotations.Nullable;
 
 import static dev.qtserver.core.InvalidSettingException.check;
@@ -25,9 +26,12 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * @param idleTimeout how long a connection may stay silent before it is closed, or
  * {@code null} to never close it for that
  * @param bindTimeout how long {@code listen()} waits for the bind
+ * @param tls how the listener speaks TLS (Qt's {@code QSslServer}), or {@code null} for
+ * plain TCP
  */
 public record ListenSettings(InetAddress address, int port, boolean autoStartup, int listenBacklogSize,
-		int maxPendingConnections, int maxConnections, @Nullable Duration idleTimeout, Duration bindTimeout) {
+		int maxPendingConnections, int maxConnections, @Nullable Duration idleTimeout, Duration bindTimeout,
+		@Nullable TlsSettings tls) {
 
 	/**
 	 * Validate the settings.
@@ -51,6 +55,14 @@ public record ListenSettings(InetAddress address, int port, boolean autoStartup,
 	 */
 	public InetSocketAddress socketAddress() {
 		return new InetSocketAddress(this.address, this.port);
+	}
+
+	/**
+	 * Return the one listener these settings describe: their address, port and TLS.
+	 * @return the listener's settings
+	 */
+	public ListenerSettings listener() {
+		return new ListenerSettings(socketAddress(), this.tls);
 	}
 
 	/**
@@ -103,6 +115,8 @@ public record ListenSettings(InetAddress address, int port, boolean autoStartup,
 		private @Nullable Duration idleTimeout;
 
 		private Duration bindTimeout = Duration.ofSeconds(10);
+
+		private @Nullable TlsSettings tls;
 
 		/**
 		 * Create a builder with the defaults.
@@ -200,13 +214,23 @@ public record ListenSettings(InetAddress address, int port, boolean autoStartup,
 		}
 
 		/**
+		 * Set how the listener speaks TLS.
+		 * @param tls the TLS settings, {@code null} for plain TCP
+		 * @return this builder
+		 */
+		public final B tls(@Nullable TlsSettings tls) {
+			this.tls = tls;
+			return self();
+		}
+
+		/**
 		 * Build the listening settings from what was set so far.
 		 * @return the settings
 		 * @throws InvalidSettingException when a value is out of range
 		 */
 		protected final ListenSettings listenSettings() {
 			return new ListenSettings(this.address, this.port, this.autoStartup, this.listenBacklogSize,
-					this.maxPendingConnections, this.maxConnections, this.idleTimeout, this.bindTimeout);
+					this.maxPendingConnections, this.maxConnections, this.idleTimeout, this.bindTimeout, this.tls);
 		}
 
 		@SuppressWarnings("unchecked")

@@ -1,7 +1,10 @@
 package dev.qtserver.core;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+
+import javax.net.ssl.SSLSession;
 
 /**
  * What every accepted connection offers, whatever its protocol.
@@ -31,6 +34,14 @@ public interface QtConnection {
 	 * @return the local address
 	 */
 	InetSocketAddress localAddress();
+
+	/**
+	 * Return the connection's TLS session, as Qt's {@code QSslSocket::sslConfiguration()}
+	 * shows it: the peer's certificate chain ({@code getPeerCertificates()}, when the
+	 * listener asked for one), protocol and cipher suite.
+	 * @return the session, empty for a connection over plain TCP
+	 */
+	Optional<SSLSession> sslSession();
 
 	/**
 	 * Return whether the connection is still open.

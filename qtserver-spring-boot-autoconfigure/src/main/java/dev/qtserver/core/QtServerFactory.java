@@ -3,8 +3,10 @@ package dev.qtserver.core;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
 import reactor.netty.transport.ServerTransport;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -27,6 +29,8 @@ public abstract class QtServerFactory<S extends QtServer, X, T extends ServerTra
 
 	private final Constructor<S, X, T> constructor;
 
+	private final @Nullable SslBundles sslBundles;
+
 	/**
 	 * Create a factory.
 	 * @param eventPublisher where servers publish their events
@@ -34,13 +38,17 @@ public abstract class QtServerFactory<S extends QtServer, X, T extends ServerTra
 	 * @param customizers applied to every server before it binds, in order, when they
 	 * apply to it
 	 * @param constructor makes one server
+	 * @param sslBundles where secure listeners find their SSL bundles, {@code null} when
+	 * the application has none
 	 */
 	protected QtServerFactory(ApplicationEventPublisher eventPublisher, Executor workers,
-			List<? extends QtServerCustomizer<T>> customizers, Constructor<S, X, T> constructor) {
+			List<? extends QtServerCustomizer<T>> customizers, Constructor<S, X, T> constructor,
+			@Nullable SslBundles sslBundles) {
 		this.eventPublisher = eventPublisher;
 		this.workers = workers;
 		this.customizers = List.copyOf(customizers);
 		this.constructor = constructor;
+		this.sslBundles = sslBundles;
 	}
 
 	/**
@@ -50,7 +58,8 @@ public abstract class QtServerFactory<S extends QtServer, X, T extends ServerTra
 	 * @return the server
 	 */
 	public final S create(String name, X settings) {
-		return this.constructor.create(name, settings, this.eventPublisher, this.workers, this.customizers);
+		return this.constructor.create(name, settings, this.eventPublisher, this.workers, this.customizers,
+				this.sslBundles);
 	}
 
 	/**
@@ -70,10 +79,11 @@ public abstract class QtServerFactory<S extends QtServer, X, T extends ServerTra
 		 * @param eventPublisher where its events go
 		 * @param workers where handler code and event listeners run
 		 * @param customizers applied before each bind
+		 * @param sslBundles where secure listeners find their SSL bundles
 		 * @return the server
 		 */
 		S create(String name, X settings, ApplicationEventPublisher eventPublisher, Executor workers,
-				List<? extends QtServerCustomizer<T>> customizers);
+				List<? extends QtServerCustomizer<T>> customizers, @Nullable SslBundles sslBundles);
 
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.qtserver.ssl.ServerSslContexts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,8 @@ public final class ServerListener {
 
 	private volatile int listenBacklogSize;
 
+	private final @Nullable ServerTlsStage tlsStage;
+
 	private volatile @Nullable DisposableServer bound;
 
 	private volatile SocketError error = SocketError.UNKNOWN_SOCKET_ERROR;
@@ -48,8 +51,9 @@ public final class ServerListener {
 	private volatile String errorString = "";
 
 	ServerListener(Owner owner, int index, InetSocketAddress configuredAddress, int listenBacklogSize,
-			BooleanSupplier hasRoom, Consumer<Connection> admitter) {
+			BooleanSupplier hasRoom, Consumer<Connection> admitter, @Nullable ServerTlsStage tlsStage) {
 		this.owner = owner;
+		this.tlsStage = tlsStage;
 		this.index = index;
 		this.configuredAddress = configuredAddress;
 		this.listenBacklogSize = listenBacklogSize;
@@ -81,6 +85,36 @@ public final class ServerListener {
 	}
 
 	/**
+	 * Return whether this listener speaks TLS, as Qt's {@code QSslServer}.
+	 * @return whether it is secure
+	 */
+	public boolean isSecure() {
+		return this.tlsStage != null;
+	}
+
+	/**
+	 * Return the SSL contexts of a secure listener.
+	 * @return the contexts, or {@code null} for a plain listener
+	 */
+	public @Nullable ServerSslContexts sslContexts() {
+		ServerTlsStage stage = this.tlsStage;
+		return (stage != null) ? stage.contexts() : null;
+	}
+
+	/**
+	 * Return the handshake timeout of a secure listener.
+	 * @return the timeout, or {@code null} for a plain listener
+	 */
+	public @Nullable Duration handshakeTimeout() {
+		ServerTlsStage stage = this.tlsStage;
+		return (stage != null) ? stage.handshakeTimeout() : null;
+	}
+
+	@Nullable ServerTlsStage tlsStage() {
+		return this.tlsStage;
+	}
+
+	/**
 	 * Listen on the configured address and port.
 	 * @return whether the listener now listens; if not, {@link #serverError()} says why
 	 */
@@ -106,7 +140,7 @@ public final class ServerListener {
 			}
 			DisposableServer server;
 			try {
-				server = this.owner.bind(new InetSocketAddress(address, port), this.listenBacklogSize,
+				server = this.owner.bind(this, new InetSocketAddress(address, port), this.listenBacklogSize,
 						this.gate::offer);
 			}
 			catch (RuntimeException ex) {
@@ -284,7 +318,8 @@ public final class ServerListener {
 		ServerSignals signals();
 
 		/** Bind a Reactor Netty server for this listener, blocking. */
-		DisposableServer bind(InetSocketAddress address, int backlog, Consumer<Connection> onConnection);
+		DisposableServer bind(ServerListener listener, InetSocketAddress address, int backlog,
+				Consumer<Connection> onConnection);
 
 		void listening(ServerListener listener, InetSocketAddress address);
 

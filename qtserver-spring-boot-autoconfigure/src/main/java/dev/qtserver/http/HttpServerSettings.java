@@ -1,12 +1,12 @@
 package dev.qtserver.http;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 import dev.qtserver.core.InvalidSettingException;
 import dev.qtserver.core.ListenSettings;
+import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +20,9 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * {@code idleTimeout} is how long a request may stay silent while it is being read, then
  * the connection is closed); its address and port are the first listener's when
  * {@code listeners} is empty
- * @param listeners where each listener listens, in bind order; empty for one listener on
- * {@code listen}'s address and port
+ * @param listeners where each listener listens and whether it speaks TLS (https, h2 by
+ * ALPN when {@code http2} is on), in bind order; empty for one listener on
+ * {@code listen}'s address, port and TLS
  * @param maxInitialLineLength the longest request line (method, URL, version) accepted,
  * in bytes; longer gets 414
  * @param maxHeaderSize the largest request header block accepted, in bytes; larger gets
@@ -34,15 +35,15 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * for no limit; a request that takes longer has its connection closed
  * @param maxKeepAliveRequests how many requests one connection may carry, or -1 for no
  * limit
- * @param http2 whether to speak HTTP/2 over cleartext (h2c): by prior knowledge and by
- * {@code Upgrade: h2c}
+ * @param http2 whether to speak HTTP/2: h2c (by prior knowledge and by
+ * {@code Upgrade: h2c}) on plain listeners, h2 by ALPN on secure ones
  * @param compression whether to compress responses that clients accept compressed
  * @param forwardHeaders whether the request's scheme, host and remote address are taken
  * from {@code Forwarded} / {@code X-Forwarded-*} headers
  * @param websocket the WebSocket endpoint on the same listeners (its path, handshake and
  * limits; its listening settings are not used), or {@code null} for none
  */
-public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> listeners, int maxInitialLineLength,
+public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> listeners, int maxInitialLineLength,
 		int maxHeaderSize, int maxHeaderCount, long maxBodySize, Duration keepAliveTimeout,
 		@Nullable Duration requestTimeout, int maxKeepAliveRequests, boolean http2, boolean compression,
 		boolean forwardHeaders, @Nullable WebSocketServerSettings websocket) {
@@ -66,11 +67,11 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 	}
 
 	/**
-	 * Return where each listener listens, in bind order.
-	 * @return the addresses; at least one
+	 * Return where each listener listens and whether it speaks TLS, in bind order.
+	 * @return the listeners; at least one
 	 */
-	public List<InetSocketAddress> listenerAddresses() {
-		return this.listeners.isEmpty() ? List.of(this.listen.socketAddress()) : this.listeners;
+	public List<ListenerSettings> listenerSettings() {
+		return this.listeners.isEmpty() ? List.of(this.listen.listener()) : this.listeners;
 	}
 
 	/**
@@ -87,7 +88,7 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 	 */
 	public static final class Builder extends ListenSettings.AbstractBuilder<Builder> {
 
-		private List<InetSocketAddress> listeners = List.of();
+		private List<ListenerSettings> listeners = List.of();
 
 		private int maxInitialLineLength = 4096;
 
@@ -115,10 +116,10 @@ public record HttpServerSettings(ListenSettings listen, List<InetSocketAddress> 
 		}
 
 		/**
-		 * @param listeners where each listener listens, empty for one on the address and
-		 * port @return this builder
+		 * @param listeners where each listener listens and whether it speaks TLS, empty
+		 * for one on the address and port @return this builder
 		 */
-		public Builder listeners(List<InetSocketAddress> listeners) {
+		public Builder listeners(List<ListenerSettings> listeners) {
 			this.listeners = listeners;
 			return this;
 		}

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerListener;
@@ -24,6 +25,11 @@ import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
+import dev.qtserver.ssl.ApplicationProtocols;
+import dev.qtserver.ssl.ServerSslContexts;
+import dev.qtserver.ssl.SslSessions;
+import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.WebSocketServerSettings;
@@ -47,6 +53,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.tcp.TcpServer;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -102,8 +109,31 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	public QHttpServer(String name, HttpServerSettings settings, ApplicationEventPublisher eventPublisher,
 			Executor workers, List<? extends QtServerCustomizer<HttpServer>> customizers, RouteSupport support) {
-		super(ServerKind.HTTP, name, settings.listen(), settings.listenerAddresses(), workers,
-				(server) -> new ApplicationEventSignals(server, eventPublisher), HttpServer::create, customizers);
+		this(name, settings, eventPublisher, workers, customizers, support, null);
+	}
+
+	/**
+	 * Create a server that may have secure listeners (https, and h2 by ALPN when
+	 * {@code http2} is on); it does not listen until {@link #listen()}.
+	 * @param name the server name
+	 * @param settings its settings
+	 * @param eventPublisher where its events go
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param customizers applied to the Reactor Netty server before each bind, when they
+	 * apply to it
+	 * @param support conversion and JSON for route methods
+	 * @param sslBundles where secure listeners find their SSL bundles; needed only when a
+	 * listener has TLS settings
+	 * @throws dev.qtserver.core.InvalidSettingException when an SSL bundle is missing
+	 */
+	public QHttpServer(String name, HttpServerSettings settings, ApplicationEventPublisher eventPublisher,
+			Executor workers, List<? extends QtServerCustomizer<HttpServer>> customizers, RouteSupport support,
+			@Nullable SslBundles sslBundles) {
+		super(ServerKind.HTTP, name, settings.listen(), settings.listenerSettings(), workers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher), HttpServer::create, customizers,
+				new TlsSupport(sslBundles,
+						settings.http2() ? ApplicationProtocols.HTTP_2 : ApplicationProtocols.HTTP_1_1,
+						TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT));
 		this.settings = settings;
 		this.support = support;
 		this.dispatcher = new RequestDispatcher(this, workers, support.json());
@@ -170,7 +200,19 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 * ({@link #serverError()} and {@link #errorString()} say why)
 	 */
 	public @Nullable ServerListener bind(InetAddress address, int port) {
-		return addListener(new InetSocketAddress(address, port));
+		return bind(ListenerSettings.plain(new InetSocketAddress(address, port)));
+	}
+
+	/**
+	 * Listen on one more address, with TLS or without, as Qt's {@code bind()} takes a
+	 * {@code QSslServer} or a {@code QTcpServer}.
+	 * @param listener where the new listener listens and whether it speaks TLS
+	 * @return the new listener; {@code null} when it could not listen
+	 * ({@link #serverError()} and {@link #errorString()} say why)
+	 * @throws dev.qtserver.core.InvalidSettingException when its SSL bundle is missing
+	 */
+	public @Nullable ServerListener bind(ListenerSettings listener) {
+		return addListener(listener);
 	}
 
 	@Override
@@ -203,6 +245,13 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 	}
 
+	private HttpProtocol[] protocols(boolean secure) {
+		if (!this.settings.http2()) {
+			return new HttpProtocol[] { HttpProtocol.HTTP11 };
+		}
+		return new HttpProtocol[] { HttpProtocol.HTTP11, secure ? HttpProtocol.H2 : HttpProtocol.H2C };
+	}
+
 	private static boolean handlesSessions(Object handler) {
 		Class<?> type = ClassUtils.getUserClass(handler);
 		return !MethodIntrospector
@@ -214,8 +263,22 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			.isEmpty();
 	}
 
+	/**
+	 * Connections of secure listeners are admitted when accepted: requests wait for the
+	 * handshake by themselves.
+	 */
 	@Override
-	protected HttpServer configure(HttpServer transport) {
+	protected boolean admitsOnceEncrypted() {
+		return false;
+	}
+
+	@Override
+	protected HttpServer secure(HttpServer transport, ServerSslContexts contexts) {
+		return transport.secure(contexts.secure());
+	}
+
+	@Override
+	protected HttpServer configure(HttpServer transport, ServerListener listener) {
 		HttpServer configured = transport.handle(this::serve)
 			.httpRequestDecoder((decoder) -> decoder.maxInitialLineLength(this.settings.maxInitialLineLength())
 				.maxHeaderSize(this.settings.maxHeaderSize())
@@ -223,8 +286,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			.idleTimeout(this.settings.keepAliveTimeout())
 			.compress(this.settings.compression())
 			.forwarded(this.settings.forwardHeaders())
-			.protocol(this.settings.http2() ? new HttpProtocol[] { HttpProtocol.HTTP11, HttpProtocol.H2C }
-					: new HttpProtocol[] { HttpProtocol.HTTP11 });
+			.protocol(protocols(listener.isSecure()));
 		Duration idle = this.settings.listen().idleTimeout();
 		if (idle != null) {
 			configured = configured.readTimeout(idle);
@@ -341,7 +403,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
-				local(request, channel), request.version().text());
+				local(request, channel), request.version().text(), SslSessions.of(channel));
 		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish, this::requestDone);
 		this.inFlight.incrementAndGet();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
@@ -478,10 +540,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			return;
 		}
 		InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-		QHttpServerRequest upgrade = new QHttpServerRequest(request.method().name(), request.uri(), "http",
+		QHttpServerRequest upgrade = new QHttpServerRequest(request.method().name(), request.uri(),
+				SslSessions.isSecure(channel) ? "https" : "http",
 				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()),
 				request.headers(), null, (InetSocketAddress) channel.remoteAddress(), local,
-				request.protocolVersion().text());
+				request.protocolVersion().text(), SslSessions.of(channel));
 		askVerifier(verifiers, 0, upgrade, channel, verdict);
 	}
 

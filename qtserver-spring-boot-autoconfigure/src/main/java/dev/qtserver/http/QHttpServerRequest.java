@@ -6,10 +6,14 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import javax.net.ssl.SSLSession;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,10 +42,14 @@ public final class QHttpServerRequest {
 
 	private final String protocol;
 
+	private final @Nullable SSLSession sslSession;
+
 	private @Nullable QueryStringDecoder decoded;
 
 	QHttpServerRequest(String method, String uri, String scheme, String host, HttpHeaders headers,
-			byte @Nullable [] body, InetSocketAddress remoteAddress, InetSocketAddress localAddress, String protocol) {
+			byte @Nullable [] body, InetSocketAddress remoteAddress, InetSocketAddress localAddress, String protocol,
+			@Nullable SSLSession sslSession) {
+		this.sslSession = sslSession;
 		this.method = method;
 		this.uri = uri;
 		this.scheme = scheme;
@@ -51,6 +59,17 @@ public final class QHttpServerRequest {
 		this.remoteAddress = remoteAddress;
 		this.localAddress = localAddress;
 		this.protocol = protocol;
+	}
+
+	/**
+	 * Return the TLS session the request came over, as Qt's
+	 * {@code QHttpServerRequest::sslConfiguration()}: the client's certificate chain
+	 * ({@code getPeerCertificates()}, when the listener asked for one), protocol and
+	 * cipher suite.
+	 * @return the session, empty for a request over plain TCP
+	 */
+	public Optional<SSLSession> sslSession() {
+		return Optional.ofNullable(this.sslSession);
 	}
 
 	/**

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
@@ -61,7 +62,9 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Watch a new HTTP/1.1 connection for upgrades, in front of Reactor Netty's traffic
-	 * handler; a connection without one (HTTP/2 by prior knowledge) is left alone.
+	 * handler; a connection without one (HTTP/2 by prior knowledge) is left alone. On a
+	 * secure listener that offers h2, the protocol is known only once ALPN has chosen it:
+	 * the watch starts then, if the client chose HTTP/1.1.
 	 * @param pipeline the connection's pipeline
 	 * @param path the WebSocket path
 	 * @param webSocketServer the server that runs the handshake
@@ -71,6 +74,44 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
 					new WebSocketUpgrades(path, webSocketServer, httpServer));
 		}
+		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
+					new AfterProtocolNegotiation(path, webSocketServer, httpServer));
+		}
+	}
+
+	/**
+	 * Waits for ALPN to set the connection's protocol up (the handshake's completion
+	 * passes here once Reactor Netty has built the pipeline), then watches it if it is
+	 * HTTP/1.1.
+	 */
+	private static final class AfterProtocolNegotiation extends ChannelInboundHandlerAdapter {
+
+		private final String path;
+
+		private final QWebSocketServer webSocketServer;
+
+		private final QHttpServer httpServer;
+
+		AfterProtocolNegotiation(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
+			this.path = path;
+			this.webSocketServer = webSocketServer;
+			this.httpServer = httpServer;
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			if (evt instanceof SslHandshakeCompletionEvent) {
+				ChannelPipeline pipeline = ctx.pipeline();
+				pipeline.remove(this);
+				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
+							new WebSocketUpgrades(this.path, this.webSocketServer, this.httpServer));
+				}
+			}
+			ctx.fireUserEventTriggered(evt);
+		}
+
 	}
 
 	@Override

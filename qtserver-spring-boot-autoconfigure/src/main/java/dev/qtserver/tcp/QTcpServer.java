@@ -12,6 +12,10 @@ import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
+import dev.qtserver.ssl.ApplicationProtocols;
+import dev.qtserver.ssl.ServerSslContexts;
+import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.ssl.TlsSupport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -23,6 +27,7 @@ import reactor.netty.Connection;
 import reactor.netty.tcp.TcpResources;
 import reactor.netty.tcp.TcpServer;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -56,8 +61,28 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 	 */
 	public QTcpServer(String name, TcpServerSettings settings, ApplicationEventPublisher eventPublisher,
 			Executor workers, List<? extends QtServerCustomizer<TcpServer>> customizers) {
-		super(ServerKind.TCP, name, settings.listen(), workers,
-				(server) -> new ApplicationEventSignals(server, eventPublisher), QTcpServer::transport, customizers);
+		this(name, settings, eventPublisher, workers, customizers, null);
+	}
+
+	/**
+	 * Create a server that may listen with TLS ({@code QSslServer}); it does not listen
+	 * until {@link #listen()}.
+	 * @param name the server name
+	 * @param settings its settings
+	 * @param eventPublisher where its events go
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param customizers applied to the Reactor Netty server before each bind, when they
+	 * apply to it
+	 * @param sslBundles where the SSL bundle its TLS settings name is looked up; needed
+	 * only when it has TLS settings
+	 * @throws dev.qtserver.core.InvalidSettingException when its SSL bundle is missing
+	 */
+	public QTcpServer(String name, TcpServerSettings settings, ApplicationEventPublisher eventPublisher,
+			Executor workers, List<? extends QtServerCustomizer<TcpServer>> customizers,
+			@Nullable SslBundles sslBundles) {
+		super(ServerKind.TCP, name, settings.listen(), List.of(settings.listen().listener()), workers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher), QTcpServer::transport, customizers,
+				new TlsSupport(sslBundles, ApplicationProtocols.NONE, TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT));
 		this.settings = settings;
 		this.codec = new TcpFrameCodec(settings);
 	}
@@ -98,6 +123,19 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		listeners().get(0).setListenBacklogSize(listenBacklogSize);
 	}
 
+	/**
+	 * Return whether the server speaks TLS, as a Qt {@code QSslServer} does.
+	 * @return whether it is secure
+	 */
+	public boolean isSecure() {
+		return listeners().get(0).isSecure();
+	}
+
+	@Override
+	protected TcpServer secure(TcpServer transport, ServerSslContexts contexts) {
+		return transport.secure(contexts.secure());
+	}
+
 	@Override
 	public void bindHandler(Object handler, String handlerName, HandlerExecution execution) {
 		setHandler((handler instanceof TcpConnectionHandler reactive) ? reactive
@@ -117,7 +155,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 	 */
 	@Override
 	protected void admit(Connection connection) {
-		QTcpSocket socket = new QTcpSocket(registry().nextId(), name(), connection, this.codec,
+		QTcpSocket socket = new QTcpSocket(connectionId(connection), name(), connection, this.codec,
 				new ConnectionState(workers()), statistics());
 		TcpConnectionHandler bound = this.handler;
 		if (bound == null || bound instanceof AnnotatedTcpConnectionHandler) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,11 @@ import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
+import dev.qtserver.ssl.ApplicationProtocols;
+import dev.qtserver.ssl.ServerSslContexts;
+import dev.qtserver.ssl.SslSessions;
+import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.tcp.QTcpSocket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -38,6 +44,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.tcp.TcpServer;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -80,10 +87,32 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	 */
 	public QWebSocketServer(String name, WebSocketServerSettings settings, ApplicationEventPublisher eventPublisher,
 			Executor workers, List<? extends QtServerCustomizer<TcpServer>> customizers) {
-		super(ServerKind.WEBSOCKET, name, settings.listen(), workers,
-				(server) -> new ApplicationEventSignals(server, eventPublisher, (connection,
-						reason) -> closedEvent((QWebSocketServer) server, (QWebSocket) connection, reason)),
-				TcpServer::create, customizers);
+		this(name, settings, eventPublisher, workers, customizers, null);
+	}
+
+	/**
+	 * Create a server that may speak {@code wss} ({@link SecureMode#SECURE_MODE}); it
+	 * does not listen until {@link #listen()}. Its handshake timeout covers the TLS
+	 * handshake too, as in Qt, unless its TLS settings set one of their own.
+	 * @param name the server name
+	 * @param settings its settings
+	 * @param eventPublisher where its events go
+	 * @param workers runs handler code and event listeners, off the event loops
+	 * @param customizers applied to the Reactor Netty server before each bind, when they
+	 * apply to it
+	 * @param sslBundles where the SSL bundle its TLS settings name is looked up; needed
+	 * only when it has TLS settings
+	 * @throws dev.qtserver.core.InvalidSettingException when its SSL bundle is missing
+	 */
+	public QWebSocketServer(String name, WebSocketServerSettings settings, ApplicationEventPublisher eventPublisher,
+			Executor workers, List<? extends QtServerCustomizer<TcpServer>> customizers,
+			@Nullable SslBundles sslBundles) {
+		super(ServerKind.WEBSOCKET, name, settings.listen(), List.of(settings.listen().listener()), workers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher,
+						(connection, reason) -> closedEvent((QWebSocketServer) server, (QWebSocket) connection,
+								reason)),
+				TcpServer::create, customizers, new TlsSupport(sslBundles, ApplicationProtocols.NONE, Objects
+					.requireNonNullElse(settings.handshakeTimeout(), TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT)));
 		this.settings = settings;
 		this.eventPublisher = eventPublisher;
 	}
@@ -128,11 +157,17 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	}
 
 	/**
-	 * Return whether the server speaks {@code wss} or {@code ws}.
+	 * Return whether the server speaks {@code wss} or {@code ws}, as Qt's
+	 * {@code secureMode()}: secure when it has TLS settings.
 	 * @return the secure mode
 	 */
 	public SecureMode secureMode() {
-		return SecureMode.NON_SECURE_MODE;
+		return listeners().get(0).isSecure() ? SecureMode.SECURE_MODE : SecureMode.NON_SECURE_MODE;
+	}
+
+	@Override
+	protected TcpServer secure(TcpServer transport, ServerSslContexts contexts) {
+		return transport.secure(contexts.secure());
 	}
 
 	/**
@@ -252,7 +287,10 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 				return false;
 			}
 			String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-			URI url = URI.create(scheme() + "://" + host + request.uri());
+			// by connection: sessions upgraded on an HTTP server's secure listener are
+			// wss
+			// too
+			URI url = URI.create((SslSessions.isSecure(ctx.channel()) ? "wss" : "ws") + "://" + host + request.uri());
 			List<String> subprotocols = this.settings.subprotocols();
 			WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url.toString(),
 					subprotocols.isEmpty() ? null : String.join(",", subprotocols), decoderConfig())
@@ -268,8 +306,8 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 					}
 				});
 			Connection connection = Connection.from(ctx.channel());
-			QWebSocket session = new QWebSocket(registry().nextId(), name(), connection, new ConnectionState(workers()),
-					statistics(), url, origin, handshaker.selectedSubprotocol());
+			QWebSocket session = new QWebSocket(connectionId(connection), name(), connection,
+					new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol());
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLSession;
 
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.event.ConnectionClosedEvent;
@@ -411,6 +414,11 @@ class ConnectionRegistryTests {
 		@Override
 		public long id() {
 			return this.id;
+		}
+
+		@Override
+		public Optional<SSLSession> sslSession() {
+			return Optional.empty();
 		}
 
 		@Override

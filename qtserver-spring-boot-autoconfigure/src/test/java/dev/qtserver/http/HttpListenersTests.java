@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +101,7 @@ class HttpListenersTests {
 	}
 
 	private QHttpServer startTwoListeners() {
-		InetSocketAddress any = new InetSocketAddress(HttpServerFixture.LOOPBACK, 0);
+		ListenerSettings any = ListenerSettings.plain(new InetSocketAddress(HttpServerFixture.LOOPBACK, 0));
 		return this.fixture.start((settings) -> settings.listeners(List.of(any, any)), new Where());
 	}
 

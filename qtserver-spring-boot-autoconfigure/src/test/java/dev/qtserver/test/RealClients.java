@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code PATH} (pyenv, a virtualenv) usually lacks the module; the environment variable
  * {@value #PYTHON_VARIABLE} names another one;</li>
  * <li>{@code curl} (Debian: {@code curl}) and nghttp2's {@code h2load} (Debian:
- * {@code nghttp2-client}) from the {@code PATH}, for the HTTP server.</li>
+ * {@code nghttp2-client}) from the {@code PATH}, for the HTTP server;</li>
+ * <li>{@code openssl} (Debian: {@code openssl}) from the {@code PATH}, for TLS.</li>
  * </ul>
  */
 public final class RealClients {
@@ -68,6 +69,15 @@ public final class RealClients {
 	 */
 	public static String curl() {
 		return onPath("curl", "curl", "curl");
+	}
+
+	/**
+	 * Return the path of the {@code openssl} command line (Debian: {@code openssl}): it
+	 * makes the tests' certificates and is their TLS client ({@code s_client}).
+	 * @return the command
+	 */
+	public static String openssl() {
+		return onPath("openssl", "OpenSSL's command line", "openssl");
 	}
 
 	/**

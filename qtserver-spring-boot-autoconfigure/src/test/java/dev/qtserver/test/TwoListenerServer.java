@@ -10,9 +10,11 @@ import java.util.concurrent.Executor;
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.ListenSettings;
+import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
+import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.tcp.QTcpSocket;
 import reactor.netty.Connection;
 import reactor.netty.tcp.TcpServer;
@@ -41,8 +43,10 @@ public final class TwoListenerServer extends AbstractQtServer<QTcpSocket, TcpSer
 	public TwoListenerServer(String name, ListenSettings settings, int firstPort, int secondPort,
 			ApplicationEventPublisher publisher, Executor workers,
 			List<? extends QtServerCustomizer<TcpServer>> customizers) {
-		super(ServerKind.TCP, name, settings, List.of(loopback(firstPort), loopback(secondPort)), workers,
-				(server) -> new ApplicationEventSignals(server, publisher), TcpServer::create, customizers);
+		super(ServerKind.TCP, name, settings,
+				List.of(ListenerSettings.plain(loopback(firstPort)), ListenerSettings.plain(loopback(secondPort))),
+				workers, (server) -> new ApplicationEventSignals(server, publisher), TcpServer::create, customizers,
+				TlsSupport.NONE);
 	}
 
 	private static InetSocketAddress loopback(int port) {

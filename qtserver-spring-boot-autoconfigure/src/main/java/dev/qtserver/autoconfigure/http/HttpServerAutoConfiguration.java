@@ -12,11 +12,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,7 +29,7 @@ import org.springframework.context.annotation.Import;
  * {@link dev.qtserver.http.QHttpServer} bean each, with JSON route bodies on the
  * application's Jackson {@code JsonMapper} when there is one.
  */
-@AutoConfiguration(after = QtServerAutoConfiguration.class,
+@AutoConfiguration(after = { QtServerAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(HttpServer.class)
 @EnableConfigurationProperties(HttpServersProperties.class)
@@ -43,9 +45,10 @@ public final class HttpServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QHttpServerFactory qHttpServerFactory(ApplicationEventPublisher eventPublisher, WorkerPool workerPool,
-			ObjectProvider<QtServerCustomizer<HttpServer>> customizers, RouteSupport routeSupport) {
+			ObjectProvider<QtServerCustomizer<HttpServer>> customizers, RouteSupport routeSupport,
+			ObjectProvider<SslBundles> sslBundles) {
 		return new QHttpServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList(),
-				routeSupport);
+				routeSupport, sslBundles.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

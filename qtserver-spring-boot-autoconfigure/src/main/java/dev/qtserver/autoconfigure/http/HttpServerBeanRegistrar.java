@@ -3,10 +3,12 @@ package dev.qtserver.autoconfigure.http;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.qtserver.autoconfigure.QtServerBeanRegistrar;
 import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.http.HttpServerSettings;
 import dev.qtserver.http.QHttpServer;
@@ -31,10 +33,21 @@ class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties
 				"must not be negative; 0 means no limit");
 		HttpServerSettings.Builder builder = properties.applyTo(HttpServerSettings.builder());
 		InetSocketAddress serverAddress = builder.build().listen().socketAddress();
-		List<InetSocketAddress> listeners = properties.getListeners().stream().map((listener) -> {
+		List<ListenerSettings> listeners = new ArrayList<>();
+		for (int index = 0; index < properties.getListeners().size(); index++) {
+			HttpServerProperties.Listener listener = properties.getListeners().get(index);
 			InetAddress address = listener.getAddress();
-			return new InetSocketAddress((address != null) ? address : serverAddress.getAddress(), listener.getPort());
-		}).toList();
+			try {
+				listeners.add(new ListenerSettings(
+						new InetSocketAddress((address != null) ? address : serverAddress.getAddress(),
+								listener.getPort()),
+						listener.getSsl().toSettings()));
+			}
+			catch (InvalidSettingException ex) {
+				throw new InvalidSettingException("listeners[" + index + "]." + ex.getSetting(), ex.getValue(),
+						ex.getRule());
+			}
+		}
 		HttpServerProperties.WebSocket websocket = properties.getWebsocket();
 		WebSocketServerSettings upgrades = null;
 		if (websocket.hasPath()) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.qtserver.autoconfigure.ListenProperties;
+import dev.qtserver.autoconfigure.SslProperties;
 import dev.qtserver.autoconfigure.websocket.WebSocketEndpointProperties;
 import org.jspecify.annotations.Nullable;
 
@@ -360,6 +361,17 @@ public class HttpServerProperties extends ListenProperties {
 		 * Port to listen on. 0 lets the operating system choose a free port.
 		 */
 		private int port;
+
+		/**
+		 * TLS on this listener (https, and h2 by ALPN when http2 is on). Plain when
+		 * ssl.bundle is not set.
+		 */
+		@NestedConfigurationProperty
+		private final SslProperties ssl = new SslProperties();
+
+		public SslProperties getSsl() {
+			return this.ssl;
+		}
 
 		public @Nullable InetAddress getAddress() {
 			return this.address;

@@ -9,9 +9,11 @@ import reactor.netty.tcp.TcpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -21,7 +23,7 @@ import org.springframework.context.annotation.Import;
  * {@code qtserver.websocket.<name>}: one {@link dev.qtserver.websocket.QWebSocketServer}
  * bean each.
  */
-@AutoConfiguration(after = QtServerAutoConfiguration.class)
+@AutoConfiguration(after = { QtServerAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnClass({ TcpServer.class, WebSocketServerHandshaker.class })
 @EnableConfigurationProperties(WebSocketServersProperties.class)
 @Import(WebSocketServerBeanRegistrar.class)
@@ -30,8 +32,9 @@ public final class WebSocketServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QWebSocketServerFactory qWebSocketServerFactory(ApplicationEventPublisher eventPublisher, WorkerPool workerPool,
-			ObjectProvider<QtServerCustomizer<TcpServer>> customizers) {
-		return new QWebSocketServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList());
+			ObjectProvider<QtServerCustomizer<TcpServer>> customizers, ObjectProvider<SslBundles> sslBundles) {
+		return new QWebSocketServerFactory(eventPublisher, workerPool.executor(), customizers.orderedStream().toList(),
+				sslBundles.getIfAvailable());
 	}
 
 }

@@ -1,0 +1,370 @@
+package dev.qtserver.ssl;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.SocketError;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.NettyPipeline;
+
+/**
+ * The TLS stage of one secure connection, from accept until it is encrypted, as Qt's
+ * {@code QSslServer} runs it: the connection reads nothing until its listener admits it
+ * (so a handshake never starts behind a closed accept gate); its first byte must start a
+ * TLS handshake record ({@code 0x16}) or it is closed at once; it is closed if it is not
+ * encrypted within the handshake timeout, which restarts once, when the first record
+ * arrives; a failed handshake is read for its SSL signals. Two handlers do it: a guard in
+ * front of the {@link SslHandler}, which sees the raw bytes and holds reads, and a
+ * watcher behind Reactor Netty's SSL reader, which sees the outcome. Both leave the
+ * pipeline once the handshake is over, so an encrypted connection pays nothing for them.
+ * Everything runs on the connection's event loop.
+ */
+public final class TlsHandshake {
+
+	private static final AttributeKey<TlsHandshake> KEY = AttributeKey.valueOf(TlsHandshake.class.getName());
+
+	private static final String GUARD = "qtserver.tlsGuard";
+
+	private static final String WATCHER = "qtserver.tlsWatcher";
+
+	private static final byte HANDSHAKE_RECORD = 0x16;
+
+	private final Channel channel;
+
+	private final long connectionId;
+
+	private final Duration timeout;
+
+	private final Owner owner;
+
+	private boolean admitted;
+
+	private boolean readRequested;
+
+	private boolean recordSeen;
+
+	private boolean over;
+
+	private @Nullable ScheduledFuture<?> timer;
+
+	private final TlsAlertScanner received = new TlsAlertScanner();
+
+	private final TlsAlertScanner sent = new TlsAlertScanner();
+
+	private TlsHandshake(Channel channel, long connectionId, Duration timeout, Owner owner) {
+		this.channel = channel;
+		this.connectionId = connectionId;
+		this.timeout = timeout;
+		this.owner = owner;
+	}
+
+	/**
+	 * Put the TLS stage into the pipeline of a connection just accepted by a secure
+	 * listener, after Reactor Netty added its SSL handlers.
+	 * @param channel the connection's channel
+	 * @param connectionId the id the connection keeps
+	 * @param timeout the handshake timeout
+	 * @param owner the server side of the stage
+	 * @return the stage, which waits for {@link #admitted()}
+	 */
+	public static TlsHandshake install(Channel channel, long connectionId, Duration timeout, Owner owner) {
+		TlsHandshake handshake = new TlsHandshake(channel, connectionId, timeout, owner);
+		ChannelPipeline pipeline = channel.pipeline();
+		pipeline.addFirst(GUARD, handshake.new Guard());
+		pipeline.addAfter(NettyPipeline.SslReader, WATCHER, handshake.new Watcher());
+		channel.attr(KEY).set(handshake);
+		return handshake;
+	}
+
+	/**
+	 * Return the TLS stage of a channel.
+	 * @param channel the channel
+	 * @return the stage, or {@code null} when the channel is not from a secure listener
+	 */
+	public static @Nullable TlsHandshake of(Channel channel) {
+		return channel.attr(KEY).get();
+	}
+
+	/**
+	 * Return the id the connection was given when accepted.
+	 * @return the connection id
+	 */
+	public long connectionId() {
+		return this.connectionId;
+	}
+
+	/**
+	 * Return the server whose listener accepted the connection.
+	 * @return the server
+	 */
+	public QtServer server() {
+		return this.owner.server();
+	}
+
+	/**
+	 * Let the handshake start: the listener admitted the connection. Any thread.
+	 */
+	public void admitted() {
+		if (this.channel.eventLoop().inEventLoop()) {
+			start();
+		}
+		else {
+			this.channel.eventLoop().execute(this::start);
+		}
+	}
+
+	private void start() {
+		if (this.over || this.admitted) {
+			return;
+		}
+		this.admitted = true;
+		restartTimer();
+		if (this.readRequested) {
+			this.readRequested = false;
+			this.channel.read();
+		}
+	}
+
+	private void restartTimer() {
+		cancelTimer();
+		this.timer = this.channel.eventLoop().schedule(this::timedOut, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void cancelTimer() {
+		ScheduledFuture<?> scheduled = this.timer;
+		if (scheduled != null) {
+			scheduled.cancel(false);
+			this.timer = null;
+		}
+	}
+
+	private void timedOut() {
+		if (!this.over) {
+			fail(TlsFailure.timedOut(this.timeout));
+		}
+	}
+
+	private void firstRecord(ByteBuf bytes) {
+		if (bytes.getByte(bytes.readerIndex()) != HANDSHAKE_RECORD) {
+			fail(TlsFailure.plaintext());
+			return;
+		}
+		this.recordSeen = true;
+		// Qt restarts the timer once, for the progress a client hello is; later records
+		// get no more time, so a client that trickles its handshake cannot hold a slot
+		restartTimer();
+		this.owner.publish(new StartedEncryptionHandshakeEvent(this.owner.server(), this.connectionId, peerAddress()));
+	}
+
+	private void encrypted(ChannelHandlerContext ctx) {
+		this.over = true;
+		cancelTimer();
+		leavePipeline(ctx.pipeline());
+		// the server takes the connection first (it becomes pending), then the handshake
+		// slot is given back: the two never add up to less than the truth
+		ctx.fireChannelActive();
+		this.owner.ended(this, true);
+	}
+
+	private void failed(Throwable cause) {
+		if (!this.over) {
+			SslHandler ssl = this.channel.pipeline().get(SslHandler.class);
+			fail(TlsFailure.of(cause, (ssl != null) ? ssl.engine() : null));
+		}
+	}
+
+	private void fail(TlsFailure failure) {
+		this.over = true;
+		cancelTimer();
+		if (!this.admitted) {
+			// parked at the gate and gone before it was let in: as if still in the
+			// backlog
+			this.channel.close();
+			return;
+		}
+		QtServer server = this.owner.server();
+		InetSocketAddress peer = peerAddress();
+		List<Object> events = new ArrayList<>();
+		if (!failure.peerErrors().isEmpty()) {
+			SslError first = failure.peerErrors().get(0);
+			events.add(new PeerVerifyErrorEvent(server, this.connectionId, peer, first));
+			events.add(new SslErrorsEvent(server, this.connectionId, peer, failure.peerErrors()));
+			events.add(new HandshakeInterruptedOnErrorEvent(server, this.connectionId, peer, first));
+		}
+		// what the wire showed in the clear is certain; otherwise what the engine's
+		// report implies
+		TlsAlertScanner.Alert sentAlert = alert(this.sent.found(), failure.alertSent());
+		if (sentAlert != null) {
+			events.add(new AlertSentEvent(server, this.connectionId, peer, sentAlert.level(), sentAlert.type(),
+					failure.errorString()));
+		}
+		TlsAlertScanner.Alert receivedAlert = alert(this.received.found(), failure.alertReceived());
+		if (receivedAlert != null) {
+			events.add(new AlertReceivedEvent(server, this.connectionId, peer, receivedAlert.level(),
+					receivedAlert.type(), failure.errorString()));
+		}
+		events.add(new SslHandshakeErrorEvent(server, this.connectionId, peer, failure.error(), failure.errorString()));
+		events.forEach(this.owner::publish);
+		this.owner.handshakeFailed(this, failure.error(), failure.errorString());
+		this.channel.close();
+		this.owner.ended(this, false);
+	}
+
+	private static TlsAlertScanner.@Nullable Alert alert(TlsAlertScanner.@Nullable Alert seen,
+			@Nullable AlertType reported) {
+		if (seen != null) {
+			return seen;
+		}
+		return (reported != null) ? new TlsAlertScanner.Alert(AlertLevel.FATAL, reported) : null;
+	}
+
+	private void leavePipeline(ChannelPipeline pipeline) {
+		for (String name : new String[] { GUARD, WATCHER }) {
+			if (pipeline.context(name) != null) {
+				pipeline.remove(name);
+			}
+		}
+	}
+
+	private InetSocketAddress peerAddress() {
+		return (InetSocketAddress) this.channel.remoteAddress();
+	}
+
+	/**
+	 * The server side of a TLS stage.
+	 */
+	public interface Owner {
+
+		/**
+		 * Return the server whose listener accepted the connection.
+		 * @return the server
+		 */
+		QtServer server();
+
+		/**
+		 * Publish an SSL event from the event loop: on a worker, in order.
+		 * @param event the event
+		 */
+		void publish(Object event);
+
+		/**
+		 * Record a failed handshake (metrics, log); the stage closes the connection.
+		 * @param handshake the stage
+		 * @param error the kind of failure
+		 * @param errorString what went wrong
+		 */
+		void handshakeFailed(TlsHandshake handshake, SocketError error, String errorString);
+
+		/**
+		 * The handshake is over, once per admitted connection, after the server took an
+		 * encrypted connection or after a failed one was closed.
+		 * @param handshake the stage
+		 * @param encrypted whether the connection is now encrypted
+		 */
+		void ended(TlsHandshake handshake, boolean encrypted);
+
+	}
+
+	/**
+	 * In front of the SSL handler: holds reads until admitted, checks the first byte.
+	 */
+	private final class Guard extends ChannelDuplexHandler {
+
+		@Override
+		public void read(ChannelHandlerContext ctx) {
+			if (TlsHandshake.this.admitted) {
+				ctx.read();
+			}
+			else {
+				TlsHandshake.this.readRequested = true;
+			}
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (TlsHandshake.this.over) {
+				// failed and closing: nothing more is read from this client
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+				if (!TlsHandshake.this.recordSeen) {
+					firstRecord(bytes);
+					if (TlsHandshake.this.over) {
+						bytes.release();
+						return;
+					}
+				}
+				TlsHandshake.this.received.scan(bytes);
+			}
+			ctx.fireChannelRead(msg);
+		}
+
+		@Override
+		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+			if (msg instanceof ByteBuf bytes) {
+				TlsHandshake.this.sent.scan(bytes);
+			}
+			ctx.write(msg, promise);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			if (!TlsHandshake.this.over) {
+				fail(TlsFailure.closedByPeer());
+			}
+			ctx.fireChannelInactive();
+		}
+
+	}
+
+	/**
+	 * Behind Reactor Netty's SSL reader: sees the handshake succeed (the channel becomes
+	 * active for the layers above) or fail.
+	 */
+	private final class Watcher extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void channelActive(ChannelHandlerContext ctx) {
+			if (TlsHandshake.this.over) {
+				ctx.fireChannelActive();
+				return;
+			}
+			encrypted(ctx);
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			if (evt instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+				failed(completion.cause());
+				return;
+			}
+			ctx.fireUserEventTriggered(evt);
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			// a failed handshake is recorded as its SSL signals, not logged as an error
+			// nobody caught
+			failed(cause);
+		}
+
+	}
+
+}

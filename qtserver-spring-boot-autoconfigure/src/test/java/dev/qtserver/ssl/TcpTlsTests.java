@@ -1,0 +1,304 @@
+package dev.qtserver.ssl;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import dev.qtserver.core.SocketError;
+import dev.qtserver.core.WorkerPool;
+import dev.qtserver.event.NewConnectionEvent;
+import dev.qtserver.event.PendingConnectionAvailableEvent;
+import dev.qtserver.tcp.QTcpServer;
+import dev.qtserver.tcp.QTcpSocket;
+import dev.qtserver.tcp.TcpServerSettings;
+import dev.qtserver.test.OpenSslClient;
+import dev.qtserver.test.TestCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A TCP server with {@code ssl.bundle} is Qt's {@code QSslServer}, checked with real TLS
+ * peers (OpenSSL's {@code s_client}, the JDK's {@code SSLSocket}) and certificates made
+ * by the test: a connection becomes pending only once encrypted, the SSL signals arrive
+ * in order, bad clients are refused with the right alert and never become pending.
+ */
+class TcpTlsTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+	@TempDir
+	static Path certificatesDirectory;
+
+	private static TestCertificates certificates;
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
+
+	private final WorkerPool workers = WorkerPool.platformThreads(8, "tls-worker-");
+
+	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+
+	private final List<QTcpServer> servers = new ArrayList<>();
+
+	private final List<Socket> clients = new ArrayList<>();
+
+	@BeforeAll
+	static void makeCertificates() {
+		certificates = TestCertificates.create(certificatesDirectory);
+	}
+
+	@AfterEach
+	void tearDown() throws IOException {
+		for (Socket client : this.clients) {
+			client.close();
+		}
+		this.servers.forEach((server) -> server.shutdown(Duration.ofSeconds(2)));
+		this.workers.close();
+	}
+
+	@Test
+	void whenAClientCompletesTheHandshakeThenItBecomesPendingEncryptedWithTheSignalsInQtsOrder() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		assertThat(server.isSecure()).isTrue();
+		CompletableFuture<OpenSslClient.Result> client = OpenSslClient.connectUntilClosed(server.serverPort(),
+				"hello\n", "-CAfile", ca(), "-verify_return_error");
+		assertThat(server.waitForNewConnection(TIMEOUT)).as(this.events::toString).isTrue();
+		QTcpSocket socket = server.nextPendingConnection();
+		assertThat(socket).isNotNull();
+		assertThat(socket.sslSession()).hasValueSatisfying((session) -> {
+			assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
+			assertThat(session.getCipherSuite()).startsWith("TLS_AES_");
+		});
+		assertThat(socket.receiveText().blockFirst(TIMEOUT)).isEqualTo("hello");
+		socket.send("welcome").get(5, TimeUnit.SECONDS);
+		socket.close();
+		OpenSslClient.Result result = client.get(30, TimeUnit.SECONDS);
+		assertThat(result.connected()).as(result.report()).isTrue();
+		assertThat(result.reported("Protocol version")).isEqualTo("TLSv1.3");
+		assertThat(result.reported("Verification")).isEqualTo("OK");
+		assertThat(result.output()).isEqualTo("welcome\n");
+		await().atMost(TIMEOUT).until(() -> eventsOf(NewConnectionEvent.class).size() == 1);
+		assertThat(this.events).as(this.events::toString)
+			.extracting((event) -> event.getClass().getSimpleName())
+			.containsExactly("ServerListeningEvent", "StartedEncryptionHandshakeEvent",
+					"PendingConnectionAvailableEvent", "NewConnectionEvent", "ConnectionClosedEvent");
+		StartedEncryptionHandshakeEvent started = eventsOf(StartedEncryptionHandshakeEvent.class).get(0);
+		assertThat(started.getConnectionId()).isEqualTo(socket.id());
+		assertThat(started.getServerName()).isEqualTo("secure");
+	}
+
+	@Test
+	void whenManyLinesGoBothWaysThenNoneIsLostOrReordered() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		SSLSocket client = jdkClient(server, null);
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		QTcpSocket socket = server.nextPendingConnection();
+		int count = 20_000;
+		StringBuilder sent = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			sent.append("line ").append(i).append('\n');
+		}
+		OutputStream out = client.getOutputStream();
+		out.write(sent.toString().getBytes(StandardCharsets.UTF_8));
+		out.flush();
+		List<String> received = socket.receiveText().take(count).collectList().block(TIMEOUT);
+		assertThat(received).hasSize(count).startsWith("line 0").endsWith("line " + (count - 1));
+		for (int i = 0; i < count; i += 997) {
+			assertThat(received.get(i)).isEqualTo("line " + i);
+		}
+		for (int i = 0; i < 100; i++) {
+			socket.send("reply " + i);
+		}
+		BufferedReader reader = new BufferedReader(
+				new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+		for (int i = 0; i < 100; i++) {
+			assertThat(reader.readLine()).isEqualTo("reply " + i);
+		}
+	}
+
+	@Test
+	void whenAPlaintextClientConnectsThenItIsDroppedAtItsFirstByte() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server").withHandshakeTimeout(Duration.ofSeconds(60)), 30);
+		Socket plain = connect(server);
+		plain.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+		plain.setSoTimeout((int) TIMEOUT.toMillis());
+		long start = System.nanoTime();
+		assertThat(plain.getInputStream().read()).isEqualTo(-1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		SslHandshakeErrorEvent error = awaitEvent(SslHandshakeErrorEvent.class);
+		assertThat(error.getError()).isEqualTo(SocketError.SSL_HANDSHAKE_FAILED);
+		assertThat(error.getErrorString()).contains("not a TLS");
+		assertThat(eventsOf(StartedEncryptionHandshakeEvent.class)).isEmpty();
+		assertThat(server.hasPendingConnections()).isFalse();
+		assertThat(server.statistics().errors()).isEqualTo(1);
+		assertGoodClientStillServed(server);
+	}
+
+	@Test
+	void whenAClientSendsNothingThenTheHandshakeTimeoutClosesIt() throws Exception {
+		Duration timeout = Duration.ofMillis(500);
+		QTcpServer server = listening(TlsSettings.of("server").withHandshakeTimeout(timeout), 30);
+		Socket quiet = connect(server);
+		quiet.setSoTimeout((int) TIMEOUT.toMillis());
+		long start = System.nanoTime();
+		assertThat(quiet.getInputStream().read()).isEqualTo(-1);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout.minusMillis(50));
+		SslHandshakeErrorEvent error = awaitEvent(SslHandshakeErrorEvent.class);
+		assertThat(error.getError()).isEqualTo(SocketError.SOCKET_TIMEOUT);
+		assertThat(server.handshakingConnectionCount()).isZero();
+		assertGoodClientStillServed(server);
+	}
+
+	@Test
+	void whenClientCertificatesAreNeededThenATrustedOneGetsInAndItsChainIsReadable() {
+		QTcpServer server = listening(TlsSettings.of("server").withClientAuth(ClientAuth.NEED), 30);
+		CompletableFuture<OpenSslClient.Result> client = OpenSslClient.connectUntilClosed(server.serverPort(), "",
+				"-CAfile", ca(), "-cert", certificates.certificate("client").toString(), "-key",
+				certificates.key("client").toString());
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		QTcpSocket socket = server.nextPendingConnection();
+		assertThat(socket.sslSession()).hasValueSatisfying((session) -> {
+			try {
+				X509Certificate peer = (X509Certificate) session.getPeerCertificates()[0];
+				assertThat(peer.getSubjectX500Principal().getName()).isEqualTo("CN=qtserver test client");
+			}
+			catch (Exception ex) {
+				throw new AssertionError(ex);
+			}
+		});
+		socket.close();
+		assertThat(client.join().connected()).isTrue();
+		assertThat(eventsOf(SslHandshakeErrorEvent.class)).isEmpty();
+	}
+
+	@Test
+	void whenANeededClientCertificateIsMissingThenTheHandshakeFailsWithBadCertificate() {
+		QTcpServer server = listening(TlsSettings.of("server").withClientAuth(ClientAuth.NEED), 30);
+		OpenSslClient.Result result = OpenSslClient.connectUntilClosed(server.serverPort(), "hello\n", "-CAfile", ca())
+			.join();
+		assertThat(result.output()).isEmpty();
+		SslHandshakeErrorEvent error = awaitEvent(SslHandshakeErrorEvent.class);
+		assertThat(error.getError()).isEqualTo(SocketError.SSL_HANDSHAKE_FAILED);
+		assertThat(this.events).as(this.events.toString())
+			.extracting((event) -> event.getClass().getSimpleName())
+			.containsExactly("ServerListeningEvent", "StartedEncryptionHandshakeEvent", "PeerVerifyErrorEvent",
+					"SslErrorsEvent", "HandshakeInterruptedOnErrorEvent", "AlertSentEvent", "SslHandshakeErrorEvent");
+		assertThat(eventsOf(PeerVerifyErrorEvent.class).get(0).getError().error())
+			.isEqualTo(SslError.Type.NO_PEER_CERTIFICATE);
+		AlertSentEvent alert = eventsOf(AlertSentEvent.class).get(0);
+		assertThat(alert.getLevel()).isEqualTo(AlertLevel.FATAL);
+		assertThat(alert.getType()).as(result.report()).isEqualTo(AlertType.BAD_CERTIFICATE);
+		assertThat(result.report()).contains("alert bad certificate");
+		assertThat(server.hasPendingConnections()).isFalse();
+		assertGoodClientStillServed(server, "-cert", certificates.certificate("client").toString(), "-key",
+				certificates.key("client").toString());
+	}
+
+	@Test
+	void whenAClientCertificateIsUntrustedThenItIsRefusedWithCertificateUnknown() {
+		QTcpServer server = listening(TlsSettings.of("server").withClientAuth(ClientAuth.WANT), 30);
+		OpenSslClient.Result result = OpenSslClient.connect(server.serverPort(), "hello\n", "-CAfile", ca(), "-cert",
+				certificates.certificate("rogue").toString(), "-key", certificates.key("rogue").toString());
+		assertThat(result.output()).isEmpty();
+		awaitEvent(SslHandshakeErrorEvent.class);
+		SslError error = eventsOf(PeerVerifyErrorEvent.class).get(0).getError();
+		assertThat(error.error()).isEqualTo(SslError.Type.CERTIFICATE_UNTRUSTED);
+		assertThat(eventsOf(AlertSentEvent.class)).singleElement()
+			.satisfies((alert) -> assertThat(alert.getType()).isEqualTo(AlertType.CERTIFICATE_UNKNOWN));
+		assertThat(eventsOf(PendingConnectionAvailableEvent.class)).isEmpty();
+		// want: a client without a certificate is let in
+		assertGoodClientStillServed(server);
+	}
+
+	@Test
+	void whenTheClientDoesNotTrustTheServerThenItsAlertIsReceived() {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		// the system's trust store does not know the test CA
+		OpenSslClient.Result result = OpenSslClient.connect(server.serverPort(), "", "-verify_return_error");
+		assertThat(result.connected()).isFalse();
+		awaitEvent(SslHandshakeErrorEvent.class);
+		assertThat(eventsOf(AlertReceivedEvent.class)).as(this.events.toString()).singleElement().satisfies((alert) -> {
+			assertThat(alert.getLevel()).isEqualTo(AlertLevel.FATAL);
+			assertThat(alert.getType()).isEqualTo(AlertType.UNKNOWN_CA);
+		});
+	}
+
+	private void assertGoodClientStillServed(QTcpServer server, String... options) {
+		List<String> arguments = new ArrayList<>(List.of("-CAfile", ca()));
+		arguments.addAll(List.of(options));
+		CompletableFuture<OpenSslClient.Result> client = OpenSslClient.connectUntilClosed(server.serverPort(), "",
+				arguments.toArray(String[]::new));
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		server.nextPendingConnection().close();
+		OpenSslClient.Result good = client.join();
+		assertThat(good.connected()).as(good.report()).isTrue();
+	}
+
+	private QTcpServer listening(TlsSettings tls, int maxPending) {
+		this.bundles.registerBundle("server", certificates.bundle("server"));
+		TcpServerSettings settings = TcpServerSettings.builder()
+			.address(LOOPBACK)
+			.maxPendingConnections(maxPending)
+			.tls(tls)
+			.build();
+		QTcpServer server = new QTcpServer("secure", settings, this.events::add, this.workers.executor(), List.of(),
+				this.bundles);
+		this.servers.add(server);
+		assertThat(server.listen()).as(server.errorString()).isTrue();
+		return server;
+	}
+
+	private SSLSocket jdkClient(QTcpServer server, String serverName) throws Exception {
+		SSLContext context = certificates.bundle("server").createSslContext();
+		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(LOOPBACK, server.serverPort());
+		this.clients.add(socket);
+		socket.setSoTimeout((int) TIMEOUT.toMillis());
+		socket.startHandshake();
+		return socket;
+	}
+
+	private Socket connect(QTcpServer server) throws IOException {
+		Socket socket = new Socket();
+		this.clients.add(socket);
+		socket.connect(new InetSocketAddress(LOOPBACK, server.serverPort()), (int) TIMEOUT.toMillis());
+		return socket;
+	}
+
+	private static String ca() {
+		return certificates.certificate("ca").toString();
+	}
+
+	private <E> E awaitEvent(Class<E> type) {
+		await().atMost(TIMEOUT).until(() -> !eventsOf(type).isEmpty());
+		return eventsOf(type).get(0);
+	}
+
+	private <E> List<E> eventsOf(Class<E> type) {
+		return this.events.stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+}
