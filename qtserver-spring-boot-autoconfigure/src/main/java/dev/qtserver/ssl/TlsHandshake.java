@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
@@ -330,6 +331,17 @@ public final class TlsHandshake {
 				fail(TlsFailure.closedByPeer());
 			}
 			ctx.fireChannelInactive();
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			// a TCP server lets a client half-close (it may still want its answers); one
+			// that stops sending before it is encrypted will never finish its handshake
+			if (evt instanceof ChannelInputShutdownEvent && !TlsHandshake.this.over) {
+				fail(TlsFailure.closedByPeer());
+				return;
+			}
+			ctx.fireUserEventTriggered(evt);
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.qtserver.ssl;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -64,7 +65,7 @@ class TcpTlsTests {
 
 	private final List<QTcpServer> servers = new ArrayList<>();
 
-	private final List<Socket> clients = new ArrayList<>();
+	private final List<Socket> clients = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	static void makeCertificates() {
@@ -114,7 +115,7 @@ class TcpTlsTests {
 	@Test
 	void whenManyLinesGoBothWaysThenNoneIsLostOrReordered() throws Exception {
 		QTcpServer server = listening(TlsSettings.of("server"), 30);
-		SSLSocket client = jdkClient(server, null);
+		SSLSocket client = jdkClient(server);
 		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
 		QTcpSocket socket = server.nextPendingConnection();
 		int count = 20_000;
@@ -247,6 +248,113 @@ class TcpTlsTests {
 		});
 	}
 
+	@Test
+	void whenAFloodOfClientsNeverFinishesItsHandshakeThenARealClientGetsInOnceTheTimeoutFreesTheSlots()
+			throws Exception {
+		Duration timeout = Duration.ofMillis(800);
+		QTcpServer server = listening(TlsSettings.of("server").withHandshakeTimeout(timeout), 2);
+		List<Socket> flood = List.of(connect(server), connect(server));
+		await().atMost(TIMEOUT).until(() -> server.handshakingConnectionCount() == 2);
+		long start = System.nanoTime();
+		CompletableFuture<OpenSslClient.Result> client = OpenSslClient.connectUntilClosed(server.serverPort(), "",
+				"-CAfile", ca());
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		// the slots were full: the real client waited in the backlog until the flood
+		// timed out
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout.minusMillis(200));
+		for (Socket socket : flood) {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			assertThat(socket.getInputStream().read()).isEqualTo(-1);
+		}
+		server.nextPendingConnection().close();
+		assertThat(client.join().connected()).isTrue();
+		assertThat(eventsOf(SslHandshakeErrorEvent.class)).hasSize(2)
+			.allSatisfy((error) -> assertThat(error.getError()).isEqualTo(SocketError.SOCKET_TIMEOUT));
+	}
+
+	@Test
+	void whenHandshakesAndPendingConnectionsTogetherReachTheLimitThenTheServerStopsAccepting() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server").withHandshakeTimeout(Duration.ofSeconds(30)), 2);
+		jdkClient(server);
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		Socket quiet = connect(server);
+		await().atMost(TIMEOUT).until(() -> server.handshakingConnectionCount() == 1);
+		// one pending and one in its handshake fill the two slots: the next client waits
+		// in the backlog, its handshake not even started
+		CompletableFuture<SSLSocket> waiting = CompletableFuture.supplyAsync(() -> {
+			try {
+				return jdkClient(server);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, (task) -> new Thread(task).start());
+		await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> !waiting.isDone());
+		assertThat(server.pendingConnectionCount()).isEqualTo(1);
+		quiet.close();
+		assertThat(waiting.get(10, TimeUnit.SECONDS).getSession().getProtocol()).isEqualTo("TLSv1.3");
+		await().atMost(TIMEOUT).until(() -> server.pendingConnectionCount() == 2);
+	}
+
+	@Test
+	void whenTheBundleIsUpdatedThenNewConnectionsGetTheNewCertificateAndLiveOnesStayUp() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		SSLSocket before = jdkClient(server);
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		QTcpSocket live = server.nextPendingConnection();
+		assertThat(peerCertificate(before)).isEqualTo(certificate("server"));
+		this.bundles.updateBundle("server", certificates.bundle("server2"));
+		SSLSocket after = jdkClient(server);
+		assertThat(peerCertificate(after)).isEqualTo(certificate("server2"));
+		before.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
+		before.getOutputStream().flush();
+		assertThat(live.receiveText().blockFirst(TIMEOUT)).isEqualTo("still here");
+		live.send("and answered").get(5, TimeUnit.SECONDS);
+		assertThat(reader(before).readLine()).isEqualTo("and answered");
+	}
+
+	@Test
+	void whenAClientAsksForAServerNameThenItGetsThatNamesCertificate() {
+		this.bundles.registerBundle("other", certificates.bundle("other"));
+		QTcpServer server = listening(
+				TlsSettings.of("server").withServerNameBundles(java.util.Map.of("other.test", "other")), 30);
+		OpenSslClient.Result named = OpenSslClient.connect(server.serverPort(), "", "-CAfile", ca(), "-servername",
+				"other.test");
+		assertThat(named.reported("Peer certificate")).as(named.report()).isEqualTo("CN = other.test");
+		OpenSslClient.Result unnamed = OpenSslClient.connect(server.serverPort(), "", "-CAfile", ca(), "-noservername");
+		assertThat(unnamed.reported("Peer certificate")).as(unnamed.report()).isEqualTo("CN = localhost");
+		OpenSslClient.Result unknown = OpenSslClient.connect(server.serverPort(), "", "-CAfile", ca(), "-servername",
+				"localhost");
+		assertThat(unknown.reported("Peer certificate")).isEqualTo("CN = localhost");
+	}
+
+	@Test
+	void whenAClientOffersOnlyAnOldProtocolThenItIsRefusedWithProtocolVersion() {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		OpenSslClient.Result result = OpenSslClient.connect(server.serverPort(), "", "-tls1_1", "-cipher",
+				"DEFAULT:@SECLEVEL=0");
+		assertThat(result.connected()).isFalse();
+		awaitEvent(SslHandshakeErrorEvent.class);
+		assertThat(eventsOf(AlertSentEvent.class)).as(this.events::toString)
+			.singleElement()
+			.satisfies((alert) -> assertThat(alert.getType()).isEqualTo(AlertType.PROTOCOL_VERSION));
+		assertThat(result.report()).contains("protocol version");
+	}
+
+	private static X509Certificate peerCertificate(SSLSocket socket) throws Exception {
+		return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+	}
+
+	private static X509Certificate certificate(String name) throws Exception {
+		try (InputStream in = java.nio.file.Files.newInputStream(certificates.certificate(name))) {
+			return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+		}
+	}
+
+	private static BufferedReader reader(Socket socket) throws IOException {
+		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+	}
+
 	private void assertGoodClientStillServed(QTcpServer server, String... options) {
 		List<String> arguments = new ArrayList<>(List.of("-CAfile", ca()));
 		arguments.addAll(List.of(options));
@@ -272,7 +380,7 @@ class TcpTlsTests {
 		return server;
 	}
 
-	private SSLSocket jdkClient(QTcpServer server, String serverName) throws Exception {
+	private SSLSocket jdkClient(QTcpServer server) throws Exception {
 		SSLContext context = certificates.bundle("server").createSslContext();
 		SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(LOOPBACK, server.serverPort());
 		this.clients.add(socket);
