@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.InvalidSettingException;
 import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
@@ -129,7 +130,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	public QHttpServer(String name, HttpServerSettings settings, ApplicationEventPublisher eventPublisher,
 			Executor workers, List<? extends QtServerCustomizer<HttpServer>> customizers, RouteSupport support,
 			@Nullable SslBundles sslBundles) {
-		super(ServerKind.HTTP, name, settings.listen(), settings.listenerSettings(), workers,
+		super(ServerKind.HTTP, name, settings.listen(), checkedListeners(settings, sslBundles), workers,
 				(server) -> new ApplicationEventSignals(server, eventPublisher), HttpServer::create, customizers,
 				new TlsSupport(sslBundles,
 						settings.http2() ? ApplicationProtocols.HTTP_2 : ApplicationProtocols.HTTP_1_1,
@@ -141,6 +142,31 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		WebSocketServerSettings websocket = settings.websocket();
 		this.webSocketServer = (websocket != null) ? new QWebSocketServer(name, websocket,
 				new WebSocketEvents(eventPublisher), workers, List.<QtServerCustomizer<TcpServer>>of()) : null;
+	}
+
+	/**
+	 * Check that each secure listener's SSL bundles exist before the listeners are made,
+	 * so a missing one is reported against its {@code listeners[i]} entry.
+	 */
+	private static List<ListenerSettings> checkedListeners(HttpServerSettings settings,
+			@Nullable SslBundles sslBundles) {
+		List<ListenerSettings> listeners = settings.listenerSettings();
+		if (settings.listeners().isEmpty()) {
+			return listeners;
+		}
+		for (int index = 0; index < listeners.size(); index++) {
+			TlsSettings tls = listeners.get(index).tls();
+			if (tls != null) {
+				try {
+					TlsSupport.checkBundles(tls, sslBundles);
+				}
+				catch (InvalidSettingException ex) {
+					throw new InvalidSettingException("listeners[" + index + "]." + ex.getSetting(), ex.getValue(),
+							ex.getRule());
+				}
+			}
+		}
+		return listeners;
 	}
 
 	/**

@@ -22,7 +22,6 @@ import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpSslContextSpec;
 
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
@@ -76,8 +75,10 @@ public final class ServerSslContexts {
 	 * @param settings the listener's TLS settings
 	 * @param protocols what the listener offers by ALPN
 	 * @param description names the listener in log messages
-	 * @throws InvalidSettingException when a bundle does not exist or cannot make a
-	 * server context (no key, for one)
+	 * @throws InvalidSettingException when a bundle cannot make a server context (no key,
+	 * for one)
+	 * @throws org.springframework.boot.ssl.NoSuchSslBundleException when a bundle does
+	 * not exist ({@link TlsSupport#checkBundles} checks that first)
 	 */
 	public ServerSslContexts(SslBundles sslBundles, TlsSettings settings, ApplicationProtocols protocols,
 			String description) {
@@ -88,24 +89,13 @@ public final class ServerSslContexts {
 		names.add(settings.bundle());
 		names.addAll(settings.serverNameBundles().values());
 		for (String name : names) {
-			this.bundles.put(name, bundle(sslBundles, name));
+			this.bundles.put(name, sslBundles.getBundle(name));
 		}
 		Providers providers = providers();
 		this.defaultProvider = providers.defaultProvider();
 		this.byServerName = providers.byServerName();
 		for (String name : names) {
 			sslBundles.addBundleUpdateHandler(name, (updated) -> update(name, updated));
-		}
-	}
-
-	private static SslBundle bundle(SslBundles sslBundles, String name) {
-		try {
-			return sslBundles.getBundle(name);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidSettingException("ssl.bundle", name,
-					"must name an SSL bundle (spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.*); known bundles: "
-							+ sslBundles.getBundleNames());
 		}
 	}
 

@@ -1,6 +1,9 @@
 package dev.qtserver.ssl;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import dev.qtserver.core.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
@@ -34,12 +37,35 @@ public record TlsSupport(@Nullable SslBundles sslBundles, ApplicationProtocols p
 	 * missing or unusable
 	 */
 	public ServerSslContexts contexts(TlsSettings settings, String description) {
-		SslBundles bundles = this.sslBundles;
-		if (bundles == null) {
+		return new ServerSslContexts(checkBundles(settings, this.sslBundles), settings, this.protocols, description);
+	}
+
+	/**
+	 * Check that the bundles TLS settings name exist.
+	 * @param settings the TLS settings
+	 * @param sslBundles the application's SSL bundles, {@code null} when it has none
+	 * @return the SSL bundles
+	 * @throws InvalidSettingException when there are no SSL bundles or a named one is
+	 * missing
+	 */
+	public static SslBundles checkBundles(TlsSettings settings, @Nullable SslBundles sslBundles) {
+		if (sslBundles == null) {
 			throw new InvalidSettingException("ssl.bundle", settings.bundle(),
 					"needs Spring Boot's SSL bundles (SslAutoConfiguration, or an SslBundles bean)");
 		}
-		return new ServerSslContexts(bundles, settings, this.protocols, description);
+		List<String> known = sslBundles.getBundleNames();
+		Set<String> named = new LinkedHashSet<>();
+		named.add(settings.bundle());
+		named.addAll(settings.serverNameBundles().values());
+		for (String name : named) {
+			if (!known.contains(name)) {
+				throw new InvalidSettingException(
+						name.equals(settings.bundle()) ? "ssl.bundle" : "ssl.serverNameBundles", name,
+						"must name an SSL bundle (spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.*); known bundles: "
+								+ known);
+			}
+		}
+		return sslBundles;
 	}
 
 	/**
