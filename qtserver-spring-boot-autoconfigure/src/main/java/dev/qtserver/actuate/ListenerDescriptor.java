@@ -6,6 +6,8 @@ import java.util.Map;
 
 import dev.qtserver.core.Addresses;
 import dev.qtserver.core.ServerListener;
+import dev.qtserver.ssl.ServerSslContexts;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One listening socket as health details and the {@code qtservers} endpoint show it.
@@ -14,8 +16,11 @@ import dev.qtserver.core.ServerListener;
  * @param port the bound port, 0 when not listening
  * @param listening whether it listens
  * @param paused whether accepting is paused
+ * @param sslBundle the SSL bundle of a secure listener (Qt's {@code QSslServer}), or
+ * {@code null} for plain TCP
  */
-public record ListenerDescriptor(String address, int port, boolean listening, boolean paused) {
+public record ListenerDescriptor(String address, int port, boolean listening, boolean paused,
+		@Nullable String sslBundle) {
 
 	/**
 	 * Describe a listener as it is now.
@@ -27,7 +32,9 @@ public record ListenerDescriptor(String address, int port, boolean listening, bo
 		InetSocketAddress configured = listener.configuredAddress();
 		String address = listening ? Addresses.describe(listener.serverAddress(), listener.serverPort())
 				: Addresses.describe(configured.getAddress(), configured.getPort());
-		return new ListenerDescriptor(address, listener.serverPort(), listening, listener.isAcceptingPaused());
+		ServerSslContexts tls = listener.sslContexts();
+		return new ListenerDescriptor(address, listener.serverPort(), listening, listener.isAcceptingPaused(),
+				(tls != null) ? tls.settings().bundle() : null);
 	}
 
 	/**
@@ -40,6 +47,10 @@ public record ListenerDescriptor(String address, int port, boolean listening, bo
 		details.put("port", this.port);
 		details.put("listening", this.listening);
 		details.put("paused", this.paused);
+		details.put("secure", this.sslBundle != null);
+		if (this.sslBundle != null) {
+			details.put("sslBundle", this.sslBundle);
+		}
 		return details;
 	}
 

@@ -3,18 +3,23 @@ package dev.qtserver.actuate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import dev.qtserver.core.ServerState;
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.ssl.TlsSettings;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.TcpServerSettings;
+import dev.qtserver.test.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +60,22 @@ class QtServerHealthIndicatorTests {
 			.doesNotContainKey("error");
 		assertThat(listeners(health)).singleElement()
 			.satisfies((listener) -> assertThat(listener).containsEntry("port", this.server.serverPort())
-				.containsEntry("paused", false));
+				.containsEntry("paused", false)
+				.containsEntry("secure", false)
+				.doesNotContainKey("sslBundle"));
+	}
+
+	@Test
+	void whenTheServerIsAQSslServerThenItsListenerSaysSoAndNamesItsBundle(@TempDir Path directory) {
+		DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry("server",
+				TestCertificates.create(directory).bundle("server"));
+		this.server = new QTcpServer("health",
+				TcpServerSettings.builder().address(LOOPBACK).tls(TlsSettings.of("server")).build(), (event) -> {
+				}, this.workers.executor(), List.of(), bundles);
+		this.server.listen();
+		assertThat(listeners(health())).singleElement()
+			.satisfies((listener) -> assertThat(listener).containsEntry("secure", true)
+				.containsEntry("sslBundle", "server"));
 	}
 
 	@Test
