@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.qtserver.core.Addresses;
+import dev.qtserver.core.ListenerTls;
 import dev.qtserver.core.ServerListener;
-import dev.qtserver.ssl.ServerSslContexts;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,7 @@ public record ListenerDescriptor(String address, int port, boolean listening, bo
 		InetSocketAddress configured = listener.configuredAddress();
 		String address = listening ? Addresses.describe(listener.serverAddress(), listener.serverPort())
 				: Addresses.describe(configured.getAddress(), configured.getPort());
-		ServerSslContexts tls = listener.sslContexts();
+		ListenerTls tls = listener.tls();
 		return new ListenerDescriptor(address, listener.serverPort(), listening, listener.isAcceptingPaused(),
 				(tls != null) ? tls.settings().bundle() : null);
 	}

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.qtserver.ssl.ClientAuth;
-import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.core.ClientAuth;
+import dev.qtserver.core.TlsSettings;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -6,8 +6,6 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
 
-import dev.qtserver.ssl.SslSessions;
-
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
@@ -92,7 +90,7 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 
 	@Override
 	public final Optional<SSLSession> sslSession() {
-		return Optional.ofNullable(SslSessions.of(this.channel.connection().channel()));
+		return TlsStage.sslSession(this.channel.connection().channel());
 	}
 
 	/**

@@ -14,10 +14,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.netty.channel.ChannelOption;
-import dev.qtserver.ssl.ServerSslContexts;
-import dev.qtserver.ssl.TlsHandshake;
-import dev.qtserver.ssl.TlsSettings;
-import dev.qtserver.ssl.TlsSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +65,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private final AtomicInteger handshaking = new AtomicInteger();
 
-	private final TlsSupport tls;
+	private final ListenerTls.Factory tls;
 
 	private final TlsStageOwner tlsOwner = new TlsStageOwner();
 
@@ -102,7 +98,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 			Function<QtServer, ServerSignals> signals, Supplier<T> transport,
 			List<? extends QtServerCustomizer<T>> customizers) {
 		this(kind, name, settings, List.of(settings.listener()), workers, signals, transport, customizers,
-				TlsSupport.NONE);
+				ListenerTls.Factory.NONE);
 	}
 
 	/**
@@ -117,12 +113,12 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * @param transport makes a Reactor Netty server, configured for this kind
 	 * @param customizers applied to the Reactor Netty server before each bind, in order,
 	 * when they {@linkplain QtServerCustomizer#appliesTo(QtServer) apply} to this server
-	 * @param tls what the kind brings to its secure listeners
+	 * @param tls makes the TLS side of its secure listeners
 	 * @throws InvalidSettingException when a secure listener's SSL bundles are missing
 	 */
 	protected AbstractQtServer(ServerKind kind, String name, ListenSettings settings, List<ListenerSettings> listeners,
 			Executor workers, Function<QtServer, ServerSignals> signals, Supplier<T> transport,
-			List<? extends QtServerCustomizer<T>> customizers, TlsSupport tls) {
+			List<? extends QtServerCustomizer<T>> customizers, ListenerTls.Factory tls) {
 		if (listeners.isEmpty()) {
 			throw new IllegalArgumentException("A server needs at least one listener");
 		}
@@ -146,15 +142,13 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private ServerListener newListener(int index, ListenerSettings listener) {
 		TlsSettings tlsSettings = listener.tls();
-		ServerTlsStage stage = null;
+		ListenerTls secure = null;
 		if (tlsSettings != null) {
-			String description = this.kind.displayName() + " server '" + this.name + "'"
-					+ ((index > 0) ? " (listener " + index + ")" : "");
-			stage = new ServerTlsStage(this.tls.contexts(tlsSettings, description),
-					this.tls.handshakeTimeout(tlsSettings));
+			secure = this.tls.create(tlsSettings, this.kind.displayName() + " server '" + this.name + "'"
+					+ ((index > 0) ? " (listener " + index + ")" : ""));
 		}
 		return new ServerListener(this.owner, index, listener.address(), this.settings.listenBacklogSize(),
-				this::hasRoom, this::admitCounted, stage);
+				this::hasRoom, this::admitCounted, secure);
 	}
 
 	/**
@@ -489,7 +483,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private void admitCounted(Connection connection) {
 		adopt(connection);
-		TlsHandshake handshake = TlsHandshake.of(connection.channel());
+		TlsStage handshake = TlsStage.of(connection.channel());
 		if (handshake != null) {
 			this.handshaking.incrementAndGet();
 			handshake.admitted();
@@ -539,7 +533,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * @return the id
 	 */
 	protected final long connectionId(Connection connection) {
-		TlsHandshake handshake = TlsHandshake.of(connection.channel());
+		TlsStage handshake = TlsStage.of(connection.channel());
 		return (handshake != null && handshake.server() == this) ? handshake.connectionId() : this.connections.nextId();
 	}
 
@@ -561,13 +555,13 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	}
 
 	/**
-	 * Turn TLS on for a secure listener's server ({@code secure(contexts.secure())} on
-	 * Reactor Netty's {@code TcpServer} or {@code HttpServer}).
+	 * Turn TLS on for a secure listener's server ({@code secure(tls.sslProviderSpec())}
+	 * on Reactor Netty's {@code TcpServer} or {@code HttpServer}).
 	 * @param transport the server
-	 * @param contexts the listener's SSL contexts
+	 * @param tls the listener's TLS
 	 * @return the secured server
 	 */
-	protected T secure(T transport, ServerSslContexts contexts) {
+	protected T secure(T transport, ListenerTls tls) {
 		throw new UnsupportedOperationException(this.kind.displayName() + " servers do not support TLS");
 	}
 
@@ -587,14 +581,13 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	private DisposableServer bind(ServerListener listener, InetSocketAddress address, int backlog,
 			Consumer<Connection> onConnection) {
 		T configured = configure(this.transport.get(), listener);
-		ServerTlsStage stage = listener.tlsStage();
-		if (stage == null) {
+		ListenerTls tls = listener.tls();
+		if (tls == null) {
 			configured = onAccept(configured, onConnection);
 		}
 		else {
-			configured = secure(configured, stage.contexts())
-				.doOnChannelInit((observer, channel, remote) -> TlsHandshake.install(channel, this.connections.nextId(),
-						stage.handshakeTimeout(), this.tlsOwner));
+			configured = secure(configured, tls).doOnChannelInit(
+					(observer, channel, remote) -> tls.install(channel, this.connections.nextId(), this.tlsOwner));
 			// the gate sees a secure connection as it is accepted, so handshakes count
 			// toward its limits; the kind gets it once encrypted, or at once
 			configured = admitsOnceEncrypted() ? configured
@@ -678,7 +671,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 * The server side of its connections' TLS stages: events on a worker in order, the
 	 * errors metric, and the handshake count behind the accept gates.
 	 */
-	private final class TlsStageOwner implements TlsHandshake.Owner {
+	private final class TlsStageOwner implements TlsStage.Owner {
 
 		@Override
 		public QtServer server() {
@@ -691,7 +684,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		}
 
 		@Override
-		public void handshakeFailed(TlsHandshake handshake, SocketError error, String errorString) {
+		public void handshakeFailed(TlsStage handshake, SocketError error, String errorString) {
 			// any client can fail a handshake: the event and the metric record it, a
 			// warning per client would let anyone fill the logs
 			AbstractQtServer.this.statistics.error();
@@ -702,7 +695,7 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		}
 
 		@Override
-		public void ended(TlsHandshake handshake, boolean encrypted) {
+		public void ended(TlsStage handshake, boolean encrypted) {
 			AbstractQtServer.this.handshaking.decrementAndGet();
 			refreshListeners();
 		}

@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.qtserver.ssl.TlsSettings;
 import org.jspecify.annotations.Nullable;
 
 import static dev.qtserver.core.InvalidSettingException.check;

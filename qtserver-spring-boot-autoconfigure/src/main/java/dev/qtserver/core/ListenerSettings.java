@@ -3,7 +3,6 @@ package dev.qtserver.core;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
-import dev.qtserver.ssl.TlsSettings;
 import org.jspecify.annotations.Nullable;
 
 /**

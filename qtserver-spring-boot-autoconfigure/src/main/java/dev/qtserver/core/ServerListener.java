@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import dev.qtserver.ssl.ServerSslContexts;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +41,7 @@ public final class ServerListener {
 
 	private volatile int listenBacklogSize;
 
-	private final @Nullable ServerTlsStage tlsStage;
+	private final @Nullable ListenerTls tls;
 
 	private volatile @Nullable DisposableServer bound;
 
@@ -51,9 +50,9 @@ public final class ServerListener {
 	private volatile String errorString = "";
 
 	ServerListener(Owner owner, int index, InetSocketAddress configuredAddress, int listenBacklogSize,
-			BooleanSupplier hasRoom, Consumer<Connection> admitter, @Nullable ServerTlsStage tlsStage) {
+			BooleanSupplier hasRoom, Consumer<Connection> admitter, @Nullable ListenerTls tls) {
 		this.owner = owner;
-		this.tlsStage = tlsStage;
+		this.tls = tls;
 		this.index = index;
 		this.configuredAddress = configuredAddress;
 		this.listenBacklogSize = listenBacklogSize;
@@ -89,16 +88,16 @@ public final class ServerListener {
 	 * @return whether it is secure
 	 */
 	public boolean isSecure() {
-		return this.tlsStage != null;
+		return this.tls != null;
 	}
 
 	/**
-	 * Return the SSL contexts of a secure listener.
-	 * @return the contexts, or {@code null} for a plain listener
+	 * Return the TLS side of a secure listener: its settings, handshake timeout and SSL
+	 * configuration.
+	 * @return the listener's TLS, or {@code null} for a plain listener
 	 */
-	public @Nullable ServerSslContexts sslContexts() {
-		ServerTlsStage stage = this.tlsStage;
-		return (stage != null) ? stage.contexts() : null;
+	public @Nullable ListenerTls tls() {
+		return this.tls;
 	}
 
 	/**
@@ -106,12 +105,8 @@ public final class ServerListener {
 	 * @return the timeout, or {@code null} for a plain listener
 	 */
 	public @Nullable Duration handshakeTimeout() {
-		ServerTlsStage stage = this.tlsStage;
-		return (stage != null) ? stage.handshakeTimeout() : null;
-	}
-
-	@Nullable ServerTlsStage tlsStage() {
-		return this.tlsStage;
+		ListenerTls secure = this.tls;
+		return (secure != null) ? secure.handshakeTimeout() : null;
 	}
 
 	/**

@@ -13,6 +13,9 @@ import java.util.function.Consumer;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.ListenerTls;
+import dev.qtserver.core.TlsSettings;
+import dev.qtserver.core.TlsStage;
 import dev.qtserver.core.InvalidSettingException;
 import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.QtServerCustomizer;
@@ -27,9 +30,7 @@ import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.ssl.ApplicationProtocols;
-import dev.qtserver.ssl.ServerSslContexts;
-import dev.qtserver.ssl.SslSessions;
-import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
@@ -299,8 +300,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	@Override
-	protected HttpServer secure(HttpServer transport, ServerSslContexts contexts) {
-		return transport.secure(contexts.secure());
+	protected HttpServer secure(HttpServer transport, ListenerTls tls) {
+		return transport.secure(tls.sslProviderSpec());
 	}
 
 	@Override
@@ -429,7 +430,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
-				local(request, channel), request.version().text(), SslSessions.of(channel));
+				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
 		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish, this::requestDone);
 		this.inFlight.incrementAndGet();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
@@ -567,10 +568,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		InetSocketAddress local = (InetSocketAddress) channel.localAddress();
 		QHttpServerRequest upgrade = new QHttpServerRequest(request.method().name(), request.uri(),
-				SslSessions.isSecure(channel) ? "https" : "http",
+				TlsStage.isSecure(channel) ? "https" : "http",
 				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()),
 				request.headers(), null, (InetSocketAddress) channel.remoteAddress(), local,
-				request.protocolVersion().text(), SslSessions.of(channel));
+				request.protocolVersion().text(), TlsStage.sslSession(channel).orElse(null));
 		askVerifier(verifiers, 0, upgrade, channel, verdict);
 	}
 

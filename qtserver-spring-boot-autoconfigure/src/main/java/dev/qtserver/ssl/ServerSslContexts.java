@@ -1,5 +1,6 @@
 package dev.qtserver.ssl;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +12,10 @@ import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 
 import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ListenerTls;
+import dev.qtserver.core.TlsSettings;
+import dev.qtserver.core.TlsStage;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
@@ -38,7 +43,7 @@ import org.springframework.boot.ssl.SslOptions;
  * 1.2 with forward-secret AEAD cipher suites only ({@link #DEFAULT_PROTOCOLS},
  * {@link #DEFAULT_CIPHERS}).
  */
-public final class ServerSslContexts {
+public final class ServerSslContexts implements ListenerTls {
 
 	/** The protocols a bundle without {@code options.enabled-protocols} gets. */
 	public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -60,6 +65,8 @@ public final class ServerSslContexts {
 
 	private final ApplicationProtocols protocols;
 
+	private final Duration handshakeTimeout;
+
 	private final String description;
 
 	private final Map<String, SslBundle> bundles = new LinkedHashMap<>();
@@ -74,6 +81,7 @@ public final class ServerSslContexts {
 	 * @param sslBundles the application's SSL bundles
 	 * @param settings the listener's TLS settings
 	 * @param protocols what the listener offers by ALPN
+	 * @param handshakeTimeout how long a connection may take to be encrypted
 	 * @param description names the listener in log messages
 	 * @throws InvalidSettingException when a bundle cannot make a server context (no key,
 	 * for one)
@@ -81,9 +89,10 @@ public final class ServerSslContexts {
 	 * not exist ({@link TlsSupport#checkBundles} checks that first)
 	 */
 	public ServerSslContexts(SslBundles sslBundles, TlsSettings settings, ApplicationProtocols protocols,
-			String description) {
+			Duration handshakeTimeout, String description) {
 		this.settings = settings;
 		this.protocols = protocols;
+		this.handshakeTimeout = handshakeTimeout;
 		this.description = description;
 		Set<String> names = new LinkedHashSet<>();
 		names.add(settings.bundle());
@@ -99,10 +108,7 @@ public final class ServerSslContexts {
 		}
 	}
 
-	/**
-	 * Return the TLS settings these contexts were made from.
-	 * @return the settings
-	 */
+	@Override
 	public TlsSettings settings() {
 		return this.settings;
 	}
@@ -115,6 +121,11 @@ public final class ServerSslContexts {
 		return this.protocols;
 	}
 
+	@Override
+	public Duration handshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
 	/**
 	 * Configure a Reactor Netty server's SSL (its {@code secure(...)} argument): the
 	 * current default context, and a lookup per handshake by server name. The server's
@@ -122,10 +133,16 @@ public final class ServerSslContexts {
 	 * the way Qt does.
 	 * @return the configuration for {@code TcpServer.secure} or {@code HttpServer.secure}
 	 */
-	public Consumer<SslProvider.SslContextSpec> secure() {
+	@Override
+	public Consumer<SslProvider.SslContextSpec> sslProviderSpec() {
 		return (spec) -> spec.sslContext(this.defaultProvider.getSslContext())
 			.handshakeTimeoutMillis(0)
 			.setSniAsyncMappings((serverName, promise) -> promise.setSuccess(provider(serverName)));
+	}
+
+	@Override
+	public TlsStage install(Channel channel, long connectionId, TlsStage.Owner owner) {
+		return TlsHandshake.install(channel, connectionId, this.handshakeTimeout, owner);
 	}
 
 	/**

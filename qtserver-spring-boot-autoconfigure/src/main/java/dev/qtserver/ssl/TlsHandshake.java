@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.core.QtServer;
-import dev.qtserver.core.SocketError;
+import dev.qtserver.core.TlsStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -19,7 +19,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
@@ -36,9 +35,7 @@ import reactor.netty.NettyPipeline;
  * pipeline once the handshake is over, so an encrypted connection pays nothing for them.
  * Everything runs on the connection's event loop.
  */
-public final class TlsHandshake {
-
-	private static final AttributeKey<TlsHandshake> KEY = AttributeKey.valueOf(TlsHandshake.class.getName());
+public final class TlsHandshake implements TlsStage {
 
 	private static final String GUARD = "qtserver.tlsGuard";
 
@@ -52,7 +49,7 @@ public final class TlsHandshake {
 
 	private final Duration timeout;
 
-	private final Owner owner;
+	private final TlsStage.Owner owner;
 
 	private boolean admitted;
 
@@ -68,7 +65,7 @@ public final class TlsHandshake {
 
 	private final TlsAlertScanner sent = new TlsAlertScanner();
 
-	private TlsHandshake(Channel channel, long connectionId, Duration timeout, Owner owner) {
+	private TlsHandshake(Channel channel, long connectionId, Duration timeout, TlsStage.Owner owner) {
 		this.channel = channel;
 		this.connectionId = connectionId;
 		this.timeout = timeout;
@@ -84,43 +81,26 @@ public final class TlsHandshake {
 	 * @param owner the server side of the stage
 	 * @return the stage, which waits for {@link #admitted()}
 	 */
-	public static TlsHandshake install(Channel channel, long connectionId, Duration timeout, Owner owner) {
+	static TlsHandshake install(Channel channel, long connectionId, Duration timeout, TlsStage.Owner owner) {
 		TlsHandshake handshake = new TlsHandshake(channel, connectionId, timeout, owner);
 		ChannelPipeline pipeline = channel.pipeline();
 		pipeline.addFirst(GUARD, handshake.new Guard());
 		pipeline.addAfter(NettyPipeline.SslReader, WATCHER, handshake.new Watcher());
-		channel.attr(KEY).set(handshake);
+		channel.attr(TlsStage.ATTRIBUTE).set(handshake);
 		return handshake;
 	}
 
-	/**
-	 * Return the TLS stage of a channel.
-	 * @param channel the channel
-	 * @return the stage, or {@code null} when the channel is not from a secure listener
-	 */
-	public static @Nullable TlsHandshake of(Channel channel) {
-		return channel.attr(KEY).get();
-	}
-
-	/**
-	 * Return the id the connection was given when accepted.
-	 * @return the connection id
-	 */
+	@Override
 	public long connectionId() {
 		return this.connectionId;
 	}
 
-	/**
-	 * Return the server whose listener accepted the connection.
-	 * @return the server
-	 */
+	@Override
 	public QtServer server() {
 		return this.owner.server();
 	}
 
-	/**
-	 * Let the handshake start: the listener admitted the connection. Any thread.
-	 */
+	@Override
 	public void admitted() {
 		if (this.channel.eventLoop().inEventLoop()) {
 			start();
@@ -245,41 +225,6 @@ public final class TlsHandshake {
 
 	private InetSocketAddress peerAddress() {
 		return (InetSocketAddress) this.channel.remoteAddress();
-	}
-
-	/**
-	 * The server side of a TLS stage.
-	 */
-	public interface Owner {
-
-		/**
-		 * Return the server whose listener accepted the connection.
-		 * @return the server
-		 */
-		QtServer server();
-
-		/**
-		 * Publish an SSL event from the event loop: on a worker, in order.
-		 * @param event the event
-		 */
-		void publish(Object event);
-
-		/**
-		 * Record a failed handshake (metrics, log); the stage closes the connection.
-		 * @param handshake the stage
-		 * @param error the kind of failure
-		 * @param errorString what went wrong
-		 */
-		void handshakeFailed(TlsHandshake handshake, SocketError error, String errorString);
-
-		/**
-		 * The handshake is over, once per admitted connection, after the server took an
-		 * encrypted connection or after a failed one was closed.
-		 * @param handshake the stage
-		 * @param encrypted whether the connection is now encrypted
-		 */
-		void ended(TlsHandshake handshake, boolean encrypted);
-
 	}
 
 	/**

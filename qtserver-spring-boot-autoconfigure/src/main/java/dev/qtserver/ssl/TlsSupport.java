@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import dev.qtserver.core.InvalidSettingException;
+import dev.qtserver.core.ListenerTls;
+import dev.qtserver.core.TlsSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -20,13 +22,7 @@ import org.springframework.boot.ssl.SslBundles;
  * @param defaultHandshakeTimeout the handshake timeout of a listener that sets none
  */
 public record TlsSupport(@Nullable SslBundles sslBundles, ApplicationProtocols protocols,
-		Duration defaultHandshakeTimeout) {
-
-	/**
-	 * No SSL bundles: only plain listeners.
-	 */
-	public static final TlsSupport NONE = new TlsSupport(null, ApplicationProtocols.NONE,
-			TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT);
+		Duration defaultHandshakeTimeout) implements ListenerTls.Factory {
 
 	/**
 	 * Make the SSL contexts of a secure listener.
@@ -36,8 +32,10 @@ public record TlsSupport(@Nullable SslBundles sslBundles, ApplicationProtocols p
 	 * @throws InvalidSettingException when there are no SSL bundles or the named ones are
 	 * missing or unusable
 	 */
-	public ServerSslContexts contexts(TlsSettings settings, String description) {
-		return new ServerSslContexts(checkBundles(settings, this.sslBundles), settings, this.protocols, description);
+	@Override
+	public ServerSslContexts create(TlsSettings settings, String description) {
+		return new ServerSslContexts(checkBundles(settings, this.sslBundles), settings, this.protocols,
+				handshakeTimeout(settings), description);
 	}
 
 	/**

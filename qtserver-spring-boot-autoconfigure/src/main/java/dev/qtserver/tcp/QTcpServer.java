@@ -8,13 +8,15 @@ import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.ListenerTls;
+import dev.qtserver.core.TlsSettings;
+import dev.qtserver.core.TlsStage;
 import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.ssl.ApplicationProtocols;
-import dev.qtserver.ssl.ServerSslContexts;
-import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.ssl.TlsSupport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -132,8 +134,8 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 	}
 
 	@Override
-	protected TcpServer secure(TcpServer transport, ServerSslContexts contexts) {
-		return transport.secure(contexts.secure());
+	protected TcpServer secure(TcpServer transport, ListenerTls tls) {
+		return transport.secure(tls.sslProviderSpec());
 	}
 
 	@Override

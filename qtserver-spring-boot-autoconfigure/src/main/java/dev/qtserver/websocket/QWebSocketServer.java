@@ -13,6 +13,9 @@ import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.ListenerTls;
+import dev.qtserver.core.TlsSettings;
+import dev.qtserver.core.TlsStage;
 import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
@@ -21,9 +24,7 @@ import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.FlowEventsHandler;
 import dev.qtserver.ssl.ApplicationProtocols;
-import dev.qtserver.ssl.ServerSslContexts;
-import dev.qtserver.ssl.SslSessions;
-import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.tcp.QTcpSocket;
 import io.netty.channel.ChannelHandlerContext;
@@ -166,8 +167,8 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	}
 
 	@Override
-	protected TcpServer secure(TcpServer transport, ServerSslContexts contexts) {
-		return transport.secure(contexts.secure());
+	protected TcpServer secure(TcpServer transport, ListenerTls tls) {
+		return transport.secure(tls.sslProviderSpec());
 	}
 
 	/**
@@ -290,7 +291,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 			// by connection: sessions upgraded on an HTTP server's secure listener are
 			// wss
 			// too
-			URI url = URI.create((SslSessions.isSecure(ctx.channel()) ? "wss" : "ws") + "://" + host + request.uri());
+			URI url = URI.create((TlsStage.isSecure(ctx.channel()) ? "wss" : "ws") + "://" + host + request.uri());
 			List<String> subprotocols = this.settings.subprotocols();
 			WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url.toString(),
 					subprotocols.isEmpty() ? null : String.join(",", subprotocols), decoderConfig())

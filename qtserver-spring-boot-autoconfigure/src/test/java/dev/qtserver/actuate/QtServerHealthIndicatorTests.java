@@ -10,7 +10,7 @@ import java.util.Map;
 
 import dev.qtserver.core.ServerState;
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.ssl.TlsSettings;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.TcpServerSettings;
 import dev.qtserver.test.TestCertificates;

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import dev.qtserver.core.ClientAuth;
 import dev.qtserver.core.SocketError;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.NewConnectionEvent;
 import dev.qtserver.event.PendingConnectionAvailableEvent;

@@ -1,10 +1,9 @@
-package dev.qtserver.ssl;
+package dev.qtserver.core;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.qtserver.core.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.qtserver.ssl;
+package dev.qtserver.core;
 
 /**
  * Whether a secure listener asks clients for a certificate, as Spring Boot's

@@ -1,0 +1,120 @@
+package dev.qtserver.core;
+
+import java.util.Optional;
+
+import javax.net.ssl.SSLSession;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One connection of a secure listener on its way to being encrypted: what the core needs
+ * of it to count it against the listener's limits and to give the connection its id.
+ * Every channel a secure listener accepts carries its stage as a channel attribute, also
+ * once encrypted.
+ */
+public interface TlsStage {
+
+	/**
+	 * The channel attribute that holds a secure connection's stage.
+	 */
+	AttributeKey<TlsStage> ATTRIBUTE = AttributeKey.valueOf(TlsStage.class.getName());
+
+	/**
+	 * Return the id the connection was given when accepted.
+	 * @return the connection id
+	 */
+	long connectionId();
+
+	/**
+	 * Return the server whose listener accepted the connection.
+	 * @return the server
+	 */
+	QtServer server();
+
+	/**
+	 * Let the handshake start: the listener admitted the connection. Any thread.
+	 */
+	void admitted();
+
+	/**
+	 * Return the stage of a channel.
+	 * @param channel the channel
+	 * @return the stage, or {@code null} when the channel is not from a secure listener
+	 */
+	static @Nullable TlsStage of(Channel channel) {
+		return channel.attr(ATTRIBUTE).get();
+	}
+
+	/**
+	 * Return whether a channel, or the connection an HTTP/2 stream runs on, was accepted
+	 * by a secure listener.
+	 * @param channel the channel
+	 * @return whether it speaks TLS
+	 */
+	static boolean isSecure(Channel channel) {
+		for (Channel current = channel; current != null; current = current.parent()) {
+			if (of(current) != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return the TLS session of a channel, or of the connection an HTTP/2 stream runs on:
+	 * the peer's certificate chain, protocol and cipher suite, as Qt's
+	 * {@code QSslSocket::sslConfiguration()} shows them. A plain connection costs an
+	 * attribute lookup, not a walk of its pipeline.
+	 * @param channel the channel
+	 * @return the session, empty when the channel is not encrypted (yet)
+	 */
+	static Optional<SSLSession> sslSession(Channel channel) {
+		for (Channel current = channel; current != null; current = current.parent()) {
+			if (of(current) != null) {
+				SslHandler ssl = current.pipeline().get(SslHandler.class);
+				return (ssl != null && ssl.handshakeFuture().isSuccess()) ? Optional.of(ssl.engine().getSession())
+						: Optional.empty();
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * The server side of a TLS stage.
+	 */
+	interface Owner {
+
+		/**
+		 * Return the server whose listener accepted the connection.
+		 * @return the server
+		 */
+		QtServer server();
+
+		/**
+		 * Publish an SSL event from the event loop: on a worker, in order.
+		 * @param event the event
+		 */
+		void publish(Object event);
+
+		/**
+		 * Record a failed handshake (metrics, log); the stage closes the connection.
+		 * @param stage the stage
+		 * @param error the kind of failure
+		 * @param errorString what went wrong
+		 */
+		void handshakeFailed(TlsStage stage, SocketError error, String errorString);
+
+		/**
+		 * The handshake is over, once per admitted connection, after the server took an
+		 * encrypted connection or after a failed one was closed.
+		 * @param stage the stage
+		 * @param encrypted whether the connection is now encrypted
+		 */
+		void ended(TlsStage stage, boolean encrypted);
+
+	}
+
+}
