@@ -62,7 +62,8 @@ public final class QtServersLifecycle implements SmartLifecycle {
 				logger.info(server.kind().displayName() + " server '" + server.name() + "' listening on "
 						+ server.listeners()
 							.stream()
-							.map((listener) -> Addresses.describe(listener.serverAddress(), listener.serverPort()))
+							.map((listener) -> Addresses.describe(listener.serverAddress(), listener.serverPort())
+									+ (listener.isSecure() ? " (TLS)" : ""))
 							.collect(Collectors.joining(", ")));
 				started.add(server);
 			}
