@@ -1,12 +1,18 @@
 package dev.qtserver.actuate;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.QtServer;
+import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
+import dev.qtserver.core.SocketError;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -39,6 +45,24 @@ public class QtServerMeterBinder implements MeterBinder {
 
 	/** Messages written to peers: handler replies and sends, once written. */
 	public static final String MESSAGES_SENT = "qtserver.messages.sent";
+
+	/**
+	 * TLS handshakes of secure listeners that ended, tagged {@code outcome}:
+	 * {@code success}, {@code failure} (refused or broken, a plaintext client included),
+	 * {@code timeout}, {@code closed} (the client went away). Only for servers with a
+	 * secure listener.
+	 */
+	public static final String TLS_HANDSHAKES = "qtserver.tls.handshakes";
+
+	/**
+	 * How long successful TLS handshakes took, from accept to an encrypted connection.
+	 * Only for servers with a secure listener.
+	 */
+	public static final String TLS_HANDSHAKE_DURATION = "qtserver.tls.handshake.duration";
+
+	private static final Map<String, List<SocketError>> TLS_FAILURE_OUTCOMES = Map.of("failure",
+			List.of(SocketError.SSL_HANDSHAKE_FAILED, SocketError.SSL_INTERNAL, SocketError.SSL_INVALID_USER_DATA),
+			"timeout", List.of(SocketError.SOCKET_TIMEOUT), "closed", List.of(SocketError.REMOTE_HOST_CLOSED));
 
 	private final Supplier<Iterable<QtServer>> servers;
 
@@ -89,6 +113,27 @@ public class QtServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder(MESSAGES_SENT, statistics, ServerStatistics::messagesSent)
 			.tags(tags)
 			.description("Messages sent")
+			.register(registry);
+		if (server.listeners().stream().anyMatch(ServerListener::isSecure)) {
+			bindTls(statistics, tags, registry);
+		}
+	}
+
+	private static void bindTls(ServerStatistics statistics, Tags tags, MeterRegistry registry) {
+		FunctionCounter.builder(TLS_HANDSHAKES, statistics, ServerStatistics::tlsHandshakesCompleted)
+			.tags(tags.and("outcome", "success"))
+			.description("TLS handshakes that ended")
+			.register(registry);
+		TLS_FAILURE_OUTCOMES.forEach((outcome, errors) -> FunctionCounter
+			.builder(TLS_HANDSHAKES, statistics, (s) -> errors.stream().mapToLong(s::tlsHandshakesFailed).sum())
+			.tags(tags.and("outcome", outcome))
+			.description("TLS handshakes that ended")
+			.register(registry));
+		FunctionTimer
+			.builder(TLS_HANDSHAKE_DURATION, statistics, ServerStatistics::tlsHandshakesCompleted,
+					ServerStatistics::tlsHandshakeNanos, TimeUnit.NANOSECONDS)
+			.tags(tags)
+			.description("How long successful TLS handshakes took")
 			.register(registry);
 	}
 

@@ -684,18 +684,22 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		}
 
 		@Override
+		public void encrypted(TlsStage handshake, Duration took) {
+			AbstractQtServer.this.statistics.tlsHandshakeCompleted(took);
+			AbstractQtServer.this.handshaking.decrementAndGet();
+			refreshListeners();
+		}
+
+		@Override
 		public void handshakeFailed(TlsStage handshake, SocketError error, String errorString) {
-			// any client can fail a handshake: the event and the metric record it, a
+			// any client can fail a handshake: the event and the metrics record it, a
 			// warning per client would let anyone fill the logs
 			AbstractQtServer.this.statistics.error();
+			AbstractQtServer.this.statistics.tlsHandshakeFailed(error);
 			if (logger.isDebugEnabled()) {
 				logger.debug(AbstractQtServer.this + " closed connection " + handshake.connectionId()
 						+ " in its TLS handshake: " + errorString);
 			}
-		}
-
-		@Override
-		public void ended(TlsStage handshake, boolean encrypted) {
 			AbstractQtServer.this.handshaking.decrementAndGet();
 			refreshListeners();
 		}

@@ -1,5 +1,6 @@
 package dev.qtserver.core;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,12 +23,21 @@ public final class ServerStatistics {
 
 	private final LongAdder errors = new LongAdder();
 
+	private final LongAdder tlsHandshakes = new LongAdder();
+
+	private final LongAdder tlsHandshakeNanos = new LongAdder();
+
+	private final Map<SocketError, LongAdder> tlsFailures = new EnumMap<>(SocketError.class);
+
 	/**
 	 * Create statistics with every total at zero.
 	 */
 	public ServerStatistics() {
 		for (CloseReason reason : CloseReason.values()) {
 			this.closed.put(reason, new LongAdder());
+		}
+		for (SocketError error : SocketError.values()) {
+			this.tlsFailures.put(error, new LongAdder());
 		}
 	}
 
@@ -59,6 +69,46 @@ public final class ServerStatistics {
 	/** Count a connection error (handler failure, protocol violation). */
 	public void error() {
 		this.errors.increment();
+	}
+
+	/**
+	 * Count a TLS handshake that ended with an encrypted connection.
+	 * @param took how long it took, from the listener's admission
+	 */
+	public void tlsHandshakeCompleted(Duration took) {
+		this.tlsHandshakes.increment();
+		this.tlsHandshakeNanos.add(took.toNanos());
+	}
+
+	/**
+	 * Count a TLS handshake that failed (the connection was closed).
+	 * @param error why: {@link SocketError#SSL_HANDSHAKE_FAILED},
+	 * {@link SocketError#SOCKET_TIMEOUT}, {@link SocketError#REMOTE_HOST_CLOSED}, ...
+	 */
+	public void tlsHandshakeFailed(SocketError error) {
+		Objects.requireNonNull(this.tlsFailures.get(error), "every SocketError has a counter").increment();
+	}
+
+	/**
+	 * @return TLS handshakes completed so far
+	 */
+	public long tlsHandshakesCompleted() {
+		return this.tlsHandshakes.sum();
+	}
+
+	/**
+	 * @return the time the completed TLS handshakes took, in nanoseconds
+	 */
+	public long tlsHandshakeNanos() {
+		return this.tlsHandshakeNanos.sum();
+	}
+
+	/**
+	 * @param error why a handshake failed @return TLS handshakes that failed for that
+	 * reason so far
+	 */
+	public long tlsHandshakesFailed(SocketError error) {
+		return Objects.requireNonNull(this.tlsFailures.get(error), "every SocketError has a counter").sum();
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.qtserver.core;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
@@ -100,20 +101,22 @@ public interface TlsStage {
 		void publish(Object event);
 
 		/**
-		 * Record a failed handshake (metrics, log); the stage closes the connection.
+		 * The connection is encrypted and the server took it: its handshake no longer
+		 * counts. Once per admitted connection, or {@link #handshakeFailed} instead.
+		 * @param stage the stage
+		 * @param took how long the handshake took, from admission
+		 */
+		void encrypted(TlsStage stage, Duration took);
+
+		/**
+		 * The handshake failed and the stage closed the connection: record it (metrics,
+		 * log); its handshake no longer counts. Once per admitted connection, or
+		 * {@link #encrypted} instead.
 		 * @param stage the stage
 		 * @param error the kind of failure
 		 * @param errorString what went wrong
 		 */
 		void handshakeFailed(TlsStage stage, SocketError error, String errorString);
-
-		/**
-		 * The handshake is over, once per admitted connection, after the server took an
-		 * encrypted connection or after a failed one was closed.
-		 * @param stage the stage
-		 * @param encrypted whether the connection is now encrypted
-		 */
-		void ended(TlsStage stage, boolean encrypted);
 
 	}
 

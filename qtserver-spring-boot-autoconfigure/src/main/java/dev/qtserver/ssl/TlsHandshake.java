@@ -59,6 +59,8 @@ public final class TlsHandshake implements TlsStage {
 
 	private boolean over;
 
+	private long admittedNanos;
+
 	private @Nullable ScheduledFuture<?> timer;
 
 	private final TlsAlertScanner received = new TlsAlertScanner();
@@ -115,6 +117,7 @@ public final class TlsHandshake implements TlsStage {
 			return;
 		}
 		this.admitted = true;
+		this.admittedNanos = System.nanoTime();
 		restartTimer();
 		if (this.readRequested) {
 			this.readRequested = false;
@@ -160,7 +163,7 @@ public final class TlsHandshake implements TlsStage {
 		// the server takes the connection first (it becomes pending), then the handshake
 		// slot is given back: the two never add up to less than the truth
 		ctx.fireChannelActive();
-		this.owner.ended(this, true);
+		this.owner.encrypted(this, Duration.ofNanos(System.nanoTime() - this.admittedNanos));
 	}
 
 	private void failed(Throwable cause) {
@@ -202,9 +205,8 @@ public final class TlsHandshake implements TlsStage {
 		}
 		events.add(new SslHandshakeErrorEvent(server, this.connectionId, peer, failure.error(), failure.errorString()));
 		events.forEach(this.owner::publish);
-		this.owner.handshakeFailed(this, failure.error(), failure.errorString());
 		this.channel.close();
-		this.owner.ended(this, false);
+		this.owner.handshakeFailed(this, failure.error(), failure.errorString());
 	}
 
 	private static TlsAlertScanner.@Nullable Alert alert(TlsAlertScanner.@Nullable Alert seen,

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import dev.qtserver.actuate.QtServerMeterBinder;
 import dev.qtserver.core.ClientAuth;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.core.TlsSettings;
@@ -32,6 +33,8 @@ import dev.qtserver.tcp.QTcpSocket;
 import dev.qtserver.tcp.TcpServerSettings;
 import dev.qtserver.test.OpenSslClient;
 import dev.qtserver.test.TestCertificates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,10 @@ class TcpTlsTests {
 		assertThat(server.hasPendingConnections()).isFalse();
 		assertThat(server.statistics().errors()).isEqualTo(1);
 		assertGoodClientStillServed(server);
+		MeterRegistry meters = meters(server);
+		assertThat(handshakes(meters, "failure")).isEqualTo(1);
+		assertThat(handshakes(meters, "success")).isEqualTo(1);
+		assertThat(handshakes(meters, "timeout")).isZero();
 	}
 
 	@Test
@@ -272,6 +279,10 @@ class TcpTlsTests {
 		assertThat(client.join().connected()).isTrue();
 		assertThat(eventsOf(SslHandshakeErrorEvent.class)).hasSize(2)
 			.allSatisfy((error) -> assertThat(error.getError()).isEqualTo(SocketError.SOCKET_TIMEOUT));
+		MeterRegistry meters = meters(server);
+		assertThat(handshakes(meters, "timeout")).isEqualTo(2);
+		assertThat(handshakes(meters, "success")).isEqualTo(1);
+		assertThat(meters.get(QtServerMeterBinder.TLS_HANDSHAKE_DURATION).functionTimer().count()).isEqualTo(1);
 	}
 
 	@Test
@@ -341,6 +352,16 @@ class TcpTlsTests {
 			.singleElement()
 			.satisfies((alert) -> assertThat(alert.getType()).isEqualTo(AlertType.PROTOCOL_VERSION));
 		assertThat(result.report()).contains("protocol version");
+	}
+
+	private static MeterRegistry meters(QTcpServer server) {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		new QtServerMeterBinder(() -> List.of(server)).bindTo(registry);
+		return registry;
+	}
+
+	private static double handshakes(MeterRegistry meters, String outcome) {
+		return meters.get(QtServerMeterBinder.TLS_HANDSHAKES).tag("outcome", outcome).functionCounter().count();
 	}
 
 	private static X509Certificate peerCertificate(SSLSocket socket) throws Exception {
