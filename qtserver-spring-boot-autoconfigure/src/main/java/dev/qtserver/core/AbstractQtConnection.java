@@ -7,6 +7,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 import dev.qtserver.ssl.SslSessions;
+import io.netty.channel.Channel;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -23,6 +24,12 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 	private final String serverName;
 
 	private final ConnectionChannel channel;
+
+	/**
+	 * The channel as accepted: once a connection is disposed, Reactor Netty's
+	 * {@code Connection.channel()} answers a placeholder without its attributes.
+	 */
+	private final Channel nettyChannel;
 
 	private final ConnectionState state;
 
@@ -43,6 +50,7 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 		this.state = state;
 		this.statistics = statistics;
 		this.channel = new ConnectionChannel(connection, state, statistics);
+		this.nettyChannel = connection.channel();
 	}
 
 	@Override
@@ -92,7 +100,7 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 
 	@Override
 	public final Optional<SSLSession> sslSession() {
-		return Optional.ofNullable(SslSessions.of(this.channel.connection().channel()));
+		return Optional.ofNullable(SslSessions.of(this.nettyChannel));
 	}
 
 	/**

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 
 import dev.qtserver.core.InvalidSettingException;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
@@ -56,6 +58,10 @@ public final class ServerSslContexts {
 			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
 	private static final Log logger = LogFactory.getLog(ServerSslContexts.class);
+
+	private static final ApplicationProtocolConfig HTTP_1_1_ONLY = new ApplicationProtocolConfig(
+			ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+			ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_1_1);
 
 	private final TlsSettings settings;
 
@@ -193,10 +199,18 @@ public final class ServerSslContexts {
 			case HTTP_1_1 -> Http11SslContextSpec.forServer(keyManagers);
 			case HTTP_2 -> Http2SslContextSpec.forServer(keyManagers);
 		};
-		spec.configure((builder) -> builder.trustManager(bundle.getManagers().getTrustManagerFactory())
-			.protocols(protocolList.toArray(String[]::new))
-			.ciphers(new ArrayList<>(cipherList), SupportedCipherSuiteFilter.INSTANCE)
-			.clientAuth(clientAuth));
+		spec.configure((builder) -> {
+			builder.trustManager(bundle.getManagers().getTrustManagerFactory())
+				.protocols(protocolList.toArray(String[]::new))
+				.ciphers(new ArrayList<>(cipherList), SupportedCipherSuiteFilter.INSTANCE)
+				.clientAuth(clientAuth);
+			if (this.protocols == ApplicationProtocols.HTTP_1_1) {
+				// Reactor Netty's HTTP/1.1 spec answers no ALPN at all: a client that
+				// offers h2 and http/1.1 should hear http/1.1, and one that offers only
+				// h2 nothing, as the HTTP/2 spec answers a client it cannot serve
+				builder.applicationProtocolConfig(HTTP_1_1_ONLY);
+			}
+		});
 		try {
 			return SslProvider.builder().sslContext(spec).handshakeTimeoutMillis(0).build();
 		}

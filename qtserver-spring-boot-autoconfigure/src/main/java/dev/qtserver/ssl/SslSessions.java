@@ -3,7 +3,6 @@ package dev.qtserver.ssl;
 import javax.net.ssl.SSLSession;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +15,8 @@ public final class SslSessions {
 	}
 
 	/**
-	 * Return the TLS session of a channel, or of the connection an HTTP/2 stream runs on.
+	 * Return the TLS session of a channel, or of the connection an HTTP/2 stream runs on;
+	 * it stays readable once the channel has closed.
 	 * @param channel the channel
 	 * @return the session, or {@code null} when the channel is not encrypted (yet)
 	 */
@@ -24,9 +24,9 @@ public final class SslSessions {
 		for (Channel current = channel; current != null; current = current.parent()) {
 			// every connection of a secure listener has a TLS stage: a plain one costs an
 			// attribute lookup, not a walk of its pipeline
-			if (TlsHandshake.of(current) != null) {
-				SslHandler ssl = current.pipeline().get(SslHandler.class);
-				return (ssl != null && ssl.handshakeFuture().isSuccess()) ? ssl.engine().getSession() : null;
+			TlsHandshake handshake = TlsHandshake.of(current);
+			if (handshake != null) {
+				return handshake.session();
 			}
 		}
 		return null;

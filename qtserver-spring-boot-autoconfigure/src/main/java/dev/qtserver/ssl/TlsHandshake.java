@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSession;
+
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.SocketError;
 import io.netty.buffer.ByteBuf;
@@ -63,6 +65,8 @@ public final class TlsHandshake {
 
 	private @Nullable ScheduledFuture<?> timer;
 
+	private volatile @Nullable SSLSession session;
+
 	private final TlsAlertScanner received = new TlsAlertScanner();
 
 	private final TlsAlertScanner sent = new TlsAlertScanner();
@@ -115,6 +119,17 @@ public final class TlsHandshake {
 	 */
 	public QtServer server() {
 		return this.owner.server();
+	}
+
+	/**
+	 * Return the TLS session the handshake established. It is kept here because Netty
+	 * empties a closed channel's pipeline, SSL handler included, while a session handler
+	 * (such as {@code @OnDisconnect}) may still ask for the peer's certificate.
+	 * @return the session, or {@code null} while the connection is not encrypted (or when
+	 * its handshake failed)
+	 */
+	public @Nullable SSLSession session() {
+		return this.session;
 	}
 
 	/**
@@ -175,6 +190,8 @@ public final class TlsHandshake {
 	private void encrypted(ChannelHandlerContext ctx) {
 		this.over = true;
 		cancelTimer();
+		SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+		this.session = (ssl != null) ? ssl.engine().getSession() : null;
 		leavePipeline(ctx.pipeline());
 		// the server takes the connection first (it becomes pending), then the handshake
 		// slot is given back: the two never add up to less than the truth
