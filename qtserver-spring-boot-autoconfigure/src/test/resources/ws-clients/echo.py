@@ -4,6 +4,7 @@ Connects, sends --count messages, reads one reply per message, then closes norma
 machine-readable key=value line per fact, flushed at once:
 
   status=101|<HTTP status of a refused handshake>
+  connect_error=<exception>      (a refused TLS handshake or a lost connection; exits with 4)
   subprotocol=<negotiated subprotocol or None>
   server=<Server header of the handshake response>
   extensions=<Sec-WebSocket-Extensions header of the handshake response, empty when absent>
@@ -12,10 +13,12 @@ machine-readable key=value line per fact, flushed at once:
   close_code=<code>              (the code the server sent, or answered with)
   close_reason=<reason>
 
+For wss URIs, --cafile names the CA to trust and --cert/--key a client certificate.
 The whole run is bounded by --timeout seconds.
 """
 import argparse
 import asyncio
+import ssl
 import sys
 
 import websockets
@@ -39,6 +42,9 @@ def arguments():
     parser.add_argument("--ping", help="ping with this payload and wait for the pong")
     parser.add_argument("--max-size", type=int, default=2 ** 20)
     parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--cafile", help="for wss: trust the server certificates this CA file signed")
+    parser.add_argument("--cert", help="for wss: present this client certificate (PEM)")
+    parser.add_argument("--key", help="for wss: the client certificate's private key (PEM)")
     return parser.parse_args()
 
 
@@ -59,6 +65,16 @@ def fragments(payload, size):
     return [payload[i : i + size] for i in range(0, len(payload), size)]
 
 
+def tls(args):
+    """The ssl argument of websockets.connect for a wss URI: none for ws, the system's defaults without --cafile."""
+    if not args.uri.startswith("wss:"):
+        return {}
+    context = ssl.create_default_context(cafile=args.cafile)
+    if args.cert:
+        context.load_cert_chain(args.cert, args.key)
+    return {"ssl": context}
+
+
 async def run(args):
     try:
         ws = await websockets.connect(
@@ -68,10 +84,15 @@ async def run(args):
             compression=None if args.compression == "none" else "deflate",
             max_size=args.max_size,
             open_timeout=args.timeout,
+            **tls(args),
         )
     except websockets.exceptions.InvalidStatusCode as refused:
         out("status", refused.status_code)
         return
+    except (OSError, websockets.exceptions.InvalidHandshake) as failed:
+        # a refused TLS handshake (or a connection closed before the HTTP response)
+        out("connect_error", f"{type(failed).__name__}: {failed}")
+        sys.exit(4)
     out("status", 101)
     out("subprotocol", ws.subprotocol)
     out("server", ws.response_headers.get("Server", ""))

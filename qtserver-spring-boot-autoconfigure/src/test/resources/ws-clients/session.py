@@ -1,7 +1,9 @@
 """Interactive WebSocket client for WebSocketClientTests: stays connected and obeys commands.
 
 Connects, then prints status=101 (or status=<HTTP status> for a refused handshake, and exits),
-subprotocol=..., and open=true. It then reads one command per line from stdin:
+subprotocol=..., and open=true (or connect_error=<exception> when the TLS handshake or the
+connection fails, and exits with 4; for wss URIs, --cafile names the CA to trust and --cert/--key
+a client certificate). It then reads one command per line from stdin:
 
   send <text>            send a text message              -> sent=<text>
   recv                   wait for the next message        -> recv=<text>  (or close_code/close_reason)
@@ -14,6 +16,7 @@ Each command is bounded by --timeout seconds, the whole session by --lifetime se
 """
 import argparse
 import asyncio
+import ssl
 import sys
 import threading
 
@@ -30,6 +33,9 @@ def arguments():
     parser.add_argument("--subprotocol", action="append", default=None)
     parser.add_argument("--origin")
     parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--cafile", help="for wss: trust the server certificates this CA file signed")
+    parser.add_argument("--cert", help="for wss: present this client certificate (PEM)")
+    parser.add_argument("--key", help="for wss: the client certificate's private key (PEM)")
     parser.add_argument("--lifetime", type=float, default=60)
     return parser.parse_args()
 
@@ -78,6 +84,16 @@ async def obey(ws, command, timeout):
         out("error", "unknown command " + command)
 
 
+def tls(args):
+    """The ssl argument of websockets.connect for a wss URI: none for ws, the system's defaults without --cafile."""
+    if not args.uri.startswith("wss:"):
+        return {}
+    context = ssl.create_default_context(cafile=args.cafile)
+    if args.cert:
+        context.load_cert_chain(args.cert, args.key)
+    return {"ssl": context}
+
+
 async def run(args):
     try:
         ws = await websockets.connect(
@@ -86,10 +102,15 @@ async def run(args):
             origin=args.origin,
             compression=None,
             open_timeout=args.timeout,
+            **tls(args),
         )
     except websockets.exceptions.InvalidStatusCode as refused:
         out("status", refused.status_code)
         return
+    except (OSError, websockets.exceptions.InvalidHandshake) as failed:
+        # a refused TLS handshake (or a connection closed before the HTTP response)
+        out("connect_error", f"{type(failed).__name__}: {failed}")
+        sys.exit(4)
     out("status", 101)
     out("subprotocol", ws.subprotocol)
     out("open", "true")

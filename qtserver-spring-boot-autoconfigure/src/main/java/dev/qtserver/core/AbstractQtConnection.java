@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
 
+import io.netty.channel.Channel;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
@@ -21,6 +22,12 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 	private final String serverName;
 
 	private final ConnectionChannel channel;
+
+	/**
+	 * The channel as accepted: once a connection is disposed, Reactor Netty's
+	 * {@code Connection.channel()} answers a placeholder without its attributes.
+	 */
+	private final Channel nettyChannel;
 
 	private final ConnectionState state;
 
@@ -41,6 +48,7 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 		this.state = state;
 		this.statistics = statistics;
 		this.channel = new ConnectionChannel(connection, state, statistics);
+		this.nettyChannel = connection.channel();
 	}
 
 	@Override
@@ -90,7 +98,7 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 
 	@Override
 	public final Optional<SSLSession> sslSession() {
-		return TlsStage.sslSession(this.channel.connection().channel());
+		return TlsStage.sslSession(this.nettyChannel);
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +40,15 @@ public interface TlsStage {
 	void admitted();
 
 	/**
+	 * Return the TLS session the handshake established. The stage keeps it because Netty
+	 * empties a closed channel's pipeline, SSL handler included, while a session handler
+	 * (such as {@code @OnDisconnect}) may still ask for the peer's certificate.
+	 * @return the session, or {@code null} while the connection is not encrypted (or when
+	 * its handshake failed)
+	 */
+	@Nullable SSLSession session();
+
+	/**
 	 * Return the stage of a channel.
 	 * @param channel the channel
 	 * @return the stage, or {@code null} when the channel is not from a secure listener
@@ -67,17 +75,16 @@ public interface TlsStage {
 	/**
 	 * Return the TLS session of a channel, or of the connection an HTTP/2 stream runs on:
 	 * the peer's certificate chain, protocol and cipher suite, as Qt's
-	 * {@code QSslSocket::sslConfiguration()} shows them. A plain connection costs an
-	 * attribute lookup, not a walk of its pipeline.
+	 * {@code QSslSocket::sslConfiguration()} shows them; it stays readable once the
+	 * channel has closed. A plain connection costs an attribute lookup.
 	 * @param channel the channel
 	 * @return the session, empty when the channel is not encrypted (yet)
 	 */
 	static Optional<SSLSession> sslSession(Channel channel) {
 		for (Channel current = channel; current != null; current = current.parent()) {
-			if (of(current) != null) {
-				SslHandler ssl = current.pipeline().get(SslHandler.class);
-				return (ssl != null && ssl.handshakeFuture().isSuccess()) ? Optional.of(ssl.engine().getSession())
-						: Optional.empty();
+			TlsStage stage = of(current);
+			if (stage != null) {
+				return Optional.ofNullable(stage.session());
 			}
 		}
 		return Optional.empty();

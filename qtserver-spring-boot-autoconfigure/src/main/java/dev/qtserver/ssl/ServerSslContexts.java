@@ -16,6 +16,8 @@ import dev.qtserver.core.ListenerTls;
 import dev.qtserver.core.TlsSettings;
 import dev.qtserver.core.TlsStage;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
@@ -60,6 +62,10 @@ public final class ServerSslContexts implements ListenerTls {
 			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
 	private static final Log logger = LogFactory.getLog(ServerSslContexts.class);
+
+	private static final ApplicationProtocolConfig HTTP_1_1_ONLY = new ApplicationProtocolConfig(
+			ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+			ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_1_1);
 
 	private final TlsSettings settings;
 
@@ -200,10 +206,18 @@ public final class ServerSslContexts implements ListenerTls {
 			case HTTP_1_1 -> Http11SslContextSpec.forServer(keyManagers);
 			case HTTP_2 -> Http2SslContextSpec.forServer(keyManagers);
 		};
-		spec.configure((builder) -> builder.trustManager(bundle.getManagers().getTrustManagerFactory())
-			.protocols(protocolList.toArray(String[]::new))
-			.ciphers(new ArrayList<>(cipherList), SupportedCipherSuiteFilter.INSTANCE)
-			.clientAuth(clientAuth));
+		spec.configure((builder) -> {
+			builder.trustManager(bundle.getManagers().getTrustManagerFactory())
+				.protocols(protocolList.toArray(String[]::new))
+				.ciphers(new ArrayList<>(cipherList), SupportedCipherSuiteFilter.INSTANCE)
+				.clientAuth(clientAuth);
+			if (this.protocols == ApplicationProtocols.HTTP_1_1) {
+				// Reactor Netty's HTTP/1.1 spec answers no ALPN at all: a client that
+				// offers h2 and http/1.1 should hear http/1.1, and one that offers only
+				// h2 nothing, as the HTTP/2 spec answers a client it cannot serve
+				builder.applicationProtocolConfig(HTTP_1_1_ONLY);
+			}
+		});
 		try {
 			return SslProvider.builder().sslContext(spec).handshakeTimeoutMillis(0).build();
 		}

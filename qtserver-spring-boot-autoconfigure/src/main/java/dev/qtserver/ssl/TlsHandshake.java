@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSession;
+
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.TlsStage;
 import io.netty.buffer.ByteBuf;
@@ -63,6 +65,8 @@ public final class TlsHandshake implements TlsStage {
 
 	private @Nullable ScheduledFuture<?> timer;
 
+	private volatile @Nullable SSLSession session;
+
 	private final TlsAlertScanner received = new TlsAlertScanner();
 
 	private final TlsAlertScanner sent = new TlsAlertScanner();
@@ -100,6 +104,11 @@ public final class TlsHandshake implements TlsStage {
 	@Override
 	public QtServer server() {
 		return this.owner.server();
+	}
+
+	@Override
+	public @Nullable SSLSession session() {
+		return this.session;
 	}
 
 	@Override
@@ -159,6 +168,8 @@ public final class TlsHandshake implements TlsStage {
 	private void encrypted(ChannelHandlerContext ctx) {
 		this.over = true;
 		cancelTimer();
+		SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+		this.session = (ssl != null) ? ssl.engine().getSession() : null;
 		leavePipeline(ctx.pipeline());
 		// the server takes the connection first (it becomes pending), then the handshake
 		// slot is given back: the two never add up to less than the truth

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs the real {@code curl} and nghttp2's {@code h2load} against a server.
  */
-final class Curl {
+public final class Curl {
 
 	private Curl() {
 	}
@@ -24,14 +24,14 @@ final class Curl {
 	 * Run curl with the given arguments and return what it wrote: {@code -i} puts the
 	 * status line and headers before the body.
 	 */
-	static String run(String... arguments) {
+	public static String run(String... arguments) {
 		List<String> command = new ArrayList<>(List.of(RealClients.curl(), "-sS", "--max-time", "20"));
 		command.addAll(List.of(arguments));
 		return exec(command);
 	}
 
 	/** Run h2load and return its report. */
-	static String h2load(String... arguments) {
+	public static String h2load(String... arguments) {
 		List<String> command = new ArrayList<>(List.of(RealClients.h2load()));
 		command.addAll(List.of(arguments));
 		return exec(command);

@@ -9,10 +9,12 @@ import java.util.function.UnaryOperator;
 
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.WorkerPool;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.ssl.SslBundles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Starts {@link QHttpServer}s on loopback port 0 for a test, records the events they
  * publish, and shuts them down with their worker threads when closed.
  */
-final class HttpServerFixture implements AutoCloseable {
+public final class HttpServerFixture implements AutoCloseable {
 
-	static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+	public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
 	static final RouteSupport SUPPORT = new RouteSupport(ApplicationConversionService.getSharedInstance(),
 			new JacksonJsonCodec(JsonMapper.builder().build()));
@@ -35,16 +37,18 @@ final class HttpServerFixture implements AutoCloseable {
 
 	private final List<QtServerCustomizer<HttpServer>> customizers = new ArrayList<>();
 
+	private @Nullable SslBundles sslBundles;
+
 	/**
 	 * Start a server with default settings on loopback port 0 and the given handlers,
 	 * bound in order.
 	 */
-	QHttpServer start(Object... handlers) {
+	public QHttpServer start(Object... handlers) {
 		return start(UnaryOperator.identity(), handlers);
 	}
 
 	/** Start a server whose settings the customizer adjusts. */
-	QHttpServer start(UnaryOperator<HttpServerSettings.Builder> settings, Object... handlers) {
+	public QHttpServer start(UnaryOperator<HttpServerSettings.Builder> settings, Object... handlers) {
 		QHttpServer server = create(settings.apply(HttpServerSettings.builder().address(LOOPBACK).port(0)).build(),
 				SUPPORT);
 		for (int i = 0; i < handlers.length; i++) {
@@ -52,6 +56,14 @@ final class HttpServerFixture implements AutoCloseable {
 		}
 		assertThat(server.listen()).as(server.errorString()).isTrue();
 		return server;
+	}
+
+	/**
+	 * Give the servers created from now on these SSL bundles, for their secure listeners.
+	 */
+	public HttpServerFixture sslBundles(SslBundles sslBundles) {
+		this.sslBundles = sslBundles;
+		return this;
 	}
 
 	/** Apply a customizer to the servers started from now on. */
@@ -62,12 +74,12 @@ final class HttpServerFixture implements AutoCloseable {
 
 	QHttpServer create(HttpServerSettings settings, RouteSupport support) {
 		QHttpServer server = new QHttpServer("web", settings, this.events::add, this.workers.executor(),
-				List.copyOf(this.customizers), support);
+				List.copyOf(this.customizers), support, this.sslBundles);
 		this.servers.add(server);
 		return server;
 	}
 
-	<E> List<E> eventsOf(Class<E> type) {
+	public <E> List<E> eventsOf(Class<E> type) {
 		return this.events.stream().filter(type::isInstance).map(type::cast).toList();
 	}
 

@@ -14,7 +14,7 @@ import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
-import dev.qtserver.ssl.TlsSupport;
+import dev.qtserver.core.ListenerTls;
 import dev.qtserver.tcp.QTcpSocket;
 import reactor.netty.Connection;
 import reactor.netty.tcp.TcpServer;
@@ -46,7 +46,7 @@ public final class TwoListenerServer extends AbstractQtServer<QTcpSocket, TcpSer
 		super(ServerKind.TCP, name, settings,
 				List.of(ListenerSettings.plain(loopback(firstPort)), ListenerSettings.plain(loopback(secondPort))),
 				workers, (server) -> new ApplicationEventSignals(server, publisher), TcpServer::create, customizers,
-				TlsSupport.NONE);
+				ListenerTls.Factory.NONE);
 	}
 
 	private static InetSocketAddress loopback(int port) {

@@ -26,7 +26,7 @@ import dev.qtserver.test.RealClients;
  * implementation. The scripts print {@code key=value} lines; every wait here is bounded,
  * and a failure message carries the script's stdout and stderr.
  */
-final class PythonWebSocketClient implements AutoCloseable {
+public final class PythonWebSocketClient implements AutoCloseable {
 
 	private final String description;
 
@@ -68,7 +68,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param arguments the script's arguments
 	 * @return its output
 	 */
-	static Output run(String script, Duration timeout, String... arguments) {
+	public static Output run(String script, Duration timeout, String... arguments) {
 		try (PythonWebSocketClient client = start(script, arguments)) {
 			return client.finish(timeout);
 		}
@@ -81,7 +81,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param arguments the script's arguments
 	 * @return the running client
 	 */
-	static PythonWebSocketClient start(String script, String... arguments) {
+	public static PythonWebSocketClient start(String script, String... arguments) {
 		return new PythonWebSocketClient(script, List.of(arguments));
 	}
 
@@ -90,7 +90,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param command the command, such as {@code send hello}
 	 * @return this client
 	 */
-	PythonWebSocketClient command(String command) {
+	public PythonWebSocketClient command(String command) {
 		try {
 			this.stdin.write(command + "\n");
 			this.stdin.flush();
@@ -108,7 +108,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param timeout how long to wait
 	 * @return the value
 	 */
-	synchronized String await(String key, Duration timeout) {
+	public synchronized String await(String key, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		String prefix = key + "=";
 		while (true) {
@@ -137,7 +137,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param timeout how long to wait
 	 * @return everything it printed
 	 */
-	Output finish(Duration timeout) {
+	public Output finish(Duration timeout) {
 		try {
 			this.stdin.close();
 		}
@@ -236,14 +236,14 @@ final class PythonWebSocketClient implements AutoCloseable {
 	 * @param lines its stdout lines
 	 * @param stderr its stderr
 	 */
-	record Output(List<String> lines, String stderr) {
+	public record Output(List<String> lines, String stderr) {
 
 		/**
 		 * Return the value of the first line with this key.
 		 * @param key the key
 		 * @return the value
 		 */
-		String value(String key) {
+		public String value(String key) {
 			List<String> values = values(key);
 			if (values.isEmpty()) {
 				throw new AssertionError("No '" + key + "=' line in\n" + String.join("\n", this.lines)
@@ -257,7 +257,7 @@ final class PythonWebSocketClient implements AutoCloseable {
 		 * @param key the key
 		 * @return the values
 		 */
-		List<String> values(String key) {
+		public List<String> values(String key) {
 			String prefix = key + "=";
 			return this.lines.stream()
 				.filter((line) -> line.startsWith(prefix))
