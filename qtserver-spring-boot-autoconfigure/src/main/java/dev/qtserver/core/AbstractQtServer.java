@@ -686,6 +686,10 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 		@Override
 		public void encrypted(TlsStage handshake, Duration took) {
 			AbstractQtServer.this.statistics.tlsHandshakeCompleted(took);
+			if (!admitsOnceEncrypted()) {
+				// the kind took the connection at accept, and counts it only now
+				AbstractQtServer.this.statistics.connectionAccepted();
+			}
 			AbstractQtServer.this.handshaking.decrementAndGet();
 			refreshListeners();
 		}

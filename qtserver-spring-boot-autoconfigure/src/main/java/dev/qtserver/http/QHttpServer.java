@@ -350,7 +350,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	@Override
 	protected void admit(Connection connection) {
 		Channel channel = connection.channel();
-		statistics().connectionAccepted();
+		if (TlsStage.of(channel) == null) {
+			// a secure connection counts once encrypted, as on the other kinds
+			statistics().connectionAccepted();
+		}
 		this.open.add(channel);
 		channel.closeFuture().addListener((future) -> this.open.remove(channel));
 		Sinks.Empty<Void> parked = channel.attr(PARKED).getAndSet(null);

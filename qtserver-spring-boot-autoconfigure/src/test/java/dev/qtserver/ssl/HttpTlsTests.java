@@ -190,8 +190,11 @@ class HttpTlsTests {
 		assertThat(this.fixture.eventsOf(StartedEncryptionHandshakeEvent.class)).isEmpty();
 		assertThat(this.requests.queue).isEmpty();
 		assertThat(server.statistics().errors()).isEqualTo(1);
+		// a client that never got through its handshake was never accepted
+		assertThat(server.statistics().accepted()).isZero();
 		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0 && server.handshakingConnectionCount() == 0);
 		assertThat(curl("https://localhost:" + server.serverPort() + "/who")).isEqualTo("https HTTP/2.0 TLSv1.3\n2");
+		assertThat(server.statistics().accepted()).isEqualTo(1);
 	}
 
 	@Test

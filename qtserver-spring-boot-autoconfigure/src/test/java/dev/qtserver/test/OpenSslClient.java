@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * OpenSSL's {@code s_client}, as a user runs it against a TLS port: it connects, runs the
  * handshake, sends its input and quits at the end of it. {@code -brief} makes it report
- * the handshake (protocol, cipher, the server's certificate, ALPN, verification) on its
- * standard error; what the server sent comes on its standard output.
+ * the handshake (protocol, cipher, the server's certificate, verification; not ALPN) on
+ * its standard error; what the server sent comes on its standard output.
  */
 public final class OpenSslClient {
 
