@@ -3,7 +3,6 @@ package dev.qtserver.actuate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import dev.qtserver.tcp.TcpServerSettings;
 import dev.qtserver.test.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
@@ -66,9 +64,9 @@ class QtServerHealthIndicatorTests {
 	}
 
 	@Test
-	void whenTheServerIsAQSslServerThenItsListenerSaysSoAndNamesItsBundle(@TempDir Path directory) {
+	void whenTheServerIsAQSslServerThenItsListenerSaysSoAndNamesItsBundle() {
 		DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry("server",
-				TestCertificates.create(directory).bundle("server"));
+				TestCertificates.shared().bundle("server"));
 		this.server = new QTcpServer("health",
 				TcpServerSettings.builder().address(LOOPBACK).tls(TlsSettings.of("server")).build(), (event) -> {
 				}, this.workers.executor(), List.of(), bundles);

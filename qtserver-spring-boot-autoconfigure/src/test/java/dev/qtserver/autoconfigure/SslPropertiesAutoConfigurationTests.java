@@ -20,7 +20,6 @@ import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.test.TestCertificates;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.SecureMode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,16 +46,11 @@ class SslPropertiesAutoConfigurationTests {
 	@TempDir
 	static Path directory;
 
-	private static TestCertificates certificates;
+	private static final TestCertificates certificates = TestCertificates.shared();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
 		.of(SslAutoConfiguration.class, QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,
 				WebSocketServerAutoConfiguration.class, HttpServerAutoConfiguration.class));
-
-	@BeforeAll
-	static void makeCertificates() {
-		certificates = TestCertificates.create(directory);
-	}
 
 	@Test
 	void whenATcpServerNamesABundleThenItIsAQSslServerWithTheOtherSslPropertiesApplied() {

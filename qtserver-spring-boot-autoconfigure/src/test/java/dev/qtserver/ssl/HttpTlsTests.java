@@ -38,10 +38,8 @@ import dev.qtserver.websocket.PythonWebSocketClient;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 
@@ -61,10 +59,7 @@ class HttpTlsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	@TempDir
-	static Path certificatesDirectory;
-
-	private static TestCertificates certificates;
+	private static final TestCertificates certificates = TestCertificates.shared();
 
 	private final DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
 
@@ -73,11 +68,6 @@ class HttpTlsTests {
 	private final Requests requests = new Requests();
 
 	private final List<Socket> sockets = new ArrayList<>();
-
-	@BeforeAll
-	static void makeCertificates() {
-		certificates = TestCertificates.create(certificatesDirectory);
-	}
 
 	@BeforeEach
 	void registerBundle() {
@@ -227,7 +217,7 @@ class HttpTlsTests {
 
 	@Test
 	void whenAWebSocketClientUpgradesOnTheSecureListenerOfAnHttp2ServerThenTheSessionIsWssAndEchoesInOrder() {
-		Sessions sessions = new Sessions();
+		EchoSessions sessions = new EchoSessions();
 		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true)
 			.websocket(WebSocketServerSettings.builder().path("/ws").serverName("web").build()), sessions);
 		// Python's websockets offers no ALPN: the listener falls back to HTTP/1.1
@@ -359,35 +349,6 @@ class HttpTlsTests {
 				QHttpServerRequest request = this.queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 				assertThat(request).as("a request reached the route").isNotNull();
 				return request;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-
-	}
-
-	/** Echoes text messages on the WebSocket path and keeps each session. */
-	static class Sessions {
-
-		private final BlockingQueue<QWebSocket> queue = new LinkedBlockingQueue<>();
-
-		@OnConnect
-		void connected(QWebSocket session) {
-			this.queue.add(session);
-		}
-
-		@OnMessage
-		String echo(String text) {
-			return text;
-		}
-
-		QWebSocket next() {
-			try {
-				QWebSocket session = this.queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-				assertThat(session).as("a session was opened").isNotNull();
-				return session;
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -36,9 +36,7 @@ import dev.qtserver.test.TestCertificates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 
@@ -57,10 +55,7 @@ class TcpTlsTests {
 
 	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-	@TempDir
-	static Path certificatesDirectory;
-
-	private static TestCertificates certificates;
+	private static final TestCertificates certificates = TestCertificates.shared();
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
@@ -71,11 +66,6 @@ class TcpTlsTests {
 	private final List<QTcpServer> servers = new ArrayList<>();
 
 	private final List<Socket> clients = new CopyOnWriteArrayList<>();
-
-	@BeforeAll
-	static void makeCertificates() {
-		certificates = TestCertificates.create(certificatesDirectory);
-	}
 
 	@AfterEach
 	void tearDown() throws IOException {

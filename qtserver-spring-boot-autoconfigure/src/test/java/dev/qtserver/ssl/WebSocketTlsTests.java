@@ -34,10 +34,8 @@ import dev.qtserver.websocket.SecureMode;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,10 +59,7 @@ class WebSocketTlsTests {
 
 	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-	@TempDir
-	static Path certificatesDirectory;
-
-	private static TestCertificates certificates;
+	private static final TestCertificates certificates = TestCertificates.shared();
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
@@ -77,11 +72,6 @@ class WebSocketTlsTests {
 	private final List<PythonWebSocketClient> clients = new ArrayList<>();
 
 	private final List<Socket> sockets = new ArrayList<>();
-
-	@BeforeAll
-	static void makeCertificates() {
-		certificates = TestCertificates.create(certificatesDirectory);
-	}
 
 	@BeforeEach
 	void registerBundle() {
@@ -112,7 +102,7 @@ class WebSocketTlsTests {
 
 	@Test
 	void whenAPythonClientConnectsOverWssThenTheSessionIsEncryptedAndEveryCountOfMessagesEchoesInOrder() {
-		Echo echo = new Echo();
+		EchoSessions echo = new EchoSessions();
 		QWebSocketServer server = listening(settings().tls(TlsSettings.of("server")), echo);
 		for (int count : new int[] { 1, 63, 64, 65, 1000 }) {
 			PythonWebSocketClient.Output output = PythonWebSocketClient.run("echo.py", Duration.ofSeconds(30),
@@ -134,7 +124,7 @@ class WebSocketTlsTests {
 	@ParameterizedTest(name = "{0} bytes")
 	@ValueSource(ints = { 16383, 16384, 16385, 1024 * 1024 })
 	void whenMessagesCrossTheTlsRecordSizeThenTheyEchoIntactAndInOrder(int size) {
-		Echo echo = new Echo();
+		EchoSessions echo = new EchoSessions();
 		QWebSocketServer server = listening(
 				settings().tls(TlsSettings.of("server")).maxFrameSize(2 * 1024 * 1024).maxMessageSize(2 * 1024 * 1024),
 				echo);
@@ -158,7 +148,7 @@ class WebSocketTlsTests {
 	void whenTheTlsSettingsSetNoTimeoutThenTheWebSocketHandshakeTimeoutClosesASilentClient() throws Exception {
 		Duration timeout = Duration.ofMillis(600);
 		QWebSocketServer server = listening(settings().handshakeTimeout(timeout).tls(TlsSettings.of("server")),
-				new Echo());
+				new EchoSessions());
 		assertThat(server.listeners().get(0).handshakeTimeout()).isEqualTo(timeout);
 		Socket silent = connect(server);
 		long start = System.nanoTime();
@@ -293,35 +283,6 @@ class WebSocketTlsTests {
 
 	private <E> List<E> eventsOf(Class<E> type) {
 		return this.events.stream().filter(type::isInstance).map(type::cast).toList();
-	}
-
-	/** Echoes text messages and keeps each session. */
-	static class Echo {
-
-		private final BlockingQueue<QWebSocket> sessions = new LinkedBlockingQueue<>();
-
-		@OnConnect
-		void connected(QWebSocket session) {
-			this.sessions.add(session);
-		}
-
-		@OnMessage
-		String echo(String text) {
-			return text;
-		}
-
-		QWebSocket next() {
-			try {
-				QWebSocket session = this.sessions.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-				assertThat(session).as("a session was opened").isNotNull();
-				return session;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-
 	}
 
 }

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Certificates the TLS tests make for themselves with the {@code openssl} command line,
@@ -21,10 +24,34 @@ import org.springframework.boot.ssl.pem.PemSslStoreDetails;
  */
 public final class TestCertificates {
 
+	private static @Nullable TestCertificates shared;
+
 	private final Path directory;
 
 	private TestCertificates(Path directory) {
 		this.directory = directory;
+	}
+
+	/**
+	 * Return the certificates every test of this JVM shares, made on first use in a
+	 * temporary directory that is deleted when the JVM exits.
+	 * @return the certificates
+	 */
+	public static synchronized TestCertificates shared() {
+		TestCertificates certificates = shared;
+		if (certificates == null) {
+			try {
+				Path directory = Files.createTempDirectory("qtserver-test-certificates");
+				Runtime.getRuntime()
+					.addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(directory.toFile())));
+				certificates = create(directory);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+			shared = certificates;
+		}
+		return certificates;
 	}
 
 	/**
