@@ -32,6 +32,8 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+# where the sample, started in the repository root, finds its development certificate
+SAMPLE_DEV_TLS=--sample.dev-tls=sample-app/dev-tls
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/$LOG_TAG.XXXXXX")
 PIDS=()
@@ -335,13 +337,15 @@ passed() {
 # sample_command DEFAULT_PORT PORT_PROPERTY : SAMPLE_CMD, unless the environment set it, is the
 # sample jar; a SAMPLE_PORT other than the server's DEFAULT_PORT is passed as --PORT_PROPERTY.
 # SAMPLE_OVERRIDDEN=1 says SAMPLE_CMD came from the environment (then only benchmarks/ is built).
+# The sample's secure servers read the development certificate from dev-tls/ relative to the
+# working directory (sample-app/ under spring-boot:run); the scripts run in the repository root.
 sample_command() {
   local default_port=$1 port_property=$2
   if [[ -n "${SAMPLE_CMD:-}" ]]; then
     SAMPLE_OVERRIDDEN=1
   else
     SAMPLE_OVERRIDDEN=0
-    SAMPLE_CMD="-jar $SAMPLE_JAR"
+    SAMPLE_CMD="-jar $SAMPLE_JAR $SAMPLE_DEV_TLS"
     if [[ "$SAMPLE_PORT" != "$default_port" ]]; then
       SAMPLE_CMD+=" --$port_property=$SAMPLE_PORT"
     fi
