@@ -246,7 +246,10 @@ bench() {
   shift 2
   start_server "$name" "$port" "$@"
   measure_load "$name" "$port"
-  measure_idle "$name" "$port"
+  # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS)
+  if (( IDLE_CONNECTIONS > 0 )); then
+    measure_idle "$name" "$port"
+  fi
   stop_pid "$SERVER_PID"
   log "$name stopped"
 }
@@ -271,7 +274,7 @@ report() {
   printf "$row" server msgs/s p50_us p99_us cpu_us/msg mismatch errors lost idle_heapKB idle_natKB idle_totKB other_cpu
   local name res idle
   for name in sample "${BASELINES[@]}"; do
-    res=${RESULT[$name]}; idle=${IDLE[$name]}
+    res=${RESULT[$name]}; idle=${IDLE[$name]:-}
     # shellcheck disable=SC2059
     printf "$row" "$name" \
       "$(result_field "$res" msgs_per_sec)" "$(result_field "$res" p50_us)" "$(result_field "$res" p99_us)" \
@@ -309,7 +312,7 @@ GOAL_AWK='
 # ratios BASELINE : sample/BASELINE for throughput, CPU per message and idle memory, each with its goal
 ratios() {
   local b=$1 goal_t goal_c goal_m
-  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]} ri=${IDLE[$b]}
+  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]:-} ri=${IDLE[$b]:-}
   read -r goal_t goal_c goal_m <<< "${BASELINE_GOALS[$b]}"
   awk -v name="sample/$b" -v gt="$goal_t" -v gc="$goal_c" -v gm="$goal_m" \
       -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
