@@ -32,6 +32,8 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+# where the sample, started in the repository root, finds its development certificate
+SAMPLE_DEV_TLS=--sample.dev-tls=sample-app/dev-tls
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/$LOG_TAG.XXXXXX")
 PIDS=()
@@ -244,7 +246,10 @@ bench() {
   shift 2
   start_server "$name" "$port" "$@"
   measure_load "$name" "$port"
-  measure_idle "$name" "$port"
+  # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS)
+  if (( IDLE_CONNECTIONS > 0 )); then
+    measure_idle "$name" "$port"
+  fi
   stop_pid "$SERVER_PID"
   log "$name stopped"
 }
@@ -269,7 +274,7 @@ report() {
   printf "$row" server msgs/s p50_us p99_us cpu_us/msg mismatch errors lost idle_heapKB idle_natKB idle_totKB other_cpu
   local name res idle
   for name in sample "${BASELINES[@]}"; do
-    res=${RESULT[$name]}; idle=${IDLE[$name]}
+    res=${RESULT[$name]}; idle=${IDLE[$name]:-}
     # shellcheck disable=SC2059
     printf "$row" "$name" \
       "$(result_field "$res" msgs_per_sec)" "$(result_field "$res" p50_us)" "$(result_field "$res" p99_us)" \
@@ -307,7 +312,7 @@ GOAL_AWK='
 # ratios BASELINE : sample/BASELINE for throughput, CPU per message and idle memory, each with its goal
 ratios() {
   local b=$1 goal_t goal_c goal_m
-  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]} ri=${IDLE[$b]}
+  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]:-} ri=${IDLE[$b]:-}
   read -r goal_t goal_c goal_m <<< "${BASELINE_GOALS[$b]}"
   awk -v name="sample/$b" -v gt="$goal_t" -v gc="$goal_c" -v gm="$goal_m" \
       -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
@@ -335,13 +340,15 @@ passed() {
 # sample_command DEFAULT_PORT PORT_PROPERTY : SAMPLE_CMD, unless the environment set it, is the
 # sample jar; a SAMPLE_PORT other than the server's DEFAULT_PORT is passed as --PORT_PROPERTY.
 # SAMPLE_OVERRIDDEN=1 says SAMPLE_CMD came from the environment (then only benchmarks/ is built).
+# The sample's secure servers read the development certificate from dev-tls/ relative to the
+# working directory (sample-app/ under spring-boot:run); the scripts run in the repository root.
 sample_command() {
   local default_port=$1 port_property=$2
   if [[ -n "${SAMPLE_CMD:-}" ]]; then
     SAMPLE_OVERRIDDEN=1
   else
     SAMPLE_OVERRIDDEN=0
-    SAMPLE_CMD="-jar $SAMPLE_JAR"
+    SAMPLE_CMD="-jar $SAMPLE_JAR $SAMPLE_DEV_TLS"
     if [[ "$SAMPLE_PORT" != "$default_port" ]]; then
       SAMPLE_CMD+=" --$port_property=$SAMPLE_PORT"
     fi

@@ -18,8 +18,8 @@
 #   SAMPLE_SERVER [echo | fast-echo] SAMPLE_PORT [9000 | 9002] RAW_PORT [9100] SERVER_CPU [0] LOAD_CPU [1]
 #   RAW_NATIVE [false]  true runs both raw baselines on epoll (the sample's TCP servers use NIO)
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
-#                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar]; set it to measure
-#                   something else (then only benchmarks/ is built)
+#                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --sample.dev-tls=sample-app/dev-tls];
+#                   set it to measure something else (then only benchmarks/ is built)
 #   SKIP_BUILD=1    use the jars already in target/
 set -euo pipefail
 

@@ -21,8 +21,8 @@
 #   SAMPLE_PORT [9003] RAW_PORT [9103] WEBFLUX_PORT [9104] SERVER_CPU [0] LOAD_CPU [1]; the path is
 #                   /echo on all
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
-#                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar]; set it to measure
-#                   something else (then only benchmarks/ is built)
+#                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --sample.dev-tls=sample-app/dev-tls];
+#                   set it to measure something else (then only benchmarks/ is built)
 #   SKIP_BUILD=1    use the jars already in target/
 set -euo pipefail
 

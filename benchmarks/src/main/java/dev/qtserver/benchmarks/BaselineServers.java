@@ -1,5 +1,6 @@
 package dev.qtserver.benchmarks;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
@@ -26,15 +27,37 @@ final class BaselineServers {
 	 */
 	static void serve(String[] args, int defaultPort, BiFunction<Integer, EchoIdiom, DisposableServer> bind)
 			throws InterruptedException {
-		Options options = Options.parse(args, Set.of("port", "idiom"));
+		serve(args, defaultPort, Set.of(), (options, port, idiom) -> bind.apply(port, idiom));
+	}
+
+	/**
+	 * Bind a baseline server that takes options of its own besides the port and idiom, as
+	 * {@link #serve(String[], int, BiFunction)} does.
+	 * @param args the program arguments
+	 * @param defaultPort the port when none is given
+	 * @param own the names of the server's own options
+	 * @param bind binds the server with the options, on a port, with an idiom
+	 */
+	static void serve(String[] args, int defaultPort, Set<String> own, Binder bind) throws InterruptedException {
+		Set<String> known = new HashSet<>(own);
+		known.addAll(Set.of("port", "idiom"));
+		Options options = Options.parse(args, known);
 		int port = options.positional().isEmpty() ? options.integer("port", defaultPort)
 				: Integer.parseInt(options.positional().get(0));
 		EchoIdiom idiom = EchoIdiom.of(options.string("idiom", EchoIdiom.ZERO_COPY.toString()));
-		DisposableServer server = bind.apply(port, idiom);
+		DisposableServer server = bind.bind(options, port, idiom);
 		System.out.println("LISTENING " + server.port());
 		System.out.flush();
 		// the event loops are daemon threads: keep the JVM alive until it is killed
 		new CountDownLatch(1).await();
+	}
+
+	/** Binds a baseline server. */
+	@FunctionalInterface
+	interface Binder {
+
+		DisposableServer bind(Options options, int port, EchoIdiom idiom);
+
 	}
 
 }

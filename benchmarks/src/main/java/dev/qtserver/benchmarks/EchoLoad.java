@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The closed-loop echo load behind {@link TcpEchoLoad} and {@link WebSocketEchoLoad}:
@@ -79,11 +81,15 @@ final class EchoLoad {
 
 	private final List<EchoClientConnection> connections = new ArrayList<>();
 
-	private EchoLoad(String name, String framing, LoadSettings settings, ConnectionFactory factory) {
+	private final @Nullable Supplier<String> connectedSummary;
+
+	private EchoLoad(String name, String framing, LoadSettings settings, ConnectionFactory factory,
+			@Nullable Supplier<String> connectedSummary) {
 		this.name = name;
 		this.framing = framing;
 		this.settings = settings;
 		this.factory = factory;
+		this.connectedSummary = connectedSummary;
 	}
 
 	/**
@@ -104,7 +110,19 @@ final class EchoLoad {
 	 */
 	static void runAndExit(String name, String framing, LoadSettings settings, ConnectionFactory factory)
 			throws Exception {
-		LoadResult result = new EchoLoad(name, framing, settings, factory).run();
+		runAndExit(name, framing, settings, factory, null);
+	}
+
+	/**
+	 * Run a load, print its result and exit: 0 if it passed, 1 if not.
+	 * @param name the program, first word of the summary
+	 * @param framing how messages are framed, for the summary ({@code line=64B})
+	 * @param connectedSummary a line to print once every connection is ready (what TLS
+	 * negotiated), or {@code null}
+	 */
+	static void runAndExit(String name, String framing, LoadSettings settings, ConnectionFactory factory,
+			@Nullable Supplier<String> connectedSummary) throws Exception {
+		LoadResult result = new EchoLoad(name, framing, settings, factory, connectedSummary).run();
 		result.print(System.out);
 		System.exit(result.passed() ? 0 : 1);
 	}
@@ -122,6 +140,10 @@ final class EchoLoad {
 			if (connected == 0) {
 				throw new IllegalStateException(
 						"No connection to " + this.settings.host() + ":" + this.settings.port());
+			}
+			Supplier<String> summary = this.connectedSummary;
+			if (summary != null) {
+				System.out.println(onLoop(loop, summary::get));
 			}
 			onLoop(loop, () -> {
 				this.connections.forEach(EchoClientConnection::start);

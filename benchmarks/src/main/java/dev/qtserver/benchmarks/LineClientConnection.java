@@ -1,7 +1,11 @@
 package dev.qtserver.benchmarks;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A load-generating TCP connection whose messages are lines: the content and a
@@ -10,6 +14,10 @@ import io.netty.channel.ChannelHandlerContext;
  * <p>
  * The framing is done here rather than with a {@code LineBasedFrameDecoder} so the client
  * allocates nothing per message and stays cheaper than the server it measures.
+ *
+ * <p>
+ * Given a {@link TlsClient}, the lines go over TLS: the connection carries messages once
+ * its handshake is done, not once it is connected.
  */
 final class LineClientConnection extends EchoClientConnection {
 
@@ -23,16 +31,64 @@ final class LineClientConnection extends EchoClientConnection {
 
 	private boolean skippingOverlongLine;
 
+	private final @Nullable TlsClient tls;
+
+	private final int port;
+
+	private final long handshakeTimeoutMillis;
+
+	private @Nullable SslHandler ssl;
+
 	LineClientConnection(int id, LoadCounters counters, int inflight, int contentLength) {
+		this(id, counters, inflight, contentLength, null, 0, 0);
+	}
+
+	/**
+	 * @param tls the TLS client, {@code null} for plain TCP
+	 * @param port the server's port, for the TLS session cache's key
+	 * @param handshakeTimeoutMillis how long the TLS handshake may take
+	 */
+	LineClientConnection(int id, LoadCounters counters, int inflight, int contentLength, @Nullable TlsClient tls,
+			int port, long handshakeTimeoutMillis) {
 		super(id, counters, inflight, contentLength);
 		this.received = new byte[contentLength];
 		this.partial = new byte[contentLength + 1];
+		this.tls = tls;
+		this.port = port;
+		this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+	}
+
+	@Override
+	void initChannel(Channel channel) {
+		super.initChannel(channel);
+		TlsClient client = this.tls;
+		if (client != null) {
+			this.ssl = client.addTo(channel, this.port, this.handshakeTimeoutMillis);
+		}
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
-		markReady();
+		if (this.tls == null) {
+			markReady();
+		}
 		ctx.fireChannelActive();
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		TlsClient client = this.tls;
+		SslHandler handler = this.ssl;
+		if (event instanceof SslHandshakeCompletionEvent completion && client != null && handler != null) {
+			if (completion.isSuccess()) {
+				client.negotiated(handler.engine().getSession());
+				markReady();
+			}
+			else {
+				fail(ctx, "TLS handshake failed: " + completion.cause());
+			}
+		}
+		ctx.fireUserEventTriggered(event);
 	}
 
 	@Override

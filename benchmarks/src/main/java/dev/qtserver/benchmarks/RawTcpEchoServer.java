@@ -55,7 +55,7 @@ public final class RawTcpEchoServer {
 			.bindNow());
 	}
 
-	private static BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> echo(EchoIdiom idiom) {
+	static BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> echo(EchoIdiom idiom) {
 		return switch (idiom) {
 			case ZERO_COPY -> (in, out) -> out.send(in.receive().retain());
 			case STRING ->

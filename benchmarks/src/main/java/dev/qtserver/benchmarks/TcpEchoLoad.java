@@ -1,5 +1,8 @@
 package dev.qtserver.benchmarks;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
 
 /**
@@ -13,7 +16,10 @@ import dev.qtserver.benchmarks.EchoLoad.LoadSettings;
  * <p>
  * Options: {@code --host 127.0.0.1 --port 9000 --connections 64 --inflight 16
  * --line-bytes 64 --warmup 5s --duration 10s --server-pid PID --clk-tck 100};
- * {@code --line-bytes} counts the {@code \n}.
+ * {@code --line-bytes} counts the {@code \n}. {@code --tls-ca FILE} sends the lines over
+ * TLS, trusting that CA ({@link TlsClient}; also {@code --tls-server-name localhost
+ * --tls-protocols TLSv1.3 --tls-ciphers TLS_AES_128_GCM_SHA256}); the summary then says
+ * what each connection negotiated.
  */
 public final class TcpEchoLoad {
 
@@ -21,11 +27,17 @@ public final class TcpEchoLoad {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Options options = EchoLoad.options(args, "line-bytes");
+		List<String> own = new ArrayList<>(List.of(TlsClient.optionNames()));
+		own.add("line-bytes");
+		Options options = EchoLoad.options(args, own.toArray(String[]::new));
 		int lineBytes = options.integer("line-bytes", 64);
 		int contentLength = EchoLines.contentLength(lineBytes);
-		EchoLoad.runAndExit("TcpEchoLoad", "line=" + lineBytes + "B", LoadSettings.from(options, 9000),
-				(id, counters, settings) -> new LineClientConnection(id, counters, settings.inflight(), contentLength));
+		TlsClient tls = TlsClient.from(options);
+		String framing = "line=" + lineBytes + "B" + ((tls != null) ? " tls" : "");
+		EchoLoad.runAndExit("TcpEchoLoad", framing, LoadSettings.from(options, 9000),
+				(id, counters, settings) -> new LineClientConnection(id, counters, settings.inflight(), contentLength,
+						tls, settings.port(), settings.connectTimeout().toMillis()),
+				(tls != null) ? () -> "tls         " + tls.summary() : null);
 	}
 
 }

@@ -20,9 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code qtservers} group in readiness, and the {@code qtservers} endpoint pausing and
  * resuming a server.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0", "qtserver.websocket.chat.port=0",
-				"qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleActuatorTests {
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

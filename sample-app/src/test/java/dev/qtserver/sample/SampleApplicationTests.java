@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample application as a user runs it, talked to by real clients: OpenBSD {@code nc}
  * and Python's {@code websockets} (Debian's {@code python3-websockets}).
  */
-@SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
-		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
+@SpringBootTest(properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleApplicationTests {
 
 	@Value("${local.qtserver.tcp.echo.port}")

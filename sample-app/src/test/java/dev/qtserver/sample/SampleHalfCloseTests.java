@@ -20,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code seq 1 N | nc -N localhost PORT} must print all N lines, for the worker echo and
  * the {@code @NonBlocking} one, at and past the handler's read-ahead.
  */
-@SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
-		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
+@SpringBootTest(properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleHalfCloseTests {
 
 	@Autowired

@@ -29,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (Debian's {@code chromium}) chatting on the page's WebSocket, and Python's
  * {@code websockets}.
  */
-@SpringBootTest(properties = { "qtserver.tcp.echo.port=0", "qtserver.tcp.fast-echo.port=0",
-		"qtserver.websocket.chat.port=0", "qtserver.websocket.ws-echo.port=0", "qtserver.http.web.port=0" })
+@SpringBootTest(properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleWebServerTests {
 
 	private final HttpClient http11 = HttpClient.newBuilder()
