@@ -53,13 +53,14 @@ public final class ServerSslContexts implements ListenerTls {
 	/**
 	 * The cipher suites a bundle without {@code options.ciphers} gets: TLS 1.3's, and TLS
 	 * 1.2's ECDHE suites with AES-GCM or ChaCha20-Poly1305 (those RFC 7540 lets HTTP/2
-	 * use). Suites the JDK lacks are left out.
+	 * use), AES-128 first: as strong in practice and cheaper per byte. Suites the JDK
+	 * lacks are left out.
 	 */
-	public static final List<String> DEFAULT_CIPHERS = List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
-			"TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	public static final List<String> DEFAULT_CIPHERS = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+			"TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
 			"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-			"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-			"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+			"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
 	private static final Log logger = LogFactory.getLog(ServerSslContexts.class);
 

@@ -18,6 +18,8 @@ final class TlsAlertScanner {
 
 	private static final int ALERT = 0x15;
 
+	private static final int HANDSHAKE = 0x16;
+
 	private final byte[] header = new byte[HEADER_LENGTH];
 
 	private int headerRead;
@@ -32,6 +34,8 @@ final class TlsAlertScanner {
 
 	private @Nullable Alert found;
 
+	private long handshakeRecords;
+
 	/**
 	 * Read more of the stream; the buffer is not consumed.
 	 * @param bytes the next bytes of the stream
@@ -45,7 +49,11 @@ final class TlsAlertScanner {
 				if (this.headerRead == HEADER_LENGTH) {
 					this.headerRead = 0;
 					this.bodyRemaining = ((this.header[3] & 0xff) << 8) | (this.header[4] & 0xff);
-					this.inAlert = (this.header[0] & 0xff) == ALERT && this.bodyRemaining == 2;
+					int type = this.header[0] & 0xff;
+					this.inAlert = type == ALERT && this.bodyRemaining == 2;
+					if (type == HANDSHAKE) {
+						this.handshakeRecords++;
+					}
 					this.alertRead = 0;
 				}
 				continue;
@@ -65,6 +73,15 @@ final class TlsAlertScanner {
 			index += length;
 			this.bodyRemaining -= length;
 		}
+	}
+
+	/**
+	 * Return how many handshake records went by: after a TLS 1.2 handshake, one more is
+	 * the client asking to renegotiate.
+	 * @return the count so far
+	 */
+	long handshakeRecords() {
+		return this.handshakeRecords;
 	}
 
 	/**

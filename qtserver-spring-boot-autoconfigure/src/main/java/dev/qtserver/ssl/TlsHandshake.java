@@ -22,6 +22,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
 
@@ -38,6 +40,8 @@ import reactor.netty.NettyPipeline;
  * Everything runs on the connection's event loop.
  */
 public final class TlsHandshake implements TlsStage {
+
+	private static final Log logger = LogFactory.getLog(TlsHandshake.class);
 
 	private static final String GUARD = "qtserver.tlsGuard";
 
@@ -60,6 +64,8 @@ public final class TlsHandshake implements TlsStage {
 	private boolean recordSeen;
 
 	private boolean over;
+
+	private boolean refusingRenegotiation;
 
 	private long admittedNanos;
 
@@ -169,7 +175,13 @@ public final class TlsHandshake implements TlsStage {
 		this.over = true;
 		cancelTimer();
 		SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-		this.session = (ssl != null) ? ssl.engine().getSession() : null;
+		SSLSession established = (ssl != null) ? ssl.engine().getSession() : null;
+		this.session = established;
+		// TLS 1.2 lets a client renegotiate, which the JDK's engine accepts: each one a
+		// full handshake's work for the server (testssl.sh rates it a DoS). The guard
+		// stays in front of the SSL handler to refuse it; TLS 1.3 has no renegotiation
+		// and keeps the stage-free path
+		this.refusingRenegotiation = established != null && !"TLSv1.3".equals(established.getProtocol());
 		leavePipeline(ctx.pipeline());
 		// the server takes the connection first (it becomes pending), then the handshake
 		// slot is given back: the two never add up to less than the truth
@@ -228,8 +240,17 @@ public final class TlsHandshake implements TlsStage {
 		return (reported != null) ? new TlsAlertScanner.Alert(AlertLevel.FATAL, reported) : null;
 	}
 
+	private void renegotiationRefused() {
+		if (logger.isDebugEnabled()) {
+			logger.debug(this.owner.server() + " closed connection " + this.connectionId
+					+ ": the client asked to renegotiate TLS");
+		}
+		this.owner.server().statistics().error();
+		this.channel.close();
+	}
+
 	private void leavePipeline(ChannelPipeline pipeline) {
-		for (String name : new String[] { GUARD, WATCHER }) {
+		for (String name : this.refusingRenegotiation ? new String[] { WATCHER } : new String[] { GUARD, WATCHER }) {
 			if (pipeline.context(name) != null) {
 				pipeline.remove(name);
 			}
@@ -257,6 +278,10 @@ public final class TlsHandshake implements TlsStage {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (TlsHandshake.this.refusingRenegotiation && TlsHandshake.this.session != null) {
+				refuseRenegotiation(ctx, msg);
+				return;
+			}
 			if (TlsHandshake.this.over) {
 				// failed and closing: nothing more is read from this client
 				ReferenceCountUtil.release(msg);
@@ -275,9 +300,29 @@ public final class TlsHandshake implements TlsStage {
 			ctx.fireChannelRead(msg);
 		}
 
+		/**
+		 * After a TLS 1.2 handshake: application data passes, a handshake record closes.
+		 */
+		private void refuseRenegotiation(ChannelHandlerContext ctx, Object msg) {
+			if (!ctx.channel().isActive()) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			if (msg instanceof ByteBuf bytes) {
+				long before = TlsHandshake.this.received.handshakeRecords();
+				TlsHandshake.this.received.scan(bytes);
+				if (TlsHandshake.this.received.handshakeRecords() != before) {
+					bytes.release();
+					renegotiationRefused();
+					return;
+				}
+			}
+			ctx.fireChannelRead(msg);
+		}
+
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-			if (msg instanceof ByteBuf bytes) {
+			if (msg instanceof ByteBuf bytes && !TlsHandshake.this.over) {
 				TlsHandshake.this.sent.scan(bytes);
 			}
 			ctx.write(msg, promise);

@@ -344,6 +344,38 @@ class TcpTlsTests {
 		assertThat(result.report()).contains("protocol version");
 	}
 
+	@Test
+	void whenATls12ClientAsksToRenegotiateThenTheConnectionIsClosedAndOthersAreServed() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		// OpenSSL's client renegotiates when a line reads "R"
+		OpenSslClient.Result openssl = OpenSslClient.connect(server.serverPort(), "R\n", "-tls1_2", "-CAfile", ca());
+		assertThat(openssl.report()).contains("RENEGOTIATING");
+		// refused: the errors metric counts it (a client that just quits is no error)
+		await().atMost(TIMEOUT).until(() -> server.statistics().errors() == 1);
+		// a TLS 1.2 client that does not renegotiate is served as usual
+		SSLSocket tls12 = tls12Client(server);
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		QTcpSocket served = server.nextPendingConnection();
+		tls12.getOutputStream().write("many\n".repeat(1000).getBytes(StandardCharsets.UTF_8));
+		tls12.getOutputStream().flush();
+		assertThat(served.receiveText().take(1000).count().block(TIMEOUT)).isEqualTo(1000);
+		served.send("answered").get(5, TimeUnit.SECONDS);
+		assertThat(reader(tls12).readLine()).isEqualTo("answered");
+		assertThat(server.statistics().errors()).isEqualTo(1);
+	}
+
+	private SSLSocket tls12Client(QTcpServer server) throws IOException {
+		SSLSocket socket = (SSLSocket) certificates.bundle("server")
+			.createSslContext()
+			.getSocketFactory()
+			.createSocket(LOOPBACK, server.serverPort());
+		this.clients.add(socket);
+		socket.setSoTimeout((int) TIMEOUT.toMillis());
+		socket.setEnabledProtocols(new String[] { "TLSv1.2" });
+		socket.startHandshake();
+		return socket;
+	}
+
 	private static MeterRegistry meters(QTcpServer server) {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		new QtServerMeterBinder(() -> List.of(server)).bindTo(registry);
