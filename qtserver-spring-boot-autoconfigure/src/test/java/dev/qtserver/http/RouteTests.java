@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * missing and after-request handlers.
  */
 class RouteTests {
+
+	/** A lost reply fails its test instead of hanging the build. */
+	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
 
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
@@ -61,9 +65,10 @@ class RouteTests {
 	@Test
 	void whenQueryAndHeaderParametersAreSentThenTheyAreConverted() throws Exception {
 		QHttpServer server = this.fixture.start(new Routes());
-		HttpResponse<String> response = this.client.send(
-				HttpRequest.newBuilder(uri(server, "/params?page=3&q=a%20b")).header("X-Count", "7").build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.client.send(HttpRequest.newBuilder(uri(server, "/params?page=3&q=a%20b"))
+			.timeout(REPLY_TIMEOUT)
+			.header("X-Count", "7")
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.body()).isEqualTo("page=3 q=a b count=7");
 		assertThat(get(server, "/params").body()).isEqualTo("page=null q=null count=null");
 	}
@@ -194,12 +199,13 @@ class RouteTests {
 	}
 
 	private HttpResponse<String> get(QHttpServer server, String path) throws Exception {
-		return this.client.send(HttpRequest.newBuilder(uri(server, path)).build(),
+		return this.client.send(HttpRequest.newBuilder(uri(server, path)).timeout(REPLY_TIMEOUT).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> post(QHttpServer server, String path, String body) throws Exception {
 		return this.client.send(HttpRequest.newBuilder(uri(server, path))
+			.timeout(REPLY_TIMEOUT)
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.header("Content-Type", "application/json")
 			.build(), HttpResponse.BodyHandlers.ofString());

@@ -33,7 +33,8 @@ public final class Netcat {
 				String.valueOf(port))
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
-		// write while reading: a large exchange fills both directions' buffers
+		// write while reading (a large exchange fills both directions' buffers), on a
+		// thread of its own: the common pool has one thread on two cores
 		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
 			try (OutputStream stdin = nc.getOutputStream()) {
 				stdin.write(input);
@@ -41,7 +42,7 @@ public final class Netcat {
 			catch (IOException ex) {
 				throw new IllegalStateException("Writing to nc failed", ex);
 			}
-		});
+		}, (task) -> new Thread(task, "nc-stdin").start());
 		byte[] output;
 		try (InputStream stdout = nc.getInputStream()) {
 			output = stdout.readAllBytes();

@@ -51,7 +51,11 @@ public final class OpenSslClient {
 		command.addAll(options);
 		try {
 			Process process = new ProcessBuilder(command).start();
-			CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+			// a thread of its own: the common pool has one thread on two cores, and a
+			// route
+			// under test may need it while s_client runs
+			CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()),
+					(task) -> new Thread(task, "openssl-stderr").start());
 			try (OutputStream stdin = process.getOutputStream()) {
 				stdin.write(input.getBytes(StandardCharsets.UTF_8));
 			}
