@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * exception: a received alert is named in its message ({@code Received fatal alert:
  * unknown_ca}); a sent one follows from the failure, as the JDK chooses it (an untrusted
  * client certificate: {@code certificate_unknown}; no client certificate where one is
- * required: {@code bad_certificate}, on TLS 1.3 too (as OpenSSL's client reports it); no
- * common protocol: {@code protocol_version}; no common cipher suite:
- * {@code handshake_failure}).
+ * required: {@code bad_certificate} on JDK 17, {@code certificate_required} on JDK 25 (as
+ * OpenSSL's client reports them); no common protocol: {@code protocol_version}; no common
+ * cipher suite: {@code handshake_failure}).
  *
  * @param error the socket error of Qt's {@code errorOccurred}
  * @param errorString what went wrong
@@ -37,6 +37,16 @@ import org.jspecify.annotations.Nullable;
  */
 record TlsFailure(SocketError error, String errorString, List<SslError> peerErrors, @Nullable AlertType alertSent,
 		@Nullable AlertType alertReceived) {
+
+	/**
+	 * The alert the JDK sends when a required client certificate is missing, encrypted on
+	 * TLS 1.3 so it cannot be read from the wire (on TLS 1.2 the wire shows it):
+	 * OpenSSL's client reports {@code bad_certificate} from JDK 17 and
+	 * {@code certificate_required} from JDK 25; the versions between are taken to behave
+	 * as 25 from 21 on.
+	 */
+	static final AlertType MISSING_CERTIFICATE_ALERT = (Runtime.version().feature() >= 21)
+			? AlertType.CERTIFICATE_REQUIRED : AlertType.BAD_CERTIFICATE;
 
 	private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: (\\w+)");
 
@@ -78,7 +88,7 @@ record TlsFailure(SocketError error, String errorString, List<SslError> peerErro
 		}
 		if (message.contains("Empty client certificate chain")) {
 			return new TlsFailure(SocketError.SSL_HANDSHAKE_FAILED, message,
-					List.of(new SslError(SslError.Type.NO_PEER_CERTIFICATE, message, null)), AlertType.BAD_CERTIFICATE,
+					List.of(new SslError(SslError.Type.NO_PEER_CERTIFICATE, message, null)), MISSING_CERTIFICATE_ALERT,
 					null);
 		}
 		SslError.Type certificateProblem = certificateProblem(ssl);
