@@ -120,14 +120,6 @@ public final class ServerSslContexts implements ListenerTls {
 		return this.settings;
 	}
 
-	/**
-	 * Return what the listener offers by ALPN.
-	 * @return the application protocols
-	 */
-	public ApplicationProtocols protocols() {
-		return this.protocols;
-	}
-
 	@Override
 	public Duration handshakeTimeout() {
 		return this.handshakeTimeout;

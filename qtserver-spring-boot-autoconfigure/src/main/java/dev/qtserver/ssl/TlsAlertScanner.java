@@ -43,7 +43,7 @@ final class TlsAlertScanner {
 	void scan(ByteBuf bytes) {
 		int index = bytes.readerIndex();
 		int end = bytes.writerIndex();
-		while (index < end && this.found == null) {
+		while (index < end) {
 			if (this.bodyRemaining == 0) {
 				this.header[this.headerRead++] = bytes.getByte(index++);
 				if (this.headerRead == HEADER_LENGTH) {
@@ -65,7 +65,10 @@ final class TlsAlertScanner {
 					if (this.alertRead++ == 0) {
 						this.level = value;
 					}
-					else {
+					else if (this.found == null) {
+						// the first alert is the one that ended the handshake; the
+						// records
+						// after it are still followed (renegotiation)
 						this.found = new Alert(levelOf(this.level), typeOf(value));
 					}
 				}

@@ -278,7 +278,7 @@ public final class TlsHandshake implements TlsStage {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			if (TlsHandshake.this.refusingRenegotiation && TlsHandshake.this.session != null) {
+			if (TlsHandshake.this.refusingRenegotiation) {
 				refuseRenegotiation(ctx, msg);
 				return;
 			}
