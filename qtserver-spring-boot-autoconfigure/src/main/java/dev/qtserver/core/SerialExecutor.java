@@ -32,6 +32,14 @@ import org.jspecify.annotations.Nullable;
  * on the event loop while nothing is queued runs at once, without a hand-off. A task may
  * also {@link #hold()} the queue until an asynchronous result it started has completed (a
  * {@code Mono} reply): nothing behind it runs meanwhile, and no thread waits.
+ *
+ * <p>
+ * One wake-up per burst. Handing a worker one task per frame would wake it, and on a busy
+ * core switch threads, about once per message. So a worker run asked for on the event
+ * loop starts only once the loop has finished the work at hand: every frame of the read,
+ * and of the other connections read in the same pass, is queued first, and the worker
+ * takes them all in one run and ends it with the hooks (one flush, one request for more
+ * input).
  */
 public final class SerialExecutor implements Executor {
 
@@ -61,6 +69,8 @@ public final class SerialExecutor implements Executor {
 	private final Runnable drainer = () -> drain(false, null);
 
 	private final Runnable loopDrainer = () -> drain(true, null);
+
+	private final Runnable deferredStart = this::startDeferred;
 
 	private final Executor onEventLoop = this::executeOnEventLoop;
 
@@ -118,7 +128,7 @@ public final class SerialExecutor implements Executor {
 	public void execute(Runnable task) {
 		this.tasks.offer(task);
 		if (this.pending.getAndIncrement() == 0) {
-			schedule(false);
+			start(false);
 		}
 	}
 
@@ -155,7 +165,7 @@ public final class SerialExecutor implements Executor {
 	public void executeNext(Runnable task, boolean onEventLoop) {
 		this.tasks.offerFirst(onEventLoop ? new LoopTask(task) : task);
 		if (this.pending.getAndIncrement() == 0) {
-			schedule(onEventLoop);
+			start(onEventLoop);
 		}
 	}
 
@@ -193,8 +203,35 @@ public final class SerialExecutor implements Executor {
 			// the run stopped at the held task: the next one starts where the queue's
 			// head belongs (on the event loop when empty, where the hooks flush replies)
 			Runnable head = this.tasks.peek();
-			schedule((head != null) ? head instanceof LoopTask : this.eventLoop != null);
+			start((head != null) ? head instanceof LoopTask : this.eventLoop != null);
 		}
+	}
+
+	/**
+	 * Start a run for a queue that was idle. A worker run asked for on the event loop
+	 * starts once the loop has finished what it is doing (the rest of a read, the other
+	 * channels that were ready), so that the frames of one read, and whatever else the
+	 * loop queues meanwhile, reach the worker with one wake-up, not one per frame.
+	 * Nothing else starts a run meanwhile: the counter is above zero.
+	 */
+	private void start(boolean onLoop) {
+		EventExecutor loop = this.eventLoop;
+		if (!onLoop && loop != null && loop.inEventLoop()) {
+			try {
+				loop.execute(this.deferredStart);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// the event loop is shutting down: start the worker now
+			}
+		}
+		schedule(onLoop);
+	}
+
+	/** The deferred start of a worker run; on the event loop. */
+	private void startDeferred() {
+		// a call put first meanwhile ({@link #executeNext}) may need the event loop
+		schedule(this.tasks.peek() instanceof LoopTask);
 	}
 
 	private void schedule(boolean onLoop) {
@@ -246,7 +283,9 @@ public final class SerialExecutor implements Executor {
 	private void drainTasks(boolean onLoop, @Nullable Runnable first) {
 		int missed = 1;
 		int ran = 0;
-		boolean ranQueued = false;
+		// the hooks end a batch once, however many times the counter says to look again;
+		// a run with nothing queued (after a release) still ends with them
+		boolean hooksDue = first == null;
 		if (first != null) {
 			runSafely(first);
 			ran++;
@@ -267,11 +306,11 @@ public final class SerialExecutor implements Executor {
 				}
 				this.tasks.poll();
 				runSafely(task);
-				ranQueued = true;
+				hooksDue = true;
 				if (parked()) {
 					return;
 				}
-				if (++ran == BATCH_SIZE) {
+				if (++ran == BATCH_SIZE && !this.tasks.isEmpty()) {
 					runBatchHooks();
 					// yield: the counter stays above zero, so no one else schedules a
 					// drain meanwhile
@@ -279,8 +318,9 @@ public final class SerialExecutor implements Executor {
 					return;
 				}
 			}
-			if (first == null || ranQueued) {
+			if (hooksDue) {
 				runBatchHooks();
+				hooksDue = false;
 			}
 			ran = 0;
 			missed = this.pending.addAndGet(-missed);
@@ -300,7 +340,7 @@ public final class SerialExecutor implements Executor {
 
 	private void handOff(boolean onLoop) {
 		this.runner.compareAndSet(Thread.currentThread(), null);
-		schedule(onLoop);
+		start(onLoop);
 	}
 
 	private void runBatchHooks() {

@@ -171,9 +171,9 @@ class SerialExecutorTests {
 		}
 		assertThat(batches).containsExactlyElementsOf(expected);
 		assertThat(sinceHook).hasValue(0);
-		// every full batch hands the thread back and queues the rest (maybe nothing) as a
-		// new run
-		assertThat(this.manual.ran()).isEqualTo(count / BATCH_SIZE + 1);
+		// a full batch with more behind it hands the thread back and queues the rest as
+		// a new run; one that emptied the queue just ends
+		assertThat(this.manual.ran()).isEqualTo((count + BATCH_SIZE - 1) / BATCH_SIZE);
 	}
 
 	@ParameterizedTest
@@ -355,6 +355,85 @@ class SerialExecutorTests {
 			}).get(5, TimeUnit.SECONDS);
 			assertThat(ran).containsExactly("task", "after");
 			assertThat(this.manual.queued()).isZero();
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 15, 16, 17, BATCH_SIZE })
+	void whenTheEventLoopQueuesWorkerTasksThenOneWorkerRunTakesThemAllOnceTheLoopIsDone(int count) throws Exception {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			SerialExecutor executor = new SerialExecutor(this.manual);
+			executor.bindEventLoop(loop);
+			List<String> ran = new ArrayList<>();
+			executor.addBatchHook(() -> ran.add("hook"));
+			// as the frames of one read: each handed over while the loop is still reading
+			int[] queuedWhileReading = new int[1];
+			loop.submit(() -> {
+				for (int i = 0; i < count; i++) {
+					int task = i;
+					executor.execute(() -> ran.add("task" + task));
+				}
+				queuedWhileReading[0] = this.manual.queued();
+			}).get(5, TimeUnit.SECONDS);
+			// the deferred start was queued behind the read: once this runs, it has run
+			loop.submit(() -> {
+			}).get(5, TimeUnit.SECONDS);
+			assertThat(queuedWhileReading[0]).as("worker runs started while the loop was reading").isZero();
+			assertThat(this.manual.queued()).isOne();
+			this.manual.runAll();
+			List<String> expected = new ArrayList<>(IntStream.range(0, count).mapToObj((i) -> "task" + i).toList());
+			expected.add("hook");
+			assertThat(ran).containsExactlyElementsOf(expected);
+			assertThat(this.manual.ran()).isOne();
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void whenAWorkerTaskIsSubmittedOffTheEventLoopThenItsRunStartsAtOnce() {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			SerialExecutor executor = new SerialExecutor(this.manual);
+			executor.bindEventLoop(loop);
+			List<String> ran = new ArrayList<>();
+			executor.execute(() -> ran.add("task"));
+			assertThat(this.manual.queued()).isOne();
+			this.manual.runAll();
+			assertThat(ran).containsExactly("task");
+		}
+		finally {
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void whenAnEventLoopTaskIsPutFirstBeforeTheDeferredStartThenTheRunStartsOnTheLoop() throws Exception {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		try {
+			SerialExecutor executor = new SerialExecutor(this.manual);
+			executor.bindEventLoop(loop);
+			List<String> ran = new CopyOnWriteArrayList<>();
+			loop.submit(() -> {
+				executor.execute(() -> ran.add("worker:" + (loop.inEventLoop() ? "loop" : "worker")));
+				executor.executeNext(() -> ran.add("next:" + (loop.inEventLoop() ? "loop" : "worker")), true);
+			}).get(5, TimeUnit.SECONDS);
+			// the deferred start, the loop run it starts, and that run's deferred
+			// hand-off
+			// to the worker each queue a loop task behind the one before
+			for (int i = 0; i < 3; i++) {
+				loop.submit(() -> {
+				}).get(5, TimeUnit.SECONDS);
+			}
+			assertThat(ran).containsExactly("next:loop");
+			assertThat(this.manual.queued()).isOne();
+			this.manual.runAll();
+			assertThat(ran).containsExactly("next:loop", "worker:worker");
 		}
 		finally {
 			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
