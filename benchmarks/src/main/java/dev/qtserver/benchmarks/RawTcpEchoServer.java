@@ -1,12 +1,15 @@
 package dev.qtserver.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import org.reactivestreams.Publisher;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -32,9 +35,16 @@ import reactor.netty.tcp.TcpServer;
  * copy, so closer to zero-copy than to string.
  *
  * <p>
- * Usage: {@code RawTcpEchoServer [port] [--idiom zero-copy|string]} or {@code --port P}
- * (default 9100, zero-copy). Prints {@code LISTENING <port>} once bound and runs until
- * the process is killed.
+ * With {@code --block D} (a duration such as {@code 1ms}) it is the baseline for a
+ * handler that blocks: the {@code string} echo with each line first handed to
+ * {@code Schedulers.boundedElastic()} by {@code publishOn} and slept on there for
+ * {@code D}, Reactor's documented way of running blocking code: {@code
+ * out.sendString(in.receive().asString(UTF_8).publishOn(boundedElastic()).map(sleep), UTF_8)}.
+ *
+ * <p>
+ * Usage: {@code RawTcpEchoServer [port] [--idiom zero-copy|string] [--block D]} or
+ * {@code --port P} (default 9100, zero-copy). Prints {@code LISTENING <port>} once bound
+ * and runs until the process is killed.
  */
 public final class RawTcpEchoServer {
 
@@ -47,12 +57,36 @@ public final class RawTcpEchoServer {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		BaselineServers.serve(args, DEFAULT_PORT, (port, idiom) -> TcpServer.create()
-			.port(port)
-			.doOnConnection(
-					(connection) -> connection.addHandlerLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH, false, true)))
-			.handle(echo(idiom))
-			.bindNow());
+		BaselineServers.serve(args, DEFAULT_PORT, Set.of("block"), (options, port, idiom) -> {
+			Duration block = options.duration("block", Duration.ZERO);
+			return TcpServer.create()
+				.port(port)
+				.doOnConnection((connection) -> connection
+					.addHandlerLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH, false, true)))
+				.handle(block.isZero() ? echo(idiom) : blockingEcho(idiom, block))
+				.bindNow();
+		});
+	}
+
+	private static BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> blockingEcho(EchoIdiom idiom,
+			Duration block) {
+		if (idiom != EchoIdiom.STRING) {
+			throw new IllegalArgumentException("--block goes with --idiom string");
+		}
+		return (in, out) -> out.sendString(
+				in.receive().asString(StandardCharsets.UTF_8).publishOn(Schedulers.boundedElastic()).map((line) -> {
+					sleep(block);
+					return line;
+				}), StandardCharsets.UTF_8);
+	}
+
+	private static void sleep(Duration block) {
+		try {
+			Thread.sleep(block.toMillis(), block.toNanosPart() % 1_000_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> echo(EchoIdiom idiom) {
