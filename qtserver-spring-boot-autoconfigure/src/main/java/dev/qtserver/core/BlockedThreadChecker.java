@@ -77,15 +77,22 @@ public final class BlockedThreadChecker implements AutoCloseable {
 	 */
 	public static void callStarted(String what) {
 		Slot slot = currentSlot.get();
-		slot.what = what;
-		slot.started = System.nanoTime();
+		// a call made from inside another (a reply completed on the loop that starts the
+		// next handler) is part of the outer one: its thread is blocked since that began
+		if (slot.depth++ == 0) {
+			slot.what = what;
+			slot.started = System.nanoTime();
+		}
 	}
 
 	/**
 	 * Record that the calling thread's handler call has ended.
 	 */
 	public static void callEnded() {
-		currentSlot.get().started = 0;
+		Slot slot = currentSlot.get();
+		if (slot.depth > 0 && --slot.depth == 0) {
+			slot.started = 0;
+		}
 	}
 
 	/**
@@ -158,6 +165,9 @@ public final class BlockedThreadChecker implements AutoCloseable {
 		private volatile long started;
 
 		private volatile String what = "";
+
+		/** Calls in progress, nested ones included; only the slot's thread uses it. */
+		private int depth;
 
 		/** The start of the call last warned about; only the checker threads use it. */
 		private volatile long warned;

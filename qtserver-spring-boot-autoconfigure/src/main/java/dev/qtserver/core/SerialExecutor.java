@@ -355,7 +355,7 @@ public final class SerialExecutor implements Executor {
 			task.run();
 		}
 		catch (Throwable ex) {
-			logger.error("Task failed on a qtserver worker thread", ex);
+			logger.error("A connection's task failed on thread '" + Thread.currentThread().getName() + "'", ex);
 		}
 	}
 

@@ -499,7 +499,8 @@ class SerialExecutorTests {
 			});
 			executor.execute(() -> ran.add("after"));
 			this.manual.runAll();
-			assertThat(log.messages()).singleElement().isEqualTo("ERROR Task failed on a qtserver worker thread");
+			assertThat(log.messages()).singleElement()
+				.isEqualTo("ERROR A connection's task failed on thread '" + Thread.currentThread().getName() + "'");
 		}
 		assertThat(ran).containsExactly("after");
 		executor.execute(() -> ran.add("later"));
@@ -519,7 +520,8 @@ class SerialExecutorTests {
 			this.manual.runAll();
 			executor.execute(() -> ran.add("second"));
 			this.manual.runAll();
-			assertThat(log.messages()).isNotEmpty().allMatch((message) -> message.startsWith("ERROR Task failed"));
+			assertThat(log.messages()).isNotEmpty()
+				.allMatch((message) -> message.startsWith("ERROR A connection's task failed"));
 		}
 		assertThat(ran).containsExactly("first", "second");
 	}
