@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,11 @@ class AnnotatedHandlerTests {
 				Arguments.of(new IntegerReply(), "IntegerReply.echo(String)", "returns java.lang.Integer"),
 				Arguments.of(new ConnectReturnsValue(), "ConnectReturnsValue.connected(TestConnection)",
 						"returns java.lang.String; it must return void"),
+				Arguments.of(new ConnectReturnsMonoOfValue(), "ConnectReturnsMonoOfValue.connected(TestConnection)",
+						"must return void, or a Publisher or CompletionStage of Void"),
+				Arguments.of(new DisconnectReturnsStageOfValue(),
+						"DisconnectReturnsStageOfValue.disconnected(TestConnection)",
+						"must return void, or a Publisher or CompletionStage of Void"),
 				Arguments.of(new DisconnectTakesPayload(), "DisconnectTakesPayload.disconnected(String)",
 						"unsupported type java.lang.String"),
 				Arguments.of(new ErrorTakesRuntimeException(), "ErrorTakesRuntimeException.failed(RuntimeException)",
@@ -341,6 +348,24 @@ class AnnotatedHandlerTests {
 		@OnMessage
 		Integer echo(String message) {
 			return message.length();
+		}
+
+	}
+
+	static class ConnectReturnsMonoOfValue {
+
+		@OnConnect
+		Mono<String> connected(TestConnection connection) {
+			return Mono.just("welcome");
+		}
+
+	}
+
+	static class DisconnectReturnsStageOfValue {
+
+		@OnDisconnect
+		CompletionStage<String> disconnected(TestConnection connection) {
+			return CompletableFuture.completedFuture("bye");
 		}
 
 	}
