@@ -8,11 +8,12 @@
 # has it would. Two HIGH findings are the development certificate's by design, not the
 # starter's: its 10-year validity (cert_validityPeriod) and no CRL or OCSP address
 # (cert_revocation). They are listed, marked, and do not fail the run; any other finding at
-# FAIL_SEVERITY or above does (exit 1).
+# FAIL_SEVERITY or above does (exit 1). With only those left the run passes (exit 0).
 #
 # Environment (defaults in brackets):
-#   SAMPLE_JVM_OPTS  flags of the sample's JVM [-Xmx512m], for instance
-#                    -Djdk.tls.rejectClientInitiatedRenegotiation=true to check that fix
+#   SAMPLE_JVM_OPTS  flags of the sample's JVM [-Xmx512m]
+#   SAMPLE_ARGS      more arguments for the sample [none], for instance other ports when the
+#                    default ones are taken (see benchmarks/README.md, "TLS check")
 #   TARGETS          name:port pairs ["tls-echo:9443 https:8443"]
 #   TESTSSL_ARGS     more testssl.sh options [none]; TESTSSL [testssl, else testssl.sh]
 #   FAIL_SEVERITY    [HIGH]  MEDIUM fails on medium findings too
@@ -55,7 +56,8 @@ first_port=
 for target in $TARGETS; do
   first_port=${first_port:-${target#*:}}
 done
-launch_server sample "$first_port" -jar "$SAMPLE_JAR" "$SAMPLE_DEV_TLS"
+# shellcheck disable=SC2086
+launch_server sample "$first_port" -jar "$SAMPLE_JAR" "$SAMPLE_DEV_TLS" ${SAMPLE_ARGS:-}
 for target in $TARGETS; do
   status=0
   await_server sample port_open "${target#*:}" || status=$?

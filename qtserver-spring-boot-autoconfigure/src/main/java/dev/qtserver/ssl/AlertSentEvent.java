@@ -7,7 +7,8 @@ import dev.qtserver.core.QtServer;
 /**
  * Published when the server sent a TLS alert during a handshake, as Qt's
  * {@code QSslServer::alertSent}. The JDK's TLS engine reports alerts only through the
- * exception that ends a handshake, so this covers the fatal alerts of failed handshakes.
+ * exception that ends a handshake, so this covers the fatal alerts of failed handshakes,
+ * and the {@code handshake_failure} that refuses a TLS 1.2 client's renegotiation.
  */
 public class AlertSentEvent extends TlsAlertEvent {
 

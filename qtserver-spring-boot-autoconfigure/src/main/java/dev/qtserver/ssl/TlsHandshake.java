@@ -36,8 +36,9 @@ import reactor.netty.NettyPipeline;
  * arrives; a failed handshake is read for its SSL signals. Two handlers do it: a guard in
  * front of the {@link SslHandler}, which sees the raw bytes and holds reads, and a
  * watcher behind Reactor Netty's SSL reader, which sees the outcome. Both leave the
- * pipeline once the handshake is over, so an encrypted connection pays nothing for them.
- * Everything runs on the connection's event loop.
+ * pipeline once the handshake is over, so an encrypted connection pays nothing for them;
+ * below TLS 1.3 the guard stays, to refuse a renegotiation with the fatal alert the JDK
+ * sends when it refuses one. Everything runs on the connection's event loop.
  */
 public final class TlsHandshake implements TlsStage {
 
@@ -66,6 +67,8 @@ public final class TlsHandshake implements TlsStage {
 	private boolean over;
 
 	private boolean refusingRenegotiation;
+
+	private boolean renegotiationRefused;
 
 	private long admittedNanos;
 
@@ -179,8 +182,8 @@ public final class TlsHandshake implements TlsStage {
 		this.session = established;
 		// TLS 1.2 lets a client renegotiate, which the JDK's engine accepts: each one a
 		// full handshake's work for the server (testssl.sh rates it a DoS). The guard
-		// stays in front of the SSL handler to refuse it; TLS 1.3 has no renegotiation
-		// and keeps the stage-free path
+		// stays in front of the SSL handler to refuse it with an alert; TLS 1.3 has no
+		// renegotiation and keeps the stage-free path
 		this.refusingRenegotiation = established != null && !"TLSv1.3".equals(established.getProtocol());
 		leavePipeline(ctx.pipeline());
 		// the server takes the connection first (it becomes pending), then the handshake
@@ -240,12 +243,21 @@ public final class TlsHandshake implements TlsStage {
 		return (reported != null) ? new TlsAlertScanner.Alert(AlertLevel.FATAL, reported) : null;
 	}
 
-	private void renegotiationRefused() {
+	private void refuseRenegotiation() {
+		this.renegotiationRefused = true;
+		SslHandler ssl = this.channel.pipeline().get(SslHandler.class);
+		boolean alerted = ssl != null && RenegotiationRefusal.queueAlert(ssl.engine());
 		if (logger.isDebugEnabled()) {
-			logger.debug(this.owner.server() + " closed connection " + this.connectionId
-					+ ": the client asked to renegotiate TLS");
+			logger.debug(this.owner.server() + " refused connection " + this.connectionId
+					+ ": the client asked to renegotiate TLS" + (alerted ? "" : " (closed without an alert)"));
 		}
 		this.owner.server().statistics().error();
+		if (alerted) {
+			this.owner.publish(new AlertSentEvent(this.owner.server(), this.connectionId, peerAddress(),
+					AlertLevel.FATAL, RenegotiationRefusal.ALERT, RenegotiationRefusal.DESCRIPTION));
+		}
+		// the SSL handler sends what the engine queued (the alert; else a close_notify,
+		// which OpenSSL's client takes for a plain close) before it closes
 		this.channel.close();
 	}
 
@@ -279,7 +291,7 @@ public final class TlsHandshake implements TlsStage {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (TlsHandshake.this.refusingRenegotiation) {
-				refuseRenegotiation(ctx, msg);
+				readEncrypted(ctx, msg);
 				return;
 			}
 			if (TlsHandshake.this.over) {
@@ -301,10 +313,11 @@ public final class TlsHandshake implements TlsStage {
 		}
 
 		/**
-		 * After a TLS 1.2 handshake: application data passes, a handshake record closes.
+		 * After a TLS 1.2 handshake: application data passes, a handshake record is
+		 * refused and nothing after it is read.
 		 */
-		private void refuseRenegotiation(ChannelHandlerContext ctx, Object msg) {
-			if (!ctx.channel().isActive()) {
+		private void readEncrypted(ChannelHandlerContext ctx, Object msg) {
+			if (TlsHandshake.this.renegotiationRefused || !ctx.channel().isActive()) {
 				ReferenceCountUtil.release(msg);
 				return;
 			}
@@ -312,8 +325,9 @@ public final class TlsHandshake implements TlsStage {
 				long before = TlsHandshake.this.received.handshakeRecords();
 				TlsHandshake.this.received.scan(bytes);
 				if (TlsHandshake.this.received.handshakeRecords() != before) {
+					// the engine never sees the client hello: no handshake work is done
 					bytes.release();
-					renegotiationRefused();
+					refuseRenegotiation();
 					return;
 				}
 			}

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
 import dev.qtserver.actuate.QtServerMeterBinder;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -346,13 +348,29 @@ class TcpTlsTests {
 	}
 
 	@Test
-	void whenATls12ClientAsksToRenegotiateThenTheConnectionIsClosedAndOthersAreServed() throws Exception {
+	void whenATls12ClientAsksToRenegotiateThenAHandshakeFailureAlertRefusesItAndOthersAreServed() throws Exception {
 		QTcpServer server = listening(TlsSettings.of("server"), 30);
-		// OpenSSL's client renegotiates when a line reads "R"
+		// OpenSSL's client renegotiates when a line reads "R" and fails on the alert
+		// (exit code 1: testssl.sh reads a refused renegotiation); after a close_notify
+		// alone it says "DONE" or "closed" and exits with 0, as if it had renegotiated
 		OpenSslClient.Result openssl = OpenSslClient.connect(server.serverPort(), "R\n", "-tls1_2", "-CAfile", ca());
-		assertThat(openssl.report()).contains("RENEGOTIATING");
-		// refused: the errors metric counts it (a client that just quits is no error)
-		await().atMost(TIMEOUT).until(() -> server.statistics().errors() == 1);
+		assertThat(openssl.report()).contains("RENEGOTIATING").contains("alert handshake failure");
+		assertThat(openssl.exitCode()).as(openssl.report()).isOne();
+		// refused and closed: the errors metric counts it (a client that just quits is no
+		// error), and it leaves the pending queue
+		await().atMost(TIMEOUT).until(() -> server.statistics().errors() == 1 && !server.hasPendingConnections());
+		// the JDK's client renegotiates when asked for a new handshake; the alert ends it
+		SSLSocket renegotiating = tls12Client(server);
+		renegotiating.startHandshake();
+		assertThatExceptionOfType(SSLException.class).isThrownBy(() -> renegotiating.getInputStream().read())
+			.withMessageContaining("Received fatal alert: handshake_failure");
+		await().atMost(TIMEOUT)
+			.until(() -> eventsOf(AlertSentEvent.class).size() == 2 && !server.hasPendingConnections());
+		assertThat(eventsOf(AlertSentEvent.class)).as(this.events::toString).allSatisfy((alert) -> {
+			assertThat(alert.getLevel()).isEqualTo(AlertLevel.FATAL);
+			assertThat(alert.getType()).isEqualTo(AlertType.HANDSHAKE_FAILURE);
+		});
+		assertThat(server.statistics().errors()).isEqualTo(2);
 		// a TLS 1.2 client that does not renegotiate is served as usual
 		SSLSocket tls12 = tls12Client(server);
 		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
@@ -362,7 +380,7 @@ class TcpTlsTests {
 		assertThat(served.receiveText().take(1000).count().block(TIMEOUT)).isEqualTo(1000);
 		served.send("answered").get(5, TimeUnit.SECONDS);
 		assertThat(reader(tls12).readLine()).isEqualTo("answered");
-		assertThat(server.statistics().errors()).isEqualTo(1);
+		assertThat(server.statistics().errors()).isEqualTo(2);
 	}
 
 	private SSLSocket tls12Client(QTcpServer server) throws IOException {
