@@ -2,11 +2,13 @@ package dev.qtserver.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +29,17 @@ import reactor.netty.http.server.HttpServerResponse;
  * handler (the connection is not writable), so a large streamed response is never
  * buffered whole; on an event loop it cannot wait: return a {@code Flux} from the route
  * instead.
+ *
+ * <p>
+ * A whole response is handed to Reactor Netty in a task of its own on the connection's
+ * event loop, whichever thread writes it. Reactor Netty writes it and winds the request
+ * up at once; from another thread, the client could have the response and send its next
+ * request before the request was wound up, and Reactor Netty then queues that request.
+ * Reactor Netty 1.3.6 and 1.3.7 stop reading a connection when a request they queued is
+ * answered within the call that hands it over (reactor/reactor-netty#4361): the request
+ * after it is never read, and its client waits for a reply that never comes. Writing in a
+ * task of its own avoids both: requests are not queued behind a response already sent,
+ * and no request is answered within that call.
  */
 public final class QHttpServerResponder {
 
@@ -44,6 +57,8 @@ public final class QHttpServerResponder {
 
 	private final ResponseCompletion completion;
 
+	private final EventLoop eventLoop;
+
 	private final Object monitor = new Object();
 
 	private int state = NONE;
@@ -57,7 +72,8 @@ public final class QHttpServerResponder {
 		this.response = response;
 		this.request = request;
 		this.finisher = finisher;
-		this.completion = new ResponseCompletion(this::cancel, onDone);
+		this.eventLoop = channel().eventLoop();
+		this.completion = new ResponseCompletion(this.eventLoop, this::cancel, onDone);
 	}
 
 	/**
@@ -250,6 +266,16 @@ public final class QHttpServerResponder {
 	}
 
 	private void send(QHttpServerResponse full) {
+		try {
+			this.eventLoop.execute(() -> sendNow(full));
+		}
+		catch (RejectedExecutionException ex) {
+			// the event loop is shutting down, and the connection with it
+			failed(ex);
+		}
+	}
+
+	private void sendNow(QHttpServerResponse full) {
 		if (this.cancelled) {
 			return;
 		}

@@ -1,5 +1,7 @@
 package dev.qtserver.http;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,6 +16,13 @@ import org.reactivestreams.Subscription;
  * written (or the client has gone away). One small object per request instead of a sink
  * and three operators: a request is answered at most once, so completion and cancellation
  * only race to a single state change.
+ *
+ * <p>
+ * Reactor Netty is told in a task of its own on the connection's event loop, never from
+ * another thread nor from within its own call that handed the request over: that is when
+ * it writes the last frame of a streamed response and winds the request up, and doing so
+ * within that call leaves Reactor Netty 1.3.6 and 1.3.7 unable to read the connection's
+ * next request (reactor/reactor-netty#4361; see {@link QHttpServerResponder}).
  */
 final class ResponseCompletion extends Mono<Void> implements Subscription {
 
@@ -25,6 +34,8 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	private final AtomicInteger state = new AtomicInteger(WAITING);
 
+	private final Executor eventLoop;
+
 	private final Runnable onCancel;
 
 	private final Runnable onFinally;
@@ -35,10 +46,12 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	/**
 	 * Create the completion of one request.
+	 * @param eventLoop the event loop of the request's connection
 	 * @param onCancel run when Reactor Netty cancels (the client went away)
 	 * @param onFinally run once, when the request is done either way
 	 */
-	ResponseCompletion(Runnable onCancel, Runnable onFinally) {
+	ResponseCompletion(Executor eventLoop, Runnable onCancel, Runnable onFinally) {
+		this.eventLoop = eventLoop;
 		this.onCancel = onCancel;
 		this.onFinally = onFinally;
 	}
@@ -67,7 +80,13 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 	private void signal() {
 		CoreSubscriber<? super Void> actual = this.subscriber;
 		if (actual != null && this.signalled.compareAndSet(false, true)) {
-			actual.onComplete();
+			try {
+				this.eventLoop.execute(actual::onComplete);
+			}
+			catch (RejectedExecutionException ex) {
+				// the event loop is shutting down: no next request to protect
+				actual.onComplete();
+			}
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.qtserver.test.HttpReplies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -22,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleActuatorTests {
-
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	@Value("${local.server.port}")
 	private int port;
@@ -64,13 +63,29 @@ class SampleActuatorTests {
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.client.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+		return HttpReplies.send(newClient(), request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-		return this.client.send(request(path).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		return HttpReplies.send(newClient(),
+				request(path).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(json))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * A client of its own for each exchange, so that no connection is reused. The
+	 * management server is Spring Boot's WebFlux server on Reactor Netty 1.3.7, which
+	 * stops reading a keep-alive connection when a request it queued behind an answer
+	 * written from another thread is then answered at once (reactor/reactor-netty#4361):
+	 * the actuator answers a write operation from a worker and may answer readiness at
+	 * once, and the POST that followed the 503 was left unread in 8 and 10 of 300
+	 * pause-and-resume rounds on one connection. Our own HTTP server avoids the bug
+	 * (QHttpServerResponder); Boot's is not ours to change.
+	 */
+	private static HttpClient newClient() {
+		return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 	}
 
 	private HttpRequest.Builder request(String path) {
