@@ -11,6 +11,7 @@ import dev.qtserver.core.QtServer;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
+import dev.qtserver.http.QHttpServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -59,6 +60,13 @@ public class QtServerMeterBinder implements MeterBinder {
 	 * Only for servers with a secure listener.
 	 */
 	public static final String TLS_HANDSHAKE_DURATION = "qtserver.tls.handshake.duration";
+
+	/**
+	 * HTTP requests answered (timer), for HTTP servers: tagged {@code method},
+	 * {@code status}, {@code outcome} and {@code route} (the {@code @Route} pattern,
+	 * never the raw path), as Spring Boot tags {@code http.server.requests}.
+	 */
+	public static final String HTTP_REQUESTS = "qtserver.http.server.requests";
 
 	private static final Map<String, List<SocketError>> TLS_FAILURE_OUTCOMES = Map.of("failure",
 			List.of(SocketError.SSL_HANDSHAKE_FAILED, SocketError.SSL_INTERNAL, SocketError.SSL_INVALID_USER_DATA),
@@ -116,6 +124,9 @@ public class QtServerMeterBinder implements MeterBinder {
 			.register(registry);
 		if (server.listeners().stream().anyMatch(ServerListener::isSecure)) {
 			bindTls(statistics, tags, registry);
+		}
+		if (server instanceof QHttpServer http) {
+			http.addRequestObserver(new HttpRequestMetrics(registry, tags));
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +93,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private final Set<Channel> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final List<HttpRequestObserver> requestObservers = new CopyOnWriteArrayList<>();
 
 	private volatile HttpHandlers handlers = HttpHandlers.NONE;
 
@@ -206,6 +209,15 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	public HttpServerSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Add an observer told of every request once it is done, such as the request timer of
+	 * the starter's metrics. Requests already in progress may or may not be reported.
+	 * @param observer the observer; it runs on event loops and must not block
+	 */
+	public void addRequestObserver(HttpRequestObserver observer) {
+		this.requestObservers.add(observer);
 	}
 
 	/**
@@ -434,13 +446,28 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
 				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
-		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish, this::requestDone);
+		long started = System.nanoTime();
+		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish,
+				(done) -> requestDone(qtRequest, response, done, started));
 		this.inFlight.incrementAndGet();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
 		return responder.completion();
 	}
 
-	private void requestDone() {
+	private void requestDone(QHttpServerRequest request, HttpServerResponse response, QHttpServerResponder responder,
+			long started) {
+		if (!this.requestObservers.isEmpty()) {
+			CompletedRequest completed = new CompletedRequest(this, request.method(), request.route().orElse(null),
+					response.status().code(), responder.isCancelled(), Duration.ofNanos(System.nanoTime() - started));
+			for (HttpRequestObserver observer : this.requestObservers) {
+				try {
+					observer.requestCompleted(completed);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Request observer " + observer + " of " + this + " failed", ex);
+				}
+			}
+		}
 		statistics().messageSent();
 		if (this.inFlight.decrementAndGet() == 0) {
 			synchronized (this.inFlight) {

@@ -46,6 +46,11 @@ public final class QHttpServerRequest {
 
 	private @Nullable QueryStringDecoder decoded;
 
+	/**
+	 * Set by the dispatcher once a route's path matched; read when the request is done.
+	 */
+	private volatile @Nullable String route;
+
 	QHttpServerRequest(String method, String uri, String scheme, String host, HttpHeaders headers,
 			byte @Nullable [] body, InetSocketAddress remoteAddress, InetSocketAddress localAddress, String protocol,
 			@Nullable SSLSession sslSession) {
@@ -70,6 +75,28 @@ public final class QHttpServerRequest {
 	 */
 	public Optional<SSLSession> sslSession() {
 		return Optional.ofNullable(this.sslSession);
+	}
+
+	/**
+	 * Return the pattern of the {@link Route @Route} whose path matched this request,
+	 * such as {@code /users/{id}}: the route that answers it or, when none takes the
+	 * request's method, the first whose path matched (the 405's).
+	 * @return the pattern, empty while no route's path has matched
+	 */
+	public Optional<String> route() {
+		return Optional.ofNullable(this.route);
+	}
+
+	/** A route's path matched but not the method: the first such is the 405's route. */
+	void routeMatched(String pattern) {
+		if (this.route == null) {
+			this.route = pattern;
+		}
+	}
+
+	/** A route takes the request. */
+	void routeAnswering(String pattern) {
+		this.route = pattern;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -68,12 +69,12 @@ public final class QHttpServerResponder {
 	private @Nullable ChunkStream chunks;
 
 	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher,
-			Runnable onDone) {
+			Consumer<QHttpServerResponder> onDone) {
 		this.response = response;
 		this.request = request;
 		this.finisher = finisher;
 		this.eventLoop = channel().eventLoop();
-		this.completion = new ResponseCompletion(this.eventLoop, this::cancel, onDone);
+		this.completion = new ResponseCompletion(this.eventLoop, this::cancel, () -> onDone.accept(this));
 	}
 
 	/**

@@ -98,6 +98,8 @@ final class RequestDispatcher {
 						continue;
 					}
 					if (!route.takes(this.request.method())) {
+						// the 405's route, unless a later one takes the request
+						this.request.routeMatched(route.pattern().toString());
 						allow(route.methods());
 						continue;
 					}
@@ -105,6 +107,7 @@ final class RequestDispatcher {
 					if (values == null) {
 						continue;
 					}
+					this.request.routeAnswering(route.pattern().toString());
 					runOn(route.onEventLoop(), route.toString(), () -> call(route, values));
 					return;
 				}
