@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sample's management port over real HTTP (the JDK's client): health with the
@@ -29,6 +30,9 @@ class SampleActuatorTests {
 
 	@Value("${local.qtserver.tcp.echo.port}")
 	private int echoPort;
+
+	@Value("${local.qtserver.http.web.port}")
+	private int webPort;
 
 	@Test
 	void whenHealthIsAskedThenEveryServerIsUpByKindAndName() throws Exception {
@@ -49,6 +53,23 @@ class SampleActuatorTests {
 		assertThat(readiness.body()).contains("OUT_OF_SERVICE");
 		assertThat(post("/actuator/qtservers/echo", "{\"action\":\"resume\"}").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheWebServerAnswersThenTheMetricsEndpointShowsItsRequestsByRoute() throws Exception {
+		for (int i = 0; i < 3; i++) {
+			HttpRequest plaintext = HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.webPort + "/plaintext"))
+				.timeout(Duration.ofSeconds(10))
+				.build();
+			assertThat(HttpReplies.send(newClient(), plaintext, HttpResponse.BodyHandlers.ofString()).statusCode())
+				.isEqualTo(200);
+		}
+		// a timer records once the response is written: the client may have it first
+		String metric = "/actuator/metrics/qtserver.http.server.requests?tag=route:/plaintext&tag=status:200";
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> get(metric).body(), (body) -> body.contains("{\"statistic\":\"COUNT\",\"value\":3.0}"));
+		assertThat(get(metric).body()).contains("\"server\"", "\"web\"", "\"method\"", "\"GET\"");
 	}
 
 	@Test
