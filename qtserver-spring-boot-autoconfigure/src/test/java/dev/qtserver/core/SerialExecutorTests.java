@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 
 import dev.qtserver.test.LogCapture;
 import io.netty.channel.DefaultEventLoop;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,8 +39,13 @@ class SerialExecutorTests {
 
 	private final List<ExecutorService> pools = new ArrayList<>();
 
+	private @Nullable DefaultEventLoop loop;
+
 	@AfterEach
 	void tearDown() throws InterruptedException {
+		if (this.loop != null) {
+			this.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
 		for (ExecutorService pool : this.pools) {
 			pool.shutdownNow();
 			assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
@@ -364,80 +370,65 @@ class SerialExecutorTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 15, 16, 17, BATCH_SIZE })
 	void whenTheEventLoopQueuesWorkerTasksThenOneWorkerRunTakesThemAllOnceTheLoopIsDone(int count) throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
-		try {
-			SerialExecutor executor = new SerialExecutor(this.manual);
-			executor.bindEventLoop(loop);
-			List<String> ran = new ArrayList<>();
-			executor.addBatchHook(() -> ran.add("hook"));
-			// as the frames of one read: each handed over while the loop is still reading
-			int[] queuedWhileReading = new int[1];
-			loop.submit(() -> {
-				for (int i = 0; i < count; i++) {
-					int task = i;
-					executor.execute(() -> ran.add("task" + task));
-				}
-				queuedWhileReading[0] = this.manual.queued();
-			}).get(5, TimeUnit.SECONDS);
-			// the deferred start was queued behind the read: once this runs, it has run
-			loop.submit(() -> {
-			}).get(5, TimeUnit.SECONDS);
-			assertThat(queuedWhileReading[0]).as("worker runs started while the loop was reading").isZero();
-			assertThat(this.manual.queued()).isOne();
-			this.manual.runAll();
-			List<String> expected = new ArrayList<>(IntStream.range(0, count).mapToObj((i) -> "task" + i).toList());
-			expected.add("hook");
-			assertThat(ran).containsExactlyElementsOf(expected);
-			assertThat(this.manual.ran()).isOne();
-		}
-		finally {
-			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
+		DefaultEventLoop loop = loop();
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		executor.bindEventLoop(loop);
+		List<String> ran = new ArrayList<>();
+		executor.addBatchHook(() -> ran.add("hook"));
+		// as the frames of one read: each handed over while the loop is still reading
+		int[] queuedWhileReading = new int[1];
+		loop.submit(() -> {
+			for (int i = 0; i < count; i++) {
+				int task = i;
+				executor.execute(() -> ran.add("task" + task));
+			}
+			queuedWhileReading[0] = this.manual.queued();
+		}).get(5, TimeUnit.SECONDS);
+		// the deferred start was queued behind the read: once this runs, it has run
+		loop.submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(queuedWhileReading[0]).as("worker runs started while the loop was reading").isZero();
+		assertThat(this.manual.queued()).isOne();
+		this.manual.runAll();
+		List<String> expected = new ArrayList<>(IntStream.range(0, count).mapToObj((i) -> "task" + i).toList());
+		expected.add("hook");
+		assertThat(ran).containsExactlyElementsOf(expected);
+		assertThat(this.manual.ran()).isOne();
 	}
 
 	@Test
 	void whenAWorkerTaskIsSubmittedOffTheEventLoopThenItsRunStartsAtOnce() {
-		DefaultEventLoop loop = new DefaultEventLoop();
-		try {
-			SerialExecutor executor = new SerialExecutor(this.manual);
-			executor.bindEventLoop(loop);
-			List<String> ran = new ArrayList<>();
-			executor.execute(() -> ran.add("task"));
-			assertThat(this.manual.queued()).isOne();
-			this.manual.runAll();
-			assertThat(ran).containsExactly("task");
-		}
-		finally {
-			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
+		DefaultEventLoop loop = loop();
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		executor.bindEventLoop(loop);
+		List<String> ran = new ArrayList<>();
+		executor.execute(() -> ran.add("task"));
+		assertThat(this.manual.queued()).isOne();
+		this.manual.runAll();
+		assertThat(ran).containsExactly("task");
 	}
 
 	@Test
 	void whenAnEventLoopTaskIsPutFirstBeforeTheDeferredStartThenTheRunStartsOnTheLoop() throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
-		try {
-			SerialExecutor executor = new SerialExecutor(this.manual);
-			executor.bindEventLoop(loop);
-			List<String> ran = new CopyOnWriteArrayList<>();
+		DefaultEventLoop loop = loop();
+		SerialExecutor executor = new SerialExecutor(this.manual);
+		executor.bindEventLoop(loop);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		loop.submit(() -> {
+			executor.execute(() -> ran.add("worker:" + (loop.inEventLoop() ? "loop" : "worker")));
+			executor.executeNext(() -> ran.add("next:" + (loop.inEventLoop() ? "loop" : "worker")), true);
+		}).get(5, TimeUnit.SECONDS);
+		// the deferred start, the loop run it starts, and that run's deferred
+		// hand-off
+		// to the worker each queue a loop task behind the one before
+		for (int i = 0; i < 3; i++) {
 			loop.submit(() -> {
-				executor.execute(() -> ran.add("worker:" + (loop.inEventLoop() ? "loop" : "worker")));
-				executor.executeNext(() -> ran.add("next:" + (loop.inEventLoop() ? "loop" : "worker")), true);
 			}).get(5, TimeUnit.SECONDS);
-			// the deferred start, the loop run it starts, and that run's deferred
-			// hand-off
-			// to the worker each queue a loop task behind the one before
-			for (int i = 0; i < 3; i++) {
-				loop.submit(() -> {
-				}).get(5, TimeUnit.SECONDS);
-			}
-			assertThat(ran).containsExactly("next:loop");
-			assertThat(this.manual.queued()).isOne();
-			this.manual.runAll();
-			assertThat(ran).containsExactly("next:loop", "worker:worker");
 		}
-		finally {
-			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-		}
+		assertThat(ran).containsExactly("next:loop");
+		assertThat(this.manual.queued()).isOne();
+		this.manual.runAll();
+		assertThat(ran).containsExactly("next:loop", "worker:worker");
 	}
 
 	@Test
@@ -566,6 +557,16 @@ class SerialExecutorTests {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		this.pools.add(pool);
 		return pool;
+	}
+
+	/** An event loop of the test's own, shut down after it. */
+	private DefaultEventLoop loop() {
+		DefaultEventLoop loop = this.loop;
+		if (loop == null) {
+			loop = new DefaultEventLoop();
+			this.loop = loop;
+		}
+		return loop;
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {
