@@ -241,6 +241,8 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	 */
 	@Override
 	public final void shutdown(Duration timeout) {
+		// it waits for handlers that may need this very loop to finish
+		EventLoops.assertBlockingAllowed(getClass().getSimpleName() + ".shutdown");
 		close();
 		closeConnections(timeout);
 	}

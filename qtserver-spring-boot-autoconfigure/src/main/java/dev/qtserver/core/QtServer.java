@@ -217,6 +217,7 @@ public interface QtServer {
 	 * Stop listening and close every connection, letting messages already received finish
 	 * within the given time.
 	 * @param timeout how long to wait for connections to close before cutting them
+	 * @throws IllegalStateException when called on an event loop: it waits
 	 */
 	void shutdown(Duration timeout);
 

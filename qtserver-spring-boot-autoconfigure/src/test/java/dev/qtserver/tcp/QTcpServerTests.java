@@ -303,6 +303,12 @@ class QTcpServerTests {
 				.isThrownBy(() -> loop.submit(() -> server.waitForNewConnection(TIMEOUT)).get(5, TimeUnit.SECONDS))
 				.withCauseInstanceOf(IllegalStateException.class)
 				.withMessageContaining("event loop");
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> loop.submit(() -> server.shutdown(TIMEOUT)).get(5, TimeUnit.SECONDS))
+				.withCauseInstanceOf(IllegalStateException.class)
+				.withMessageContaining("shutdown")
+				.withMessageContaining("event loop");
+			assertThat(server.isListening()).as("still listening: the refused shutdown did nothing").isTrue();
 		}
 		finally {
 			loops.disposeLater().block(TIMEOUT);
