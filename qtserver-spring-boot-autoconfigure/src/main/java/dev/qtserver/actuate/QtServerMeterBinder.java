@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.QtServer;
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
@@ -37,6 +38,13 @@ public class QtServerMeterBinder implements MeterBinder {
 
 	/** Connections closed, tagged with the reason. */
 	public static final String CONNECTIONS_CLOSED = "qtserver.connections.closed";
+
+	/**
+	 * Connections turned away before the application saw them, tagged {@code reason}
+	 * ({@link RejectReason#tagValue()}): {@code max_pending}, {@code origin},
+	 * {@code bad_handshake}, {@code handshake_timeout}, {@code tls_failure}.
+	 */
+	public static final String CONNECTIONS_REJECTED = "qtserver.connections.rejected";
 
 	/** Connection errors: handler failures, protocol violations, I/O errors. */
 	public static final String CONNECTION_ERRORS = "qtserver.connections.errors";
@@ -108,6 +116,12 @@ public class QtServerMeterBinder implements MeterBinder {
 			FunctionCounter.builder(CONNECTIONS_CLOSED, statistics, (s) -> s.closed(reason))
 				.tags(tags.and("reason", reason.name().toLowerCase(Locale.ROOT)))
 				.description("Connections closed")
+				.register(registry);
+		}
+		for (RejectReason reason : RejectReason.values()) {
+			FunctionCounter.builder(CONNECTIONS_REJECTED, statistics, (s) -> s.rejected(reason))
+				.tags(tags.and("reason", reason.tagValue()))
+				.description("Connections turned away before the application saw them")
 				.register(registry);
 		}
 		FunctionCounter.builder(CONNECTION_ERRORS, statistics, ServerStatistics::errors)

@@ -23,6 +23,8 @@ public final class ServerStatistics {
 
 	private final LongAdder errors = new LongAdder();
 
+	private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+
 	private final LongAdder tlsHandshakes = new LongAdder();
 
 	private final LongAdder tlsHandshakeNanos = new LongAdder();
@@ -35,6 +37,9 @@ public final class ServerStatistics {
 	public ServerStatistics() {
 		for (CloseReason reason : CloseReason.values()) {
 			this.closed.put(reason, new LongAdder());
+		}
+		for (RejectReason reason : RejectReason.values()) {
+			this.rejected.put(reason, new LongAdder());
 		}
 		for (SocketError error : SocketError.values()) {
 			this.tlsFailures.put(error, new LongAdder());
@@ -149,6 +154,28 @@ public final class ServerStatistics {
 	 */
 	public long errors() {
 		return this.errors.sum();
+	}
+
+	/**
+	 * Count a connection turned away before the application saw it.
+	 * @param reason why
+	 */
+	public void connectionRejected(RejectReason reason) {
+		rejectedCounter(reason).increment();
+	}
+
+	/**
+	 * Return the connections turned away for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long rejected(RejectReason reason) {
+		return rejectedCounter(reason).sum();
+	}
+
+	private LongAdder rejectedCounter(RejectReason reason) {
+		// the constructor puts a counter in the map for every RejectReason
+		return Objects.requireNonNull(this.rejected.get(reason), "every RejectReason has a counter");
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.qtserver.core.RejectReason;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -161,7 +162,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 			response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, UpgradeRequests.SUPPORTED_VERSION);
 		}
 		ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-		this.server.handshakeRejected(error, message);
+		this.server.handshakeRejected(reason(status), error, message);
+	}
+
+	private static RejectReason reason(HttpResponseStatus status) {
+		if (status == HttpResponseStatus.FORBIDDEN) {
+			return RejectReason.ORIGIN;
+		}
+		return (status == HttpResponseStatus.SERVICE_UNAVAILABLE) ? RejectReason.MAX_PENDING
+				: RejectReason.BAD_HANDSHAKE;
 	}
 
 	private void timedOut(ChannelHandlerContext ctx) {

@@ -18,6 +18,7 @@ import dev.qtserver.core.TlsSettings;
 import dev.qtserver.core.TlsStage;
 import dev.qtserver.core.IoErrorHandler;
 import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.handler.AnnotatedHandler;
@@ -354,8 +355,9 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 			.build();
 	}
 
-	void handshakeRejected(@Nullable CloseCode code, String message) {
+	void handshakeRejected(RejectReason reason, @Nullable CloseCode code, String message) {
 		statistics().error();
+		statistics().connectionRejected(reason);
 		logger.debug("WebSocket server '" + name() + "' refused a handshake: " + message);
 		if (code != null) {
 			this.error = code;
@@ -373,6 +375,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 
 	void handshakeTimedOut() {
 		statistics().error();
+		statistics().connectionRejected(RejectReason.HANDSHAKE_TIMEOUT);
 		logger.debug("WebSocket server '" + name() + "' dropped a connection that did not finish its handshake in "
 				+ this.settings.handshakeTimeout());
 	}

@@ -158,6 +158,8 @@ class TcpTlsTests {
 		assertThat(handshakes(meters, "failure")).isEqualTo(1);
 		assertThat(handshakes(meters, "success")).isEqualTo(1);
 		assertThat(handshakes(meters, "timeout")).isZero();
+		assertThat(rejected(meters, "tls_failure")).isEqualTo(1);
+		assertThat(rejected(meters, "handshake_timeout")).isZero();
 	}
 
 	@Test
@@ -275,6 +277,8 @@ class TcpTlsTests {
 		MeterRegistry meters = meters(server);
 		assertThat(handshakes(meters, "timeout")).isEqualTo(2);
 		assertThat(handshakes(meters, "success")).isEqualTo(1);
+		assertThat(rejected(meters, "handshake_timeout")).isEqualTo(2);
+		assertThat(rejected(meters, "tls_failure")).isZero();
 		assertThat(meters.get(QtServerMeterBinder.TLS_HANDSHAKE_DURATION).functionTimer().count()).isEqualTo(1);
 	}
 
@@ -399,6 +403,10 @@ class TcpTlsTests {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		new QtServerMeterBinder(() -> List.of(server)).bindTo(registry);
 		return registry;
+	}
+
+	private static double rejected(MeterRegistry meters, String reason) {
+		return meters.get(QtServerMeterBinder.CONNECTIONS_REJECTED).tag("reason", reason).functionCounter().count();
 	}
 
 	private static double handshakes(MeterRegistry meters, String outcome) {

@@ -18,6 +18,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.core.WorkerPool;
@@ -179,6 +180,7 @@ class QWebSocketServerTests {
 		assertThat(client.readResponseHead().status()).isEqualTo(400);
 		await().atMost(TIMEOUT).until(() -> server.error() == CloseCode.PROTOCOL_ERROR);
 		assertThat(server.errorString()).contains("version");
+		assertThat(server.statistics().rejected(RejectReason.BAD_HANDSHAKE)).isOne();
 	}
 
 	@Test
@@ -300,6 +302,8 @@ class QWebSocketServerTests {
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement()
 				.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.ABNORMAL_DISCONNECTION)));
+		assertThat(server.statistics().rejected(RejectReason.MAX_PENDING)).isOne();
+		assertThat(server.statistics().rejected(RejectReason.ORIGIN)).isZero();
 		assertThat(server.nextPendingConnection()).isNotNull();
 		assertThat(open(server)).isNotNull();
 	}
@@ -316,6 +320,8 @@ class QWebSocketServerTests {
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(eventsOf(WebSocketServerErrorEvent.class)).singleElement()
 				.satisfies((event) -> assertThat(event.getError()).isEqualTo(CloseCode.POLICY_VIOLATED)));
+		assertThat(server.statistics().rejected(RejectReason.ORIGIN)).isOne();
+		assertThat(server.statistics().rejected(RejectReason.MAX_PENDING)).isZero();
 
 		RawWebSocketClient allowed = connect(server);
 		headers = allowed.handshakeHeaders(RawWebSocketClient.newKey());

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.core.WorkerPool;
 import dev.qtserver.event.ConnectionErrorEvent;
 import dev.qtserver.event.NewConnectionEvent;
@@ -228,6 +229,7 @@ class WebSocketClientTests {
 		// a connection in its handshake counts while it is open; the server's own close
 		// bookkeeping may finish just after the client has seen the close
 		await().atMost(WAIT).until(() -> server.connectionCount() == 0);
+		assertThat(server.statistics().rejected(RejectReason.HANDSHAKE_TIMEOUT)).isOne();
 	}
 
 	@Test
