@@ -7,9 +7,9 @@ import java.util.function.BiFunction;
 
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import org.reactivestreams.Publisher;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.tcp.TcpServer;
 
 /**

@@ -1,8 +1,8 @@
 package dev.qtserver.actuate;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -76,9 +76,9 @@ public class QtServerMeterBinder implements MeterBinder {
 	 */
 	public static final String HTTP_REQUESTS = "qtserver.http.server.requests";
 
-	private static final Map<String, List<SocketError>> TLS_FAILURE_OUTCOMES = Map.of("failure",
-			List.of(SocketError.SSL_HANDSHAKE_FAILED, SocketError.SSL_INTERNAL, SocketError.SSL_INVALID_USER_DATA),
-			"timeout", List.of(SocketError.SOCKET_TIMEOUT), "closed", List.of(SocketError.REMOTE_HOST_CLOSED));
+	private static final Map<String, Set<SocketError>> TLS_FAILURE_OUTCOMES = Map.of("failure",
+			ServerStatistics.TLS_REFUSALS, "timeout", Set.of(SocketError.SOCKET_TIMEOUT), "closed",
+			Set.of(SocketError.REMOTE_HOST_CLOSED));
 
 	private final Supplier<Iterable<QtServer>> servers;
 

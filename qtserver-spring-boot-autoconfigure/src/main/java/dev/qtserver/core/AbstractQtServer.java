@@ -702,12 +702,6 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 			// warning per client would let anyone fill the logs
 			AbstractQtServer.this.statistics.error();
 			AbstractQtServer.this.statistics.tlsHandshakeFailed(error);
-			if (error == SocketError.SOCKET_TIMEOUT) {
-				AbstractQtServer.this.statistics.connectionRejected(RejectReason.HANDSHAKE_TIMEOUT);
-			}
-			else if (error != SocketError.REMOTE_HOST_CLOSED) {
-				AbstractQtServer.this.statistics.connectionRejected(RejectReason.TLS_FAILURE);
-			}
 			if (logger.isDebugEnabled()) {
 				logger.debug(AbstractQtServer.this + " closed connection " + handshake.connectionId()
 						+ " in its TLS handshake: " + errorString);

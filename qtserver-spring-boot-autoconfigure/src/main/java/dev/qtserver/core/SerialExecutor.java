@@ -230,7 +230,7 @@ public final class SerialExecutor implements Executor {
 
 	/** The deferred start of a worker run; on the event loop. */
 	private void startDeferred() {
-		// a call put first meanwhile ({@link #executeNext}) may need the event loop
+		// a call put first meanwhile (executeNext) may need the event loop
 		schedule(this.tasks.peek() instanceof LoopTask);
 	}
 

@@ -1,9 +1,12 @@
 package dev.qtserver.core;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,6 +26,15 @@ public final class ServerStatistics {
 
 	private final LongAdder errors = new LongAdder();
 
+	/**
+	 * What the TLS failure counters say of connections turned away: these errors are a
+	 * refused handshake ({@link RejectReason#TLS_FAILURE}), a timeout is
+	 * {@link RejectReason#HANDSHAKE_TIMEOUT}, a client that went away is no rejection.
+	 */
+	public static final Set<SocketError> TLS_REFUSALS = Collections.unmodifiableSet(
+			EnumSet.of(SocketError.SSL_HANDSHAKE_FAILED, SocketError.SSL_INTERNAL, SocketError.SSL_INVALID_USER_DATA));
+
+	/** Rejections the kinds count; the TLS ones are derived from the TLS failures. */
 	private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
 
 	private final LongAdder tlsHandshakes = new LongAdder();
@@ -157,7 +169,9 @@ public final class ServerStatistics {
 	}
 
 	/**
-	 * Count a connection turned away before the application saw it.
+	 * Count a connection turned away before the application saw it. TLS handshakes that
+	 * failed are counted with {@link #tlsHandshakeFailed(SocketError)} only: they count
+	 * here by themselves.
 	 * @param reason why
 	 */
 	public void connectionRejected(RejectReason reason) {
@@ -170,7 +184,12 @@ public final class ServerStatistics {
 	 * @return the count
 	 */
 	public long rejected(RejectReason reason) {
-		return rejectedCounter(reason).sum();
+		long counted = rejectedCounter(reason).sum();
+		return switch (reason) {
+			case HANDSHAKE_TIMEOUT -> counted + tlsHandshakesFailed(SocketError.SOCKET_TIMEOUT);
+			case TLS_FAILURE -> counted + TLS_REFUSALS.stream().mapToLong(this::tlsHandshakesFailed).sum();
+			default -> counted;
+		};
 	}
 
 	private LongAdder rejectedCounter(RejectReason reason) {

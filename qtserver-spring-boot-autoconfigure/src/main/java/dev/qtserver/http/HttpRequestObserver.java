@@ -7,8 +7,8 @@ package dev.qtserver.http;
  * {@link QHttpServer#addRequestObserver(HttpRequestObserver)}.
  *
  * <p>
- * Called on the connection's event loop, after the response was written: keep it short
- * and never block.
+ * Called once the response is written (or the client is gone), on the connection's event
+ * loop or on the thread that finished the response: keep it short and never block.
  */
 @FunctionalInterface
 public interface HttpRequestObserver {

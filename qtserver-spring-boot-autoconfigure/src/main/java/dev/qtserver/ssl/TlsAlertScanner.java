@@ -67,8 +67,7 @@ final class TlsAlertScanner {
 					}
 					else if (this.found == null) {
 						// the first alert is the one that ended the handshake; the
-						// records
-						// after it are still followed (renegotiation)
+						// records after it are still followed (renegotiation)
 						this.found = new Alert(levelOf(this.level), typeOf(value));
 					}
 				}
