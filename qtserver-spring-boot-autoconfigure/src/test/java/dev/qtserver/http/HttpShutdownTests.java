@@ -1,8 +1,5 @@
 package dev.qtserver.http;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +11,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.qtserver.test.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,13 +63,7 @@ class HttpShutdownTests {
 			assertThat(response.body()).isEqualTo("done " + i);
 		}
 		shutdown.get(20, TimeUnit.SECONDS);
-		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> connect(port));
-	}
-
-	private static void connect(int port) throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			socket.getInputStream();
-		}
+		Ports.assertReleased(port);
 	}
 
 	static class Slow {

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,6 +27,7 @@ import dev.qtserver.event.PendingConnectionAvailableEvent;
 import dev.qtserver.event.ServerClosedEvent;
 import dev.qtserver.event.ServerListeningEvent;
 import dev.qtserver.test.LogCapture;
+import dev.qtserver.test.Ports;
 import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -194,7 +194,7 @@ class QTcpServerTests {
 		assertThat(untaken.getInputStream().read()).isEqualTo(-1);
 		socket.send("still here").get(5, TimeUnit.SECONDS);
 		assertThat(reader(taken).readLine()).isEqualTo("still here");
-		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket(LOOPBACK, port).close());
+		Ports.assertReleased(port);
 		await().atMost(TIMEOUT)
 			.until(() -> eventsOf(ConnectionClosedEvent.class).stream()
 				.anyMatch((event) -> event.getReason() == CloseReason.SERVER_CLOSED));
