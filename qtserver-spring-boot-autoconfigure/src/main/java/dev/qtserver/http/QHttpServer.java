@@ -450,7 +450,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish,
 				(done) -> requestDone(qtRequest, response, done, started));
 		this.inFlight.incrementAndGet();
+		responder.dispatching(channel);
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
+		responder.dispatched(channel);
 		return responder.completion();
 	}
 

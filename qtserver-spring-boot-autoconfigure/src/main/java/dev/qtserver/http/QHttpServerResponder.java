@@ -40,7 +40,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * answered within the call that hands it over (reactor/reactor-netty#4361): the request
  * after it is never read, and its client waits for a reply that never comes. Writing in a
  * task of its own avoids both: requests are not queued behind a response already sent,
- * and no request is answered within that call.
+ * and no request is answered within that call. A connection on which nothing can be
+ * queued yet answers at once, as a plain Reactor Netty server does
+ * ({@link InlineAnswers}).
  */
 public final class QHttpServerResponder {
 
@@ -218,6 +220,29 @@ public final class QHttpServerResponder {
 		this.completion.complete();
 	}
 
+	/**
+	 * The request is about to be dispatched, on its connection's event loop: if
+	 * {@link InlineAnswers} allows it, a response written within the dispatch goes to
+	 * Reactor Netty at once.
+	 * @param channel the request's channel
+	 */
+	void dispatching(Channel channel) {
+		if (InlineAnswers.allowed(channel)) {
+			this.completion.answerInline(() -> InlineAnswers.toldInline(channel, this.response));
+		}
+	}
+
+	/**
+	 * The dispatch returned: a request not answered by now marks its connection (see
+	 * {@link InlineAnswers}).
+	 * @param channel the request's channel
+	 */
+	void dispatched(Channel channel) {
+		if (!this.completion.dispatchReturned()) {
+			InlineAnswers.answeredLate(channel);
+		}
+	}
+
 	/** Completes when the response has been written (or the client went away). */
 	Mono<Void> completion() {
 		return this.completion;
@@ -267,6 +292,10 @@ public final class QHttpServerResponder {
 	}
 
 	private void send(QHttpServerResponse full) {
+		if (this.completion.inline(this.eventLoop)) {
+			sendNow(full);
+			return;
+		}
 		try {
 			this.eventLoop.execute(() -> sendNow(full));
 		}

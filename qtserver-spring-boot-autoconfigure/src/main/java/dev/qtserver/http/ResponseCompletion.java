@@ -1,10 +1,10 @@
 package dev.qtserver.http;
 
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -22,7 +22,9 @@ import org.reactivestreams.Subscription;
  * another thread nor from within its own call that handed the request over: that is when
  * it writes the last frame of a streamed response and winds the request up, and doing so
  * within that call leaves Reactor Netty 1.3.6 and 1.3.7 unable to read the connection's
- * next request (reactor/reactor-netty#4361; see {@link QHttpServerResponder}).
+ * next request when it had queued that request (reactor/reactor-netty#4361; see
+ * {@link QHttpServerResponder}). The exception is a request that {@link InlineAnswers}
+ * lets be answered within that call, and that was: it is told at once.
  */
 final class ResponseCompletion extends Mono<Void> implements Subscription {
 
@@ -34,7 +36,7 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	private final AtomicInteger state = new AtomicInteger(WAITING);
 
-	private final Executor eventLoop;
+	private final EventLoop eventLoop;
 
 	private final Runnable onCancel;
 
@@ -45,12 +47,22 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 	private final AtomicBoolean signalled = new AtomicBoolean();
 
 	/**
+	 * Whether Reactor Netty may be told within the call it is in; only while the request
+	 * is dispatched, or after it when it was answered by then. Event loop only.
+	 */
+	private boolean inline;
+
+	/** Run after Reactor Netty was told within its call. */
+	private Runnable toldInline = () -> {
+	};
+
+	/**
 	 * Create the completion of one request.
 	 * @param eventLoop the event loop of the request's connection
 	 * @param onCancel run when Reactor Netty cancels (the client went away)
 	 * @param onFinally run once, when the request is done either way
 	 */
-	ResponseCompletion(Executor eventLoop, Runnable onCancel, Runnable onFinally) {
+	ResponseCompletion(EventLoop eventLoop, Runnable onCancel, Runnable onFinally) {
 		this.eventLoop = eventLoop;
 		this.onCancel = onCancel;
 		this.onFinally = onFinally;
@@ -63,6 +75,38 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 		if (this.state.get() == DONE) {
 			signal();
 		}
+	}
+
+	/**
+	 * Let Reactor Netty be told at once, on the event loop, while the request is
+	 * dispatched; {@link #dispatchReturned()} ends it unless the request is done by then.
+	 * @param toldInline run once Reactor Netty was told within its call
+	 */
+	void answerInline(Runnable toldInline) {
+		this.inline = true;
+		this.toldInline = toldInline;
+	}
+
+	/**
+	 * The dispatch of the request returned (on the event loop).
+	 * @return whether the request is done, or else will be answered later (in a task of
+	 * its own)
+	 */
+	boolean dispatchReturned() {
+		if (this.state.get() != WAITING) {
+			return true;
+		}
+		this.inline = false;
+		return false;
+	}
+
+	/**
+	 * Return whether a response written now may go to Reactor Netty at once.
+	 * @param eventLoop the connection's event loop
+	 * @return whether inline answers are allowed and the caller is on the event loop
+	 */
+	boolean inline(EventLoop eventLoop) {
+		return this.inline && eventLoop.inEventLoop();
 	}
 
 	/** The response is written: tell Reactor Netty. */
@@ -80,6 +124,11 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 	private void signal() {
 		CoreSubscriber<? super Void> actual = this.subscriber;
 		if (actual != null && this.signalled.compareAndSet(false, true)) {
+			if (this.inline && this.eventLoop.inEventLoop()) {
+				actual.onComplete();
+				this.toldInline.run();
+				return;
+			}
 			try {
 				this.eventLoop.execute(actual::onComplete);
 			}

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 
@@ -80,6 +81,66 @@ class HttpConnectionTests {
 				assertThat(client.read().text()).as("round " + i).isEqualTo("now");
 			}
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 2, 15, 16, 17, 100 })
+	void whenBurstsOfRequestsAnsweredAtOnceArePipelinedBeforeAndAfterALateAnswerThenEachIsAnsweredInOrder(int burst)
+			throws Exception {
+		// answered within the call that hands each over while nothing can be queued on
+		// the connection, then in tasks of their own once a late answer could have let
+		// Reactor Netty queue one (reactor/reactor-netty#4361)
+		QHttpServer server = this.fixture.start(new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			for (int round = 0; round < 3; round++) {
+				client.send(pipelined(burst, "/now?n=", round));
+				for (int i = 0; i < burst; i++) {
+					assertThat(client.read().text()).as("round " + round + ", request " + i).isEqualTo("now");
+				}
+				client.get("/echo");
+				assertThat(client.read().text()).isEqualTo("GET /echo ");
+			}
+			client.send("GET /slow/1?delay=20 HTTP/1.1\r\nHost: localhost\r\n\r\n" + pipelined(burst, "/now?n=", 9));
+			assertThat(client.read().text()).isEqualTo("slow 1");
+			for (int i = 0; i < burst; i++) {
+				assertThat(client.read().text()).as("behind the slow one, request " + i).isEqualTo("now");
+			}
+			client.get("/now");
+			assertThat(client.read().text()).isEqualTo("now");
+		}
+	}
+
+	@Test
+	void whenAnAnswerAtOnceCannotBeWrittenAtOnceThenThePipelinedRequestsBehindItAreStillAnswered() throws Exception {
+		// the first answer is written within the call that handed its request over, but
+		// the client reads slowly, so it is still being written when the next requests
+		// arrive: Reactor Netty queues them, and they must not be answered within its
+		// call (reactor/reactor-netty#4361)
+		int size = 4 * 1024 * 1024;
+		QHttpServer server = this.fixture.start(new Echo());
+		try (RawHttpClient client = RawHttpClient.connectWithSmallBuffer(server.serverPort())) {
+			client.send(pipelined(3, "/big/" + size + "?n=", 0) + pipelined(2, "/now?n=", 0));
+			for (int i = 0; i < 3; i++) {
+				assertThat(client.read().body()).as("big " + i).hasSize(size);
+			}
+			assertThat(client.read().text()).isEqualTo("now");
+			assertThat(client.read().text()).isEqualTo("now");
+			client.get("/now");
+			assertThat(client.read().text()).isEqualTo("now");
+		}
+	}
+
+	private static String pipelined(int count, String path, int round) {
+		StringBuilder requests = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			requests.append("GET ")
+				.append(path)
+				.append(round)
+				.append('-')
+				.append(i)
+				.append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+		}
+		return requests.toString();
 	}
 
 	@Test
@@ -176,6 +237,11 @@ class HttpConnectionTests {
 		@Route("/now")
 		Mono<String> now() {
 			return Mono.just("now");
+		}
+
+		@Route("/big/{size}")
+		Mono<String> big(@PathVariable int size) {
+			return Mono.just("b".repeat(size));
 		}
 
 		@Route("/slow/{index}")
