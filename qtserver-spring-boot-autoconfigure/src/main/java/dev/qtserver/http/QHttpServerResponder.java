@@ -297,7 +297,7 @@ public final class QHttpServerResponder {
 			return;
 		}
 		try {
-			this.eventLoop.execute(() -> sendNow(full));
+			this.eventLoop.execute(() -> this.completion.writeInOwnTask(() -> sendNow(full)));
 		}
 		catch (RejectedExecutionException ex) {
 			// the event loop is shutting down, and the connection with it

@@ -52,6 +52,13 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 	 */
 	private boolean inline;
 
+	/**
+	 * Whether the response is being written in an event-loop task of its own: a
+	 * completion within it is outside every call of Reactor Netty, so it is told at once.
+	 * Event loop only.
+	 */
+	private boolean inOwnTask;
+
 	/** Run after Reactor Netty was told within its call. */
 	private Runnable toldInline = () -> {
 	};
@@ -109,6 +116,22 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 		return this.inline && eventLoop.inEventLoop();
 	}
 
+	/**
+	 * Run the write of the response in the event-loop task of its own it was handed to:
+	 * if it completes within, Reactor Netty is told at once, before the task ends (and
+	 * before the connection's next request is read), not in yet another task.
+	 * @param write writes the response
+	 */
+	void writeInOwnTask(Runnable write) {
+		this.inOwnTask = true;
+		try {
+			write.run();
+		}
+		finally {
+			this.inOwnTask = false;
+		}
+	}
+
 	/** The response is written: tell Reactor Netty. */
 	void complete() {
 		if (this.state.compareAndSet(WAITING, DONE)) {
@@ -124,6 +147,10 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 	private void signal() {
 		CoreSubscriber<? super Void> actual = this.subscriber;
 		if (actual != null && this.signalled.compareAndSet(false, true)) {
+			if (this.inOwnTask) {
+				actual.onComplete();
+				return;
+			}
 			if (this.inline && this.eventLoop.inEventLoop()) {
 				actual.onComplete();
 				this.toldInline.run();
