@@ -18,6 +18,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -236,7 +238,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 					replyOnLoop(result, replies, onFailure);
 				}
 				else {
-					replyOnWorker(result, replies);
+					replyOnWorker(result, replies, onFailure);
 				}
 			}
 		}
@@ -254,7 +256,11 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		}
 	}
 
-	private void replyOnWorker(Object result, boolean replies) {
+	private void replyOnWorker(Object result, boolean replies, Consumer<Throwable> onFailure) {
+		if (result instanceof Fuseable.ScalarCallable<?> scalar) {
+			writeScalar(scalar, replies, onFailure);
+			return;
+		}
 		Publisher<?> stream = asPublisher(result);
 		if (stream == null) {
 			if (replies) {
@@ -273,6 +279,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void replyOnLoop(Object result, boolean replies, Consumer<Throwable> onFailure) {
+		if (result instanceof Fuseable.ScalarCallable<?> scalar) {
+			writeScalar(scalar, replies, onFailure);
+			return;
+		}
 		Publisher<?> stream = asPublisher(result);
 		if (stream == null) {
 			if (replies) {
@@ -292,6 +302,25 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			return;
 		}
 		subscriber.subscribed();
+	}
+
+	/**
+	 * A reply that holds its value already ({@code Mono.just}, {@code Mono.empty},
+	 * {@code Mono.error}): written at once, as the subscription would have, without one.
+	 * A failure ({@code Mono.error}) goes where a failed reply's would.
+	 */
+	private void writeScalar(Fuseable.ScalarCallable<?> scalar, boolean replies, Consumer<Throwable> onFailure) {
+		Object value;
+		try {
+			value = scalar.call();
+		}
+		catch (Exception ex) {
+			onFailure.accept(Exceptions.unwrap(ex));
+			return;
+		}
+		if (value != null && replies) {
+			write(value);
+		}
 	}
 
 	private static @Nullable Publisher<?> asPublisher(Object result) {

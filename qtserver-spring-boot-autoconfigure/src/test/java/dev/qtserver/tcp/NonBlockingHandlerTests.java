@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.handler.Blocking;
 import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
+import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +84,28 @@ class NonBlockingHandlerTests {
 		assertThat(List.of(client.readLine(), client.readLine(), client.readLine())).containsExactly("a", "b", "c");
 	}
 
+	@ParameterizedTest
+	@ValueSource(booleans = { true, false })
+	void whenAMonoReplyHoldsItsValueAlreadyThenItIsWrittenInOrderAndAnErrorReachesOnError(boolean onLoop)
+			throws IOException {
+		// Mono.just, Mono.empty and Mono.error carry their outcome already: written
+		// without a subscription, with the same result as one
+		start(onLoop ? new ScalarReplies() : new BlockingScalarReplies());
+		TcpTestClient client = connect();
+		StringBuilder burst = new StringBuilder();
+		for (int i = 0; i < 300; i++) {
+			burst.append((i % 3 == 0) ? "skip " : (i % 7 == 0) ? "fail " : "line ").append(i).append('\n');
+		}
+		client.send(burst.toString());
+		for (int i = 0; i < 300; i++) {
+			if (i % 3 == 0) {
+				continue;
+			}
+			String expected = (i % 7 == 0) ? "error: IOException fail " + i : "line " + i;
+			assertThat(client.readLine()).isEqualTo(expected);
+		}
+	}
+
 	private void start(Object handler) {
 		this.server = newServer();
 		this.server.bindHandler(handler, "handler");
@@ -135,6 +162,33 @@ class NonBlockingHandlerTests {
 		Flux<String> split(String line) {
 			return Flux.just(line.split(","));
 		}
+
+	}
+
+	@QtHandler(server = "loop")
+	static class ScalarReplies {
+
+		@OnMessage
+		Mono<String> reply(String line) {
+			if (line.startsWith("skip")) {
+				return Mono.empty();
+			}
+			if (line.startsWith("fail")) {
+				return Mono.error(new IOException(line));
+			}
+			return Mono.just(line);
+		}
+
+		@OnError
+		String failed(Throwable error) {
+			return "error: " + error.getClass().getSimpleName() + " " + error.getMessage();
+		}
+
+	}
+
+	@QtHandler(server = "loop")
+	@Blocking
+	static class BlockingScalarReplies extends ScalarReplies {
 
 	}
 
