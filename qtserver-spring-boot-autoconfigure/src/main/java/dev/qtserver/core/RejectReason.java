@@ -28,7 +28,19 @@ public enum RejectReason {
 	/**
 	 * A TLS handshake that failed: not TLS, no common protocol, a refused certificate.
 	 */
-	TLS_FAILURE;
+	TLS_FAILURE,
+
+	/**
+	 * A connection from a client address the HTTP server's {@code allowed-addresses} /
+	 * {@code denied-addresses} refuse: closed at accept.
+	 */
+	ADDRESS,
+
+	/**
+	 * A request over the HTTP server's {@code rate-limit-per-second} for its client
+	 * (429); requests, not connections: the connection stays open.
+	 */
+	RATE_LIMIT;
 
 	/**
 	 * Return the reason as a tag value, such as {@code max_pending}.

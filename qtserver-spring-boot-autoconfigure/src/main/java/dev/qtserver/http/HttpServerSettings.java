@@ -40,13 +40,21 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * @param compression whether to compress responses that clients accept compressed
  * @param forwardHeaders whether the request's scheme, host and remote address are taken
  * from {@code Forwarded} / {@code X-Forwarded-*} headers
+ * @param rateLimitPerSecond how many requests one client address may make in a second of
+ * the clock, or 0 for no limit (Qt's {@code rateLimitPerSecond}); more get 429 with
+ * {@code Retry-After: 1}
+ * @param allowedAddresses the client addresses that may connect, in CIDR notation
+ * ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or a single address); empty for any
+ * @param deniedAddresses the client addresses that may not connect, in CIDR notation; a
+ * connection from one is closed at once, before it is read
  * @param websocket the WebSocket endpoint on the same listeners (its path, handshake and
  * limits; its listening settings are not used), or {@code null} for none
  */
 public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> listeners, int maxInitialLineLength,
 		int maxHeaderSize, int maxHeaderCount, long maxBodySize, Duration keepAliveTimeout,
 		@Nullable Duration requestTimeout, int maxKeepAliveRequests, boolean http2, boolean compression,
-		boolean forwardHeaders, @Nullable WebSocketServerSettings websocket) {
+		boolean forwardHeaders, int rateLimitPerSecond, List<String> allowedAddresses, List<String> deniedAddresses,
+		@Nullable WebSocketServerSettings websocket) {
 
 	/**
 	 * Validate the settings.
@@ -64,6 +72,18 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 		InvalidSettingException.checkPositiveOrUnset("requestTimeout", requestTimeout);
 		check(maxKeepAliveRequests == -1 || maxKeepAliveRequests > 0, "maxKeepAliveRequests", maxKeepAliveRequests,
 				"must be positive, or -1 for no limit");
+		check(rateLimitPerSecond >= 0, "rateLimitPerSecond", rateLimitPerSecond, "must not be negative");
+		allowedAddresses = List.copyOf(allowedAddresses);
+		deniedAddresses = List.copyOf(deniedAddresses);
+		ClientAddressFilter.of(allowedAddresses, deniedAddresses);
+	}
+
+	/**
+	 * Return the allow and deny lists, parsed.
+	 * @return the client address filter
+	 */
+	ClientAddressFilter addressFilter() {
+		return ClientAddressFilter.of(this.allowedAddresses, this.deniedAddresses);
 	}
 
 	/**
@@ -109,6 +129,12 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 		private boolean compression;
 
 		private boolean forwardHeaders;
+
+		private int rateLimitPerSecond;
+
+		private List<String> allowedAddresses = List.of();
+
+		private List<String> deniedAddresses = List.of();
 
 		private @Nullable WebSocketServerSettings websocket;
 
@@ -209,6 +235,33 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 		}
 
 		/**
+		 * @param rateLimitPerSecond requests per client address and second, 0 for no
+		 * limit @return this builder
+		 */
+		public Builder rateLimitPerSecond(int rateLimitPerSecond) {
+			this.rateLimitPerSecond = rateLimitPerSecond;
+			return this;
+		}
+
+		/**
+		 * @param allowedAddresses client addresses (CIDR) that may connect, empty for any
+		 * @return this builder
+		 */
+		public Builder allowedAddresses(List<String> allowedAddresses) {
+			this.allowedAddresses = allowedAddresses;
+			return this;
+		}
+
+		/**
+		 * @param deniedAddresses client addresses (CIDR) that may not connect @return
+		 * this builder
+		 */
+		public Builder deniedAddresses(List<String> deniedAddresses) {
+			this.deniedAddresses = deniedAddresses;
+			return this;
+		}
+
+		/**
 		 * @param websocket the WebSocket endpoint, {@code null} for none @return this
 		 * builder
 		 */
@@ -226,7 +279,7 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 			return new HttpServerSettings(listenSettings(), this.listeners, this.maxInitialLineLength,
 					this.maxHeaderSize, this.maxHeaderCount, this.maxBodySize, this.keepAliveTimeout,
 					this.requestTimeout, this.maxKeepAliveRequests, this.http2, this.compression, this.forwardHeaders,
-					this.websocket);
+					this.rateLimitPerSecond, this.allowedAddresses, this.deniedAddresses, this.websocket);
 		}
 
 	}

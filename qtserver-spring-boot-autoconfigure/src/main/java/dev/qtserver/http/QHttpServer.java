@@ -14,24 +14,24 @@ import java.util.function.Consumer;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.HandlerExecution;
-import dev.qtserver.core.ListenerTls;
-import dev.qtserver.core.TlsSettings;
-import dev.qtserver.core.TlsStage;
 import dev.qtserver.core.InvalidSettingException;
 import dev.qtserver.core.ListenerSettings;
+import dev.qtserver.core.ListenerTls;
 import dev.qtserver.core.QtServerCustomizer;
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerListener;
+import dev.qtserver.core.TlsSettings;
+import dev.qtserver.core.TlsStage;
 import dev.qtserver.event.ApplicationEventSignals;
-import dev.qtserver.http.HttpHandlers.Placed;
 import dev.qtserver.event.PendingConnectionAvailableEvent;
 import dev.qtserver.handler.InvalidHandlerException;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
+import dev.qtserver.http.HttpHandlers.Placed;
 import dev.qtserver.ssl.ApplicationProtocols;
-import dev.qtserver.core.TlsSettings;
 import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
@@ -90,6 +90,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private final String keepAlive;
 
+	/** Who may connect. */
+	private final ClientAddressFilter addressFilter;
+
+	/** Requests per client and second, when limited. */
+	private final @Nullable ClientRateLimiter rateLimiter;
+
 	private final Set<Channel> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
@@ -143,6 +149,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		this.support = support;
 		this.dispatcher = new RequestDispatcher(this, workers, support.json());
 		this.keepAlive = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+		this.addressFilter = settings.addressFilter();
+		this.rateLimiter = (settings.rateLimitPerSecond() > 0) ? new ClientRateLimiter(settings.rateLimitPerSecond())
+				: null;
 		WebSocketServerSettings websocket = settings.websocket();
 		this.webSocketServer = (websocket != null) ? new QWebSocketServer(name, websocket,
 				new WebSocketEvents(eventPublisher), workers, List.<QtServerCustomizer<TcpServer>>of()) : null;
@@ -350,6 +359,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		QWebSocketServer upgrades = this.webSocketServer;
 		WebSocketServerSettings websocket = this.settings.websocket();
 		return transport.doOnChannelInit((observer, channel, address) -> {
+			if (!this.addressFilter.allows(channel.remoteAddress())) {
+				// refused before anything is read (or a TLS handshake is begun)
+				statistics().connectionRejected(RejectReason.ADDRESS);
+				channel.close();
+				return;
+			}
 			if (upgrades != null && websocket != null) {
 				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades, this);
 			}
@@ -420,6 +435,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response, Channel channel) {
+		ClientRateLimiter limiter = this.rateLimiter;
+		if (limiter != null && !limiter.tryAcquire(clientKey(request))) {
+			return tooManyRequests(response);
+		}
 		HttpHeaders headers = request.requestHeaders();
 		if (headers.size() > this.settings.maxHeaderCount()) {
 			return reject(response, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
@@ -483,6 +502,26 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		boolean defaultPort = port == 80 && "http".equals(request.scheme())
 				|| port == 443 && "https".equals(request.scheme());
 		return (port <= 0 || defaultPort) ? "" : ":" + port;
+	}
+
+	/**
+	 * The client a request is counted for by the rate limit: its address, forwarded or
+	 * not.
+	 */
+	private static Object clientKey(HttpServerRequest request) {
+		InetSocketAddress remote = remote(request);
+		InetAddress address = remote.getAddress();
+		return (address != null) ? address : remote.getHostString();
+	}
+
+	/** Qt's answer to a client over the rate limit; the connection stays open. */
+	private Mono<Void> tooManyRequests(HttpServerResponse response) {
+		statistics().connectionRejected(RejectReason.RATE_LIMIT);
+		return response.status(HttpResponseStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaderNames.RETRY_AFTER, "1")
+			.header(HttpHeaderNames.CONTENT_LENGTH, "0")
+			.send()
+			.then();
 	}
 
 	private static InetSocketAddress remote(HttpServerRequest request) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,15 @@ final class RawHttpClient implements AutoCloseable {
 
 	static RawHttpClient connect(int port) throws IOException {
 		Socket socket = new Socket();
+		socket.connect(new InetSocketAddress(HttpServerFixture.LOOPBACK, port), 5000);
+		socket.setSoTimeout(10_000);
+		return new RawHttpClient(socket);
+	}
+
+	/** Connect from a given local address, such as 127.0.0.2, to the loopback server. */
+	static RawHttpClient connectFrom(InetAddress local, int port) throws IOException {
+		Socket socket = new Socket();
+		socket.bind(new InetSocketAddress(local, 0));
 		socket.connect(new InetSocketAddress(HttpServerFixture.LOOPBACK, port), 5000);
 		socket.setSoTimeout(10_000);
 		return new RawHttpClient(socket);

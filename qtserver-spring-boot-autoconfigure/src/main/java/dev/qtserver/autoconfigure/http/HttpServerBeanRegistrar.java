@@ -69,6 +69,9 @@ class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties
 			.keepAliveTimeout(properties.getKeepAliveTimeout())
 			.requestTimeout(requestTimeout.isZero() ? null : requestTimeout)
 			.maxKeepAliveRequests(properties.getMaxKeepAliveRequests())
+			.rateLimitPerSecond(properties.getRateLimitPerSecond())
+			.allowedAddresses(properties.getAllowedAddresses())
+			.deniedAddresses(properties.getDeniedAddresses())
 			.http2(properties.isHttp2())
 			.compression(properties.isCompression())
 			.forwardHeaders(

@@ -74,6 +74,28 @@ public class HttpServerProperties extends ListenProperties {
 	private int maxKeepAliveRequests = -1;
 
 	/**
+	 * Most requests one client address may make in a second; more are answered 429 Too
+	 * Many Requests with "Retry-After: 1", and the connection stays open. 0 for no limit
+	 * (Qt's rateLimitPerSecond). Behind a proxy, count real clients with
+	 * forward-headers-strategy: native.
+	 */
+	private int rateLimitPerSecond;
+
+	/**
+	 * Client addresses that may connect, in CIDR notation (10.0.0.0/8, 2001:db8::/32) or
+	 * single addresses; empty allows every address not denied. Checked against the
+	 * socket's peer, never a forwarded header.
+	 */
+	private List<String> allowedAddresses = new ArrayList<>();
+
+	/**
+	 * Client addresses that may not connect, in CIDR notation or single addresses; a
+	 * connection from one is closed at accept, before anything is read. Wins over
+	 * allowed-addresses.
+	 */
+	private List<String> deniedAddresses = new ArrayList<>();
+
+	/**
 	 * Whether to speak HTTP/2 over cleartext (h2c), by prior knowledge and by "Upgrade:
 	 * h2c", beside HTTP/1.1.
 	 */
@@ -153,6 +175,30 @@ public class HttpServerProperties extends ListenProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public int getRateLimitPerSecond() {
+		return this.rateLimitPerSecond;
+	}
+
+	public void setRateLimitPerSecond(int rateLimitPerSecond) {
+		this.rateLimitPerSecond = rateLimitPerSecond;
+	}
+
+	public List<String> getAllowedAddresses() {
+		return this.allowedAddresses;
+	}
+
+	public void setAllowedAddresses(List<String> allowedAddresses) {
+		this.allowedAddresses = allowedAddresses;
+	}
+
+	public List<String> getDeniedAddresses() {
+		return this.deniedAddresses;
+	}
+
+	public void setDeniedAddresses(List<String> deniedAddresses) {
+		this.deniedAddresses = deniedAddresses;
 	}
 
 	public int getMaxKeepAliveRequests() {

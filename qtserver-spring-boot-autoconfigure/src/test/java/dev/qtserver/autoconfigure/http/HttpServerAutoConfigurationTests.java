@@ -14,6 +14,7 @@ import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import dev.qtserver.http.JsonCodec;
 import dev.qtserver.http.PathVariable;
+import dev.qtserver.http.HttpServerSettings;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerFactory;
 import dev.qtserver.http.Route;
@@ -96,6 +97,30 @@ class HttpServerAutoConfigurationTests {
 			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("qtserver.http.web.max-header-count");
+		});
+	}
+
+	@Test
+	void whenClientLimitsAreSetThenTheServerHasThem() {
+		this.runner
+			.withPropertyValues("qtserver.http.web.rate-limit-per-second=50",
+					"qtserver.http.web.allowed-addresses=10.0.0.0/8,127.0.0.1",
+					"qtserver.http.web.denied-addresses[0]=10.1.0.0/16")
+			.run((context) -> {
+				HttpServerSettings settings = context.getBean(QHttpServer.class).settings();
+				assertThat(settings.rateLimitPerSecond()).isEqualTo(50);
+				assertThat(settings.allowedAddresses()).containsExactly("10.0.0.0/8", "127.0.0.1");
+				assertThat(settings.deniedAddresses()).containsExactly("10.1.0.0/16");
+			});
+	}
+
+	@Test
+	void whenAnAddressBlockIsNotOneThenStartupFailsNamingTheProperty() {
+		this.runner.withPropertyValues("qtserver.http.web.denied-addresses=example.com").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("qtserver.http.web.denied-addresses");
 		});
 	}
 
