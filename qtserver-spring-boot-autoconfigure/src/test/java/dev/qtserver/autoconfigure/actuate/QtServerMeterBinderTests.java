@@ -1,15 +1,24 @@
 package dev.qtserver.autoconfigure.actuate;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import dev.qtserver.actuate.QtServerMeterBinder;
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
@@ -21,6 +30,7 @@ import dev.qtserver.handler.QtHandler;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.Route;
 import dev.qtserver.tcp.QTcpServer;
+import dev.qtserver.test.TestCertificates;
 import dev.qtserver.websocket.QWebSocketServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +40,7 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -45,6 +56,8 @@ import static org.awaitility.Awaitility.await;
  * closed the connection.
  */
 class QtServerMeterBinderTests {
+
+	private static final TestCertificates certificates = TestCertificates.shared();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,
@@ -78,6 +91,43 @@ class QtServerMeterBinderTests {
 			assertThat(counter(registry, QtServerMeterBinder.BYTES_RECEIVED, "echo").getId().getBaseUnit())
 				.isEqualTo(BaseUnits.BYTES);
 		});
+	}
+
+	@Test
+	void whenLinesAreEchoedOverTlsThenBytesAreTheEncryptedRecordsOnTheWire() {
+		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues(certificates.bundleProperties("server", "server").toArray(String[]::new))
+			.withPropertyValues("qtserver.tcp.secure.address=127.0.0.1", "qtserver.tcp.secure.ssl.bundle=server")
+			.withBean(SecureEcho.class)
+			.run((context) -> {
+				MeterRegistry registry = bind(context);
+				int port = context.getBean("secureTcpServer", QTcpServer.class).serverPort();
+				CountingSocket wire = new CountingSocket();
+				wire.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+				SSLContext tls = certificates.bundle("server").createSslContext();
+				try (SSLSocket socket = (SSLSocket) tls.getSocketFactory()
+					.createSocket(wire, "127.0.0.1", port, true)) {
+					socket.setSoTimeout(5000);
+					OutputStream out = socket.getOutputStream();
+					BufferedReader in = new BufferedReader(
+							new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+					for (int i = 0; i < 10; i++) {
+						out.write(String.format("line %03d of ten%n", i).getBytes(StandardCharsets.UTF_8));
+						out.flush();
+						assertThat(in.readLine()).isEqualTo(String.format("line %03d of ten", i));
+					}
+					// the handshake and the records' framing and tags come on top of 160
+					// bytes each way; the connection is quiet now, so both ends agree
+					waiting().untilAsserted(() -> {
+						assertThat(counter(registry, QtServerMeterBinder.BYTES_RECEIVED, "secure").count())
+							.isEqualTo((double) wire.written.get())
+							.isGreaterThan(160);
+						assertThat(counter(registry, QtServerMeterBinder.BYTES_SENT, "secure").count())
+							.isEqualTo((double) wire.read.get())
+							.isGreaterThan(160);
+					});
+				}
+			});
 	}
 
 	@Test
@@ -217,6 +267,61 @@ class QtServerMeterBinderTests {
 
 	private static ConditionFactory waiting() {
 		return await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
+	}
+
+	/**
+	 * A plain socket that counts the bytes crossing it, under a TLS client socket.
+	 */
+	static final class CountingSocket extends Socket {
+
+		final AtomicLong written = new AtomicLong();
+
+		final AtomicLong read = new AtomicLong();
+
+		@Override
+		public InputStream getInputStream() throws IOException {
+			return new FilterInputStream(super.getInputStream()) {
+
+				@Override
+				public int read() throws IOException {
+					int b = super.read();
+					if (b >= 0) {
+						CountingSocket.this.read.incrementAndGet();
+					}
+					return b;
+				}
+
+				@Override
+				public int read(byte[] bytes, int offset, int length) throws IOException {
+					int count = super.read(bytes, offset, length);
+					if (count > 0) {
+						CountingSocket.this.read.addAndGet(count);
+					}
+					return count;
+				}
+
+			};
+		}
+
+		@Override
+		public OutputStream getOutputStream() throws IOException {
+			return new FilterOutputStream(super.getOutputStream()) {
+
+				@Override
+				public void write(int b) throws IOException {
+					this.out.write(b);
+					CountingSocket.this.written.incrementAndGet();
+				}
+
+				@Override
+				public void write(byte[] bytes, int offset, int length) throws IOException {
+					this.out.write(bytes, offset, length);
+					CountingSocket.this.written.addAndGet(length);
+				}
+
+			};
+		}
+
 	}
 
 	/**
@@ -408,6 +513,11 @@ class QtServerMeterBinderTests {
 
 	@QtHandler(server = "echo")
 	static class TcpEcho extends Echo {
+
+	}
+
+	@QtHandler(server = "secure")
+	static class SecureEcho extends Echo {
 
 	}
 
