@@ -17,8 +17,8 @@
 # Environment (defaults in brackets):
 #   SMOKE=1         a few seconds a load, to check that the harness works (figures mean nothing)
 #   DURATION [10s] WARMUP [5s] CONNECTIONS [64] INFLIGHT [16] MESSAGE_BYTES [64]  the echo loads
-#   WARMUP_ROUND [2s] STABLE [0.05] WRK_CONNECTIONS [64] WRK_THREADS [1]   the HTTP load: warm-up
-#                   rounds until three agree within STABLE, for at most WARMUP
+#   HTTP_WARMUP [20s] WARMUP_ROUND [2s] STABLE [0.05] WRK_CONNECTIONS [64] WRK_THREADS [1]  the HTTP
+#                   load: warm-up rounds until three agree within STABLE, for at most HTTP_WARMUP
 #   TCP_SERVER [echo]  the sample's TCP server: echo (workers, port 9000) or fast-echo (event loop, 9002)
 #   MODES ["on off"]   the order the modes run in
 #   JVM_OPTS LOAD_JVM_OPTS SERVER_CPU [0] LOAD_CPU [1] STARTUP_TIMEOUT [60] SKIP_BUILD=1  as lib.sh
@@ -31,11 +31,14 @@ cd "$ROOT"
 if [[ ${SMOKE:-0} == 1 ]]; then
   DURATION=${DURATION:-2s}
   WARMUP=${WARMUP:-1s}
+  HTTP_WARMUP=${HTTP_WARMUP:-1s}
   WARMUP_ROUND=${WARMUP_ROUND:-1s}
   CONNECTIONS=${CONNECTIONS:-8}
   INFLIGHT=${INFLIGHT:-4}
   WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
 fi
+# the HTTP path warms up more slowly than the echoes (run-http.sh gives it up to 40 s on its own)
+HTTP_WARMUP=${HTTP_WARMUP:-20s}
 WARMUP_ROUND=${WARMUP_ROUND:-2s}
 STABLE=${STABLE:-0.05}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
@@ -116,7 +119,7 @@ bench_mode() {
   measure_load "$mode tcp" "$TCP_PORT"
   LOAD_CLASS=WebSocketEchoLoad LOAD_ARGS=(--path "$WS_PATH" --message-bytes "$MESSAGE_BYTES") CONNECTION_NOUN=sessions
   measure_load "$mode websocket" "$WS_PORT"
-  measure_http_load "$mode" "$HTTP_PORT" wrk
+  WARMUP=$HTTP_WARMUP measure_http_load "$mode" "$HTTP_PORT" wrk
   RESULT["$mode http"]=${RESULT["$mode wrk"]}
   if [[ $mode == on ]]; then
     log "on: qtserver.bytes.received of $TCP_SERVER after its load: $(curl -s --max-time 5 \

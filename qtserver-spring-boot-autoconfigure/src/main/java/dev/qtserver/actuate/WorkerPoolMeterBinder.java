@@ -31,6 +31,16 @@ public class WorkerPoolMeterBinder implements MeterBinder {
 	 */
 	public static final String POOL_NAME = "qtserver-workers";
 
+	/**
+	 * Tasks waiting for a worker (gauge, Micrometer's name), tagged {@code name}: a
+	 * connection's batch of messages, an HTTP request's handler call, an event to
+	 * publish.
+	 */
+	public static final String QUEUED = "executor.queued";
+
+	/** Workers running a task now (gauge, Micrometer's name), tagged {@code name}. */
+	public static final String ACTIVE = "executor.active";
+
 	private final WorkerPool workers;
 
 	/**

@@ -96,13 +96,16 @@ class QtServerMetricsAutoConfigurationTests {
 					BufferedReader blockedReplies = reader(blocked);
 					BufferedReader waitingReplies = reader(waiting);
 					blocked.getOutputStream().write("block\n".getBytes(StandardCharsets.UTF_8));
-					await().atMost(Duration.ofSeconds(5)).until(() -> workers(registry, "executor.active") == 1.0);
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.ACTIVE) == 1.0);
 					waiting.getOutputStream().write("next\n".getBytes(StandardCharsets.UTF_8));
-					await().atMost(Duration.ofSeconds(5)).until(() -> workers(registry, "executor.queued") >= 1.0);
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.QUEUED) >= 1.0);
 					BlockingHandler.release.countDown();
 					assertThat(blockedReplies.readLine()).isEqualTo("block");
 					assertThat(waitingReplies.readLine()).isEqualTo("next");
-					await().atMost(Duration.ofSeconds(5)).until(() -> workers(registry, "executor.queued") == 0.0);
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.QUEUED) == 0.0);
 				}
 				finally {
 					BlockingHandler.release.countDown();
@@ -116,7 +119,7 @@ class QtServerMetricsAutoConfigurationTests {
 		this.runner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
 			MeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(WorkerPoolMeterBinder.class).bindTo(registry);
-			assertThat(registry.find("executor.queued").meters()).isEmpty();
+			assertThat(registry.find(WorkerPoolMeterBinder.QUEUED).meters()).isEmpty();
 		});
 	}
 
