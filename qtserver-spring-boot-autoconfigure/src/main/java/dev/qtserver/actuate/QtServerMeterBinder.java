@@ -67,7 +67,9 @@ public class QtServerMeterBinder implements MeterBinder {
 	 * Bytes read from the network (counter, base unit bytes): wire bytes, counted as they
 	 * come off the socket, so TLS records before decryption and HTTP and WebSocket
 	 * framing included, as Reactor Netty's {@code reactor.netty.*.data.received}. Every
-	 * listener's connections count, WebSocket upgrades of an HTTP server included.
+	 * listener's connections count, WebSocket upgrades of an HTTP server included: those
+	 * accepted once a registry bound the server (at startup, when Boot binds it), since
+	 * without one no connection pays for counting.
 	 */
 	public static final String BYTES_RECEIVED = "qtserver.bytes.received";
 
@@ -171,6 +173,8 @@ public class QtServerMeterBinder implements MeterBinder {
 			.tags(tags)
 			.description("Exceptions thrown by handler code")
 			.register(registry);
+		// the connections accepted from now on count them
+		statistics.countBytes();
 		FunctionCounter.builder(BYTES_RECEIVED, statistics, ServerStatistics::bytesReceived)
 			.tags(tags)
 			.baseUnit(BaseUnits.BYTES)

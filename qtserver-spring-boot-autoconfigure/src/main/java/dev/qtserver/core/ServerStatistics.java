@@ -34,6 +34,9 @@ public final class ServerStatistics {
 
 	private final LongAdder webSocketHandshakes = new LongAdder();
 
+	/** Whether connections accepted now get a {@link ByteCounter}. */
+	private volatile boolean countingBytes;
+
 	private final LongAdder webSocketHandshakeNanos = new LongAdder();
 
 	/**
@@ -105,6 +108,23 @@ public final class ServerStatistics {
 	 */
 	public void handlerError() {
 		this.handlerErrors.increment();
+	}
+
+	/**
+	 * Count the bytes of every connection accepted from now on. Only the byte meters read
+	 * them, so a server counts bytes once a metrics binder has asked it to: without a
+	 * registry no connection pays for it.
+	 */
+	public void countBytes() {
+		this.countingBytes = true;
+	}
+
+	/**
+	 * Return whether connections accepted now count their bytes.
+	 * @return whether bytes are counted
+	 */
+	public boolean isCountingBytes() {
+		return this.countingBytes;
 	}
 
 	/**

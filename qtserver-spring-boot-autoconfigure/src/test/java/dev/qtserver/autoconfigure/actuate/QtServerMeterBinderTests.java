@@ -94,6 +94,28 @@ class QtServerMeterBinderTests {
 	}
 
 	@Test
+	void whenNoRegistryHasBoundAServerThenItsConnectionsCountNoBytesUntilOneDoes() {
+		this.runner.run((context) -> {
+			QTcpServer server = context.getBean(QTcpServer.class);
+			CountingClient before = new Traffic().connect(server.serverPort());
+			before.write("unbound\n");
+			assertThat(before.readLine()).isEqualTo("unbound");
+			MeterRegistry registry = bind(context);
+			Traffic traffic = new Traffic();
+			CountingClient after = traffic.connect(server.serverPort());
+			after.write("bound\n");
+			assertThat(after.readLine()).isEqualTo("bound");
+			before.write("still unbound\n");
+			assertThat(before.readLine()).isEqualTo("still unbound");
+			after.closeAndReadToEnd();
+			before.closeAndReadToEnd();
+			// only the connection accepted once bound counts: its six bytes each way
+			waiting().untilAsserted(() -> assertBytes(registry, "echo", "tcp", traffic));
+			assertThat(traffic.written()).isEqualTo(6);
+		});
+	}
+
+	@Test
 	void whenLinesAreEchoedOverTlsThenBytesAreTheEncryptedRecordsOnTheWire() {
 		this.runner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 			.withPropertyValues(certificates.bundleProperties("server", "server").toArray(String[]::new))
