@@ -94,40 +94,10 @@ fi
 declare -A UNMEASURED=() LOAD_MISSING=()
 FAILED=0
 
-# answers_plaintext PORT [CURL_OPTIONS...] : whether GET /plaintext answers 200, text/plain and the
-# body; what it answered is in ANSWER
-answers_plaintext() {
-  local port=$1 reply meta body
-  shift
-  reply=$(curl -s --max-time 5 "$@" -w '\n%{http_code} %{content_type} HTTP/%{http_version}' \
-    "http://127.0.0.1:$port$PLAINTEXT_PATH") || { ANSWER="no answer"; return 1; }
-  meta=${reply##*$'\n'}
-  body=${reply%$'\n'*}
-  ANSWER="$meta '$body'"
-  [[ $meta == "200 text/plain"* && $body == "$PLAINTEXT_BODY" ]]
-}
-
 # the sample is ready once its port is open, and has settled without it once Boot logs that the
 # application started (every server of the app is bound by then)
 sample_settled() {
   port_open "$SAMPLE_PORT" || grep -qE 'Started [^ ]+ in [0-9.]+ seconds' "$WORK/sample.log"
-}
-
-# measure_http_load NAME PORT LOAD : HttpLoad's RESULT line into RESULT["NAME LOAD"]
-measure_http_load() {
-  local name=$1 port=$2 load=$3 status=0
-  local bound=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 120 ))
-  log "$name: $load, warm-up until stable (at most $WARMUP), window $DURATION"
-  # shellcheck disable=SC2086
-  taskset -c "$LOAD_CPU" timeout "$bound" java $LOAD_JVM_OPTS -cp "$BENCH_JAR" dev.qtserver.benchmarks.HttpLoad \
-    ${LOAD_OPTIONS[$load]} --url "http://127.0.0.1:$port$PLAINTEXT_PATH" --warmup "$WARMUP" \
-    --warmup-round "$WARMUP_ROUND" --stable "$STABLE" --duration "$DURATION" --server-pid "$SERVER_PID" \
-    --clk-tck "$(getconf CLK_TCK)" < /dev/null > "$WORK/$name.$load.load" 2>&1 || status=$?
-  grep -v '^progress: ' "$WORK/$name.$load.load" | sed "s/^/  [$name $load] /" >&2
-  local result
-  result=$(grep '^RESULT ' "$WORK/$name.$load.load" || true)
-  [[ -n $result ]] || die "$name $load: the load generator reported no result (exit $status)"
-  RESULT["$name $load"]=$result
 }
 
 # measure_server NAME PORT : check the answer of the server SERVER_PID, then run every load

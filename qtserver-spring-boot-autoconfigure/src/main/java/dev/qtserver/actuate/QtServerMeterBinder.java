@@ -13,12 +13,15 @@ import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.http.QHttpServer;
+import dev.qtserver.websocket.QWebSocketServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the figures of every Qt-style server to a {@link MeterRegistry}, tagged with the
@@ -49,6 +52,34 @@ public class QtServerMeterBinder implements MeterBinder {
 	/** Connection errors: handler failures, protocol violations, I/O errors. */
 	public static final String CONNECTION_ERRORS = "qtserver.connections.errors";
 
+	/**
+	 * Exceptions thrown by handler code (counter): annotated handler methods
+	 * ({@code @OnConnect}, {@code @OnMessage}, {@code @OnError}, {@code @OnDisconnect})
+	 * and replies they returned that failed, reactive connection handler beans, HTTP
+	 * routes and request handlers (each a 500, or a cut response once it had started),
+	 * after-request handlers and WebSocket upgrade verifiers. Those that ended a
+	 * connection are {@link #CONNECTION_ERRORS} too. On an HTTP server it includes the
+	 * handlers of its WebSocket sessions.
+	 */
+	public static final String HANDLER_ERRORS = "qtserver.handlers.errors";
+
+	/**
+	 * Bytes read from the network (counter, base unit bytes): wire bytes, counted as they
+	 * come off the socket, so TLS records before decryption and HTTP and WebSocket
+	 * framing included, as Reactor Netty's {@code reactor.netty.*.data.received}. Every
+	 * listener's connections count, WebSocket upgrades of an HTTP server included: those
+	 * accepted once a registry bound the server (at startup, when Boot binds it), since
+	 * without one no connection pays for counting.
+	 */
+	public static final String BYTES_RECEIVED = "qtserver.bytes.received";
+
+	/**
+	 * Bytes handed to the network (counter, base unit bytes): wire bytes, counted as each
+	 * flush hands them to the socket, so TLS records after encryption, as Reactor Netty's
+	 * {@code reactor.netty.*.data.sent}.
+	 */
+	public static final String BYTES_SENT = "qtserver.bytes.sent";
+
 	/** Messages received. */
 	public static final String MESSAGES_RECEIVED = "qtserver.messages.received";
 
@@ -68,6 +99,15 @@ public class QtServerMeterBinder implements MeterBinder {
 	 * Only for servers with a secure listener.
 	 */
 	public static final String TLS_HANDSHAKE_DURATION = "qtserver.tls.handshake.duration";
+
+	/**
+	 * How long successful WebSocket opening handshakes took (timer): from the start of
+	 * the handshake (as a WebSocket server admits the connection, after TLS on
+	 * {@code wss}; as an HTTP server hands an upgrade over, once its upgrade verifiers
+	 * accepted it) until the {@code 101} response was written. For WebSocket servers and
+	 * HTTP servers with a WebSocket path.
+	 */
+	public static final String WEBSOCKET_HANDSHAKE_DURATION = "qtserver.websocket.handshake.duration";
 
 	/**
 	 * HTTP requests answered (timer), for HTTP servers: tagged {@code method},
@@ -128,6 +168,32 @@ public class QtServerMeterBinder implements MeterBinder {
 			.tags(tags)
 			.description("Connection errors")
 			.register(registry);
+		QWebSocketServer handshakes = webSocketHandshakes(server);
+		FunctionCounter.builder(HANDLER_ERRORS, server, (s) -> handlerErrors(s, handshakes))
+			.tags(tags)
+			.description("Exceptions thrown by handler code")
+			.register(registry);
+		// the connections accepted from now on count them
+		statistics.countBytes();
+		FunctionCounter.builder(BYTES_RECEIVED, statistics, ServerStatistics::bytesReceived)
+			.tags(tags)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes read from the network")
+			.register(registry);
+		FunctionCounter.builder(BYTES_SENT, statistics, ServerStatistics::bytesSent)
+			.tags(tags)
+			.baseUnit(BaseUnits.BYTES)
+			.description("Bytes handed to the network")
+			.register(registry);
+		if (handshakes != null) {
+			FunctionTimer
+				.builder(WEBSOCKET_HANDSHAKE_DURATION, handshakes.statistics(),
+						ServerStatistics::webSocketHandshakesCompleted, ServerStatistics::webSocketHandshakeNanos,
+						TimeUnit.NANOSECONDS)
+				.tags(tags)
+				.description("How long successful WebSocket handshakes took")
+				.register(registry);
+		}
 		FunctionCounter.builder(MESSAGES_RECEIVED, statistics, ServerStatistics::messagesReceived)
 			.tags(tags)
 			.description("Messages received")
@@ -142,6 +208,25 @@ public class QtServerMeterBinder implements MeterBinder {
 		if (server instanceof QHttpServer http) {
 			http.addRequestObserver(new HttpRequestMetrics(registry, tags));
 		}
+	}
+
+	/**
+	 * The server that runs a server's WebSocket handshakes: itself, or an HTTP server's
+	 * own WebSocket server, which keeps statistics of its own.
+	 */
+	private static @Nullable QWebSocketServer webSocketHandshakes(QtServer server) {
+		if (server instanceof QWebSocketServer webSocket) {
+			return webSocket;
+		}
+		return (server instanceof QHttpServer http) ? http.webSocketServer() : null;
+	}
+
+	private static double handlerErrors(QtServer server, @Nullable QWebSocketServer handshakes) {
+		long errors = server.statistics().handlerErrors();
+		if (handshakes != null && handshakes != server) {
+			errors += handshakes.statistics().handlerErrors();
+		}
+		return errors;
 	}
 
 	private static void bindTls(ServerStatistics statistics, Tags tags, MeterRegistry registry) {

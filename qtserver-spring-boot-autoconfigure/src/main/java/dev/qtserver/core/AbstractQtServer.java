@@ -596,6 +596,13 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 				.doOnChannelInit((observer, channel, remote) -> onConnection.accept(Connection.from(channel)))
 				.doOnConnection(this::admit) : onAccept(configured, onConnection);
 		}
+		// added last, and first in the pipeline: in front of the SSL handler and every
+		// codec, so it sees the bytes as they cross the socket
+		configured = configured.doOnChannelInit((observer, channel, remote) -> {
+			if (this.statistics.isCountingBytes()) {
+				channel.pipeline().addFirst(ByteCounter.NAME, new ByteCounter(this.statistics));
+			}
+		});
 		configured = configured.bindAddress(() -> address).option(ChannelOption.SO_BACKLOG, backlog);
 		for (QtServerCustomizer<T> customizer : this.customizers) {
 			if (customizer.appliesTo(this)) {

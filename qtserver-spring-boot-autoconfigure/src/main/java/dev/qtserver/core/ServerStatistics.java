@@ -26,6 +26,19 @@ public final class ServerStatistics {
 
 	private final LongAdder errors = new LongAdder();
 
+	private final LongAdder handlerErrors = new LongAdder();
+
+	private final LongAdder bytesReceived = new LongAdder();
+
+	private final LongAdder bytesSent = new LongAdder();
+
+	private final LongAdder webSocketHandshakes = new LongAdder();
+
+	/** Whether connections accepted now get a {@link ByteCounter}. */
+	private volatile boolean countingBytes;
+
+	private final LongAdder webSocketHandshakeNanos = new LongAdder();
+
 	/**
 	 * What the TLS failure counters say of connections turned away: these errors are a
 	 * refused handshake ({@link RejectReason#TLS_FAILURE}), a timeout is
@@ -86,6 +99,60 @@ public final class ServerStatistics {
 	/** Count a connection error (handler failure, protocol violation). */
 	public void error() {
 		this.errors.increment();
+	}
+
+	/**
+	 * Count an exception thrown by handler code (an annotated handler method, a handler
+	 * bean, an HTTP route) or a reply it returned that failed. It is a connection error
+	 * too, counted by {@link #error()} where it is reported.
+	 */
+	public void handlerError() {
+		this.handlerErrors.increment();
+	}
+
+	/**
+	 * Count the bytes of every connection accepted from now on. Only the byte meters read
+	 * them, so a server counts bytes once a metrics binder has asked it to: without a
+	 * registry no connection pays for it.
+	 */
+	public void countBytes() {
+		this.countingBytes = true;
+	}
+
+	/**
+	 * Return whether connections accepted now count their bytes.
+	 * @return whether bytes are counted
+	 */
+	public boolean isCountingBytes() {
+		return this.countingBytes;
+	}
+
+	/**
+	 * Count bytes read from the network, as they came off the socket (TLS records before
+	 * decryption). Called by {@link ByteCounter} once per read, not per message.
+	 * @param bytes how many
+	 */
+	public void bytesReceived(long bytes) {
+		this.bytesReceived.add(bytes);
+	}
+
+	/**
+	 * Count bytes handed to the socket, as they go out (TLS records after encryption).
+	 * Called by {@link ByteCounter} once per flush, not per message.
+	 * @param bytes how many
+	 */
+	public void bytesSent(long bytes) {
+		this.bytesSent.add(bytes);
+	}
+
+	/**
+	 * Count a WebSocket opening handshake that succeeded.
+	 * @param took how long it took, from the start of the handshake until the upgrade
+	 * response was written
+	 */
+	public void webSocketHandshakeCompleted(Duration took) {
+		this.webSocketHandshakes.increment();
+		this.webSocketHandshakeNanos.add(took.toNanos());
 	}
 
 	/**
@@ -166,6 +233,41 @@ public final class ServerStatistics {
 	 */
 	public long errors() {
 		return this.errors.sum();
+	}
+
+	/**
+	 * @return exceptions thrown by handler code so far
+	 */
+	public long handlerErrors() {
+		return this.handlerErrors.sum();
+	}
+
+	/**
+	 * @return bytes read from the network so far
+	 */
+	public long bytesReceived() {
+		return this.bytesReceived.sum();
+	}
+
+	/**
+	 * @return bytes handed to the network so far
+	 */
+	public long bytesSent() {
+		return this.bytesSent.sum();
+	}
+
+	/**
+	 * @return WebSocket opening handshakes that succeeded so far
+	 */
+	public long webSocketHandshakesCompleted() {
+		return this.webSocketHandshakes.sum();
+	}
+
+	/**
+	 * @return the time the successful WebSocket handshakes took, in nanoseconds
+	 */
+	public long webSocketHandshakeNanos() {
+		return this.webSocketHandshakeNanos.sum();
 	}
 
 	/**

@@ -165,8 +165,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void disconnected() {
-		call(OnDisconnect.class, () -> this.handler.disconnected(this.connection), false,
-				(ex) -> logger.warn("@OnDisconnect of " + this.connection + " failed", ex));
+		call(OnDisconnect.class, () -> this.handler.disconnected(this.connection), false, (ex) -> {
+			this.transport.handlerThrew();
+			logger.warn("@OnDisconnect of " + this.connection + " failed", ex);
+		});
 	}
 
 	private void handleMessage(Object payload) {
@@ -188,6 +190,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * the {@link OnError} method next, where it runs, or close.
 	 */
 	private void handlerFailed(Throwable ex) {
+		this.transport.handlerThrew();
 		this.transport.failed(ex);
 		if (!this.handler.handlesError(ex)) {
 			logger.warn("Closing " + this.connection + ": its handler failed and no @OnError method takes the error",
@@ -211,6 +214,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private void callErrorMethod(Throwable error) {
 		call(OnError.class, () -> this.handler.error(this.connection, error), true, (ex) -> {
+			this.transport.handlerThrew();
 			logger.warn("Closing " + this.connection + ": its @OnError method failed", ex);
 			this.connection.closeWith(CloseReason.HANDLER_ERROR);
 		});

@@ -57,6 +57,13 @@ public interface MessageTransport<C extends ManagedConnection> {
 	void failed(Throwable error);
 
 	/**
+	 * Count an exception that handler code threw (or a reply it returned failed with),
+	 * for the server's handler-errors metric. A failure that is also a connection error
+	 * is reported with {@link #failed(Throwable)} besides.
+	 */
+	void handlerThrew();
+
+	/**
 	 * Record that the inbound stream failed; by default a connection error. Transports
 	 * whose protocol layer already reported the error (such as a framing violation) skip
 	 * it.

@@ -684,6 +684,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	void handlerFailed(QHttpServerRequest request, Throwable error) {
+		statistics().handlerError();
 		statistics().error();
 		publishFromEventLoop(new HttpHandlerErrorEvent(this, request, error));
 	}

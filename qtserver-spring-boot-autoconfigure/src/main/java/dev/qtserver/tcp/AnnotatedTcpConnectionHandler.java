@@ -105,6 +105,11 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		}
 
 		@Override
+		public void handlerThrew() {
+			AnnotatedTcpConnectionHandler.this.server.statistics().handlerError();
+		}
+
+		@Override
 		public void inboundFailed(Throwable error) {
 			// framing errors were reported (and the connection closed) where they were
 			// detected

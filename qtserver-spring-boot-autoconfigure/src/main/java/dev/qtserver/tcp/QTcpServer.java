@@ -200,6 +200,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		if (bound != null) {
 			Mono.fromDirect(bound.handle(socket, connection.inbound(), connection.outbound())).onErrorResume((ex) -> {
 				socket.state().closing(CloseReason.HANDLER_ERROR);
+				statistics().handlerError();
 				connectionFailed(socket, ex);
 				return Mono.empty();
 			}).subscribe(connection.disposeSubscriber());

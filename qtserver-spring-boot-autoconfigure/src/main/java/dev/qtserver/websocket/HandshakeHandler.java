@@ -33,6 +33,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final QWebSocketServer server;
 
+	/**
+	 * When the handshake started: as the server admitted the connection (once encrypted,
+	 * on a secure listener), or as an HTTP server handed its upgrade over.
+	 */
+	private final long startedNanos = System.nanoTime();
+
 	private @Nullable ScheduledFuture<?> timeout;
 
 	private boolean requestReceived;
@@ -139,7 +145,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 							"Origin not allowed: " + origin);
 					return;
 				}
-				if (!this.server.upgrade(ctx, request, origin)) {
+				if (!this.server.upgrade(ctx, request, origin, this.startedNanos)) {
 					reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, CloseCode.ABNORMAL_DISCONNECTION,
 							"Too many pending connections");
 				}

@@ -279,10 +279,12 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	/**
 	 * Complete the handshake of a valid, authorized request if there is room (on the
 	 * event loop).
+	 * @param startedNanos when the handshake started ({@link System#nanoTime()}), for the
+	 * handshake timer
 	 * @return whether the connection was upgraded; {@code false} when the pending queue
 	 * is full
 	 */
-	boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, @Nullable String origin) {
+	boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request, @Nullable String origin, long startedNanos) {
 		synchronized (this.admission) {
 			AnnotatedHandler<QWebSocket> bound = this.handler;
 			if (bound == null && pendingConnectionCount() >= maxPendingConnections()) {
@@ -303,7 +305,10 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 						new DefaultHttpHeaders().set(HttpHeaderNames.SERVER, this.settings.serverName()),
 						ctx.channel().newPromise())
 				.addListener((future) -> {
-					if (!future.isSuccess()) {
+					if (future.isSuccess()) {
+						statistics().webSocketHandshakeCompleted(Duration.ofNanos(System.nanoTime() - startedNanos));
+					}
+					else {
 						ctx.channel().close();
 					}
 				});

@@ -91,6 +91,11 @@ final class WebSocketTransport implements MessageTransport<QWebSocket> {
 	}
 
 	@Override
+	public void handlerThrew() {
+		this.server.statistics().handlerError();
+	}
+
+	@Override
 	public void inboundFailed(Throwable error) {
 		// protocol violations were reported (and the session closed) where they were
 		// detected

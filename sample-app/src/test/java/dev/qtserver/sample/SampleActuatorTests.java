@@ -1,11 +1,18 @@
 package dev.qtserver.sample;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.qtserver.test.HttpReplies;
 import org.junit.jupiter.api.Test;
@@ -19,11 +26,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample's management port over real HTTP (the JDK's client): health with the
- * {@code qtservers} group in readiness, and the {@code qtservers} endpoint pausing and
- * resuming a server.
+ * {@code qtservers} group in readiness, the {@code qtservers} endpoint pausing and
+ * resuming a server, and the starter's meters in the metrics endpoint.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = SampleTestProperties.EPHEMERAL_PORTS)
 class SampleActuatorTests {
+
+	private static final Pattern COUNT = Pattern.compile("\\{\"statistic\":\"COUNT\",\"value\":([0-9.E]+)}");
 
 	@Value("${local.server.port}")
 	private int port;
@@ -70,6 +79,37 @@ class SampleActuatorTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> get(metric).body(), (body) -> body.contains("{\"statistic\":\"COUNT\",\"value\":3.0}"));
 		assertThat(get(metric).body()).contains("\"server\"", "\"web\"", "\"method\"", "\"GET\"");
+	}
+
+	@Test
+	void whenLinesAreEchoedThenTheMetricsEndpointCountsTheirBytesBothWays() throws Exception {
+		String received = "/actuator/metrics/qtserver.bytes.received?tag=server:echo";
+		String sent = "/actuator/metrics/qtserver.bytes.sent?tag=server:echo";
+		// other tests of this context may have used the echo server: count from here
+		double receivedBefore = count(received);
+		double sentBefore = count(sent);
+		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.echoPort)) {
+			client.setSoTimeout(10000);
+			BufferedReader replies = new BufferedReader(
+					new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+			for (int i = 0; i < 10; i++) {
+				client.getOutputStream().write(String.format("line %02d%n", i).getBytes(StandardCharsets.UTF_8));
+				assertThat(replies.readLine()).isEqualTo(String.format("line %02d", i));
+			}
+		}
+		// ten lines of eight bytes each way; the counters move once the server has read
+		// and flushed, which the client may see first
+		await().atMost(Duration.ofSeconds(5)).until(() -> count(received) == receivedBefore + 80);
+		await().atMost(Duration.ofSeconds(5)).until(() -> count(sent) == sentBefore + 80);
+		assertThat(get(received).body()).contains("\"baseUnit\":\"bytes\"", "\"kind\"", "\"tcp\"");
+	}
+
+	private double count(String metric) throws IOException, InterruptedException {
+		HttpResponse<String> response = get(metric);
+		assertThat(response.statusCode()).isEqualTo(200);
+		Matcher value = COUNT.matcher(response.body());
+		assertThat(value.find()).as(response.body()).isTrue();
+		return Double.parseDouble(value.group(1));
 	}
 
 	@Test

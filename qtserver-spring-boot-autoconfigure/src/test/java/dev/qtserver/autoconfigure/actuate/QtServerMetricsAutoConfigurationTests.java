@@ -8,8 +8,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.actuate.QtServerMeterBinder;
+import dev.qtserver.actuate.WorkerPoolMeterBinder;
 import dev.qtserver.autoconfigure.QtServerAutoConfiguration;
 import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
 import dev.qtserver.handler.OnMessage;
@@ -21,6 +24,8 @@ import dev.qtserver.tcp.TcpServerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -77,10 +82,62 @@ class QtServerMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAHandlerHoldsTheOnlyWorkerThenTheQueuedGaugeCountsTheWorkWaitingAndReturnsToZero() {
+		this.runner.withPropertyValues("qtserver.workers.max-threads=1")
+			.withBean(BlockingHandler.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WorkerPoolMeterBinder.class);
+				MeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(WorkerPoolMeterBinder.class).bindTo(registry);
+				int port = context.getBean(QTcpServer.class).serverPort();
+				BlockingHandler.release = new CountDownLatch(1);
+				try (Socket blocked = new Socket(InetAddress.getByName("127.0.0.1"), port);
+						Socket waiting = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+					BufferedReader blockedReplies = reader(blocked);
+					BufferedReader waitingReplies = reader(waiting);
+					blocked.getOutputStream().write("block\n".getBytes(StandardCharsets.UTF_8));
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.ACTIVE) == 1.0);
+					waiting.getOutputStream().write("next\n".getBytes(StandardCharsets.UTF_8));
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.QUEUED) >= 1.0);
+					BlockingHandler.release.countDown();
+					assertThat(blockedReplies.readLine()).isEqualTo("block");
+					assertThat(waitingReplies.readLine()).isEqualTo("next");
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> workers(registry, WorkerPoolMeterBinder.QUEUED) == 0.0);
+				}
+				finally {
+					BlockingHandler.release.countDown();
+				}
+			});
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenHandlersRunOnVirtualThreadsThenNoExecutorMetersAreBound() {
+		this.runner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			MeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(WorkerPoolMeterBinder.class).bindTo(registry);
+			assertThat(registry.find(WorkerPoolMeterBinder.QUEUED).meters()).isEmpty();
+		});
+	}
+
+	private static double workers(MeterRegistry registry, String name) {
+		return registry.get(name).tag("name", WorkerPoolMeterBinder.POOL_NAME).gauge().value();
+	}
+
+	private static BufferedReader reader(Socket socket) throws java.io.IOException {
+		socket.setSoTimeout(5000);
+		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+	}
+
+	@Test
 	void whenMicrometerIsAbsentThenServersWorkWithoutMetrics() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(QtServerMeterBinder.class);
+			assertThat(context).doesNotHaveBean(WorkerPoolMeterBinder.class);
 			assertThat(context.getBean(QTcpServer.class).isListening()).isTrue();
 		});
 	}
@@ -126,6 +183,21 @@ class QtServerMetricsAutoConfigurationTests {
 		@Bean
 		UpperCaseHandler upperCaseHandler() {
 			return new UpperCaseHandler();
+		}
+
+	}
+
+	@QtHandler(server = "echo")
+	static class BlockingHandler {
+
+		static volatile CountDownLatch release = new CountDownLatch(0);
+
+		@OnMessage
+		String echo(String line) throws InterruptedException {
+			if (line.equals("block")) {
+				release.await(10, TimeUnit.SECONDS);
+			}
+			return line;
 		}
 
 	}
