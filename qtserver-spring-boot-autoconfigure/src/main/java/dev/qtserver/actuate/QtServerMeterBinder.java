@@ -45,7 +45,8 @@ public class QtServerMeterBinder implements MeterBinder {
 	/**
 	 * Connections turned away before the application saw them, tagged {@code reason}
 	 * ({@link RejectReason#tagValue()}): {@code max_pending}, {@code origin},
-	 * {@code bad_handshake}, {@code handshake_timeout}, {@code tls_failure}.
+	 * {@code address}, {@code rate_limit}, {@code bad_handshake},
+	 * {@code handshake_timeout}, {@code tls_failure}.
 	 */
 	public static final String CONNECTIONS_REJECTED = "qtserver.connections.rejected";
 
