@@ -1,10 +1,12 @@
 package dev.qtserver.actuate;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.QtServer;
@@ -141,6 +143,8 @@ public class QtServerMeterBinder implements MeterBinder {
 	private void bind(QtServer server, MeterRegistry registry) {
 		Tags tags = Tags.of("server", server.name(), "kind", server.kind().id());
 		ServerStatistics statistics = server.statistics();
+		QWebSocketServer handshakes = webSocketHandshakes(server);
+		Figures figures = Figures.of(server, handshakes);
 		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount)
 			.tags(tags)
 			.description("Open connections, pending ones included")
@@ -154,23 +158,22 @@ public class QtServerMeterBinder implements MeterBinder {
 			.description("Connections accepted")
 			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
-			FunctionCounter.builder(CONNECTIONS_CLOSED, statistics, (s) -> s.closed(reason))
+			FunctionCounter.builder(CONNECTIONS_CLOSED, figures, (f) -> f.sum((s) -> s.closed(reason)))
 				.tags(tags.and("reason", reason.name().toLowerCase(Locale.ROOT)))
 				.description("Connections closed")
 				.register(registry);
 		}
 		for (RejectReason reason : RejectReason.values()) {
-			FunctionCounter.builder(CONNECTIONS_REJECTED, statistics, (s) -> s.rejected(reason))
+			FunctionCounter.builder(CONNECTIONS_REJECTED, figures, (f) -> f.sum((s) -> s.rejected(reason)))
 				.tags(tags.and("reason", reason.tagValue()))
 				.description("Connections turned away before the application saw them")
 				.register(registry);
 		}
-		FunctionCounter.builder(CONNECTION_ERRORS, statistics, ServerStatistics::errors)
+		FunctionCounter.builder(CONNECTION_ERRORS, figures, (f) -> f.sum(ServerStatistics::errors))
 			.tags(tags)
 			.description("Connection errors")
 			.register(registry);
-		QWebSocketServer handshakes = webSocketHandshakes(server);
-		FunctionCounter.builder(HANDLER_ERRORS, server, (s) -> handlerErrors(s, handshakes))
+		FunctionCounter.builder(HANDLER_ERRORS, figures, (f) -> f.sum(ServerStatistics::handlerErrors))
 			.tags(tags)
 			.description("Exceptions thrown by handler code")
 			.register(registry);
@@ -195,11 +198,11 @@ public class QtServerMeterBinder implements MeterBinder {
 				.description("How long successful WebSocket handshakes took")
 				.register(registry);
 		}
-		FunctionCounter.builder(MESSAGES_RECEIVED, statistics, ServerStatistics::messagesReceived)
+		FunctionCounter.builder(MESSAGES_RECEIVED, figures, (f) -> f.sum(ServerStatistics::messagesReceived))
 			.tags(tags)
 			.description("Messages received")
 			.register(registry);
-		FunctionCounter.builder(MESSAGES_SENT, statistics, ServerStatistics::messagesSent)
+		FunctionCounter.builder(MESSAGES_SENT, figures, (f) -> f.sum(ServerStatistics::messagesSent))
 			.tags(tags)
 			.description("Messages sent")
 			.register(registry);
@@ -222,12 +225,26 @@ public class QtServerMeterBinder implements MeterBinder {
 		return (server instanceof QHttpServer http) ? http.webSocketServer() : null;
 	}
 
-	private static double handlerErrors(QtServer server, @Nullable QWebSocketServer handshakes) {
-		long errors = server.statistics().handlerErrors();
-		if (handshakes != null && handshakes != server) {
-			errors += handshakes.statistics().handlerErrors();
+	/**
+	 * The statistics a server's meters add up: its own, and for an HTTP server those of
+	 * its WebSocket server, whose sessions (upgraded on the HTTP server's listeners) keep
+	 * their messages, closes, rejections and errors there.
+	 */
+	private record Figures(List<ServerStatistics> statistics) {
+
+		static Figures of(QtServer server, @Nullable QWebSocketServer handshakes) {
+			return new Figures((handshakes != null && handshakes != server)
+					? List.of(server.statistics(), handshakes.statistics()) : List.of(server.statistics()));
 		}
-		return errors;
+
+		double sum(ToLongFunction<ServerStatistics> figure) {
+			long sum = 0;
+			for (ServerStatistics each : this.statistics) {
+				sum += figure.applyAsLong(each);
+			}
+			return sum;
+		}
+
 	}
 
 	private static void bindTls(ServerStatistics statistics, Tags tags, MeterRegistry registry) {

@@ -200,9 +200,21 @@ class QtServerMeterBinderTests {
 			assertThat(handshakes(registry, "web", "http")).isZero();
 			client.upgrade("/ws");
 			waiting().until(() -> handshakes(registry, "web", "http") == 1);
-			assertThat(client.echo("upgraded")).isEqualTo("upgraded");
+			double requests = counter(registry, QtServerMeterBinder.MESSAGES_RECEIVED, "web").count();
+			for (int i = 0; i < 3; i++) {
+				assertThat(client.echo("upgraded " + i)).isEqualTo("upgraded " + i);
+			}
 			client.closeWebSocket();
 			waiting().untilAsserted(() -> assertBytes(registry, "web", "http", traffic));
+			// the session's messages and its close are the HTTP server's too
+			waiting().until(() -> counter(registry, QtServerMeterBinder.MESSAGES_SENT, "web").count() == 3);
+			assertThat(counter(registry, QtServerMeterBinder.MESSAGES_RECEIVED, "web").count()).isEqualTo(requests + 3);
+			waiting().until(() -> registry.get(QtServerMeterBinder.CONNECTIONS_CLOSED)
+				.tag("server", "web")
+				.functionCounters()
+				.stream()
+				.mapToDouble(FunctionCounter::count)
+				.sum() == 1);
 		});
 	}
 
