@@ -125,12 +125,25 @@ public class QtServerMeterBinder implements MeterBinder {
 
 	private final Supplier<Iterable<QtServer>> servers;
 
+	private final boolean httpRequestTimer;
+
 	/**
 	 * Create a binder.
 	 * @param servers the servers to bind, looked up when the registry binds
 	 */
 	public QtServerMeterBinder(Supplier<Iterable<QtServer>> servers) {
+		this(servers, true);
+	}
+
+	/**
+	 * Create a binder.
+	 * @param servers the servers to bind, looked up when the registry binds
+	 * @param httpRequestTimer whether HTTP requests are timed here
+	 * ({@value #HTTP_REQUESTS}); {@code false} when their observations make that timer
+	 */
+	public QtServerMeterBinder(Supplier<Iterable<QtServer>> servers, boolean httpRequestTimer) {
 		this.servers = servers;
+		this.httpRequestTimer = httpRequestTimer;
 	}
 
 	@Override
@@ -209,7 +222,7 @@ public class QtServerMeterBinder implements MeterBinder {
 		if (server.listeners().stream().anyMatch(ServerListener::isSecure)) {
 			bindTls(statistics, tags, registry);
 		}
-		if (server instanceof QHttpServer http) {
+		if (this.httpRequestTimer && server instanceof QHttpServer http) {
 			http.addRequestObserver(new HttpRequestMetrics(registry, tags));
 		}
 	}

@@ -18,12 +18,54 @@ public class QtServerProperties {
 
 	private final Handlers handlers = new Handlers();
 
+	private final Observations observations = new Observations();
+
 	public Workers getWorkers() {
 		return this.workers;
 	}
 
 	public Handlers getHandlers() {
 		return this.handlers;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
+	}
+
+	/**
+	 * Which handler calls are observed when the application has an ObservationRegistry.
+	 */
+	public static class Observations {
+
+		private final Messages messages = new Messages();
+
+		public Messages getMessages() {
+			return this.messages;
+		}
+
+		/**
+		 * Observations of @OnMessage calls of TCP and WebSocket handlers.
+		 */
+		public static class Messages {
+
+			/**
+			 * Whether each @OnMessage call of a TCP or WebSocket handler is observed (a
+			 * span per message when tracing is on). Off by default: with Spring Boot's
+			 * default observation handlers an observation costs about as much as a whole
+			 * echo of a small message.
+			 */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+		}
+
 	}
 
 	/**

@@ -83,6 +83,8 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 
 	private volatile String errorString = "";
 
+	private volatile @Nullable HandlerCallObserver handlerCallObserver;
+
 	/**
 	 * Create a server with one listener, on the settings' address and port.
 	 * @param kind the kind of server
@@ -428,6 +430,16 @@ public abstract class AbstractQtServer<C extends ManagedConnection, T extends Se
 	@Override
 	public final ServerStatistics statistics() {
 		return this.statistics;
+	}
+
+	@Override
+	public final void observeHandlerCalls(HandlerCallObserver observer) {
+		this.handlerCallObserver = observer;
+	}
+
+	@Override
+	public final @Nullable HandlerCallObserver handlerCallObserver() {
+		return this.handlerCallObserver;
 	}
 
 	@Override

@@ -205,6 +205,20 @@ public interface QtServer {
 	void bindHandler(Object handler, String handlerName, HandlerExecution execution);
 
 	/**
+	 * Observe the calls of this server's handler methods from now on; connections opened
+	 * before may go on unobserved. The starter's observation support calls it when the
+	 * application has an {@code ObservationRegistry}.
+	 * @param observer the observer
+	 */
+	void observeHandlerCalls(HandlerCallObserver observer);
+
+	/**
+	 * Return what observes the calls of this server's handler methods.
+	 * @return the observer, or {@code null} when calls are not observed
+	 */
+	@Nullable HandlerCallObserver handlerCallObserver();
+
+	/**
 	 * Return whether several handler beans may be bound to this server, asked in order
 	 * (HTTP handlers); otherwise a server takes one.
 	 * @return whether the server takes several handlers

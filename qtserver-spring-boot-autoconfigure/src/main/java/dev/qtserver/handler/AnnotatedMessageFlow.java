@@ -10,7 +10,11 @@ import java.util.function.Supplier;
 
 import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.HandlerCall;
+import dev.qtserver.core.HandlerCallObserver;
+import dev.qtserver.core.HandlerCallObserver.ObservedCall;
 import dev.qtserver.core.ManagedConnection;
+import dev.qtserver.core.QtServer;
 import dev.qtserver.core.SerialExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
@@ -63,6 +67,14 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final SerialExecutor executor;
 
+	private final QtServer server;
+
+	/** Observes the calls other than messages, if any. */
+	private final @Nullable HandlerCallObserver observer;
+
+	/** Observes messages: only when asked for, as it costs about as much as a message. */
+	private final @Nullable HandlerCallObserver messageObserver;
+
 	/** Where {@code @OnMessage} calls (and what keeps their order) run. */
 	private final Executor messageTasks;
 
@@ -85,12 +97,18 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * connection's inbound frames to start. Create it on the connection's event loop.
 	 * @param handler the handler
 	 * @param transport the connection's transport
+	 * @param server the server the connection belongs to; its
+	 * {@link QtServer#handlerCallObserver() observer}, if any, observes the calls
 	 */
-	public AnnotatedMessageFlow(AnnotatedHandler<C> handler, MessageTransport<C> transport) {
+	public AnnotatedMessageFlow(AnnotatedHandler<C> handler, MessageTransport<C> transport, QtServer server) {
 		this.handler = handler;
 		this.transport = transport;
 		this.connection = transport.connection();
 		this.executor = this.connection.state().executor();
+		this.server = server;
+		this.observer = server.handlerCallObserver();
+		this.messageObserver = (this.observer != null && this.observer.observes(HandlerCall.MESSAGE)) ? this.observer
+				: null;
 		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
 		this.messageTasks = tasks(OnMessage.class);
 		this.executor.addBatchHook(this::afterBatch);
@@ -161,19 +179,22 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void connected() {
-		call(OnConnect.class, () -> this.handler.connected(this.connection), false, this::handlerFailed);
+		call(OnConnect.class, lifecycleObserver(HandlerCall.CONNECT), () -> this.handler.connected(this.connection),
+				false, this::handlerFailed);
 	}
 
 	private void disconnected() {
-		call(OnDisconnect.class, () -> this.handler.disconnected(this.connection), false, (ex) -> {
-			this.transport.handlerThrew();
-			logger.warn("@OnDisconnect of " + this.connection + " failed", ex);
-		});
+		call(OnDisconnect.class, lifecycleObserver(HandlerCall.DISCONNECT),
+				() -> this.handler.disconnected(this.connection), false, (ex) -> {
+					this.transport.handlerThrew();
+					logger.warn("@OnDisconnect of " + this.connection + " failed", ex);
+				});
 	}
 
 	private void handleMessage(Object payload) {
 		this.consumed++;
-		call(OnMessage.class, () -> this.handler.message(this.connection, payload), true, this::handlerFailed);
+		call(OnMessage.class, this.messageObserver, () -> this.handler.message(this.connection, payload), true,
+				this::handlerFailed);
 	}
 
 	/** The connection closed (on the event loop): stop reading and writing. */
@@ -213,28 +234,49 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void callErrorMethod(Throwable error) {
-		call(OnError.class, () -> this.handler.error(this.connection, error), true, (ex) -> {
-			this.transport.handlerThrew();
-			logger.warn("Closing " + this.connection + ": its @OnError method failed", ex);
-			this.connection.closeWith(CloseReason.HANDLER_ERROR);
-		});
+		call(OnError.class, lifecycleObserver(HandlerCall.ERROR), () -> this.handler.error(this.connection, error),
+				true, (ex) -> {
+					this.transport.handlerThrew();
+					logger.warn("Closing " + this.connection + ": its @OnError method failed", ex);
+					this.connection.closeWith(CloseReason.HANDLER_ERROR);
+				});
+	}
+
+	private static HandlerCall callOf(Class<? extends Annotation> method) {
+		if (method == OnMessage.class) {
+			return HandlerCall.MESSAGE;
+		}
+		if (method == OnConnect.class) {
+			return HandlerCall.CONNECT;
+		}
+		return (method == OnDisconnect.class) ? HandlerCall.DISCONNECT : HandlerCall.ERROR;
+	}
+
+	private @Nullable HandlerCallObserver lifecycleObserver(HandlerCall call) {
+		HandlerCallObserver current = this.observer;
+		return (current != null && current.observes(call)) ? current : null;
 	}
 
 	/**
 	 * Call a handler method in its task, on the thread it was placed on, and deal with
 	 * what it returned. On the event loop the call, the subscription to its reply
-	 * included, is watched by the {@link BlockedThreadChecker}.
+	 * included, is watched by the {@link BlockedThreadChecker}. An observed call is
+	 * observed from the call to the end of this task: on a worker that includes draining
+	 * a reply stream; on the event loop, only the subscription to it.
 	 * @param method the method's annotation
+	 * @param observer what observes the call, {@code null} when it is not observed
 	 * @param invocation calls the method
 	 * @param replies whether returned values are written back (else only awaited)
 	 * @param onFailure what to do when the method or its reply fails
 	 */
-	private void call(Class<? extends Annotation> method, Supplier<@Nullable Object> invocation, boolean replies,
-			Consumer<Throwable> onFailure) {
+	private void call(Class<? extends Annotation> method, @Nullable HandlerCallObserver observer,
+			Supplier<@Nullable Object> invocation, boolean replies, Consumer<Throwable> onFailure) {
 		boolean onLoop = this.handler.runsOnEventLoop(method);
 		if (onLoop) {
 			BlockedThreadChecker.callStarted(this.handler.describe(method));
 		}
+		ObservedCall observed = (observer != null)
+				? observer.callStarted(this.server, callOf(method), this.handler.describe(method)) : null;
 		try {
 			@Nullable Object result = invocation.get();
 			if (result != null) {
@@ -247,9 +289,15 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			}
 		}
 		catch (RuntimeException | Error ex) {
+			if (observed != null) {
+				observed.failed(ex);
+			}
 			onFailure.accept(ex);
 		}
 		finally {
+			if (observed != null) {
+				observed.end();
+			}
 			if (onLoop) {
 				BlockedThreadChecker.callEnded();
 			}

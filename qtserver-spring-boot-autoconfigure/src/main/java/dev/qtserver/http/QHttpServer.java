@@ -31,6 +31,7 @@ import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.http.HttpHandlers.Placed;
+import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
 import dev.qtserver.ssl.ApplicationProtocols;
 import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.websocket.QWebSocket;
@@ -101,6 +102,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final List<HttpRequestObserver> requestObservers = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable HttpRequestObservations requestObservations;
 
 	private volatile HttpHandlers handlers = HttpHandlers.NONE;
 
@@ -227,6 +230,24 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	public void addRequestObserver(HttpRequestObserver observer) {
 		this.requestObservers.add(observer);
+	}
+
+	/**
+	 * Observe every request from now on (requests in progress are not), such as the
+	 * starter's Micrometer Observation support does when the application has an
+	 * {@code ObservationRegistry}.
+	 * @param observations what observes the requests
+	 */
+	public void observeRequests(HttpRequestObservations observations) {
+		this.requestObservations = observations;
+	}
+
+	/**
+	 * Return what observes this server's requests.
+	 * @return the observations, or {@code null} when requests are not observed
+	 */
+	public @Nullable HttpRequestObservations requestObservations() {
+		return this.requestObservations;
 	}
 
 	/**
@@ -466,8 +487,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
 				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
 		long started = System.nanoTime();
+		HttpRequestObservations observations = this.requestObservations;
+		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
 		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish,
-				(done) -> requestDone(qtRequest, response, done, started));
+				(done) -> requestDone(qtRequest, response, done, started), observed);
 		this.inFlight.incrementAndGet();
 		responder.dispatching(channel);
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
@@ -477,9 +500,18 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private void requestDone(QHttpServerRequest request, HttpServerResponse response, QHttpServerResponder responder,
 			long started) {
-		if (!this.requestObservers.isEmpty()) {
+		ObservedRequest observed = responder.observation();
+		if (observed != null || !this.requestObservers.isEmpty()) {
 			CompletedRequest completed = new CompletedRequest(this, request.method(), request.route().orElse(null),
 					response.status().code(), responder.isCancelled(), Duration.ofNanos(System.nanoTime() - started));
+			if (observed != null) {
+				try {
+					observed.completed(completed);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Observing a request of " + this + " failed", ex);
+				}
+			}
 			for (HttpRequestObserver observer : this.requestObservers) {
 				try {
 					observer.requestCompleted(completed);

@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,6 +63,8 @@ public final class QHttpServerResponder {
 
 	private final EventLoop eventLoop;
 
+	private final @Nullable ObservedRequest observation;
+
 	private final Object monitor = new Object();
 
 	private int state = NONE;
@@ -71,10 +74,11 @@ public final class QHttpServerResponder {
 	private @Nullable ChunkStream chunks;
 
 	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher,
-			Consumer<QHttpServerResponder> onDone) {
+			Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation) {
 		this.response = response;
 		this.request = request;
 		this.finisher = finisher;
+		this.observation = observation;
 		this.eventLoop = channel().eventLoop();
 		this.completion = new ResponseCompletion(this.eventLoop, this::cancel, () -> onDone.accept(this));
 	}
@@ -241,6 +245,11 @@ public final class QHttpServerResponder {
 		if (!this.completion.dispatchReturned()) {
 			InlineAnswers.answeredLate(channel);
 		}
+	}
+
+	/** The request's observation, {@code null} when requests are not observed. */
+	@Nullable ObservedRequest observation() {
+		return this.observation;
 	}
 
 	/** Completes when the response has been written (or the client went away). */

@@ -9,10 +9,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import dev.qtserver.core.BlockedThreadChecker;
+import dev.qtserver.core.HandlerCall;
+import dev.qtserver.core.HandlerCallObserver;
+import dev.qtserver.core.HandlerCallObserver.ObservedCall;
 import dev.qtserver.http.HttpHandlers.Asker;
 import dev.qtserver.http.HttpHandlers.HandlerAsker;
 import dev.qtserver.http.HttpHandlers.Placed;
 import dev.qtserver.http.HttpHandlers.RouteAsker;
+import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
+import dev.qtserver.http.HttpRequestObservations.Scope;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.apache.commons.logging.Log;
@@ -60,7 +65,15 @@ final class RequestDispatcher {
 			responder.write(400);
 			return;
 		}
-		new Walk(handlers, request, responder, channel, segments).continueFrom(0);
+		Walk walk = new Walk(handlers, request, responder, channel, segments);
+		ObservedRequest observed = responder.observation();
+		if (observed == null) {
+			walk.continueFrom(0);
+			return;
+		}
+		try (Scope scope = observed.openScope()) {
+			walk.continueFrom(0);
+		}
 	}
 
 	/** One request's way through the handlers. */
@@ -146,7 +159,27 @@ final class RequestDispatcher {
 			this.allowed.addAll(methods);
 		}
 
+		/**
+		 * Call a route method and write what it returned; an observed call is observed
+		 * until its reply is handed on (a reactive one is subscribed to).
+		 */
 		private void call(RouteMethod route, @Nullable Object[] values) {
+			HandlerCallObserver observer = RequestDispatcher.this.server.handlerCallObserver();
+			if (observer == null || !observer.observes(HandlerCall.ROUTE)) {
+				callAndReply(route, values, null);
+				return;
+			}
+			ObservedCall observed = observer.callStarted(RequestDispatcher.this.server, HandlerCall.ROUTE,
+					route.handlerName());
+			try {
+				callAndReply(route, values, observed);
+			}
+			finally {
+				observed.end();
+			}
+		}
+
+		private void callAndReply(RouteMethod route, @Nullable Object[] values, @Nullable ObservedCall observed) {
 			Object reply;
 			try {
 				reply = route.invoke(values, this.request, this.responder);
@@ -156,6 +189,9 @@ final class RequestDispatcher {
 				return;
 			}
 			catch (Throwable ex) {
+				if (observed != null) {
+					observed.failed(ex);
+				}
 				failed(this.request, this.responder, ex);
 				return;
 			}
@@ -206,7 +242,7 @@ final class RequestDispatcher {
 					task.run();
 				}
 				else {
-					RequestDispatcher.this.workers.execute(task);
+					RequestDispatcher.this.workers.execute(observed(task));
 				}
 				return;
 			}
@@ -223,8 +259,24 @@ final class RequestDispatcher {
 				watched.run();
 			}
 			else {
-				this.channel.eventLoop().execute(watched);
+				this.channel.eventLoop().execute(observed(watched));
 			}
+		}
+
+		/**
+		 * A task that runs with the request's observation current, when the request is
+		 * observed: the thread it runs on has not got it yet.
+		 */
+		private Runnable observed(Runnable task) {
+			ObservedRequest observed = this.responder.observation();
+			if (observed == null) {
+				return task;
+			}
+			return () -> {
+				try (Scope scope = observed.openScope()) {
+					task.run();
+				}
+			};
 		}
 
 	}
@@ -233,8 +285,11 @@ final class RequestDispatcher {
 	 * Turn what a route returned into the response.
 	 */
 	private void reply(QHttpServerRequest request, QHttpServerResponder responder, @Nullable Object reply) {
+		ObservedRequest observed = responder.observation();
 		if (reply instanceof Flux<?> stream) {
-			responder.stream(stream.map(this::chunk), (error) -> failed(request, responder, error));
+			Flux<byte[]> chunks = stream.map(this::chunk);
+			responder.stream((observed != null) ? chunks.contextWrite(observed::putInto) : chunks,
+					(error) -> failed(request, responder, error));
 			return;
 		}
 		if (reply instanceof Fuseable.ScalarCallable<?> scalar) {
@@ -252,13 +307,13 @@ final class RequestDispatcher {
 			return;
 		}
 		if (reply instanceof Publisher<?> publisher) {
-			Mono.from(publisher)
-				.subscribe((value) -> reply(request, responder, value), (error) -> failed(request, responder, error),
-						() -> {
-							if (!responder.isResponded()) {
-								responder.write(200);
-							}
-						});
+			Mono<?> single = Mono.from(publisher);
+			((observed != null) ? single.contextWrite(observed::putInto) : single).subscribe(
+					(value) -> reply(request, responder, value), (error) -> failed(request, responder, error), () -> {
+						if (!responder.isResponded()) {
+							responder.write(200);
+						}
+					});
 			return;
 		}
 		if (reply instanceof CompletionStage<?> stage) {
@@ -332,6 +387,10 @@ final class RequestDispatcher {
 	 */
 	void failed(QHttpServerRequest request, QHttpServerResponder responder, Throwable error) {
 		logger.warn("HTTP server '" + this.server.name() + "': a handler failed on " + request, error);
+		ObservedRequest observed = responder.observation();
+		if (observed != null) {
+			observed.failed(error);
+		}
 		this.server.handlerFailed(request, error);
 		if (!responder.isResponded()) {
 			responder.write(500);

@@ -39,6 +39,8 @@ final class RouteMethod {
 
 	private final String description;
 
+	private final String handlerName;
+
 	private final RoutePattern pattern;
 
 	private final Set<String> methods;
@@ -53,7 +55,8 @@ final class RouteMethod {
 			Argument[] arguments, RouteSupport support) {
 		this.bean = bean;
 		this.method = method;
-		this.description = describe(method) + " " + pattern;
+		this.handlerName = describe(method);
+		this.description = this.handlerName + " " + pattern;
 		this.pattern = pattern;
 		this.methods = methods;
 		this.onEventLoop = onEventLoop;
@@ -218,6 +221,11 @@ final class RouteMethod {
 		catch (IllegalArgumentException ex) {
 			throw new BadRequestException(String.valueOf(ex.getMessage()), ex);
 		}
+	}
+
+	/** The method, as {@code Class.method(Parameters)}: how observations name it. */
+	String handlerName() {
+		return this.handlerName;
 	}
 
 	@Override

@@ -54,7 +54,8 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
 	@Override
 	public Publisher<Void> handle(QTcpSocket socket, NettyInbound inbound, NettyOutbound outbound) {
-		AnnotatedMessageFlow<QTcpSocket> flow = new AnnotatedMessageFlow<>(this.handler, new Transport(socket));
+		AnnotatedMessageFlow<QTcpSocket> flow = new AnnotatedMessageFlow<>(this.handler, new Transport(socket),
+				this.server);
 		socket.connection().addHandlerLast("qtserver.flowEvents", new FlowEventsHandler(flow));
 		inbound.receiveObject().subscribe(flow);
 		return socket.onClose();

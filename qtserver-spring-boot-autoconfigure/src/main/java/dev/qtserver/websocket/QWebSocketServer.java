@@ -341,7 +341,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 		registry().register(session, bound == null);
 		if (bound != null) {
 			AnnotatedMessageFlow<QWebSocket> flow = new AnnotatedMessageFlow<>(bound,
-					new WebSocketTransport(session, this, bound.payloadType()));
+					new WebSocketTransport(session, this, bound.payloadType()), this);
 			connection.addHandlerLast("qtserver.flowEvents", new FlowEventsHandler(flow));
 			connection.inbound().receiveObject().subscribe(flow);
 		}

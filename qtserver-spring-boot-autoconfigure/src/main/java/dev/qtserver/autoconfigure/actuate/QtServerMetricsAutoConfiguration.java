@@ -7,6 +7,7 @@ import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
 import dev.qtserver.autoconfigure.websocket.WebSocketServerAutoConfiguration;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.http.HttpRequestObservations;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Metrics for Qt-style servers when Micrometer is on the classpath: a
  * {@link QtServerMeterBinder} and a {@link WorkerPoolMeterBinder} that Boot applies to
- * every {@link MeterRegistry}.
+ * every {@link MeterRegistry}. The HTTP request timer is the binder's only while requests
+ * are not observed; once they are ({@code QtServerObservationAutoConfiguration}), the
+ * observation makes it.
  */
 @AutoConfiguration(
 		after = { QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,
@@ -30,8 +33,12 @@ public final class QtServerMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QtServerMeterBinder qtServerMeterBinder(ObjectProvider<QtServer> servers) {
-		return new QtServerMeterBinder(() -> servers.orderedStream().toList());
+	QtServerMeterBinder qtServerMeterBinder(ObjectProvider<QtServer> servers,
+			ObjectProvider<HttpRequestObservations> requestObservations) {
+		// observed requests are timed by Boot's meter observation handler under the same
+		// name and tags: timing them here too would make a second timer
+		boolean timedByObservations = requestObservations.getIfAvailable() != null;
+		return new QtServerMeterBinder(() -> servers.orderedStream().toList(), !timedByObservations);
 	}
 
 	@Bean
