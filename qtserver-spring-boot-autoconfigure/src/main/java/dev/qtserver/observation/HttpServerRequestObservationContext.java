@@ -3,13 +3,15 @@ package dev.qtserver.observation;
 import dev.qtserver.http.CompletedRequest;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerRequest;
+import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The context of one request's observation: a receiver context over the request's
  * headers, so a tracer continues the trace an incoming {@code traceparent} (or whatever
- * its propagation reads) names. Holds how the request ended once it has.
+ * its propagation reads) names, as a server span. Holds how the request ended once it
+ * has.
  */
 public class HttpServerRequestObservationContext extends ReceiverContext<QHttpServerRequest> {
 
@@ -23,7 +25,7 @@ public class HttpServerRequestObservationContext extends ReceiverContext<QHttpSe
 	 * @param request the request
 	 */
 	public HttpServerRequestObservationContext(QHttpServer server, QHttpServerRequest request) {
-		super((carrier, name) -> carrier.header(name));
+		super((carrier, name) -> carrier.header(name), Kind.SERVER);
 		this.server = server;
 		setCarrier(request);
 	}
