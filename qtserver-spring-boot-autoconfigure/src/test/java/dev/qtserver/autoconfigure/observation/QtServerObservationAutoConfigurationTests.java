@@ -53,6 +53,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -216,6 +217,22 @@ class QtServerObservationAutoConfigurationTests {
 			assertThat(timer.getId().getTags()).extracting((tag) -> tag.getKey() + "=" + tag.getValue())
 				.contains("method=GET", "status=200", "outcome=SUCCESS", "route=/hello", "server=web", "kind=http");
 		});
+	}
+
+	@Test
+	void whenBootSwitchesHandlerCallObservationsOffByPrefixThenOnlyRequestsAreObserved() {
+		Recorder recorder = new Recorder();
+		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withBean(Recorder.class, () -> recorder)
+			.withPropertyValues("management.observations.enable.qtserver.handler=false",
+					"qtserver.observations.messages.enabled=true")
+			.run((context) -> {
+				tcpEcho(context, "hello");
+				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> !recorder.named(DefaultHttpServerRequestObservationConvention.NAME).isEmpty());
+				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME)).isEmpty();
+			});
 	}
 
 	@Test
