@@ -6,6 +6,7 @@ import dev.qtserver.http.CompletedRequest;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.RequestTagValues;
 import io.micrometer.common.KeyValues;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default names and tags of HTTP request observations: named {@value #NAME}, with the
@@ -47,7 +48,7 @@ public class DefaultHttpServerRequestObservationConvention implements HttpServer
 		return KeyValues.of("http.url", context.getRequest().path());
 	}
 
-	private static @org.jspecify.annotations.Nullable String route(HttpServerRequestObservationContext context) {
+	private static @Nullable String route(HttpServerRequestObservationContext context) {
 		CompletedRequest completed = context.getCompletedRequest();
 		return (completed != null) ? completed.route() : context.getRequest().route().orElse(null);
 	}

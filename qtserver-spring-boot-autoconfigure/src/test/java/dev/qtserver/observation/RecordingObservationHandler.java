@@ -3,6 +3,7 @@ package dev.qtserver.observation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 
@@ -28,9 +29,9 @@ final class RecordingObservationHandler implements ObservationHandler<Observatio
 		return this.stopped.stream().filter((context) -> name.equals(context.getName())).toList();
 	}
 
-	/** The value of a low-cardinality key, {@code null} when the context has none. */
+	/** The value of a low-cardinality key, {@code (none)} when the context has none. */
 	static String key(Observation.Context context, String key) {
-		io.micrometer.common.KeyValue value = context.getLowCardinalityKeyValue(key);
+		KeyValue value = context.getLowCardinalityKeyValue(key);
 		return (value != null) ? value.getValue() : "(none)";
 	}
 
