@@ -207,7 +207,8 @@ class QtServerMeterBinderTests {
 			client.closeWebSocket();
 			waiting().untilAsserted(() -> assertBytes(registry, "web", "http", traffic));
 			// the session's messages and its close are the HTTP server's too
-			waiting().until(() -> counter(registry, QtServerMeterBinder.MESSAGES_SENT, "web").count() == 3);
+			waiting().untilAsserted(
+					() -> assertThat(counter(registry, QtServerMeterBinder.MESSAGES_SENT, "web").count()).isEqualTo(3));
 			assertThat(counter(registry, QtServerMeterBinder.MESSAGES_RECEIVED, "web").count()).isEqualTo(requests + 3);
 			waiting().until(() -> registry.get(QtServerMeterBinder.CONNECTIONS_CLOSED)
 				.tag("server", "web")
