@@ -157,6 +157,9 @@ public class QtServerMeterBinder implements MeterBinder {
 		Tags tags = Tags.of("server", server.name(), "kind", server.kind().id());
 		ServerStatistics statistics = server.statistics();
 		QWebSocketServer handshakes = webSocketHandshakes(server);
+		// read through the functions: a meter holds its state object weakly, and the
+		// server
+		// (a bean) outlives the registry where a Figures of its own would not
 		Figures figures = Figures.of(server, handshakes);
 		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount)
 			.tags(tags)
@@ -171,22 +174,22 @@ public class QtServerMeterBinder implements MeterBinder {
 			.description("Connections accepted")
 			.register(registry);
 		for (CloseReason reason : CloseReason.values()) {
-			FunctionCounter.builder(CONNECTIONS_CLOSED, figures, (f) -> f.sum((s) -> s.closed(reason)))
+			FunctionCounter.builder(CONNECTIONS_CLOSED, server, (owner) -> figures.sum((s) -> s.closed(reason)))
 				.tags(tags.and("reason", reason.name().toLowerCase(Locale.ROOT)))
 				.description("Connections closed")
 				.register(registry);
 		}
 		for (RejectReason reason : RejectReason.values()) {
-			FunctionCounter.builder(CONNECTIONS_REJECTED, figures, (f) -> f.sum((s) -> s.rejected(reason)))
+			FunctionCounter.builder(CONNECTIONS_REJECTED, server, (owner) -> figures.sum((s) -> s.rejected(reason)))
 				.tags(tags.and("reason", reason.tagValue()))
 				.description("Connections turned away before the application saw them")
 				.register(registry);
 		}
-		FunctionCounter.builder(CONNECTION_ERRORS, figures, (f) -> f.sum(ServerStatistics::errors))
+		FunctionCounter.builder(CONNECTION_ERRORS, server, (owner) -> figures.sum(ServerStatistics::errors))
 			.tags(tags)
 			.description("Connection errors")
 			.register(registry);
-		FunctionCounter.builder(HANDLER_ERRORS, figures, (f) -> f.sum(ServerStatistics::handlerErrors))
+		FunctionCounter.builder(HANDLER_ERRORS, server, (owner) -> figures.sum(ServerStatistics::handlerErrors))
 			.tags(tags)
 			.description("Exceptions thrown by handler code")
 			.register(registry);
@@ -211,11 +214,11 @@ public class QtServerMeterBinder implements MeterBinder {
 				.description("How long successful WebSocket handshakes took")
 				.register(registry);
 		}
-		FunctionCounter.builder(MESSAGES_RECEIVED, figures, (f) -> f.sum(ServerStatistics::messagesReceived))
+		FunctionCounter.builder(MESSAGES_RECEIVED, server, (owner) -> figures.sum(ServerStatistics::messagesReceived))
 			.tags(tags)
 			.description("Messages received")
 			.register(registry);
-		FunctionCounter.builder(MESSAGES_SENT, figures, (f) -> f.sum(ServerStatistics::messagesSent))
+		FunctionCounter.builder(MESSAGES_SENT, server, (owner) -> figures.sum(ServerStatistics::messagesSent))
 			.tags(tags)
 			.description("Messages sent")
 			.register(registry);
