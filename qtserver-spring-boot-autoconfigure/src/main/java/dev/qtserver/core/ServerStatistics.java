@@ -32,12 +32,10 @@ public final class ServerStatistics {
 
 	private final LongAdder bytesSent = new LongAdder();
 
-	private final LongAdder webSocketHandshakes = new LongAdder();
-
 	/** Whether connections accepted now get a {@link ByteCounter}. */
 	private volatile boolean countingBytes;
 
-	private final LongAdder webSocketHandshakeNanos = new LongAdder();
+	private final Durations webSocketHandshakes = new Durations();
 
 	/**
 	 * What the TLS failure counters say of connections turned away: these errors are a
@@ -50,9 +48,7 @@ public final class ServerStatistics {
 	/** Rejections the kinds count; the TLS ones are derived from the TLS failures. */
 	private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
 
-	private final LongAdder tlsHandshakes = new LongAdder();
-
-	private final LongAdder tlsHandshakeNanos = new LongAdder();
+	private final Durations tlsHandshakes = new Durations();
 
 	private final Map<SocketError, LongAdder> tlsFailures = new EnumMap<>(SocketError.class);
 
@@ -151,8 +147,7 @@ public final class ServerStatistics {
 	 * response was written
 	 */
 	public void webSocketHandshakeCompleted(Duration took) {
-		this.webSocketHandshakes.increment();
-		this.webSocketHandshakeNanos.add(took.toNanos());
+		this.webSocketHandshakes.add(took);
 	}
 
 	/**
@@ -160,8 +155,7 @@ public final class ServerStatistics {
 	 * @param took how long it took, from the listener's admission
 	 */
 	public void tlsHandshakeCompleted(Duration took) {
-		this.tlsHandshakes.increment();
-		this.tlsHandshakeNanos.add(took.toNanos());
+		this.tlsHandshakes.add(took);
 	}
 
 	/**
@@ -177,14 +171,14 @@ public final class ServerStatistics {
 	 * @return TLS handshakes completed so far
 	 */
 	public long tlsHandshakesCompleted() {
-		return this.tlsHandshakes.sum();
+		return this.tlsHandshakes.count.sum();
 	}
 
 	/**
 	 * @return the time the completed TLS handshakes took, in nanoseconds
 	 */
 	public long tlsHandshakeNanos() {
-		return this.tlsHandshakeNanos.sum();
+		return this.tlsHandshakes.nanos.sum();
 	}
 
 	/**
@@ -260,14 +254,14 @@ public final class ServerStatistics {
 	 * @return WebSocket opening handshakes that succeeded so far
 	 */
 	public long webSocketHandshakesCompleted() {
-		return this.webSocketHandshakes.sum();
+		return this.webSocketHandshakes.count.sum();
 	}
 
 	/**
 	 * @return the time the successful WebSocket handshakes took, in nanoseconds
 	 */
 	public long webSocketHandshakeNanos() {
-		return this.webSocketHandshakeNanos.sum();
+		return this.webSocketHandshakes.nanos.sum();
 	}
 
 	/**
@@ -297,6 +291,22 @@ public final class ServerStatistics {
 	private LongAdder rejectedCounter(RejectReason reason) {
 		// the constructor puts a counter in the map for every RejectReason
 		return Objects.requireNonNull(this.rejected.get(reason), "every RejectReason has a counter");
+	}
+
+	/**
+	 * How many of something completed, and the time they took together: a timer's totals.
+	 */
+	private static final class Durations {
+
+		final LongAdder count = new LongAdder();
+
+		final LongAdder nanos = new LongAdder();
+
+		void add(Duration took) {
+			this.count.increment();
+			this.nanos.add(took.toNanos());
+		}
+
 	}
 
 }

@@ -301,7 +301,7 @@ public final class QHttpServerResponder {
 	}
 
 	private void send(QHttpServerResponse full) {
-		if (this.completion.inline(this.eventLoop)) {
+		if (this.completion.inline()) {
 			sendNow(full);
 			return;
 		}

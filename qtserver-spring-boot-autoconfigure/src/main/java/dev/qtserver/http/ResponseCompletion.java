@@ -109,11 +109,10 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	/**
 	 * Return whether a response written now may go to Reactor Netty at once.
-	 * @param eventLoop the connection's event loop
 	 * @return whether inline answers are allowed and the caller is on the event loop
 	 */
-	boolean inline(EventLoop eventLoop) {
-		return this.inline && eventLoop.inEventLoop();
+	boolean inline() {
+		return this.inline && this.eventLoop.inEventLoop();
 	}
 
 	/**
@@ -151,7 +150,7 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 				actual.onComplete();
 				return;
 			}
-			if (this.inline && this.eventLoop.inEventLoop()) {
+			if (inline()) {
 				actual.onComplete();
 				this.toldInline.run();
 				return;

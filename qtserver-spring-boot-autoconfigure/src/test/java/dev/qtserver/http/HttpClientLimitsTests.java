@@ -106,15 +106,18 @@ class HttpClientLimitsTests {
 	}
 
 	private static RawHttpClient.Response awaitRefusal(RawHttpClient client) throws IOException {
-		for (int i = 0; i <= RATE_LIMIT; i++) {
-			client.get("/hello");
-			RawHttpClient.Response response = client.read();
-			if (response.status() == 429) {
-				return response;
+		// a burst of one more than the limit meets it, unless the second turned over
+		// within the burst: then the next burst does
+		for (int burst = 0; burst < 3; burst++) {
+			for (int i = 0; i <= RATE_LIMIT; i++) {
+				client.get("/hello");
+				RawHttpClient.Response response = client.read();
+				if (response.status() == 429) {
+					return response;
+				}
 			}
 		}
-		// the window turned over within the burst: the next burst meets the limit
-		return awaitRefusal(client);
+		throw new AssertionError("No 429 in three bursts of " + (RATE_LIMIT + 1) + " requests");
 	}
 
 	private static void assertRefused(QHttpServer server, String from) throws IOException {
