@@ -39,8 +39,40 @@ public class QtServerProperties {
 
 		private final Messages messages = new Messages();
 
+		private final Requests requests = new Requests();
+
 		public Messages getMessages() {
 			return this.messages;
+		}
+
+		public Requests getRequests() {
+			return this.requests;
+		}
+
+		/**
+		 * Observations of HTTP requests and of the @Route calls inside them.
+		 */
+		public static class Requests {
+
+			/**
+			 * When each HTTP request (and its @Route call) is a Micrometer observation:
+			 * 'auto' when something besides Spring Boot's meter observation handler would
+			 * see it (a tracer, another ObservationHandler bean, an
+			 * ObservationRegistryCustomizer, a request convention bean, or an
+			 * ObservationRegistry Boot did not configure), 'always', or 'never'. Without
+			 * an observation the request timer is recorded directly, with the same name
+			 * and tags.
+			 */
+			private RequestObservationMode mode = RequestObservationMode.AUTO;
+
+			public RequestObservationMode getMode() {
+				return this.mode;
+			}
+
+			public void setMode(RequestObservationMode mode) {
+				this.mode = mode;
+			}
+
 		}
 
 		/**

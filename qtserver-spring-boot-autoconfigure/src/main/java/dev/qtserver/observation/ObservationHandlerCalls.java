@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * observation, current on its thread while the method runs, so a tracer makes it a span
  * (the child of the request's for a {@code @Route} method) and log lines carry its trace.
  * {@code @OnMessage} calls only when asked for: an observation with Spring Boot's default
- * handlers costs about as much as a small message's whole echo.
+ * handlers costs about as much as a small message's whole echo; {@code @Route} calls only
+ * while their requests are observed, as children of them.
  */
 public class ObservationHandlerCalls implements HandlerCallObserver {
 
@@ -24,6 +25,8 @@ public class ObservationHandlerCalls implements HandlerCallObserver {
 
 	private final boolean messages;
 
+	private final boolean routes;
+
 	/**
 	 * Create an observer.
 	 * @param registry where observations go
@@ -33,14 +36,32 @@ public class ObservationHandlerCalls implements HandlerCallObserver {
 	 */
 	public ObservationHandlerCalls(ObservationRegistry registry, @Nullable HandlerCallObservationConvention convention,
 			boolean messages) {
+		this(registry, convention, messages, true);
+	}
+
+	/**
+	 * Create an observer.
+	 * @param registry where observations go
+	 * @param convention names and tags them, {@code null} for the
+	 * {@link DefaultHandlerCallObservationConvention default}
+	 * @param messages whether {@code @OnMessage} calls are observed
+	 * @param routes whether {@code @Route} calls are observed
+	 */
+	public ObservationHandlerCalls(ObservationRegistry registry, @Nullable HandlerCallObservationConvention convention,
+			boolean messages, boolean routes) {
 		this.registry = registry;
 		this.convention = convention;
 		this.messages = messages;
+		this.routes = routes;
 	}
 
 	@Override
 	public boolean observes(HandlerCall call) {
-		return call != HandlerCall.MESSAGE || this.messages;
+		return switch (call) {
+			case MESSAGE -> this.messages;
+			case ROUTE -> this.routes;
+			default -> true;
+		};
 	}
 
 	@Override

@@ -13,10 +13,12 @@ import dev.qtserver.observation.HttpServerRequestObservationConvention;
 import dev.qtserver.observation.ObservationHandlerCalls;
 import dev.qtserver.observation.ObservationHttpRequests;
 import dev.qtserver.observation.QtServerObservationBinder;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,11 +27,14 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Micrometer Observation for Qt-style servers when the application has an
- * {@link ObservationRegistry} (Spring Boot's, with the actuator): an observation per HTTP
- * request and per handler call ({@code @OnMessage} calls only with
- * {@code qtserver.observations.messages.enabled}). With Boot's tracing each request is a
- * trace and each call a span; Boot's {@code management.observations.enable.<prefix>}
- * switches them off by name. A no-op registry observes nothing, at no cost.
+ * {@link ObservationRegistry} (Spring Boot's, with the actuator): an observation per
+ * handler call ({@code @OnMessage} calls only with
+ * {@code qtserver.observations.messages.enabled}) and per HTTP request when something
+ * besides Boot's meter handler would see it ({@code qtserver.observations.requests.mode};
+ * otherwise the metrics auto-configuration records the request timer itself). With Boot's
+ * tracing each request is a trace and each call a span; Boot's
+ * {@code management.observations.enable.<prefix>} switches them off by name. A no-op
+ * registry observes nothing, at no cost.
  */
 @AutoConfiguration(
 		after = { QtServerAutoConfiguration.class, TcpServerAutoConfiguration.class,
@@ -47,22 +52,34 @@ public final class QtServerObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Nullable HandlerCallObserver qtServerHandlerCallObserver(ObservationRegistry observationRegistry,
-			ObjectProvider<HandlerCallObservationConvention> convention, QtServerProperties properties) {
+			ObjectProvider<HandlerCallObservationConvention> convention, QtServerProperties properties,
+			ConfigurableListableBeanFactory beans, ObjectProvider<ObservationHandler<?>> handlers,
+			ObjectProvider<HttpServerRequestObservationConvention> requestConvention) {
 		if (observationRegistry.isNoop()) {
 			return null;
 		}
+		// a route call is a span inside its request's: observed when requests are
 		return new ObservationHandlerCalls(observationRegistry, convention.getIfAvailable(),
-				properties.getObservations().getMessages().isEnabled());
+				properties.getObservations().getMessages().isEnabled(),
+				observeRequests(properties, beans, handlers, requestConvention));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Nullable HttpRequestObservations qtServerHttpRequestObservations(ObservationRegistry observationRegistry,
-			ObjectProvider<HttpServerRequestObservationConvention> convention) {
-		if (observationRegistry.isNoop()) {
+			ObjectProvider<HttpServerRequestObservationConvention> convention, QtServerProperties properties,
+			ConfigurableListableBeanFactory beans, ObjectProvider<ObservationHandler<?>> handlers) {
+		if (observationRegistry.isNoop() || !observeRequests(properties, beans, handlers, convention)) {
 			return null;
 		}
 		return new ObservationHttpRequests(observationRegistry, convention.getIfAvailable());
+	}
+
+	private static boolean observeRequests(QtServerProperties properties, ConfigurableListableBeanFactory beans,
+			ObjectProvider<ObservationHandler<?>> handlers,
+			ObjectProvider<HttpServerRequestObservationConvention> convention) {
+		return RequestObservationDecision.observeRequests(properties.getObservations().getRequests().getMode(), beans,
+				handlers.orderedStream().toList(), convention.getIfAvailable() != null);
 	}
 
 	@Bean

@@ -24,6 +24,7 @@ import dev.qtserver.autoconfigure.http.HttpServerAutoConfiguration;
 import dev.qtserver.autoconfigure.tcp.TcpServerAutoConfiguration;
 import dev.qtserver.autoconfigure.websocket.WebSocketServerAutoConfiguration;
 import dev.qtserver.context.QtServerPortInfoApplicationContextInitializer;
+import dev.qtserver.core.HandlerCall;
 import dev.qtserver.core.HandlerCallObserver;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
@@ -53,7 +54,11 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationRegistryCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -77,6 +82,14 @@ class QtServerObservationAutoConfigurationTests {
 		.withBean(TcpEcho.class)
 		.withBean(WebSocketEcho.class)
 		.withBean(Routes.class);
+
+	/**
+	 * What Spring Boot's actuator brings: a meter registry, its meter observation
+	 * handler, a registry.
+	 */
+	private static final AutoConfigurations BOOT_METRICS_AND_OBSERVATIONS = AutoConfigurations.of(
+			MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+			SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class);
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -233,6 +246,111 @@ class QtServerObservationAutoConfigurationTests {
 					.until(() -> !recorder.named(DefaultHttpServerRequestObservationConvention.NAME).isEmpty());
 				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME)).isEmpty();
 			});
+	}
+
+	@Test
+	void whenBootsMeterHandlerIsTheOnlyHandlerThenRequestsAreTimedWithoutObservations() {
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS).run((context) -> {
+			QHttpServer http = context.getBean(QHttpServer.class);
+			assertThat(http.requestObservations()).isNull();
+			assertThat(context.getBean(HandlerCallObserver.class).observes(HandlerCall.ROUTE)).isFalse();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			for (int i = 0; i < 3; i++) {
+				assertThat(send(context, "/hello").body()).isEqualTo("hello");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> requestsTimed(meters) == 3);
+			// the same timer as an observation would make, with no observation behind it
+			Timer timer = meters.get(QtServerMeterBinder.HTTP_REQUESTS).timer();
+			assertThat(timer.getId().getTags()).extracting((tag) -> tag.getKey() + "=" + tag.getValue())
+				.contains("method=GET", "status=200", "outcome=SUCCESS", "route=/hello", "server=web", "kind=http");
+			assertThat(meters.find(QtServerMeterBinder.HTTP_REQUESTS + ".active").meters()).isEmpty();
+			assertThat(meters.find(DefaultHandlerCallObservationConvention.NAME).tag("call", "route").meters())
+				.isEmpty();
+			// connections are still observed: the meter handler times their calls
+			tcpEcho(context, "hello");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> !meters.find(DefaultHandlerCallObservationConvention.NAME)
+					.tag("call", "disconnect")
+					.timers()
+					.isEmpty());
+		});
+	}
+
+	@Test
+	void whenAnotherHandlerWouldSeeRequestsThenTheyAreObservedWithTheirRouteCalls() {
+		Recorder recorder = new Recorder();
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
+			.withBean(Recorder.class, () -> recorder)
+			.run((context) -> assertRequestsObserved(context, recorder));
+	}
+
+	@Test
+	void whenRequestsAreAlwaysObservedThenTheMeterHandlerAloneGetsThem() {
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
+			.withPropertyValues("qtserver.observations.requests.mode=always")
+			.run((context) -> {
+				assertThat(context.getBean(QHttpServer.class).requestObservations()).isNotNull();
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
+				await().atMost(Duration.ofSeconds(5)).until(() -> requestsTimed(meters) == 1);
+				// Boot's meter handler made it: the long task timer is its
+				assertThat(meters.find(QtServerMeterBinder.HTTP_REQUESTS + ".active").longTaskTimers()).hasSize(1);
+			});
+	}
+
+	@Test
+	void whenRequestsAreNeverObservedThenATracingLikeHandlerSeesOnlyConnections() {
+		Recorder recorder = new Recorder();
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
+			.withBean(Recorder.class, () -> recorder)
+			.withPropertyValues("qtserver.observations.requests.mode=never")
+			.run((context) -> {
+				assertThat(context.getBean(QHttpServer.class).requestObservations()).isNull();
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
+				await().atMost(Duration.ofSeconds(5)).until(() -> requestsTimed(meters) == 1);
+				tcpEcho(context, "hello");
+				await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("tcp").contains("disconnect"));
+				assertThat(recorder.named(DefaultHttpServerRequestObservationConvention.NAME)).isEmpty();
+				assertThat(recorder.calls("http")).isEmpty();
+			});
+	}
+
+	@Test
+	void whenARegistryCustomizerMayAddHandlersThenRequestsAreObserved() {
+		Recorder recorder = new Recorder();
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
+			.withBean(ObservationRegistryCustomizer.class,
+					() -> (registry) -> registry.observationConfig().observationHandler(recorder))
+			.run((context) -> assertRequestsObserved(context, recorder));
+	}
+
+	@Test
+	void whenTheApplicationHasARequestConventionThenRequestsAreObserved() {
+		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
+			.withBean(HttpServerRequestObservationConvention.class, CustomConvention::new)
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
+				await().atMost(Duration.ofSeconds(5)).until(() -> !meters.find("custom.requests").timers().isEmpty());
+				assertThat(meters.find(QtServerMeterBinder.HTTP_REQUESTS).meters()).isEmpty();
+			});
+	}
+
+	private void assertRequestsObserved(ConfigurableApplicationContext context, Recorder recorder) throws Exception {
+		assertThat(context.getBean(QHttpServer.class).requestObservations()).isNotNull();
+		assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> !recorder.named(DefaultHttpServerRequestObservationConvention.NAME).isEmpty()
+					&& recorder.calls("http").contains("route"));
+		// one timer still, made from the observation
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> requestsTimed(meters) == 1);
+		assertThat(meters.find(QtServerMeterBinder.HTTP_REQUESTS).timers()).hasSize(1);
+	}
+
+	private static long requestsTimed(MeterRegistry meters) {
+		return meters.find(QtServerMeterBinder.HTTP_REQUESTS).timers().stream().mapToLong(Timer::count).sum();
 	}
 
 	@Test
