@@ -207,6 +207,48 @@ class QtServerObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAWebSocketUpgradesOnTheHttpServerThenItsSessionsCallsAreObservedAsTheHttpServers() {
+		Recorder recorder = new Recorder();
+		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry())
+			.withBean(UpgradedWebSocket.class)
+			.withPropertyValues("qtserver.http.web.websocket.path=/ws", "qtserver.observations.messages.enabled=true")
+			.run((context) -> {
+				int port = port(context, "http.web");
+				CompletableFuture<String> echoed = new CompletableFuture<>();
+				WebSocket socket = this.client.newWebSocketBuilder()
+					.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+
+						@Override
+						public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+							echoed.complete(data.toString());
+							return null;
+						}
+
+					})
+					.get(5, TimeUnit.SECONDS);
+				socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+				assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
+				socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+				await().atMost(Duration.ofSeconds(5)).until(() -> callsOn(recorder, "web").contains("disconnect"));
+				assertThat(callsOn(recorder, "web")).containsExactly("connect", "message", "disconnect");
+				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME))
+					.filteredOn((call) -> "message".equals(call.getLowCardinalityKeyValue("call").getValue()))
+					.singleElement()
+					.satisfies((call) -> assertThat(call.getLowCardinalityKeyValue("handler").getValue())
+						.isEqualTo("UpgradedWebSocket.echo(String)"));
+			});
+	}
+
+	/** The kinds of handler calls observed on the server of a name, in order. */
+	private static List<String> callsOn(Recorder recorder, String server) {
+		return recorder.named(DefaultHandlerCallObservationConvention.NAME)
+			.stream()
+			.filter((context) -> server.equals(context.getLowCardinalityKeyValue("server").getValue()))
+			.map((context) -> context.getLowCardinalityKeyValue("call").getValue())
+			.toList();
+	}
+
+	@Test
 	void whenRequestsAreObservedThenTheirTimerComesFromTheObservationAlone() {
 		MeterRegistry meters = new SimpleMeterRegistry();
 		this.runner.withBean(ObservationRegistry.class, () -> {
@@ -469,6 +511,24 @@ class QtServerObservationAutoConfigurationTests {
 
 	@QtHandler(server = "chat")
 	static class WebSocketEcho {
+
+		@OnConnect
+		void hello(QWebSocket socket) {
+		}
+
+		@OnMessage
+		String echo(String text) {
+			return text;
+		}
+
+		@OnDisconnect
+		void bye(QWebSocket socket) {
+		}
+
+	}
+
+	@QtHandler(server = "web")
+	static class UpgradedWebSocket {
 
 		@OnConnect
 		void hello(QWebSocket socket) {
