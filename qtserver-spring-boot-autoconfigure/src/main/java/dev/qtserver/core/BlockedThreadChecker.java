@@ -1,5 +1,7 @@
 package dev.qtserver.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Queue;
@@ -17,10 +19,13 @@ import org.jspecify.annotations.Nullable;
  * The warning names the handler method and carries the blocked thread's stack.
  *
  * <p>
- * A call costs two writes to a slot of its thread ({@link #callStarted(String)},
- * {@link #callEnded()}); one daemon thread per checker looks at every slot twice per
- * threshold and warns once per call. The slots belong to the threads, not to a checker,
- * so code that records calls needs no reference to one.
+ * A call costs two ordered stores to a slot of its thread ({@link #callStarted(String)},
+ * {@link #callEnded()}): a call count, odd while a call runs, and no clock read, since
+ * calls on an event loop are made once per message. One daemon thread per checker looks
+ * at every slot four times per threshold, notes when it first saw a call running, and
+ * warns once per call when it still sees the same call a threshold later: so a call is
+ * reported between one and one and a half thresholds after it began. The slots belong to
+ * the threads, not to a checker, so code that records calls needs no reference to one.
  */
 public final class BlockedThreadChecker implements AutoCloseable {
 
@@ -81,7 +86,7 @@ public final class BlockedThreadChecker implements AutoCloseable {
 		// next handler) is part of the outer one: its thread is blocked since that began
 		if (slot.depth++ == 0) {
 			slot.what = what;
-			slot.started = System.nanoTime();
+			slot.step();
 		}
 	}
 
@@ -91,7 +96,7 @@ public final class BlockedThreadChecker implements AutoCloseable {
 	public static void callEnded() {
 		Slot slot = currentSlot.get();
 		if (slot.depth > 0 && --slot.depth == 0) {
-			slot.started = 0;
+			slot.step();
 		}
 	}
 
@@ -120,7 +125,7 @@ public final class BlockedThreadChecker implements AutoCloseable {
 	}
 
 	private void run() {
-		long interval = Math.max(1, this.thresholdNanos / 2);
+		long interval = Math.max(1, this.thresholdNanos / 4);
 		while (!this.closed) {
 			try {
 				TimeUnit.NANOSECONDS.sleep(interval);
@@ -139,10 +144,19 @@ public final class BlockedThreadChecker implements AutoCloseable {
 				slots.remove(slot);
 				continue;
 			}
-			long started = slot.started;
-			if (started != 0 && now - started > this.thresholdNanos && slot.warned != started) {
-				slot.warned = started;
-				warn(thread, slot.what, Duration.ofNanos(now - started));
+			long calls = slot.calls();
+			String what = slot.what;
+			if ((calls & 1) == 0 || slot.calls() != calls) {
+				// between calls, or the call just ended
+				continue;
+			}
+			if (slot.seenCalls != calls) {
+				slot.seenCalls = calls;
+				slot.seenAt = now;
+			}
+			else if (now - slot.seenAt >= this.thresholdNanos && slot.warnedCalls != calls) {
+				slot.warnedCalls = calls;
+				warn(thread, what, Duration.ofNanos(now - slot.seenAt));
 			}
 		}
 	}
@@ -150,7 +164,7 @@ public final class BlockedThreadChecker implements AutoCloseable {
 	private void warn(Thread thread, String what, Duration running) {
 		BlockedThreadException stack = new BlockedThreadException(thread.getName());
 		stack.setStackTrace(thread.getStackTrace());
-		logger.warn("Thread '" + thread.getName() + "' has been running handler method " + what + " for "
+		logger.warn("Thread '" + thread.getName() + "' has been running handler method " + what + " for at least "
 				+ running.toMillis() + " ms (limit " + Duration.ofNanos(this.thresholdNanos).toMillis()
 				+ " ms): it is an event loop, and every connection it serves waits; annotate the method "
 				+ "@Blocking to run it on a worker", stack);
@@ -159,21 +173,53 @@ public final class BlockedThreadChecker implements AutoCloseable {
 	/** One thread's current handler call. */
 	private static final class Slot {
 
+		private static final VarHandle CALLS;
+
+		static {
+			try {
+				CALLS = MethodHandles.lookup().findVarHandle(Slot.class, "calls", long.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
 		private final WeakReference<Thread> thread;
 
-		/** When the current call started ({@link System#nanoTime()}); 0 between calls. */
-		private volatile long started;
+		/**
+		 * Starts plus ends of outermost calls: odd while a call runs. Written by the
+		 * slot's thread with release stores (no fence on the event loop's path), read by
+		 * the checker with acquire loads, which then sees the {@link #what} of that call.
+		 */
+		@SuppressWarnings("unused")
+		private long calls;
 
-		private volatile String what = "";
+		/** The current call's method; published by the store to {@link #calls}. */
+		private String what = "";
 
 		/** Calls in progress, nested ones included; only the slot's thread uses it. */
 		private int depth;
 
-		/** The start of the call last warned about; only the checker threads use it. */
-		private volatile long warned;
+		/**
+		 * The call the checker saw running, when it first did, and the last it warned of.
+		 */
+		private volatile long seenCalls;
+
+		private volatile long seenAt;
+
+		private volatile long warnedCalls;
 
 		Slot(Thread thread) {
 			this.thread = new WeakReference<>(thread);
+		}
+
+		/** A call starts or ends; only from the slot's thread. */
+		void step() {
+			CALLS.setRelease(this, (long) CALLS.get(this) + 1);
+		}
+
+		long calls() {
+			return (long) CALLS.getAcquire(this);
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -22,9 +24,13 @@ import reactor.netty.Connection;
  *
  * <p>
  * It is also the one place where messages sent are counted: each message
- * ({@link #send(Object)}, {@link #write(Object)}) once Netty has written it, whichever
- * path it took. Control frames ({@link #sendControl(Object)}) and the last write of a
- * close are not messages.
+ * ({@link #send(Object)}, {@link #write(Object)}) once it is handed to the open channel
+ * on its event loop, whichever path it took; one that reaches a channel already closed is
+ * released, not counted. Counting at the hand-over, not when the socket took the bytes,
+ * lets a reply go out without a promise and a listener of its own, as Reactor Netty's own
+ * sends do: a message still queued in the channel when it closes counts although it never
+ * left. Control frames ({@link #sendControl(Object)}) and the last write of a close are
+ * not messages.
  */
 public final class ConnectionChannel {
 
@@ -41,10 +47,10 @@ public final class ConnectionChannel {
 	private final InetSocketAddress localAddress;
 
 	/**
-	 * Counts a message once Netty wrote it, and only then: what never reached the peer (a
-	 * channel already closed, a write that failed) is not a message sent.
+	 * The promise of every write nobody waits for: it ignores the outcome, so a failed
+	 * write (the channel closed meanwhile) is not reported to the pipeline as an error.
 	 */
-	private final ChannelFutureListener countWhenWritten;
+	private final ChannelPromise unwatched;
 
 	/**
 	 * Wrap an accepted connection.
@@ -56,12 +62,8 @@ public final class ConnectionChannel {
 		this.connection = connection;
 		this.state = state;
 		this.statistics = statistics;
-		this.countWhenWritten = (write) -> {
-			if (write.isSuccess()) {
-				this.statistics.messageSent();
-			}
-		};
-		this.outbox = new Outbox(connection.channel(), this.countWhenWritten);
+		this.unwatched = new VoidChannelPromise(connection.channel(), false);
+		this.outbox = new Outbox(connection.channel(), this::writeMessage);
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
 		// the channel itself ends each of the worker's batches with a flush, so what was
@@ -127,6 +129,11 @@ public final class ConnectionChannel {
 			this.outbox.flush();
 			return written;
 		}
+		if (EventLoops.inEventLoop(this.connection.channel())) {
+			writeMessage(message, written);
+			this.connection.channel().flush();
+			return written;
+		}
 		return writeAndFlush(message, true, written);
 	}
 
@@ -148,16 +155,15 @@ public final class ConnectionChannel {
 			return written;
 		}
 		if (counted) {
-			future.addListener(this.countWhenWritten);
+			// handed over from another thread: it reached the channel only if the write
+			// did
+			future.addListener((ChannelFuture done) -> {
+				if (done.isSuccess()) {
+					this.statistics.messageSent();
+				}
+			});
 		}
-		future.addListener((ChannelFuture done) -> {
-			if (done.isSuccess()) {
-				written.complete(null);
-			}
-			else {
-				written.completeExceptionally(done.cause());
-			}
-		});
+		future.addListener((ChannelFuture done) -> complete(written, done));
 		return written;
 	}
 
@@ -168,13 +174,40 @@ public final class ConnectionChannel {
 	 */
 	public void write(Object message) {
 		if (EventLoops.inEventLoop(this.connection.channel())) {
-			ChannelFuture future = writeOrRelease(message, false);
-			if (future != null) {
-				future.addListener(this.countWhenWritten);
-			}
+			writeMessage(message, null);
 		}
 		else {
 			this.outbox.add(message, null);
+		}
+	}
+
+	/**
+	 * Hand a message to the channel, on its event loop, and count it; release it instead
+	 * when the channel is closed. Only a message someone waits for gets a promise.
+	 */
+	private void writeMessage(Object message, @Nullable CompletableFuture<Void> written) {
+		Channel channel = this.connection.channel();
+		if (!channel.isActive()) {
+			ReferenceCountUtil.safeRelease(message);
+			if (written != null) {
+				written.completeExceptionally(new ClosedChannelException());
+			}
+			return;
+		}
+		this.statistics.messageSent();
+		if (written == null) {
+			channel.write(message, this.unwatched);
+			return;
+		}
+		channel.write(message).addListener((ChannelFuture done) -> complete(written, done));
+	}
+
+	private static void complete(CompletableFuture<Void> written, ChannelFuture done) {
+		if (done.isSuccess()) {
+			written.complete(null);
+		}
+		else {
+			written.completeExceptionally(done.cause());
 		}
 	}
 

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -21,19 +19,19 @@ public final class Outbox {
 
 	private final Channel channel;
 
-	private final ChannelFutureListener eachWrite;
+	private final Writer writer;
 
 	private List<Entry> entries = new ArrayList<>();
 
 	/**
 	 * Create an outbox for a channel.
 	 * @param channel the connection's channel
-	 * @param eachWrite added to the write of every message, such as the count of messages
-	 * sent; not told of messages discarded before they reached the channel
+	 * @param writer writes each message to the channel, on its event loop, in order; not
+	 * given messages discarded before they reached the event loop
 	 */
-	public Outbox(Channel channel, ChannelFutureListener eachWrite) {
+	public Outbox(Channel channel, Writer writer) {
 		this.channel = channel;
-		this.eachWrite = eachWrite;
+		this.writer = writer;
 	}
 
 	/**
@@ -67,20 +65,25 @@ public final class Outbox {
 
 	private void writeAll(List<Entry> batch) {
 		for (Entry entry : batch) {
-			ChannelFuture future = this.channel.write(entry.message).addListener(this.eachWrite);
-			if (entry.written != null) {
-				CompletableFuture<Void> written = entry.written;
-				future.addListener((f) -> {
-					if (f.isSuccess()) {
-						written.complete(null);
-					}
-					else {
-						written.completeExceptionally(f.cause());
-					}
-				});
-			}
+			this.writer.write(entry.message, entry.written);
 		}
 		this.channel.flush();
+	}
+
+	/**
+	 * Writes one message to the channel without flushing, on its event loop.
+	 */
+	@FunctionalInterface
+	public interface Writer {
+
+		/**
+		 * Write a message, or release it (and fail its future) when it cannot be.
+		 * @param message the message, owned by the writer from now on
+		 * @param written to complete once the message is written, or exceptionally; may
+		 * be {@code null}
+		 */
+		void write(Object message, @Nullable CompletableFuture<Void> written);
+
 	}
 
 	private record Entry(Object message, @Nullable CompletableFuture<Void> written) {

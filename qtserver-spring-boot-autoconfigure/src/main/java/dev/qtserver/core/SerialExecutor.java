@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
@@ -149,6 +150,38 @@ public final class SerialExecutor implements Executor {
 			drain(true, task);
 			return;
 		}
+		queueOnEventLoop(task);
+	}
+
+	/**
+	 * Run an action on the bound event loop, in order with every other task of this
+	 * executor, as {@link #onEventLoop()} would run
+	 * {@code () -> action.accept(argument)}. Called on the event loop while nothing is
+	 * queued, running or held, it runs at once and allocates nothing: the path of every
+	 * message that a handler on the event loop takes.
+	 * @param <T> the argument's type
+	 * @param action what to run, typically a field of the caller (made once)
+	 * @param argument its argument
+	 * @throws IllegalStateException when no event loop is bound
+	 */
+	public <T> void executeOnEventLoop(Consumer<? super T> action, T argument) {
+		if (eventLoop().inEventLoop() && this.pending.compareAndSet(0, 1)) {
+			Thread current = enter();
+			try {
+				runSafely(action, argument);
+				if (!parked()) {
+					drainTasks(true, true);
+				}
+			}
+			finally {
+				leave(current);
+			}
+			return;
+		}
+		queueOnEventLoop(() -> action.accept(argument));
+	}
+
+	private void queueOnEventLoop(Runnable task) {
 		this.tasks.offer(new LoopTask(task));
 		if (this.pending.getAndIncrement() == 0) {
 			schedule(true);
@@ -262,37 +295,47 @@ public final class SerialExecutor implements Executor {
 	}
 
 	private void drain(boolean onLoop, @Nullable Runnable first) {
-		Thread current = Thread.currentThread();
-		this.runner.set(current);
+		Thread current = enter();
 		try {
-			drainTasks(onLoop, first);
+			if (first != null) {
+				runSafely(first);
+				if (parked()) {
+					return;
+				}
+			}
+			drainTasks(onLoop, first != null);
 		}
 		finally {
-			// another thread may already be running the next drain (after a yield, a
-			// hand-off, a release, or a task that came just as this drain ended): leave
-			// its mark, atomically
-			this.runner.compareAndSet(current, null);
+			leave(current);
 		}
 	}
 
+	private Thread enter() {
+		Thread current = Thread.currentThread();
+		// only the marked thread compares the mark with itself, and it sees its own
+		// store: no fence needed
+		this.runner.lazySet(current);
+		return current;
+	}
+
+	private void leave(Thread current) {
+		// another thread may already be running the next drain (after a yield, a
+		// hand-off, a release, or a task that came just as this drain ended): leave its
+		// mark, atomically
+		this.runner.compareAndSet(current, null);
+	}
+
 	/**
-	 * Run queued tasks of this home. A run started by a task submitted on the event loop
-	 * ({@code first}) leaves the hooks to its caller when it ran nothing else: that
-	 * caller flushes once per read, not once per message.
+	 * Run queued tasks of this home. A run that began with a task submitted on the event
+	 * loop ({@code ranFirst}) leaves the hooks to its caller when it ran nothing else:
+	 * that caller flushes once per read, not once per message.
 	 */
-	private void drainTasks(boolean onLoop, @Nullable Runnable first) {
+	private void drainTasks(boolean onLoop, boolean ranFirst) {
 		int missed = 1;
-		int ran = 0;
+		int ran = ranFirst ? 1 : 0;
 		// the hooks end a batch once, however many times the counter says to look again;
 		// a run with nothing queued (after a release) still ends with them
-		boolean hooksDue = first == null;
-		if (first != null) {
-			runSafely(first);
-			ran++;
-			if (parked()) {
-				return;
-			}
-		}
+		boolean hooksDue = !ranFirst;
 		while (true) {
 			Runnable task;
 			while ((task = this.tasks.peek()) != null) {
@@ -355,8 +398,21 @@ public final class SerialExecutor implements Executor {
 			task.run();
 		}
 		catch (Throwable ex) {
-			logger.error("A connection's task failed on thread '" + Thread.currentThread().getName() + "'", ex);
+			taskFailed(ex);
 		}
+	}
+
+	private static <T> void runSafely(Consumer<? super T> action, T argument) {
+		try {
+			action.accept(argument);
+		}
+		catch (Throwable ex) {
+			taskFailed(ex);
+		}
+	}
+
+	private static void taskFailed(Throwable ex) {
+		logger.error("A connection's task failed on thread '" + Thread.currentThread().getName() + "'", ex);
 	}
 
 	/** A task placed on the event loop. */

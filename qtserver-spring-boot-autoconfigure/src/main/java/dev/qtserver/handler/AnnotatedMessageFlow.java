@@ -6,7 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.CloseReason;
@@ -80,6 +80,17 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final boolean messagesOnLoop;
 
+	/**
+	 * Handles one message; made once, so the event loop's path allocates nothing for it.
+	 */
+	private final Consumer<Object> messageHandling = this::handleMessage;
+
+	/** Calls the {@link OnMessage} method with a payload; made once, as above. */
+	private final Function<@Nullable Object, @Nullable Object> messageCall;
+
+	/** Where a failed handler call goes; made once, as above. */
+	private final Consumer<Throwable> onHandlerFailure = this::handlerFailed;
+
 	/** Messages handled since the last request for more; touched only by its tasks. */
 	private int consumed;
 
@@ -110,6 +121,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.messageObserver = (this.observer != null && this.observer.observes(HandlerCall.MESSAGE)) ? this.observer
 				: null;
 		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
+		this.messageCall = (payload) -> handler.message(this.connection, payload);
 		this.messageTasks = tasks(OnMessage.class);
 		this.executor.addBatchHook(this::afterBatch);
 		tasks(OnConnect.class).execute(this::connected);
@@ -166,7 +178,12 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		Object payload = this.transport.decode(frame);
 		if (payload != null) {
 			this.transport.received();
-			this.messageTasks.execute(() -> handleMessage(payload));
+			if (this.messagesOnLoop) {
+				this.executor.executeOnEventLoop(this.messageHandling, payload);
+			}
+			else {
+				this.messageTasks.execute(() -> handleMessage(payload));
+			}
 		}
 		else {
 			this.messageTasks.execute(() -> this.consumed++);
@@ -179,13 +196,13 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void connected() {
-		call(OnConnect.class, lifecycleObserver(HandlerCall.CONNECT), () -> this.handler.connected(this.connection),
-				false, this::handlerFailed);
+		call(OnConnect.class, lifecycleObserver(HandlerCall.CONNECT), (none) -> this.handler.connected(this.connection),
+				null, false, this.onHandlerFailure);
 	}
 
 	private void disconnected() {
 		call(OnDisconnect.class, lifecycleObserver(HandlerCall.DISCONNECT),
-				() -> this.handler.disconnected(this.connection), false, (ex) -> {
+				(none) -> this.handler.disconnected(this.connection), null, false, (ex) -> {
 					this.transport.handlerThrew();
 					logger.warn("@OnDisconnect of " + this.connection + " failed", ex);
 				});
@@ -193,8 +210,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private void handleMessage(Object payload) {
 		this.consumed++;
-		call(OnMessage.class, this.messageObserver, () -> this.handler.message(this.connection, payload), true,
-				this::handlerFailed);
+		call(OnMessage.class, this.messageObserver, this.messageCall, payload, true, this.onHandlerFailure);
 	}
 
 	/** The connection closed (on the event loop): stop reading and writing. */
@@ -234,8 +250,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void callErrorMethod(Throwable error) {
-		call(OnError.class, lifecycleObserver(HandlerCall.ERROR), () -> this.handler.error(this.connection, error),
-				true, (ex) -> {
+		call(OnError.class, lifecycleObserver(HandlerCall.ERROR), (none) -> this.handler.error(this.connection, error),
+				null, true, (ex) -> {
 					this.transport.handlerThrew();
 					logger.warn("Closing " + this.connection + ": its @OnError method failed", ex);
 					this.connection.closeWith(CloseReason.HANDLER_ERROR);
@@ -265,12 +281,14 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * a reply stream; on the event loop, only the subscription to it.
 	 * @param method the method's annotation
 	 * @param observer what observes the call, {@code null} when it is not observed
-	 * @param invocation calls the method
+	 * @param invocation calls the method with the argument
+	 * @param argument the argument of the invocation (a message's payload)
 	 * @param replies whether returned values are written back (else only awaited)
 	 * @param onFailure what to do when the method or its reply fails
 	 */
 	private void call(Class<? extends Annotation> method, @Nullable HandlerCallObserver observer,
-			Supplier<@Nullable Object> invocation, boolean replies, Consumer<Throwable> onFailure) {
+			Function<@Nullable Object, @Nullable Object> invocation, @Nullable Object argument, boolean replies,
+			Consumer<Throwable> onFailure) {
 		boolean onLoop = this.handler.runsOnEventLoop(method);
 		if (onLoop) {
 			BlockedThreadChecker.callStarted(this.handler.describe(method));
@@ -278,7 +296,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		ObservedCall observed = (observer != null)
 				? observer.callStarted(this.server, callOf(method), this.handler.describe(method)) : null;
 		try {
-			@Nullable Object result = invocation.get();
+			@Nullable Object result = invocation.apply(argument);
 			if (result != null) {
 				if (onLoop) {
 					replyOnLoop(result, replies, onFailure);

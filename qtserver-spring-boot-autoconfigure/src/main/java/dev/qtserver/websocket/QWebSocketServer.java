@@ -36,7 +36,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
@@ -316,7 +315,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 			QWebSocket session = new QWebSocket(connectionId(connection), name(), connection,
 					new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol());
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
-					new WebSocketFrameAggregator(this.settings.maxMessageSize()));
+					new WebSocketMessageAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
 			pipeline.addBefore(ctx.name(), "qtserver.ioErrors",
 					new IoErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));

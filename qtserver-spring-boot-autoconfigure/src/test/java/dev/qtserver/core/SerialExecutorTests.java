@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import dev.qtserver.test.LogCapture;
@@ -347,6 +348,90 @@ class SerialExecutorTests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 1, BATCH_SIZE - 1, BATCH_SIZE, BATCH_SIZE + 1, 5000 })
+	void whenTheEventLoopSubmitsActionsAndWorkerTasksInReadsThenEachRunsOnItsHomeInSubmissionOrder(int count)
+			throws Exception {
+		DefaultEventLoop loop = loop();
+		SerialExecutor executor = onLoop(pool(4));
+		List<String> ran = new CopyOnWriteArrayList<>();
+		List<String> expected = new ArrayList<>();
+		AtomicInteger running = new AtomicInteger();
+		List<Integer> overlaps = new CopyOnWriteArrayList<>();
+		Consumer<String> action = (name) -> {
+			if (running.incrementAndGet() != 1) {
+				overlaps.add(1);
+			}
+			ran.add(name + (loop.inEventLoop() ? ":loop" : ":worker"));
+			running.decrementAndGet();
+		};
+		Random random = new Random(count);
+		int submitted = 0;
+		while (submitted < count) {
+			// a read: a few frames at once, on the event loop, as a decoder delivers them
+			int chunk = Math.min(count - submitted, 1 + random.nextInt(40));
+			List<Boolean> homes = new ArrayList<>();
+			for (int i = 0; i < chunk; i++) {
+				boolean onLoop = random.nextInt(4) != 0;
+				homes.add(onLoop);
+				expected.add((submitted + i) + (onLoop ? ":loop" : ":worker"));
+			}
+			int first = submitted;
+			loop.submit(() -> {
+				for (int i = 0; i < homes.size(); i++) {
+					String name = String.valueOf(first + i);
+					if (homes.get(i)) {
+						executor.executeOnEventLoop(action, name);
+					}
+					else {
+						executor.execute(() -> action.accept(name));
+					}
+				}
+			});
+			submitted += chunk;
+		}
+		CountDownLatch done = new CountDownLatch(1);
+		// behind the last read's frames
+		loop.submit(() -> executor.execute(done::countDown));
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(ran).containsExactlyElementsOf(expected);
+		assertThat(overlaps).isEmpty();
+	}
+
+	@Test
+	void whenAnActionIsSubmittedOnTheIdleEventLoopThenItRunsAtOnceWithoutTheHooks() throws Exception {
+		SerialExecutor executor = onLoop(this.manual);
+		List<String> ran = new ArrayList<>();
+		executor.addBatchHook(() -> ran.add("hook"));
+		executor.eventLoop().submit(() -> {
+			executor.executeOnEventLoop(ran::add, "action");
+			ran.add("after");
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ran).containsExactly("action", "after");
+		assertThat(this.manual.queued()).isZero();
+	}
+
+	@Test
+	void whenAnActionIsSubmittedOnTheEventLoopBehindAWorkerTaskThenItWaitsForIt() throws Exception {
+		SerialExecutor executor = onLoop(this.manual);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		executor.eventLoop().submit(() -> {
+			executor.execute(() -> ran.add("worker"));
+			executor.executeOnEventLoop(ran::add, "action");
+			ran.add("after");
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ran).containsExactly("after");
+		// the worker's run starts once the loop is done (a loop task queued before this
+		// one), and hands the action back to the loop
+		executor.eventLoop().submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(this.manual.queued()).isOne();
+		this.manual.runAll();
+		executor.eventLoop().submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ran).containsExactly("after", "worker", "action");
+	}
+
 	@Test
 	void whenATaskIsSubmittedOnTheIdleEventLoopThenItRunsAtOnceWithoutTheHooks() throws Exception {
 		DefaultEventLoop loop = new DefaultEventLoop();
@@ -560,6 +645,13 @@ class SerialExecutorTests {
 	}
 
 	/** An event loop of the test's own, shut down after it. */
+	/** An executor on the given delegate, bound to this test's event loop. */
+	private SerialExecutor onLoop(Executor delegate) {
+		SerialExecutor executor = new SerialExecutor(delegate);
+		executor.bindEventLoop(loop());
+		return executor;
+	}
+
 	private DefaultEventLoop loop() {
 		DefaultEventLoop loop = this.loop;
 		if (loop == null) {

@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A {@link QTcpServer} counts every message written to a peer once, whichever way it went
  * out (a handler's return value on a worker or on the event loop, a stream of replies,
- * {@code socket.send} from a handler or from the application), and counts nothing that
- * never reached the peer. Counts sit at the edges of the flow's read-ahead.
+ * {@code socket.send} from a handler or from the application), and counts nothing that a
+ * closed connection refused. Counts sit at the edges of the flow's read-ahead.
  */
 class TcpMessagesSentTests {
 

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * A {@link QWebSocketServer} counts every message written to a peer once, whichever way
  * it went out (a handler's return value on a worker or on the event loop, a stream of
  * replies, {@code session.send} from a handler or from the application), and counts
- * neither control frames nor messages that never reached the peer. Counts sit at the
+ * neither control frames nor messages that a closed connection refused. Counts sit at the
  * edges of the flow's read-ahead.
  */
 class WebSocketMessagesSentTests {
