@@ -185,22 +185,7 @@ class QtServerObservationAutoConfigurationTests {
 	void whenWebSocketClientsComeAndGoThenConnectAndDisconnectAreObservedButMessagesAreNot() {
 		Recorder recorder = new Recorder();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry()).run((context) -> {
-			int port = port(context, "websocket.chat");
-			CompletableFuture<String> echoed = new CompletableFuture<>();
-			WebSocket socket = this.client.newWebSocketBuilder()
-				.buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat"), new WebSocket.Listener() {
-
-					@Override
-					public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-						echoed.complete(data.toString());
-						return null;
-					}
-
-				})
-				.get(5, TimeUnit.SECONDS);
-			socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
-			assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
-			socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+			webSocketEcho(port(context, "websocket.chat"), "/chat", "hello");
 			await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("websocket").contains("disconnect"));
 			assertThat(recorder.calls("websocket")).containsExactly("connect", "disconnect");
 		});
@@ -213,22 +198,7 @@ class QtServerObservationAutoConfigurationTests {
 			.withBean(UpgradedWebSocket.class)
 			.withPropertyValues("qtserver.http.web.websocket.path=/ws", "qtserver.observations.messages.enabled=true")
 			.run((context) -> {
-				int port = port(context, "http.web");
-				CompletableFuture<String> echoed = new CompletableFuture<>();
-				WebSocket socket = this.client.newWebSocketBuilder()
-					.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
-
-						@Override
-						public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-							echoed.complete(data.toString());
-							return null;
-						}
-
-					})
-					.get(5, TimeUnit.SECONDS);
-				socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
-				assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
-				socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+				webSocketEcho(port(context, "http.web"), "/ws", "hello");
 				await().atMost(Duration.ofSeconds(5)).until(() -> callsOn(recorder, "web").contains("disconnect"));
 				assertThat(callsOn(recorder, "web")).containsExactly("connect", "message", "disconnect");
 				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME))
@@ -420,6 +390,25 @@ class QtServerObservationAutoConfigurationTests {
 				tcpEcho(context, "hello");
 				assertThat(send(context, "/hello").body()).isEqualTo("hello");
 			});
+	}
+
+	/** Open a session, have one text echoed, and close it normally. */
+	private void webSocketEcho(int port, String path, String text) throws Exception {
+		CompletableFuture<String> echoed = new CompletableFuture<>();
+		WebSocket socket = this.client.newWebSocketBuilder()
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {
+
+				@Override
+				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+					echoed.complete(data.toString());
+					return null;
+				}
+
+			})
+			.get(5, TimeUnit.SECONDS);
+		socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+		assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo(text);
+		socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
 	}
 
 	private static void tcpEcho(ConfigurableApplicationContext context, String line) throws Exception {
