@@ -158,8 +158,7 @@ public class QtServerMeterBinder implements MeterBinder {
 		ServerStatistics statistics = server.statistics();
 		QWebSocketServer handshakes = webSocketHandshakes(server);
 		// read through the functions: a meter holds its state object weakly, and the
-		// server
-		// (a bean) outlives the registry where a Figures of its own would not
+		// server (a bean) outlives the registry where a Figures of its own would not
 		Figures figures = Figures.of(server, handshakes);
 		Gauge.builder(CONNECTIONS_ACTIVE, server, QtServer::connectionCount)
 			.tags(tags)

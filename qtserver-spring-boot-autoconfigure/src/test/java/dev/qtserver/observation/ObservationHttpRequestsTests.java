@@ -20,6 +20,7 @@ import dev.qtserver.http.PathVariable;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.Route;
 import dev.qtserver.test.HttpReplies;
+import dev.qtserver.test.RecordingObservationHandler;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;

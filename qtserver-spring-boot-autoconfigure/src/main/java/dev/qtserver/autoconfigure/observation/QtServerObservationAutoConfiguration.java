@@ -53,15 +53,13 @@ public final class QtServerObservationAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Nullable HandlerCallObserver qtServerHandlerCallObserver(ObservationRegistry observationRegistry,
 			ObjectProvider<HandlerCallObservationConvention> convention, QtServerProperties properties,
-			ConfigurableListableBeanFactory beans, ObjectProvider<ObservationHandler<?>> handlers,
-			ObjectProvider<HttpServerRequestObservationConvention> requestConvention) {
+			ObjectProvider<HttpRequestObservations> requests) {
 		if (observationRegistry.isNoop()) {
 			return null;
 		}
 		// a route call is a span inside its request's: observed when requests are
 		return new ObservationHandlerCalls(observationRegistry, convention.getIfAvailable(),
-				properties.getObservations().getMessages().isEnabled(),
-				observeRequests(properties, beans, handlers, requestConvention));
+				properties.getObservations().getMessages().isEnabled(), requests.getIfAvailable() != null);
 	}
 
 	@Bean
@@ -69,17 +67,12 @@ public final class QtServerObservationAutoConfiguration {
 	@Nullable HttpRequestObservations qtServerHttpRequestObservations(ObservationRegistry observationRegistry,
 			ObjectProvider<HttpServerRequestObservationConvention> convention, QtServerProperties properties,
 			ConfigurableListableBeanFactory beans, ObjectProvider<ObservationHandler<?>> handlers) {
-		if (observationRegistry.isNoop() || !observeRequests(properties, beans, handlers, convention)) {
+		if (observationRegistry.isNoop()
+				|| !RequestObservationDecision.observeRequests(properties.getObservations().getRequests().getMode(),
+						beans, handlers.orderedStream().toList(), convention.getIfAvailable() != null)) {
 			return null;
 		}
 		return new ObservationHttpRequests(observationRegistry, convention.getIfAvailable());
-	}
-
-	private static boolean observeRequests(QtServerProperties properties, ConfigurableListableBeanFactory beans,
-			ObjectProvider<ObservationHandler<?>> handlers,
-			ObjectProvider<HttpServerRequestObservationConvention> convention) {
-		return RequestObservationDecision.observeRequests(properties.getObservations().getRequests().getMode(), beans,
-				handlers.orderedStream().toList(), convention.getIfAvailable() != null);
 	}
 
 	@Bean

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.actuate.QtServerMeterBinder;
@@ -41,6 +40,7 @@ import dev.qtserver.observation.QtServerObservationBinder;
 import dev.qtserver.tcp.QTcpServer;
 import dev.qtserver.tcp.QTcpSocket;
 import dev.qtserver.test.HttpReplies;
+import dev.qtserver.test.RecordingObservationHandler;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +48,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -142,19 +141,19 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenTheApplicationHasAConventionThenRequestObservationsUseIt() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry())
 			.withBean(HttpServerRequestObservationConvention.class, CustomConvention::new)
 			.run((context) -> {
 				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
-				await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.named("custom.requests").isEmpty());
-				assertThat(recorder.named(DefaultHttpServerRequestObservationConvention.NAME)).isEmpty();
+				await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.stopped("custom.requests").isEmpty());
+				assertThat(recorder.stopped(DefaultHttpServerRequestObservationConvention.NAME)).isEmpty();
 			});
 	}
 
 	@Test
 	void whenTcpClientsComeAndGoThenConnectAndDisconnectAreObservedButMessagesAreNot() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry()).run((context) -> {
 			tcpEcho(context, "hello");
 			await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("tcp").contains("disconnect"));
@@ -164,14 +163,14 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenMessageObservationsAreOnThenEachMessageIsObserved() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry())
 			.withPropertyValues("qtserver.observations.messages.enabled=true")
 			.run((context) -> {
 				tcpEcho(context, "hello");
 				await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("tcp").contains("disconnect"));
 				assertThat(recorder.calls("tcp")).containsExactly("connect", "message", "disconnect");
-				Observation.Context message = recorder.named(DefaultHandlerCallObservationConvention.NAME)
+				Observation.Context message = recorder.stopped(DefaultHandlerCallObservationConvention.NAME)
 					.stream()
 					.filter((call) -> "message".equals(call.getLowCardinalityKeyValue("call").getValue()))
 					.findFirst()
@@ -183,7 +182,7 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenWebSocketClientsComeAndGoThenConnectAndDisconnectAreObservedButMessagesAreNot() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry()).run((context) -> {
 			webSocketEcho(port(context, "websocket.chat"), "/chat", "hello");
 			await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("websocket").contains("disconnect"));
@@ -193,7 +192,7 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenAWebSocketUpgradesOnTheHttpServerThenItsSessionsCallsAreObservedAsTheHttpServers() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withBean(ObservationRegistry.class, () -> recorder.registry())
 			.withBean(UpgradedWebSocket.class)
 			.withPropertyValues("qtserver.http.web.websocket.path=/ws", "qtserver.observations.messages.enabled=true")
@@ -201,7 +200,7 @@ class QtServerObservationAutoConfigurationTests {
 				webSocketEcho(port(context, "http.web"), "/ws", "hello");
 				await().atMost(Duration.ofSeconds(5)).until(() -> callsOn(recorder, "web").contains("disconnect"));
 				assertThat(callsOn(recorder, "web")).containsExactly("connect", "message", "disconnect");
-				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME))
+				assertThat(recorder.stopped(DefaultHandlerCallObservationConvention.NAME))
 					.filteredOn((call) -> "message".equals(call.getLowCardinalityKeyValue("call").getValue()))
 					.singleElement()
 					.satisfies((call) -> assertThat(call.getLowCardinalityKeyValue("handler").getValue())
@@ -210,8 +209,8 @@ class QtServerObservationAutoConfigurationTests {
 	}
 
 	/** The kinds of handler calls observed on the server of a name, in order. */
-	private static List<String> callsOn(Recorder recorder, String server) {
-		return recorder.named(DefaultHandlerCallObservationConvention.NAME)
+	private static List<String> callsOn(RecordingObservationHandler recorder, String server) {
+		return recorder.stopped(DefaultHandlerCallObservationConvention.NAME)
 			.stream()
 			.filter((context) -> server.equals(context.getLowCardinalityKeyValue("server").getValue()))
 			.map((context) -> context.getLowCardinalityKeyValue("call").getValue())
@@ -246,17 +245,17 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenBootSwitchesHandlerCallObservationsOffByPrefixThenOnlyRequestsAreObserved() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
-			.withBean(Recorder.class, () -> recorder)
+			.withBean(RecordingObservationHandler.class, () -> recorder)
 			.withPropertyValues("management.observations.enable.qtserver.handler=false",
 					"qtserver.observations.messages.enabled=true")
 			.run((context) -> {
 				tcpEcho(context, "hello");
 				assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
 				await().atMost(Duration.ofSeconds(5))
-					.until(() -> !recorder.named(DefaultHttpServerRequestObservationConvention.NAME).isEmpty());
-				assertThat(recorder.named(DefaultHandlerCallObservationConvention.NAME)).isEmpty();
+					.until(() -> !recorder.stopped(DefaultHttpServerRequestObservationConvention.NAME).isEmpty());
+				assertThat(recorder.stopped(DefaultHandlerCallObservationConvention.NAME)).isEmpty();
 			});
 	}
 
@@ -290,9 +289,9 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenAnotherHandlerWouldSeeRequestsThenTheyAreObservedWithTheirRouteCalls() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
-			.withBean(Recorder.class, () -> recorder)
+			.withBean(RecordingObservationHandler.class, () -> recorder)
 			.run((context) -> assertRequestsObserved(context, recorder));
 	}
 
@@ -312,9 +311,9 @@ class QtServerObservationAutoConfigurationTests {
 
 	@Test
 	void whenRequestsAreNeverObservedThenATracingLikeHandlerSeesOnlyConnections() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
-			.withBean(Recorder.class, () -> recorder)
+			.withBean(RecordingObservationHandler.class, () -> recorder)
 			.withPropertyValues("qtserver.observations.requests.mode=never")
 			.run((context) -> {
 				assertThat(context.getBean(QHttpServer.class).requestObservations()).isNull();
@@ -323,14 +322,14 @@ class QtServerObservationAutoConfigurationTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> requestsTimed(meters) == 1);
 				tcpEcho(context, "hello");
 				await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls("tcp").contains("disconnect"));
-				assertThat(recorder.named(DefaultHttpServerRequestObservationConvention.NAME)).isEmpty();
+				assertThat(recorder.stopped(DefaultHttpServerRequestObservationConvention.NAME)).isEmpty();
 				assertThat(recorder.calls("http")).isEmpty();
 			});
 	}
 
 	@Test
 	void whenARegistryCustomizerMayAddHandlersThenRequestsAreObserved() {
-		Recorder recorder = new Recorder();
+		RecordingObservationHandler recorder = new RecordingObservationHandler();
 		this.runner.withConfiguration(BOOT_METRICS_AND_OBSERVATIONS)
 			.withBean(ObservationRegistryCustomizer.class,
 					() -> (registry) -> registry.observationConfig().observationHandler(recorder))
@@ -349,11 +348,12 @@ class QtServerObservationAutoConfigurationTests {
 			});
 	}
 
-	private void assertRequestsObserved(ConfigurableApplicationContext context, Recorder recorder) throws Exception {
+	private void assertRequestsObserved(ConfigurableApplicationContext context, RecordingObservationHandler recorder)
+			throws Exception {
 		assertThat(context.getBean(QHttpServer.class).requestObservations()).isNotNull();
 		assertThat(send(context, "/hello").statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> !recorder.named(DefaultHttpServerRequestObservationConvention.NAME).isEmpty()
+			.until(() -> !recorder.stopped(DefaultHttpServerRequestObservationConvention.NAME).isEmpty()
 					&& recorder.calls("http").contains("route"));
 		// one timer still, made from the observation
 		MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -429,41 +429,6 @@ class QtServerObservationAutoConfigurationTests {
 
 	private static int port(ConfigurableApplicationContext context, String server) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.qtserver." + server + ".port", "0"));
-	}
-
-	/** A registry that keeps every stopped observation. */
-	static final class Recorder implements ObservationHandler<Observation.Context> {
-
-		private final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
-
-		ObservationRegistry registry() {
-			ObservationRegistry registry = TestObservationRegistry.create();
-			registry.observationConfig().observationHandler(this);
-			return registry;
-		}
-
-		@Override
-		public boolean supportsContext(Observation.Context context) {
-			return true;
-		}
-
-		@Override
-		public void onStop(Observation.Context context) {
-			this.stopped.add(context);
-		}
-
-		List<Observation.Context> named(String name) {
-			return this.stopped.stream().filter((context) -> name.equals(context.getName())).toList();
-		}
-
-		/** The kinds of handler calls observed on servers of a kind, in order. */
-		List<String> calls(String kind) {
-			return named(DefaultHandlerCallObservationConvention.NAME).stream()
-				.filter((context) -> kind.equals(context.getLowCardinalityKeyValue("kind").getValue()))
-				.map((context) -> context.getLowCardinalityKeyValue("call").getValue())
-				.toList();
-		}
-
 	}
 
 	static class CustomConvention implements HttpServerRequestObservationConvention {
