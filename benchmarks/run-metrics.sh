@@ -160,8 +160,11 @@ window() {
       CONNECTION_NOUN=sessions
       WARMUP=$warmup measure_load "$mode $round websocket" $((shift + WS_PORT)) ;;
     http)
-      (( round == 1 )) && warmup=$HTTP_WARMUP
-      WARMUP=$warmup measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk
+      # a later window warms up with one round of ROUND_WARMUP: with the rounds of WARMUP_ROUND (2s)
+      # longer than ROUND_WARMUP (1s), HttpLoad would run none and measure cold connections
+      local round_length=$ROUND_WARMUP
+      (( round == 1 )) && { warmup=$HTTP_WARMUP; round_length=$WARMUP_ROUND; }
+      WARMUP=$warmup WARMUP_ROUND=$round_length measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk
       RESULT["$mode $round http"]=${RESULT["$mode $round wrk"]} ;;
   esac
 }
