@@ -1,5 +1,12 @@
-# Shared by run-tcp.sh and run-websocket.sh, and for its helpers by run-http.sh and
-# run-metrics.sh: sourced, never run. See benchmarks/README.md.
+# Shared by run-tcp.sh, run-websocket.sh and run-tls.sh, and for its helpers by run-http.sh and
+# run-metrics.sh: sourced, never run. See benchmarks/README.md, "How the scripts measure".
+#
+# The machine has slow phases that last minutes, so servers measured one after the other compare the
+# phases more than the servers. run_benchmark therefore starts the sample and every baseline at once,
+# each its own JVM pinned to SERVER_CPU, and lets the load take turns between them: ROUNDS rounds, in
+# each of which every server gets one window, forward (sample, baselines in order) on odd rounds and
+# backward on even ones, so that a drift over the rounds weighs on all alike. A ratio is taken per
+# round, between windows a few seconds apart, and the goal line is the median of those ratios.
 #
 # The sourcing script is in the repository root (cd "$ROOT") and sets, before sourcing:
 #   LOG_TAG          prefix of log lines and of the work directory (run-tcp)
@@ -7,20 +14,35 @@
 #   LOAD_ARGS        array: the generator's own options (--line-bytes 64)
 #   IDLE_ARGS        array: IdleConnections' own options (--websocket /echo), may be empty
 #   CONNECTION_NOUN  what a connection is called in logs and the report (connections, sessions)
-#   IDLE_CONNECTIONS its default, where that is not 10000
+#   IDLE_DEFAULT     the default of IDLE_CONNECTIONS, where that is not 10000; a script without an
+#                    idle step sets IDLE_CONNECTIONS=0 instead
 #   SAMPLE_PORT
 #   NEEDED_COMMANDS  optional array of "command:how to get it", checked by preflight besides java's
 # then, after sourcing: RUN_TITLE (the report's first line: what was echoed, and how), SAMPLE_CMD
-# through sample_command, and one `baseline` per server the sample is compared with; and calls
-# run_benchmark. The common settings below may be set in the environment. run-http.sh measures
-# other figures: it defines its own bench, report and passed, and FAIL_MESSAGE, before calling
-# run_benchmark.
+# through sample_command, and one `baseline` per server the sample is compared with, each on a port
+# of its own; and calls run_benchmark. The common settings below may be set in the environment.
+# run-http.sh and run-metrics.sh measure other figures and run their own rounds with take_turns, and
+# report with median and paired_line.
 
-DURATION=${DURATION:-10s}
+# SMOKE=1: two short rounds with few connections, to check that the harness works (figures mean
+# nothing); set before the defaults so that any of them given in the environment still wins
+if [[ ${SMOKE:-0} == 1 ]]; then
+  DURATION=${DURATION:-2s}
+  WARMUP=${WARMUP:-1s}
+  ROUNDS=${ROUNDS:-2}
+  CONNECTIONS=${CONNECTIONS:-8}
+  INFLIGHT=${INFLIGHT:-4}
+  IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-200}
+fi
+# each window is short: a round must fit in a phase of the machine, and the rounds give the figure
+DURATION=${DURATION:-5s}
 WARMUP=${WARMUP:-5s}
+ROUNDS=${ROUNDS:-5}
+# before a server's later windows: the load reconnects, and the server is warm already
+ROUND_WARMUP=${ROUND_WARMUP:-1s}
 CONNECTIONS=${CONNECTIONS:-64}
 INFLIGHT=${INFLIGHT:-16}
-IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-${IDLE_DEFAULT:-10000}}
 IDLE_PER_SOURCE=${IDLE_PER_SOURCE:-2000}
 # One Reactor Netty I/O thread: the server owns one core, and the default (at least 4 threads)
 # would only time-slice it. Heap fixed and pre-touched so RSS growth is native memory only.
@@ -29,6 +51,7 @@ LOAD_JVM_OPTS=${LOAD_JVM_OPTS:--Xms256m -Xmx256m}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "[$LOG_TAG] ERROR: ROUNDS must be a positive number" >&2; exit 1; }
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
@@ -37,10 +60,11 @@ SAMPLE_DEV_TLS=--sample.dev-tls=sample-app/dev-tls
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/$LOG_TAG.XXXXXX")
 PIDS=()
-# the baselines in the order they run, after the sample; per server name, its RESULT line and
-# idle figures
+# the baselines in the order they take their turns, after the sample; per server name its PID and
+# port once started, and its idle figures; per window ("NAME ROUND", or whatever key a script's
+# windows use) the load generator's RESULT line
 BASELINES=()
-declare -A BASELINE_PORT=() BASELINE_CMD=() BASELINE_GOALS=() RESULT=() IDLE=()
+declare -A BASELINE_PORT=() BASELINE_CMD=() BASELINE_GOALS=() PID_OF=() PORT_OF=() RESULT=() IDLE=()
 
 log() { printf '[%s] %s\n' "$LOG_TAG" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -133,7 +157,7 @@ build() {
 }
 
 # launch_server NAME PORT JAVA_ARGS... : start a server JVM pinned to SERVER_CPU, logging to
-# $WORK/NAME.log; sets SERVER_PID without waiting for it
+# $WORK/NAME.log; sets SERVER_PID, PID_OF[NAME] and PORT_OF[NAME] without waiting for it
 launch_server() {
   local name=$1 port=$2
   shift 2
@@ -143,6 +167,8 @@ launch_server() {
   taskset -c "$SERVER_CPU" java $JVM_OPTS "$@" > "$WORK/$name.log" 2>&1 < /dev/null &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
+  PID_OF[$name]=$SERVER_PID
+  PORT_OF[$name]=$port
 }
 
 # await_server NAME CHECK... : poll the command CHECK until it succeeds (0), the server
@@ -171,19 +197,20 @@ start_server() {
   log "$name listening on $port (pid $SERVER_PID, CPU $SERVER_CPU)"
 }
 
-# measure_load NAME PORT : the RESULT line of $LOAD_CLASS into RESULT[NAME]
+# measure_load NAME PORT WARMUP : the RESULT line of $LOAD_CLASS against the server SERVER_PID into
+# RESULT[NAME], after WARMUP
 measure_load() {
-  local name=$1 port=$2
-  local bound=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 60 ))
-  log "$name: $CONNECTIONS $CONNECTION_NOUN x $INFLIGHT in flight, warm-up $WARMUP, window $DURATION"
+  local name=$1 port=$2 warmup=$3
+  local bound=$(( $(seconds "$warmup") + $(seconds "$DURATION") + 60 )) file="$WORK/${1// /.}.load"
+  log "$name: $CONNECTIONS $CONNECTION_NOUN x $INFLIGHT in flight, warm-up $warmup, window $DURATION"
   local status=0
   taskset -c "$LOAD_CPU" timeout "$bound" java $LOAD_JVM_OPTS -cp "$BENCH_JAR" "dev.qtserver.benchmarks.$LOAD_CLASS" \
     --host 127.0.0.1 --port "$port" --connections "$CONNECTIONS" --inflight "$INFLIGHT" "${LOAD_ARGS[@]}" \
-    --warmup "$WARMUP" --duration "$DURATION" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" \
-    < /dev/null > "$WORK/$name.load" 2>&1 || status=$?
-  sed "s/^/  [$name] /" "$WORK/$name.load" >&2
+    --warmup "$warmup" --duration "$DURATION" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" \
+    < /dev/null > "$file" 2>&1 || status=$?
+  sed "s/^/  [$name] /" "$file" >&2
   local result
-  result=$(grep '^RESULT ' "$WORK/$name.load" || true)
+  result=$(grep '^RESULT ' "$file" || true)
   [[ -n $result ]] || die "$name: the load generator reported no result (exit $status)"
   RESULT[$name]=$result
 }
@@ -241,22 +268,9 @@ measure_idle() {
   IDLE[$name]=$idle
 }
 
-bench() {
-  local name=$1 port=$2
-  shift 2
-  start_server "$name" "$port" "$@"
-  measure_load "$name" "$port"
-  # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS)
-  if (( IDLE_CONNECTIONS > 0 )); then
-    measure_idle "$name" "$port"
-  fi
-  stop_pid "$SERVER_PID"
-  log "$name stopped"
-}
-
-# baseline NAME PORT GOALS JAVA_ARGS : a server to measure after the sample and compare it with.
-# GOALS are the sample's goals against it, "THROUGHPUT CPU IDLE": the lowest throughput ratio, the
-# highest ratios of CPU per message and of idle memory; "-" where there is none.
+# baseline NAME PORT GOALS JAVA_ARGS : a server to run beside the sample and compare it with, on a
+# PORT of its own. GOALS are the sample's goals against it, "THROUGHPUT CPU IDLE": the lowest
+# throughput ratio, the highest ratios of CPU per message and of idle memory; "-" where there is none.
 baseline() {
   BASELINES+=("$1")
   BASELINE_PORT[$1]=$2
@@ -264,76 +278,229 @@ baseline() {
   BASELINE_CMD[$1]=$4
 }
 
-report() {
-  local row='%-13s %10s %9s %9s %11s %9s %7s %5s %11s %11s %11s %10s\n'
-  echo
-  echo "$RUN_TITLE," \
-    "window $DURATION after $WARMUP warm-up; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU"
-  echo "idle: $IDLE_CONNECTIONS $CONNECTION_NOUN; heap = live heap after a full GC, native = RSS growth (heap pre-touched)"
-  # shellcheck disable=SC2059
-  printf "$row" server msgs/s p50_us p99_us cpu_us/msg mismatch errors lost idle_heapKB idle_natKB idle_totKB other_cpu
-  local name res idle
-  for name in sample "${BASELINES[@]}"; do
-    res=${RESULT[$name]}; idle=${IDLE[$name]:-}
-    # shellcheck disable=SC2059
-    printf "$row" "$name" \
-      "$(result_field "$res" msgs_per_sec)" "$(result_field "$res" p50_us)" "$(result_field "$res" p99_us)" \
-      "$(result_field "$res" server_cpu_us_per_msg)" "$(result_field "$res" mismatches)" \
-      "$(result_field "$res" errors)" "$(result_field "$res" lost)" "$(result_field "$idle" heap_kb)" \
-      "$(result_field "$idle" native_kb)" "$(result_field "$idle" total_kb)" "$(result_field "$res" other_cpu_util)"
-  done
+# start_baselines : every baseline, each on its port, beside what runs already
+start_baselines() {
+  local name
   for name in "${BASELINES[@]}"; do
-    echo
-    ratios "$name"
+    # word-split on purpose: the command is java's arguments
+    # shellcheck disable=SC2086
+    start_server "$name" "${BASELINE_PORT[$name]}" ${BASELINE_CMD[$name]}
   done
-  local other
-  for name in sample "${BASELINES[@]}"; do
-    other=$(result_field "${RESULT[$name]}" other_cpu_util)
-    if awk -v o="$other" 'BEGIN { exit !(o > 0.10) }'; then
-      echo "WARNING: other processes used $other of a core during the $name window; rerun on a quiet machine"
+}
+
+# cpu_ticks PID... : the CPU time the processes have used so far, in clock ticks (utime + stime of
+# /proc/PID/stat, counted after the command name, which may hold spaces)
+cpu_ticks() {
+  local pid total=0
+  for pid; do
+    # a server that has exited (run-http.sh's absent sample) uses nothing
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$(( total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }') ))
+  done
+  echo "$total"
+}
+
+# await_quiet : wait, at most 30 s, until the servers started use less than 5 % of a core together:
+# one still busy with its start-up (JIT compiling, class loading) would take the shared CPU from the
+# first windows of the others
+await_quiet() {
+  local deadline=$(( SECONDS + 30 )) before after tck
+  tck=$(getconf CLK_TCK)
+  while (( SECONDS < deadline )); do
+    before=$(cpu_ticks "${PID_OF[@]}")
+    sleep 1
+    after=$(cpu_ticks "${PID_OF[@]}")
+    if (( (after - before) * 20 <= tck )); then
+      log "servers quiet"
+      return
+    fi
+  done
+  log "WARNING: the servers still used $(( (after - before) * 100 / tck )) % of a core 30 s after starting"
+}
+
+# stop_servers : every server started (launch_server), by PID
+stop_servers() {
+  local name
+  for name in "${!PID_OF[@]}"; do
+    stop_pid "${PID_OF[$name]}"
+  done
+  log "servers stopped"
+}
+
+# take_turns WINDOW NAME... : ROUNDS rounds in which every NAME gets one window, by running the
+# command WINDOW (a function and its first arguments, split on spaces) with NAME and the round:
+# NAMEs in order on odd rounds, backwards on even ones (ABBA), so that a drift of the machine over the
+# rounds weighs on all alike
+take_turns() {
+  local -a window
+  read -r -a window <<< "$1"
+  shift
+  local -a names=("$@")
+  local round i
+  for ((round = 1; round <= ROUNDS; round++)); do
+    log "round $round of $ROUNDS"
+    if (( round % 2 )); then
+      for ((i = 0; i < ${#names[@]}; i++)); do "${window[@]}" "${names[i]}" "$round"; done
+    else
+      for ((i = ${#names[@]} - 1; i >= 0; i--)); do "${window[@]}" "${names[i]}" "$round"; done
     fi
   done
 }
 
-# awk functions for a block of ratios: ratio(a, b), or -1 where a figure is missing; and
-# line(label, v, op, goal), one line of the block, indented by the awk variable indent: the ratio, its
-# goal (op ">=" for at least, "<=" for at most; a goal of "-" is none) and whether it was met
+# round_key FORMAT ROUND : a RESULT key, FORMAT with ROUND in place of its %d ("sample %d")
+round_key() {
+  # shellcheck disable=SC2059 # the format is the caller's key pattern, never outside input
+  printf "$1" "$2"
+}
+
+# median FIELD FORMAT : the median of FIELD over the ROUNDS windows whose RESULT keys are FORMAT
+# (round_key); for an even number of rounds the mean of the middle two, with the figures' decimals; -1
+# if there is no window
+median() {
+  local field=$1 format=$2 round
+  for ((round = 1; round <= ROUNDS; round++)); do
+    result_field "${RESULT[$(round_key "$format" "$round")]:-}" "$field"
+  done | sort -g | awk 'NF { v[++n] = $1; if (match($1, /\.[0-9]+$/) && RLENGTH - 1 > d) d = RLENGTH - 1 }
+    END {
+      if (n == 0) print -1
+      else if (n % 2) print v[(n + 1) / 2]
+      else printf "%." d + 0 "f\n", (v[n / 2] + v[n / 2 + 1]) / 2
+    }'
+}
+
+# paired_ratios FIELD A_FORMAT B_FORMAT : A's FIELD over B's in each round, comma-separated (-1 where
+# a figure is missing): a round measures both a few seconds apart, so a slow phase of the machine
+# weighs on both sides of its ratio
+paired_ratios() {
+  local field=$1 round out="" a b
+  for ((round = 1; round <= ROUNDS; round++)); do
+    a=$(result_field "${RESULT[$(round_key "$2" "$round")]:-}" "$field")
+    b=$(result_field "${RESULT[$(round_key "$3" "$round")]:-}" "$field")
+    out+=${out:+,}$(awk -v a="${a:--1}" -v b="${b:--1}" 'BEGIN { if (a >= 0 && b > 0) printf "%.3f", a / b; else print -1 }')
+  done
+  echo "$out"
+}
+
+# awk functions for a block of ratios: ratio(a, b), or -1 where a figure is missing; median(list) of
+# a comma-separated list; and line(label, v, op, goal, extra), one line of the block, indented by the
+# awk variable indent: the ratio, its goal (op ">=" for at least, "<=" for at most; a goal of "-" is
+# none), whether it was met, and extra after that
 GOAL_AWK='
   function ratio(a, b) { return (a >= 0 && b > 0) ? a / b : -1 }
-  function line(label, v, op, goal,   verdict, text) {
-    if (v < 0) verdict = "n/a"
+  function median(list,   v, n, i, j, t) {
+    n = split(list, v, ",")
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return (n % 2) ? v[(n + 1) / 2] + 0 : (v[n / 2] + v[n / 2 + 1]) / 2
+  }
+  function line(label, v, op, goal, extra,   verdict, text) {
+    if (v < 0) { verdict = "n/a"; extra = "" }
     else if (goal == "-") verdict = ""
     else verdict = ((op == ">=") ? v >= goal + 0 : v <= goal + 0) ? "met" : "MISSED"
-    text = sprintf("%s%-24s %6.3f   goal %-7s %s", indent, label, v, (goal == "-") ? "-" : op " " goal, verdict)
+    text = sprintf("%s%-24s %6.3f   goal %-8s %-6s   %s", indent, label, v, (goal == "-") ? "-" : op " " goal, verdict, extra)
     sub(/ +$/, "", text)
     print text
   }'
 
-# ratios BASELINE : sample/BASELINE for throughput, CPU per message and idle memory, each with its goal
+# paired_line INDENT LABEL FIELD OP GOAL A_FORMAT B_FORMAT : one line of ratios A/B of FIELD over the
+# rounds: the median of the rounds' own ratios, judged against the goal (a slow phase weighs on both
+# sides of a round's ratio), then the ratio of the medians and each round's ratio beside it
+paired_line() {
+  awk -v indent="$1" -v label="$2" -v op="$4" -v goal="$5" -v list="$(paired_ratios "$3" "$6" "$7")" \
+      -v a="$(median "$3" "$6")" -v b="$(median "$3" "$7")" "$GOAL_AWK"'
+    BEGIN {
+      m = ratio(a, b)
+      line(label, median(list), op, goal, sprintf("medians %s   rounds %s", (m < 0) ? "n/a" : sprintf("%.3f", m), list))
+    }'
+}
+
+# what a block of paired lines says, for the report
+PAIRED_LEGEND="the median of the rounds' ratios (the goal line), then the ratio of the medians and each round's ratio"
+
+# echo_window NAME ROUND : one window of the load against the server NAME into RESULT["NAME ROUND"]; its
+# first window warms it up, the later ones only reconnect
+echo_window() {
+  local name=$1 round=$2 warmup=$ROUND_WARMUP
+  (( round > 1 )) || warmup=$WARMUP
+  SERVER_PID=${PID_OF[$name]}
+  measure_load "$name $round" "${PORT_OF[$name]}" "$warmup"
+}
+
+# warn_busy_windows KEY... : a WARNING naming the windows in which other processes used more than 10 %
+# of a core
+warn_busy_windows() {
+  local key other busy=""
+  for key; do
+    other=$(result_field "${RESULT[$key]}" other_cpu_util)
+    if awk -v o="$other" 'BEGIN { exit !(o > 0.10) }'; then busy+="${busy:+, }$key: $other"; fi
+  done
+  [[ -z $busy ]] || echo "WARNING: other processes used more than 0.10 of a core in these windows ($busy); rerun on a quiet machine"
+}
+
+report() {
+  local row='%-14s %6s %10s %9s %9s %11s %9s %7s %5s %10s\n' name round res all=()
+  echo
+  echo "$RUN_TITLE; all servers side by side on CPU $SERVER_CPU, load on CPU $LOAD_CPU; $ROUNDS rounds taking" \
+    "turns (odd: sample ${BASELINES[*]}; even: backwards), one window of $DURATION per server and round, after" \
+    "$WARMUP of warm-up in a server's first window and $ROUND_WARMUP in the others"
+  # shellcheck disable=SC2059
+  printf "$row" server round msgs/s p50_us p99_us cpu_us/msg mismatch errors lost other_cpu
+  for name in sample "${BASELINES[@]}"; do
+    for ((round = 1; round <= ROUNDS; round++)); do
+      res=${RESULT["$name $round"]}
+      all+=("$name $round")
+      # shellcheck disable=SC2059
+      printf "$row" "$name" "$round" \
+        "$(result_field "$res" msgs_per_sec)" "$(result_field "$res" p50_us)" "$(result_field "$res" p99_us)" \
+        "$(result_field "$res" server_cpu_us_per_msg)" "$(result_field "$res" mismatches)" \
+        "$(result_field "$res" errors)" "$(result_field "$res" lost)" "$(result_field "$res" other_cpu_util)"
+    done
+    # shellcheck disable=SC2059
+    printf "$row" "$name" median "$(median msgs_per_sec "$name %d")" "$(median p50_us "$name %d")" \
+      "$(median p99_us "$name %d")" "$(median server_cpu_us_per_msg "$name %d")" - - - -
+  done
+  if (( IDLE_CONNECTIONS > 0 )); then
+    echo
+    echo "idle: $IDLE_CONNECTIONS $CONNECTION_NOUN, one server at a time (the others idle), after the rounds;" \
+      "heap = live heap after a full GC, native = RSS growth (heap pre-touched)"
+    local idle_row='%-14s %11s %11s %11s\n'
+    # shellcheck disable=SC2059
+    printf "$idle_row" server idle_heapKB idle_natKB idle_totKB
+    for name in sample "${BASELINES[@]}"; do
+      # shellcheck disable=SC2059
+      printf "$idle_row" "$name" "$(result_field "${IDLE[$name]}" heap_kb)" \
+        "$(result_field "${IDLE[$name]}" native_kb)" "$(result_field "${IDLE[$name]}" total_kb)"
+    done
+  fi
+  for name in "${BASELINES[@]}"; do
+    echo
+    ratios "$name"
+  done
+  warn_busy_windows "${all[@]}"
+}
+
+# ratios BASELINE : sample/BASELINE for throughput and CPU per message over the rounds, and for idle
+# memory, each with its goal
 ratios() {
   local b=$1 goal_t goal_c goal_m
-  local s=${RESULT[sample]} r=${RESULT[$b]} si=${IDLE[sample]:-} ri=${IDLE[$b]:-}
   read -r goal_t goal_c goal_m <<< "${BASELINE_GOALS[$b]}"
-  awk -v name="sample/$b" -v gt="$goal_t" -v gc="$goal_c" -v gm="$goal_m" \
-      -v st="$(result_field "$s" msgs_per_sec)" -v rt="$(result_field "$r" msgs_per_sec)" \
-      -v sc="$(result_field "$s" server_cpu_us_per_msg)" -v rc="$(result_field "$r" server_cpu_us_per_msg)" \
-      -v sm="$(result_field "$si" total_kb)" -v rm="$(result_field "$ri" total_kb)" \
+  echo "sample/$b: $PAIRED_LEGEND"
+  paired_line "  " throughput msgs_per_sec ">=" "$goal_t" "sample %d" "$b %d"
+  paired_line "  " "server CPU per message" server_cpu_us_per_msg "<=" "$goal_c" "sample %d" "$b %d"
+  (( IDLE_CONNECTIONS > 0 )) || return 0
+  local si=${IDLE[sample]:-} ri=${IDLE[$b]:-}
+  awk -v gm="$goal_m" -v sm="$(result_field "$si" total_kb)" -v rm="$(result_field "$ri" total_kb)" \
       -v sh="$(result_field "$si" heap_kb)" -v rh="$(result_field "$ri" heap_kb)" -v indent="  " "$GOAL_AWK"'
     BEGIN {
-      print name ":"
-      line("throughput", ratio(st, rt), ">=", gt)
-      line("server CPU per message", ratio(sc, rc), "<=", gc)
       line("idle memory (total)", ratio(sm, rm), "<=", gm)
       line("idle memory (heap only)", ratio(sh, rh), "<=", gm)
     }'
 }
 
 passed() {
-  local name res
-  for name in sample "${BASELINES[@]}"; do
-    res=${RESULT[$name]}
-    [[ $(result_field "$res" mismatches) == 0 && $(result_field "$res" errors) == 0 \
-      && $(result_field "$res" lost) == 0 ]] || return 1
+  local key
+  for key in "${!RESULT[@]}"; do
+    [[ $(result_field "${RESULT[$key]}" mismatches) == 0 && $(result_field "${RESULT[$key]}" errors) == 0 \
+      && $(result_field "${RESULT[$key]}" lost) == 0 ]] || return 1
   done
 }
 
@@ -353,19 +520,25 @@ answers_plaintext() {
   [[ $meta == "200 text/plain"* && $body == "$PLAINTEXT_BODY" ]]
 }
 
-# measure_http_load NAME PORT LOAD : HttpLoad's RESULT line into RESULT["NAME LOAD"]
+# measure_http_load NAME PORT LOAD WARMUP WARMUP_ROUND : HttpLoad's RESULT line against the server
+# SERVER_PID into RESULT["NAME LOAD"], after warm-up rounds of WARMUP_ROUND until three agree within
+# STABLE, for at most WARMUP (one round when both are the same: a warm server only reconnects)
 measure_http_load() {
-  local name=$1 port=$2 load=$3 status=0
-  local bound=$(( $(seconds "$WARMUP") + $(seconds "$DURATION") + 120 ))
-  log "$name: $load, warm-up until stable (at most $WARMUP), window $DURATION"
+  local name=$1 port=$2 load=$3 warmup=$4 warmup_round=$5 status=0
+  local bound=$(( $(seconds "$warmup") + $(seconds "$DURATION") + 120 )) file="$WORK/${1// /.}.$load.load"
+  if [[ $warmup == "$warmup_round" ]]; then
+    log "$name: $load, warm-up $warmup, window $DURATION"
+  else
+    log "$name: $load, warm-up until stable (rounds of $warmup_round, at most $warmup), window $DURATION"
+  fi
   # shellcheck disable=SC2086
   taskset -c "$LOAD_CPU" timeout "$bound" java $LOAD_JVM_OPTS -cp "$BENCH_JAR" dev.qtserver.benchmarks.HttpLoad \
-    ${LOAD_OPTIONS[$load]} --url "http://127.0.0.1:$port$PLAINTEXT_PATH" --warmup "$WARMUP" \
-    --warmup-round "$WARMUP_ROUND" --stable "$STABLE" --duration "$DURATION" --server-pid "$SERVER_PID" \
-    --clk-tck "$(getconf CLK_TCK)" < /dev/null > "$WORK/$name.$load.load" 2>&1 || status=$?
-  grep -v '^progress: ' "$WORK/$name.$load.load" | sed "s/^/  [$name $load] /" >&2
+    ${LOAD_OPTIONS[$load]} --url "http://127.0.0.1:$port$PLAINTEXT_PATH" --warmup "$warmup" \
+    --warmup-round "$warmup_round" --stable "$STABLE" --duration "$DURATION" --server-pid "$SERVER_PID" \
+    --clk-tck "$(getconf CLK_TCK)" < /dev/null > "$file" 2>&1 || status=$?
+  grep -v '^progress: ' "$file" | sed "s/^/  [$name $load] /" >&2
   local result
-  result=$(grep '^RESULT ' "$WORK/$name.$load.load" || true)
+  result=$(grep '^RESULT ' "$file" || true)
   [[ -n $result ]] || die "$name $load: the load generator reported no result (exit $status)"
   RESULT["$name $load"]=$result
 }
@@ -388,21 +561,31 @@ sample_command() {
   fi
 }
 
-# The whole run: build, the sample's server, then each baseline in turn, then the report. Exits
-# 1 if a reply mismatched, was lost, or a connection failed; a missed goal is only reported.
+# The whole run: build; start the sample and every baseline, side by side; ROUNDS rounds of windows
+# taking turns between them; the idle step, one server at a time while the others idle; stop them;
+# the report. Exits 1 if a reply mismatched, was lost, or a connection failed; a missed goal is only
+# reported.
 run_benchmark() {
   preflight
   build
-  bench sample "$SAMPLE_PORT" $SAMPLE_CMD
-  local name
-  for name in "${BASELINES[@]}"; do
-    # word-split on purpose: the command is java's arguments, as SAMPLE_CMD
-    # shellcheck disable=SC2086
-    bench "$name" "${BASELINE_PORT[$name]}" ${BASELINE_CMD[$name]}
-  done
+  # word-split on purpose: the commands are java's arguments
+  # shellcheck disable=SC2086
+  start_server sample "$SAMPLE_PORT" $SAMPLE_CMD
+  start_baselines
+  await_quiet
+  take_turns echo_window sample "${BASELINES[@]}"
+  # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS)
+  if (( IDLE_CONNECTIONS > 0 )); then
+    local name
+    for name in sample "${BASELINES[@]}"; do
+      SERVER_PID=${PID_OF[$name]}
+      measure_idle "$name" "${PORT_OF[$name]}"
+    done
+  fi
+  stop_servers
   report
   if ! passed; then
-    log "FAIL: ${FAIL_MESSAGE:-some replies mismatched, were lost, or a connection failed} (see above)"
+    log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"
     exit 1
   fi
 }

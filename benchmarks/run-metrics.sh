@@ -11,16 +11,17 @@
 # Both modes run side by side, as two JVMs pinned to CPU $SERVER_CPU (OFF on the ports + 10000),
 # and the loads take turns between them: per work, ROUNDS rounds of one window each (on, off; then
 # off, on; ...), so that a slow phase of the machine, which can last minutes here, weighs on both
-# sides of a round's ratio. The report's goal line is the median of the rounds' ratios. Before the
-# loads the script checks through each JVM's actuator that its mode is what it says (ON: the
-# metrics endpoint has qtserver.bytes.received; OFF: there is no metrics endpoint at all). The
-# steps are lib.sh's.
+# sides of a round's ratio. The report's goal line is the median of the rounds' ratios, with the ratio
+# of the modes' medians and each round's ratio beside it. Before the loads the script checks through
+# each JVM's actuator that its mode is what it says (ON: the metrics endpoint has
+# qtserver.bytes.received; OFF: there is no metrics endpoint at all). The steps, the rounds and the
+# medians are lib.sh's, shared with the other scripts.
 #
 # Environment (defaults in brackets):
 #   SMOKE=1         two rounds of a few seconds, to check that the harness works (figures mean nothing)
 #   ROUNDS [5]      windows per mode and work, the modes taking turns
 #   DURATION [5s]   each window; WARMUP [5s] before a work's first window on a JVM, ROUND_WARMUP
-#                   [1s] before the others
+#                   [1s] before the others (HTTP: one round of wrk that long)
 #   CONNECTIONS [64] INFLIGHT [16] MESSAGE_BYTES [64]  the echo loads
 #   HTTP_WARMUP [20s] WARMUP_ROUND [2s] STABLE [0.05] WRK_CONNECTIONS [64] WRK_THREADS [1]  the HTTP
 #                   load's first warm-up: rounds until three agree within STABLE, at most HTTP_WARMUP
@@ -33,20 +34,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+# SMOKE=1: lib.sh shortens the rounds and the echo loads; these are the HTTP load's
 if [[ ${SMOKE:-0} == 1 ]]; then
-  DURATION=${DURATION:-2s}
-  WARMUP=${WARMUP:-1s}
   HTTP_WARMUP=${HTTP_WARMUP:-1s}
   WARMUP_ROUND=${WARMUP_ROUND:-1s}
-  CONNECTIONS=${CONNECTIONS:-8}
-  INFLIGHT=${INFLIGHT:-4}
   WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
-  ROUNDS=${ROUNDS:-2}
 fi
-DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-5}
-ROUND_WARMUP=${ROUND_WARMUP:-1s}
-[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "[run-metrics] ERROR: ROUNDS must be a positive number" >&2; exit 1; }
 # the HTTP path warms up more slowly than the echoes (run-http.sh gives it up to 40 s on its own)
 HTTP_WARMUP=${HTTP_WARMUP:-20s}
 WARMUP_ROUND=${WARMUP_ROUND:-2s}
@@ -88,7 +81,6 @@ OFF_PORTS+=" --qtserver.websocket.secure-chat.port=0 --qtserver.http.web.listene
 OFF_PORTS+=" --qtserver.http.web.listeners[1].port=0 --qtserver.http.web.listeners[1].ssl.bundle=dev"
 declare -A MODE_ARGS=([on]="" [off]="--spring.autoconfigure.exclude=$OFF_EXCLUDE $OFF_PORTS")
 declare -A SHIFT=([on]=0 [off]=$OFF_SHIFT)
-declare -A MODE_PID=()
 
 LOG_TAG=run-metrics
 NEEDED_COMMANDS=("curl:Debian: apt-get install curl" "wrk:Debian: apt-get install wrk")
@@ -127,7 +119,7 @@ mode_checked() {
   fi
 }
 
-# start_mode MODE : the sample in MODE, checked; its PID into MODE_PID[MODE]
+# start_mode MODE : the sample in MODE, checked; its PID into PID_OF[MODE] (launch_server)
 start_mode() {
   local mode=$1 shift=${SHIFT[$1]} status=0
   # shellcheck disable=SC2086
@@ -140,28 +132,30 @@ start_mode() {
   fi
   mode_checked "$mode" || die "$mode: the sample is not in that mode: /actuator/$MODE_CHECK"
   answers_plaintext $((shift + HTTP_PORT)) || die "$mode: wrong answer to GET $PLAINTEXT_PATH: $ANSWER"
-  MODE_PID[$mode]=$SERVER_PID
   log "$mode: sample listening (pid $SERVER_PID, CPU $SERVER_CPU, ports + $shift); /actuator/$MODE_CHECK"
 }
 
-# window MODE ROUND WORK : one window of WORK against MODE's JVM into RESULT["MODE ROUND WORK"];
-# the first round warms the JVM up for the work, the others only reconnect
+# window WORK MODE ROUND : one window of WORK against MODE's JVM into RESULT["MODE ROUND WORK"]; the
+# first round warms the JVM up for the work, the others only reconnect (HTTP: one round of the load)
 window() {
-  local mode=$1 round=$2 work=$3 shift=${SHIFT[$1]} warmup=$ROUND_WARMUP
-  SERVER_PID=${MODE_PID[$mode]}
+  local work=$1 mode=$2 round=$3 shift=${SHIFT[$2]} warmup=$ROUND_WARMUP
+  SERVER_PID=${PID_OF[$mode]}
   case $work in
     tcp)
       (( round == 1 )) && warmup=$WARMUP
       LOAD_CLASS=TcpEchoLoad LOAD_ARGS=(--line-bytes "$MESSAGE_BYTES") CONNECTION_NOUN=connections
-      WARMUP=$warmup measure_load "$mode $round tcp" $((shift + TCP_PORT)) ;;
+      measure_load "$mode $round tcp" $((shift + TCP_PORT)) "$warmup" ;;
     websocket)
       (( round == 1 )) && warmup=$WARMUP
       LOAD_CLASS=WebSocketEchoLoad LOAD_ARGS=(--path "$WS_PATH" --message-bytes "$MESSAGE_BYTES")
       CONNECTION_NOUN=sessions
-      WARMUP=$warmup measure_load "$mode $round websocket" $((shift + WS_PORT)) ;;
+      measure_load "$mode $round websocket" $((shift + WS_PORT)) "$warmup" ;;
     http)
-      (( round == 1 )) && warmup=$HTTP_WARMUP
-      WARMUP=$warmup measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk
+      if (( round == 1 )); then
+        measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk "$HTTP_WARMUP" "$WARMUP_ROUND"
+      else
+        measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk "$ROUND_WARMUP" "$ROUND_WARMUP"
+      fi
       RESULT["$mode $round http"]=${RESULT["$mode $round wrk"]} ;;
   esac
 }
@@ -176,27 +170,6 @@ for work in "${WORKS[@]}"; do
 done
 runs() { [[ " ${WORKS[*]} " == *" $1 "* ]]; }
 
-# median WORK MODE FIELD : the median of FIELD over the windows of MODE (the mean of the middle two
-# for an even number of rounds)
-median() {
-  local work=$1 mode=$2 field=$3 round
-  for ((round = 1; round <= ROUNDS; round++)); do
-    result_field "${RESULT["$mode $round $work"]}" "$field"
-  done | sort -g | awk 'NF { v[++n] = $1 } END { if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'
-}
-
-# paired_ratios WORK FIELD : on/off of FIELD in each round, comma-separated: a round measures both
-# modes back to back, so a slow phase of the machine weighs on both sides of its ratio
-paired_ratios() {
-  local work=$1 field=$2 round on off out=""
-  for ((round = 1; round <= ROUNDS; round++)); do
-    on=$(result_field "${RESULT["on $round $work"]}" "$field")
-    off=$(result_field "${RESULT["off $round $work"]}" "$field")
-    out+=${out:+,}$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')
-  done
-  echo "$out"
-}
-
 report() {
   local row='%-10s %-5s %-6s %12s %12s %10s\n' work mode round res
   echo
@@ -208,7 +181,7 @@ report() {
   # shellcheck disable=SC2059
   printf "$row" work mode round ops/s cpu_us/op other_cpu
   for work in "${WORKS[@]}"; do
-    for mode in ${MODES[*]}; do
+    for mode in "${MODES[@]}"; do
       for ((round = 1; round <= ROUNDS; round++)); do
         res=${RESULT["$mode $round $work"]}
         # shellcheck disable=SC2059
@@ -216,45 +189,30 @@ report() {
           "$(result_field "$res" "${CPU_FIELD[$work]}")" "$(result_field "$res" other_cpu_util)"
       done
       # shellcheck disable=SC2059
-      printf "$row" "$work" "$mode" median "$(median "$work" "$mode" "${RATE_FIELD[$work]}")" \
-        "$(median "$work" "$mode" "${CPU_FIELD[$work]}")" -
+      printf "$row" "$work" "$mode" median "$(median "${RATE_FIELD[$work]}" "$mode %d $work")" \
+        "$(median "${CPU_FIELD[$work]}" "$mode %d $work")" -
     done
   done
-  echo
   for work in "${WORKS[@]}"; do
-    awk -v work="$work" -v indent="  " \
-        -v st="$(median "$work" on "${RATE_FIELD[$work]}")" \
-        -v rt="$(median "$work" off "${RATE_FIELD[$work]}")" \
-        -v sc="$(median "$work" on "${CPU_FIELD[$work]}")" \
-        -v rc="$(median "$work" off "${CPU_FIELD[$work]}")" \
-        -v pt="$(paired_ratios "$work" "${RATE_FIELD[$work]}")" \
-        -v pc="$(paired_ratios "$work" "${CPU_FIELD[$work]}")" "$GOAL_AWK"'
-      BEGIN {
-        print work " on/off, the median of the rounds (per round: " pt " / " pc "):"
-        line("throughput", median(pt), ">=", "0.97")
-        line("server CPU per operation", median(pc), "<=", "1.031")
-        print work " on/off, the medians of each mode:"
-        line("throughput", ratio(st, rt), ">=", "0.97")
-        line("server CPU per operation", ratio(sc, rc), "<=", "1.031")
-      }
-      function median(list,   v, n, i, j, t) {
-        n = split(list, v, ",")
-        for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-        return (n % 2) ? v[(n + 1) / 2] + 0 : (v[n / 2] + v[n / 2 + 1]) / 2
-      }'
+    echo
+    echo "$work on/off: $PAIRED_LEGEND"
+    paired_line "  " throughput "${RATE_FIELD[$work]}" ">=" 0.97 "on %d $work" "off %d $work"
+    paired_line "  " "server CPU per operation" "${CPU_FIELD[$work]}" "<=" 1.031 "on %d $work" "off %d $work"
   done
-  for res in "${RESULT[@]}"; do
-    if awk -v o="$(result_field "$res" other_cpu_util)" 'BEGIN { exit !(o > 0.10) }'; then
-      echo "WARNING: other processes used more than 10 % of a core during a window; rerun on a quiet machine"
-      break
-    fi
+  echo
+  local keys=()
+  for work in "${WORKS[@]}"; do
+    for mode in "${MODES[@]}"; do
+      for ((round = 1; round <= ROUNDS; round++)); do keys+=("$mode $round $work"); done
+    done
   done
+  warn_busy_windows "${keys[@]}"
 }
 
 passed() {
   local work mode field round
   for work in "${WORKS[@]}"; do
-    for mode in ${MODES[*]}; do
+    for mode in "${MODES[@]}"; do
       for ((round = 1; round <= ROUNDS; round++)); do
         for field in ${ZERO_FIELDS[$work]}; do
           [[ $(result_field "${RESULT["$mode $round $work"]}" "$field") == 0 ]] || return 1
@@ -269,22 +227,17 @@ build
 for mode in "${MODES[@]}"; do
   start_mode "$mode"
 done
+await_quiet
 for work in "${WORKS[@]}"; do
-  for ((round = 1; round <= ROUNDS; round++)); do
-    # on, off; off, on; ...: a drift over the rounds weighs on both modes alike
-    if (( round % 2 )); then order=(on off); else order=(off on); fi
-    for mode in "${order[@]}"; do
-      window "$mode" "$round" "$work"
-    done
-  done
+  log "work $work"
+  # on, off; off, on; ...: a drift over the rounds weighs on both modes alike
+  take_turns "window $work" "${MODES[@]}"
 done
 if runs tcp; then
   log "on: qtserver.bytes.received of $TCP_SERVER after its loads: $(curl -s --max-time 5 \
     "http://127.0.0.1:$MANAGEMENT_PORT/actuator/metrics/qtserver.bytes.received?tag=server:$TCP_SERVER" \
     | grep -o '"value":[0-9.E]*' || echo none)"
 fi
-for mode in "${MODES[@]}"; do
-  stop_pid "${MODE_PID[$mode]}"
-done
+stop_servers
 report
 passed || { log "FAIL: a reply mismatched or was lost, a request failed, or a connection failed (see above)"; exit 1; }

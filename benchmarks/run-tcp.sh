@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # TCP line echo: the sample app's annotated-handler echo against raw Reactor Netty in both idioms
-# (RawTcpEchoServer --idiom zero-copy, then --idiom string), measured in one invocation so the
-# ratios are taken under the same machine conditions. See benchmarks/README.md.
+# (RawTcpEchoServer --idiom zero-copy and --idiom string), measured side by side in one invocation
+# so the ratios are taken under the same machine conditions. See benchmarks/README.md.
 #
-# For each server in turn: start it as its own JVM pinned to CPU $SERVER_CPU, wait for its port, run
-# TcpEchoLoad pinned to CPU $LOAD_CPU (warm-up, then a fixed window; it reads the server's CPU
-# time from /proc/PID/stat at the window's edges), then open $IDLE_CONNECTIONS idle connections
-# and compare the server's heap (after a GC) and RSS with a baseline; stop the server by PID.
-# The steps are in lib.sh, shared with run-websocket.sh.
+# All servers run at once, each its own JVM pinned to CPU $SERVER_CPU on a port of its own; the load,
+# TcpEchoLoad pinned to CPU $LOAD_CPU, takes turns between them: ROUNDS rounds of one window per
+# server (sample, raw-zero-copy, raw-string; then backwards), the first after WARMUP, the others after
+# ROUND_WARMUP (the generator reads the server's CPU time from /proc/PID/stat at the window's edges).
+# The goal lines are the medians of the rounds' ratios: a slow phase of the machine, which can last
+# minutes here, weighs on both sides of a round's ratio. Then, one server at a time while the others
+# idle, it opens $IDLE_CONNECTIONS idle connections and compares the server's heap (after a GC) and
+# RSS with a baseline; it stops the servers by PID. The steps are in lib.sh, shared with
+# run-websocket.sh and run-tls.sh.
 #
 # Environment (defaults in brackets):
-#   DURATION [10s] WARMUP [5s] CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
+#   ROUNDS [5]      windows per server, the servers taking turns
+#   DURATION [5s]   each window; WARMUP [5s] before a server's first window, ROUND_WARMUP [1s] before
+#                   the others
+#   SMOKE=1         two rounds of 2s, 8 connections x 4 in flight, 200 idle connections: checks the
+#                   harness, not the figures
+#   CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
 #   IDLE_CONNECTIONS [10000] IDLE_PER_SOURCE [2000]  (127.0.0.2, 127.0.0.3, ... as sources)
 #   JVM_OPTS        flags of every server JVM [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
 #                   -Dreactor.netty.ioWorkerCount=1]
@@ -26,7 +35,9 @@
 #                   the last three are in the sample's profile "bench" (application-bench.yml)
 #   BLOCK [1ms]     how long blocking-echo and its baseline block per line
 #   SAMPLE_ARGS     more arguments for the sample, e.g. --spring.threads.virtual.enabled=true
-#   SAMPLE_PORT [the server's port] RAW_PORT [9100] SERVER_CPU [0] LOAD_CPU [1]
+#   SAMPLE_PORT [the server's port] RAW_PORT [9100]: raw-zero-copy (or raw-blocking) on RAW_PORT,
+#                   raw-string on RAW_PORT + 1
+#   SERVER_CPU [0] LOAD_CPU [1]
 #   RAW_NATIVE [false]  true runs both raw baselines on epoll (the sample's TCP servers use NIO)
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
 #                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --sample.dev-tls=sample-app/dev-tls];
@@ -76,14 +87,14 @@ if [[ $SAMPLE_OVERRIDDEN == 0 ]]; then
   SAMPLE_CMD+=" $SAMPLE_PROFILE ${SAMPLE_ARGS:-}"
 fi
 # the starter's TCP servers run on NIO (README: epoll loses answers to half-closed clients on Netty
-# 4.2.17), so the raw baselines do too unless RAW_NATIVE=true asks for the epoll anchor; they take
-# RAW_PORT one after the other
-RAW_CMD="-Dreactor.netty.native=${RAW_NATIVE:-false} -cp $BENCH_JAR dev.qtserver.benchmarks.RawTcpEchoServer $RAW_PORT"
+# 4.2.17), so the raw baselines do too unless RAW_NATIVE=true asks for the epoll anchor; they run
+# side by side, on RAW_PORT and the next port
+RAW_CMD="-Dreactor.netty.native=${RAW_NATIVE:-false} -cp $BENCH_JAR dev.qtserver.benchmarks.RawTcpEchoServer"
 if [[ $SAMPLE_SERVER == blocking-echo ]]; then
-  baseline raw-blocking "$RAW_PORT" "$BLOCKING_GOALS" "$RAW_CMD --idiom string --block $BLOCK"
+  baseline raw-blocking "$RAW_PORT" "$BLOCKING_GOALS" "$RAW_CMD $RAW_PORT --idiom string --block $BLOCK"
 else
-  baseline raw-zero-copy "$RAW_PORT" "$ZERO_COPY_GOALS" "$RAW_CMD --idiom zero-copy"
-  baseline raw-string "$RAW_PORT" "$STRING_GOALS" "$RAW_CMD --idiom string"
+  baseline raw-zero-copy "$RAW_PORT" "$ZERO_COPY_GOALS" "$RAW_CMD $RAW_PORT --idiom zero-copy"
+  baseline raw-string $((RAW_PORT + 1)) "$STRING_GOALS" "$RAW_CMD $((RAW_PORT + 1)) --idiom string"
 fi
 
 run_benchmark

@@ -2,22 +2,29 @@
 # TCP line echo over TLS: the sample app's secure echo `tls-echo` (port 9443: the annotated handler
 # of `echo` behind ssl.bundle=dev, the starter's TLS defaults) against raw Reactor Netty's line echo
 # behind TcpServer.secure with a TcpSslContextSpec of the same PEM certificate and key
-# (RawTlsTcpEchoServer, zero-copy, then string), measured in one invocation under the same TLS
-# load. See benchmarks/README.md, "TLS".
+# (RawTlsTcpEchoServer, zero-copy and string), measured side by side in one invocation under the
+# same TLS load. See benchmarks/README.md, "TLS".
 #
-# Each server in turn: start it as its own JVM pinned to CPU $SERVER_CPU, wait for its port, run
+# All servers run at once, each its own JVM pinned to CPU $SERVER_CPU on a port of its own; the load,
 # TcpEchoLoad over TLS (JDK SSLEngine through Netty's SslHandler, trusting only
-# sample-app/dev-tls/ca.crt and checking the name localhost) pinned to CPU $LOAD_CPU: warm-up, then
-# a fixed window, server CPU from /proc/PID/stat at its edges; stop the server by PID. No idle step:
-# IdleConnections speaks no TLS.
+# sample-app/dev-tls/ca.crt and checking the name localhost) pinned to CPU $LOAD_CPU, takes turns
+# between them: ROUNDS rounds of one window per server (sample, raw-tls, raw-tls-string; then
+# backwards), the first after WARMUP, the others after ROUND_WARMUP, server CPU from /proc/PID/stat
+# at the window's edges. The goal lines are the medians of the rounds' ratios. The servers are
+# stopped by PID. No idle step: IdleConnections speaks no TLS. The steps are lib.sh's.
 #
 # Environment (defaults in brackets):
-#   DURATION [10s] WARMUP [5s] CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
+#   ROUNDS [5]      windows per server, the servers taking turns
+#   DURATION [5s]   each window; WARMUP [5s] before a server's first window, ROUND_WARMUP [1s] before
+#                   the others
+#   SMOKE=1         two rounds of 2s, 8 connections x 4 in flight: checks the harness, not the figures
+#   CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
 #   TLS_PROTOCOLS, TLS_CIPHERS  what the client offers, comma-separated [the JDK's defaults]
 #   JVM_OPTS        flags of every server JVM [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
 #                   -Dreactor.netty.ioWorkerCount=1]
 #   LOAD_JVM_OPTS   flags of the client JVMs [-Xms256m -Xmx256m]
-#   SAMPLE_PORT [9443] RAW_PORT [9143] SERVER_CPU [0] LOAD_CPU [1]
+#   SAMPLE_PORT [9443] RAW_PORT [9143]: raw-tls on RAW_PORT, raw-tls-string on RAW_PORT + 1
+#   SERVER_CPU [0] LOAD_CPU [1]
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
 #                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --sample.dev-tls=sample-app/dev-tls]
 #   SKIP_BUILD=1    use the jars already in target/
@@ -47,10 +54,10 @@ RUN_TITLE="TCP line echo over TLS, $CONNECTIONS connections x $INFLIGHT lines in
 sample_command 9443 "qtserver.tcp.tls-echo.port"
 # the goal against zero-copy: at least 0.95x its throughput and at most 1/0.95 of its CPU per
 # message; against the String idiom none, it is there to show where the handler's work sits.
-# Both raw servers on NIO, as the starter's TCP servers
-RAW_CMD="-Dreactor.netty.native=false -cp $BENCH_JAR dev.qtserver.benchmarks.RawTlsTcpEchoServer $RAW_PORT"
-RAW_CMD+=" --cert $DEV_TLS/server.crt --key $DEV_TLS/server.key"
-baseline raw-tls "$RAW_PORT" "0.95 1.053 -" "$RAW_CMD --idiom zero-copy"
-baseline raw-tls-string "$RAW_PORT" "- - -" "$RAW_CMD --idiom string"
+# Both raw servers on NIO, as the starter's TCP servers, side by side on RAW_PORT and the next port
+RAW_CMD="-Dreactor.netty.native=false -cp $BENCH_JAR dev.qtserver.benchmarks.RawTlsTcpEchoServer"
+RAW_TLS="--cert $DEV_TLS/server.crt --key $DEV_TLS/server.key"
+baseline raw-tls "$RAW_PORT" "0.95 1.053 -" "$RAW_CMD $RAW_PORT $RAW_TLS --idiom zero-copy"
+baseline raw-tls-string $((RAW_PORT + 1)) "- - -" "$RAW_CMD $((RAW_PORT + 1)) $RAW_TLS --idiom string"
 
 run_benchmark

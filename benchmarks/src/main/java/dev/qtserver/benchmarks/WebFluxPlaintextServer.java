@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@link RawHttpServer}).
  *
  * <p>
- * Usage: {@code WebFluxPlaintextServer [--server.port=P]} (default 9106), or any other
+ * Usage: {@code WebFluxPlaintextServer [--server.port=P]} (default 9107), or any other
  * Boot property as an argument. Boot logs through {@code java.util.logging}, at
  * {@code INFO}, with its banner off.
  */
@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Import(WebFluxPlaintextServer.PlaintextController.class)
 public final class WebFluxPlaintextServer {
 
-	private static final int DEFAULT_PORT = 9106;
+	private static final int DEFAULT_PORT = 9107;
 
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(WebFluxPlaintextServer.class);

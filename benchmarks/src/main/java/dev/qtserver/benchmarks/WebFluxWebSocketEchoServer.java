@@ -20,7 +20,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
  * {@link SimpleUrlHandlerMapping}; Boot's auto-configuration does the rest.
  *
  * <p>
- * Usage: {@code WebFluxWebSocketEchoServer [--server.port=P]} (default 9104), or any
+ * Usage: {@code WebFluxWebSocketEchoServer [--server.port=P]} (default 9105), or any
  * other Boot property as an argument. Boot logs through {@code java.util.logging}, at
  * {@code INFO}, with its banner off.
  */
@@ -28,7 +28,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 @EnableAutoConfiguration
 public final class WebFluxWebSocketEchoServer {
 
-	private static final int DEFAULT_PORT = 9104;
+	private static final int DEFAULT_PORT = 9105;
 
 	@Bean
 	HandlerMapping echoHandlerMapping() {
