@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
@@ -85,9 +86,16 @@ public final class QWebSocket extends AbstractQtConnection {
 
 	private volatile long lastPongNanos = System.nanoTime();
 
+	/**
+	 * Whether messages go out encoded here, as the bytes of whole frames: when the server
+	 * offers no extension, so that none can be in use on the session.
+	 */
+	private final boolean wireFrames;
+
 	QWebSocket(long id, String serverName, Connection connection, ConnectionState state, ServerStatistics statistics,
-			URI requestUrl, @Nullable String origin, @Nullable String subprotocol) {
+			URI requestUrl, @Nullable String origin, @Nullable String subprotocol, boolean extensionsOffered) {
 		super(id, serverName, connection, state, statistics);
+		this.wireFrames = !extensionsOffered;
 		// a ping the peer never answered fails when the session ends, rather than hanging
 		channel().whenClosed(this::failPings);
 		this.requestUrl = requestUrl;
@@ -131,7 +139,7 @@ public final class QWebSocket extends AbstractQtConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(String text) {
-		return sendMessage(WebSocketFrames.toFrame(allocator(), text));
+		return sendMessage(encode(text));
 	}
 
 	/**
@@ -140,7 +148,7 @@ public final class QWebSocket extends AbstractQtConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(byte[] bytes) {
-		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(encode(bytes));
 	}
 
 	/**
@@ -150,7 +158,7 @@ public final class QWebSocket extends AbstractQtConnection {
 	 * @return completes once written to the socket, or exceptionally if the write failed
 	 */
 	public CompletableFuture<Void> send(ByteBuffer bytes) {
-		return sendMessage(WebSocketFrames.toFrame(allocator(), bytes));
+		return sendMessage(encode(bytes));
 	}
 
 	/**
@@ -402,7 +410,7 @@ public final class QWebSocket extends AbstractQtConnection {
 			// no data frame may follow our close frame (RFC 6455 section 5.5.1)
 			return;
 		}
-		channel().write(WebSocketFrames.toFrame(allocator(), payload));
+		channel().write(encode(payload));
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
@@ -439,17 +447,21 @@ public final class QWebSocket extends AbstractQtConnection {
 		return connection().channel().alloc();
 	}
 
-	private CompletableFuture<Void> sendMessage(WebSocketFrame frame) {
-		return unlessCloseSent(frame, channel()::send);
+	private Object encode(Object payload) {
+		return this.wireFrames ? WebSocketFrames.toWire(allocator(), payload)
+				: WebSocketFrames.toFrame(allocator(), payload);
 	}
 
-	private CompletableFuture<Void> unlessCloseSent(WebSocketFrame frame,
-			Function<Object, CompletableFuture<Void>> sender) {
+	private CompletableFuture<Void> sendMessage(Object message) {
+		return unlessCloseSent(message, channel()::send);
+	}
+
+	private CompletableFuture<Void> unlessCloseSent(Object message, Function<Object, CompletableFuture<Void>> sender) {
 		if (this.closeSent.get()) {
-			frame.release();
+			ReferenceCountUtil.release(message);
 			return CompletableFuture.failedFuture(new ClosedChannelException());
 		}
-		return sender.apply(frame);
+		return sender.apply(message);
 	}
 
 	private record Ping(long sentNanos, CompletableFuture<Duration> rtt) {

@@ -313,7 +313,8 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 				});
 			Connection connection = Connection.from(ctx.channel());
 			QWebSocket session = new QWebSocket(connectionId(connection), name(), connection,
-					new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol());
+					new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol(),
+					this.settings.compression());
 			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 					new WebSocketMessageAggregator(this.settings.maxMessageSize()));
 			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
