@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.Set;
 
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslProvider;
 import reactor.netty.tcp.TcpServer;
 import reactor.netty.tcp.TcpSslContextSpec;
 
@@ -29,7 +30,12 @@ public final class RawTlsTcpEchoServer {
 
 	public static void main(String[] args) throws InterruptedException {
 		BaselineServers.serve(args, DEFAULT_PORT, Set.of("cert", "key"), (options, port, idiom) -> {
-			TcpSslContextSpec tls = TcpSslContextSpec.forServer(file(options, "cert"), file(options, "key"));
+			// the JDK's engine, as the starter's servers without netty-tcnative: the
+			// benchmarks
+			// jar carries BoringSSL for its load generator, which Netty would pick by
+			// default
+			TcpSslContextSpec tls = TcpSslContextSpec.forServer(file(options, "cert"), file(options, "key"))
+				.configure((builder) -> builder.sslProvider(SslProvider.JDK));
 			return TcpServer.create()
 				.port(port)
 				.secure((spec) -> spec.sslContext(tls))

@@ -11,6 +11,7 @@ import javax.net.ssl.SSLSession;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
@@ -28,6 +29,8 @@ final class TlsClient {
 
 	private final SslContext context;
 
+	private final SslProvider provider;
+
 	private final String serverName;
 
 	private final Map<String, Integer> negotiated = new TreeMap<>();
@@ -39,8 +42,9 @@ final class TlsClient {
 	 * @param ciphers the cipher suites to offer, empty for the JDK's default
 	 */
 	TlsClient(File caFile, String serverName, List<String> protocols, List<String> ciphers) throws SSLException {
+		this.provider = provider();
 		SslContextBuilder builder = SslContextBuilder.forClient()
-			.sslProvider(SslProvider.JDK)
+			.sslProvider(this.provider)
 			.trustManager(caFile)
 			.endpointIdentificationAlgorithm("HTTPS");
 		if (!protocols.isEmpty()) {
@@ -66,6 +70,17 @@ final class TlsClient {
 		}
 		return new TlsClient(new File(ca), options.string("tls-server-name", "localhost"),
 				list(options.string("tls-protocols", "")), list(options.string("tls-ciphers", "")));
+	}
+
+	/**
+	 * BoringSSL (netty-tcnative) where it loads, else the JDK's engine: the JDK's costs
+	 * the client more per echoed line than the servers under test spend, which would make
+	 * every TLS window measure the client. {@code -Dbenchmarks.tls.jdk=true} asks for the
+	 * JDK's.
+	 */
+	private static SslProvider provider() {
+		return (!Boolean.getBoolean("benchmarks.tls.jdk") && OpenSsl.isAvailable()) ? SslProvider.OPENSSL
+				: SslProvider.JDK;
 	}
 
 	/** The options {@link #from} reads. */
@@ -99,7 +114,8 @@ final class TlsClient {
 	String summary() {
 		StringBuilder text = new StringBuilder();
 		this.negotiated.forEach((what, count) -> text.append(String.format(Locale.ROOT, "%s x%d; ", what, count)));
-		return (text.length() > 0) ? text.substring(0, text.length() - 2) : "no handshake completed";
+		return ((text.length() > 0) ? text.substring(0, text.length() - 2) : "no handshake completed")
+				+ ((this.provider == SslProvider.OPENSSL) ? " (BoringSSL client)" : " (JDK client)");
 	}
 
 }
