@@ -416,7 +416,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * loop runs its tasks once it has read every connection that was ready, so the
 	 * connections' flushes come together at the end of its pass, as raw Reactor Netty's
 	 * sends do (they write in loop tasks). Measured side by side, flushing each
-	 * connection as soon as its read was handled cost 9 to 11 % more CPU per message on
+	 * connection as soon as its read was handled cost 8 to 12 % more CPU per message on
 	 * the TCP and WebSocket echoes, all of it in the kernel's write calls (on loopback
 	 * the writer does the receiver's work too, so the timing of writes shows there).
 	 */
