@@ -67,9 +67,14 @@ public final class SerialExecutor implements Executor {
 
 	private static final Runnable[] NO_HOOKS = {};
 
-	private final Runnable drainer = () -> drain(false, null);
+	/**
+	 * Runs a task given as the argument of {@link #executeOnEventLoop(Consumer, Object)}.
+	 */
+	private static final Consumer<Runnable> RUN = Runnable::run;
 
-	private final Runnable loopDrainer = () -> drain(true, null);
+	private final Runnable drainer = () -> drain(false);
+
+	private final Runnable loopDrainer = () -> drain(true);
 
 	private final Runnable deferredStart = this::startDeferred;
 
@@ -145,12 +150,7 @@ public final class SerialExecutor implements Executor {
 	}
 
 	private void executeOnEventLoop(Runnable task) {
-		if (eventLoop().inEventLoop() && this.pending.compareAndSet(0, 1)) {
-			// nothing queued, running or held: run it now, no hand-off
-			drain(true, task);
-			return;
-		}
-		queueOnEventLoop(task);
+		executeOnEventLoop(RUN, task);
 	}
 
 	/**
@@ -166,6 +166,7 @@ public final class SerialExecutor implements Executor {
 	 */
 	public <T> void executeOnEventLoop(Consumer<? super T> action, T argument) {
 		if (eventLoop().inEventLoop() && this.pending.compareAndSet(0, 1)) {
+			// nothing queued, running or held: run it now, no hand-off
 			Thread current = enter();
 			try {
 				runSafely(action, argument);
@@ -294,16 +295,10 @@ public final class SerialExecutor implements Executor {
 		return this.runner.get() == Thread.currentThread();
 	}
 
-	private void drain(boolean onLoop, @Nullable Runnable first) {
+	private void drain(boolean onLoop) {
 		Thread current = enter();
 		try {
-			if (first != null) {
-				runSafely(first);
-				if (parked()) {
-					return;
-				}
-			}
-			drainTasks(onLoop, first != null);
+			drainTasks(onLoop, false);
 		}
 		finally {
 			leave(current);

@@ -101,7 +101,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	private boolean unflushed;
 
 	/** Flushes the replies written on the event loop; made once, as above. */
-	private final Runnable flushTask = this::flushWritten;
+	private final Runnable flushTask;
 
 	/** The event-loop reply being written, if any; touched only on the event loop. */
 	private @Nullable LoopReply reply;
@@ -125,6 +125,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				: null;
 		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
 		this.messageCall = (payload) -> handler.message(this.connection, payload);
+		this.flushTask = transport::flush;
 		this.messageTasks = tasks(OnMessage.class);
 		this.executor.addBatchHook(this::afterBatch);
 		tasks(OnConnect.class).execute(this::connected);
@@ -430,10 +431,6 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				// the event loop is shutting down, and the connection with it
 			}
 		}
-	}
-
-	private void flushWritten() {
-		this.transport.flush();
 	}
 
 	/**

@@ -448,8 +448,7 @@ public final class QWebSocket extends AbstractQtConnection {
 	}
 
 	private Object encode(Object payload) {
-		return this.wireFrames ? WebSocketFrames.toWire(allocator(), payload)
-				: WebSocketFrames.toFrame(allocator(), payload);
+		return WebSocketFrames.encode(allocator(), payload, this.wireFrames);
 	}
 
 	private CompletableFuture<Void> sendMessage(Object message) {

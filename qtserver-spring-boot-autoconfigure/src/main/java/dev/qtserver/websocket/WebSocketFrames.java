@@ -37,65 +37,48 @@ final class WebSocketFrames {
 	}
 
 	/**
-	 * A reply: text for a {@code String}, binary for bytes, in a buffer of the
+	 * A reply, text for a {@code String} and binary for bytes, in a buffer of the
 	 * connection's allocator (pooled, direct: written to the socket without another
-	 * copy).
+	 * copy): as a frame object for Netty's frame encoder, or ({@code wire}) as the bytes
+	 * of one whole, unmasked frame (RFC 6455 section 5.2), header and payload in one
+	 * buffer, which the encoder lets through as it is. The bytes are what the encoder
+	 * would send for the frame, without the frame object, the payload's own buffer and
+	 * the encoder's second copy; only for a session whose frames pass no extension
+	 * (permessage-deflate works on frame objects).
 	 */
-	static WebSocketFrame toFrame(ByteBufAllocator allocator, Object payload) {
+	static Object encode(ByteBufAllocator allocator, Object payload, boolean wire) {
 		if (payload instanceof String text) {
-			return new TextWebSocketFrame(copy(allocator, text.getBytes(StandardCharsets.UTF_8)));
+			return encode(allocator, OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8), wire);
 		}
 		if (payload instanceof byte[] bytes) {
-			return new BinaryWebSocketFrame(copy(allocator, bytes));
+			return encode(allocator, OPCODE_BINARY, bytes, wire);
 		}
 		if (payload instanceof ByteBuffer buffer) {
 			ByteBuffer bytes = buffer.duplicate();
-			return new BinaryWebSocketFrame(allocator.buffer(bytes.remaining()).writeBytes(bytes));
+			return frame(OPCODE_BINARY, start(allocator, OPCODE_BINARY, bytes.remaining(), wire).writeBytes(bytes),
+					wire);
 		}
 		if (payload instanceof WebSocketMessage message) {
-			return message.isText() ? toFrame(allocator, message.text())
-					: new BinaryWebSocketFrame(copy(allocator, message.data()));
+			return message.isText() ? encode(allocator, message.text(), wire)
+					: encode(allocator, OPCODE_BINARY, message.data(), wire);
 		}
 		throw new IllegalArgumentException("Cannot send a " + payload.getClass().getName()
 				+ "; payloads are String (text), byte[] or ByteBuffer (binary)");
 	}
 
-	/**
-	 * A reply as the bytes of one whole, unmasked frame (RFC 6455 section 5.2), header
-	 * and payload in one buffer of the connection's allocator: what Netty's frame encoder
-	 * would send for {@link #toFrame}'s frame, without the frame object, the payload's
-	 * own buffer and the encoder's second copy. Only for a session whose frames pass no
-	 * extension (permessage-deflate works on frame objects); the frame encoder lets a
-	 * buffer through as it is.
-	 */
-	static ByteBuf toWire(ByteBufAllocator allocator, Object payload) {
-		if (payload instanceof String text) {
-			return wire(allocator, OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8));
-		}
-		if (payload instanceof byte[] bytes) {
-			return wire(allocator, OPCODE_BINARY, bytes);
-		}
-		if (payload instanceof ByteBuffer buffer) {
-			ByteBuffer bytes = buffer.duplicate();
-			return header(allocator, OPCODE_BINARY, bytes.remaining()).writeBytes(bytes);
-		}
-		if (payload instanceof WebSocketMessage message) {
-			return message.isText() ? toWire(allocator, message.text())
-					: wire(allocator, OPCODE_BINARY, message.data());
-		}
-		throw new IllegalArgumentException("Cannot send a " + payload.getClass().getName()
-				+ "; payloads are String (text), byte[] or ByteBuffer (binary)");
-	}
-
-	private static ByteBuf wire(ByteBufAllocator allocator, int opcode, byte[] payload) {
-		return header(allocator, opcode, payload.length).writeBytes(payload);
+	private static Object encode(ByteBufAllocator allocator, int opcode, byte[] payload, boolean wire) {
+		return frame(opcode, start(allocator, opcode, payload.length, wire).writeBytes(payload), wire);
 	}
 
 	/**
-	 * A buffer sized for a final frame of {@code length} payload bytes, its header
-	 * written: FIN and the opcode, then the length in 7, 7+16 or 7+64 bits.
+	 * A buffer sized for {@code length} payload bytes; for wire bytes, room for the
+	 * header too and the header written: FIN and the opcode, then the length in 7, 7+16
+	 * or 7+64 bits.
 	 */
-	private static ByteBuf header(ByteBufAllocator allocator, int opcode, int length) {
+	private static ByteBuf start(ByteBufAllocator allocator, int opcode, int length, boolean wire) {
+		if (!wire) {
+			return allocator.buffer(length);
+		}
 		int lengthBytes = (length < 126) ? 0 : (length <= 0xFFFF) ? 2 : 8;
 		ByteBuf buffer = allocator.buffer(2 + lengthBytes + length);
 		buffer.writeByte(FIN | opcode);
@@ -111,8 +94,12 @@ final class WebSocketFrames {
 		return buffer;
 	}
 
-	private static ByteBuf copy(ByteBufAllocator allocator, byte[] bytes) {
-		return allocator.buffer(bytes.length).writeBytes(bytes);
+	/** The written buffer as it goes out: itself for wire bytes, else in its frame. */
+	private static Object frame(int opcode, ByteBuf content, boolean wire) {
+		if (wire) {
+			return content;
+		}
+		return (opcode == OPCODE_TEXT) ? new TextWebSocketFrame(content) : new BinaryWebSocketFrame(content);
 	}
 
 	static WebSocketMessage toMessage(WebSocketFrame frame) {

@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A reply encoded by {@link WebSocketFrames#toWire} is, byte for byte, what Netty's frame
- * encoder sends for the frame {@link WebSocketFrames#toFrame} makes of the same payload:
- * at every edge of the three length forms (7, 16 and 64 bits) and past the encoder's own
- * threshold for writing header and payload apart.
+ * A reply encoded as wire bytes by {@link WebSocketFrames#encode} is, byte for byte, what
+ * Netty's frame encoder sends for the frame object it makes of the same payload: at every
+ * edge of the three length forms (7, 16 and 64 bits) and past the encoder's own threshold
+ * for writing header and payload apart.
  */
 class WebSocketFramesTests {
 
@@ -61,7 +61,7 @@ class WebSocketFramesTests {
 	}
 
 	private static byte[] wire(Object payload) {
-		ByteBuf encoded = WebSocketFrames.toWire(ALLOCATOR, payload);
+		ByteBuf encoded = (ByteBuf) WebSocketFrames.encode(ALLOCATOR, payload, true);
 		try {
 			return ByteBufUtil.getBytes(encoded);
 		}
@@ -71,7 +71,7 @@ class WebSocketFramesTests {
 	}
 
 	private static byte[] encodedByNetty(Object payload) {
-		WebSocketFrame frame = WebSocketFrames.toFrame(ALLOCATOR, payload);
+		WebSocketFrame frame = (WebSocketFrame) WebSocketFrames.encode(ALLOCATOR, payload, false);
 		EmbeddedChannel channel = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
 		channel.writeOutbound(frame);
 		CompositeByteBuf all = ALLOCATOR.compositeBuffer();
