@@ -6,8 +6,8 @@
 # benchmarks/README.md, "TLS".
 #
 # What TLS costs is measured on the path raw Reactor Netty's echo takes, the event loop: the
-# default server, `tls-mono-echo` (profile bench, port 9013, Mono<String> echo(String)), has issue
-# 10's goal, at least 0.95x raw zero-copy over TLS. The sample's own `tls-echo` (port 9443, a plain
+# default server, `mono-echo` (profile bench, port 9010, Mono<String> echo(String), put behind the
+# development bundle by --qtserver.tcp.mono-echo.ssl.bundle=dev), has issue 10's goal, at least 0.95x raw zero-copy over TLS. The sample's own `tls-echo` (port 9443, a plain
 # String handler on workers) adds the worker hand-off, whose own goal is the worker path's
 # (shared/PERFORMANCE.md: at least 0.5x zero-copy, at most 2x its CPU per message).
 #
@@ -24,7 +24,7 @@
 #   DURATION [5s]   each window; WARMUP [5s] before a server's first window, ROUND_WARMUP [1s] before
 #                   the others
 #   SMOKE=1         two rounds of 2s, 8 connections x 4 in flight: checks the harness, not the figures
-#   SAMPLE_SERVER [tls-mono-echo]  or tls-echo (see above)
+#   SAMPLE_SERVER [mono-echo]  or tls-echo (see above)
 #   CONNECTIONS [64] INFLIGHT [16] LINE_BYTES [64]
 #   TLS_PROTOCOLS, TLS_CIPHERS  what the client offers, comma-separated [the JDK's defaults]
 #   JVM_OPTS        flags of every server JVM [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
@@ -41,13 +41,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 LINE_BYTES=${LINE_BYTES:-64}
-SAMPLE_SERVER=${SAMPLE_SERVER:-tls-mono-echo}
+SAMPLE_SERVER=${SAMPLE_SERVER:-mono-echo}
 # each server's port, profile and goals against zero-copy ("THROUGHPUT CPU IDLE", as lib.sh's
 # baseline takes them)
 case "$SAMPLE_SERVER" in
-  tls-mono-echo) SAMPLE_DEFAULT_PORT=9013; SAMPLE_PROFILE="--spring.profiles.active=bench"; ZERO_COPY_GOALS="0.95 1.053 -" ;;
+  mono-echo) SAMPLE_DEFAULT_PORT=9010; SAMPLE_PROFILE="--spring.profiles.active=bench --qtserver.tcp.mono-echo.ssl.bundle=dev"; ZERO_COPY_GOALS="0.95 1.053 -" ;;
   tls-echo) SAMPLE_DEFAULT_PORT=9443; SAMPLE_PROFILE=""; ZERO_COPY_GOALS="0.5 2.0 -" ;;
-  *) echo "[run-tls] ERROR: SAMPLE_SERVER must be tls-mono-echo or tls-echo" >&2; exit 1 ;;
+  *) echo "[run-tls] ERROR: SAMPLE_SERVER must be mono-echo or tls-echo" >&2; exit 1 ;;
 esac
 SAMPLE_PORT=${SAMPLE_PORT:-$SAMPLE_DEFAULT_PORT}
 RAW_PORT=${RAW_PORT:-9143}
