@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 import dev.qtserver.core.ListenSettings;
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -31,8 +32,10 @@ public class ListenProperties {
 
 	/**
 	 * Size of the operating system's queue of connections not yet accepted (SO_BACKLOG).
+	 * Defaults to the operating system's limit (net.core.somaxconn on Linux), as Netty's
+	 * and Spring Boot's servers do.
 	 */
-	private int listenBacklogSize = 50;
+	private int listenBacklogSize = NetUtil.SOMAXCONN;
 
 	/**
 	 * Maximum number of accepted connections waiting to be taken with

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
 
 import static dev.qtserver.core.InvalidSettingException.check;
@@ -18,7 +19,10 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * @param address the address to listen on
  * @param port the port to listen on; 0 lets the system choose
  * @param autoStartup whether the server listens when the application context starts
- * @param listenBacklogSize the listen backlog ({@code SO_BACKLOG}); Qt's default is 50
+ * @param listenBacklogSize the listen backlog ({@code SO_BACKLOG}); by default the
+ * operating system's limit, as Netty's: Qt's 50 overflows when more clients than that
+ * connect at once while the accepting event loop is busy, and each client whose SYN is
+ * dropped then waits a second for its retransmission
  * @param maxPendingConnections how many accepted connections may wait to be taken; Qt's
  * default is 30
  * @param maxConnections the cap on open connections, or -1 for none
@@ -105,7 +109,7 @@ public record ListenSettings(InetAddress address, int port, boolean autoStartup,
 
 		private boolean autoStartup = true;
 
-		private int listenBacklogSize = 50;
+		private int listenBacklogSize = NetUtil.SOMAXCONN;
 
 		private int maxPendingConnections = 30;
 

@@ -3,6 +3,7 @@ package dev.qtserver.core;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,7 @@ class ListenSettingsTests {
 		assertThat(settings.address().isAnyLocalAddress()).isTrue();
 		assertThat(settings.port()).isZero();
 		assertThat(settings.autoStartup()).isTrue();
-		assertThat(settings.listenBacklogSize()).isEqualTo(50);
+		assertThat(settings.listenBacklogSize()).isEqualTo(NetUtil.SOMAXCONN);
 		assertThat(settings.maxPendingConnections()).isEqualTo(30);
 		assertThat(settings.maxConnections()).isEqualTo(-1);
 		assertThat(settings.idleTimeout()).isNull();

@@ -1,17 +1,28 @@
 package dev.qtserver.http;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
+import dev.qtserver.test.LogCapture;
+import io.netty.channel.DefaultChannelPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * HTTP/2 over cleartext with curl (prior knowledge and {@code Upgrade: h2c}) and under
  * load with nghttp2's h2load.
  */
 class Http2Tests {
+
+	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
+	private static final byte[] EMPTY_SETTINGS_FRAME = { 0, 0, 0, 4, 0, 0, 0, 0, 0 };
 
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
@@ -55,6 +66,37 @@ class Http2Tests {
 		assertThat(report).contains("2000 total")
 			.contains("2000 succeeded, 0 failed, 0 errored")
 			.contains("status codes: 2000 2xx");
+	}
+
+	/**
+	 * A client that resets its HTTP/2 connection (a load generator stopped mid-run, a
+	 * closed tab) ends it without a warning and stack trace per connection: Reactor
+	 * Netty's HTTP/2 connection pipeline leaves the I/O error to Netty, which logs it as
+	 * unhandled.
+	 */
+	@Test
+	void whenAnHttp2ClientResetsItsConnectionThenItEndsQuietlyAndTheServerServesOn() throws Exception {
+		QHttpServer server = start();
+		try (LogCapture pipeline = LogCapture.of(DefaultChannelPipeline.class)) {
+			for (int i = 0; i < 3; i++) {
+				try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
+					client.setSoTimeout(5000);
+					OutputStream out = client.getOutputStream();
+					out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					out.write(EMPTY_SETTINGS_FRAME);
+					out.flush();
+					InputStream in = client.getInputStream();
+					// the server's SETTINGS: the connection speaks HTTP/2 now
+					assertThat(in.readNBytes(9)[3]).isEqualTo((byte) 0x4);
+					await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 1);
+					client.setSoLinger(true, 0);
+				}
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+			}
+			assertThat(pipeline.messages()).isEmpty();
+		}
+		String output = Curl.run("--http2-prior-knowledge", "http://127.0.0.1:" + server.serverPort() + "/echo");
+		assertThat(output).isEqualTo("HTTP/2.0 GET /echo  ");
 	}
 
 	static class Echo {

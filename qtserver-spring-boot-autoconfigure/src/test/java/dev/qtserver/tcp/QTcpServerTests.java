@@ -29,6 +29,7 @@ import dev.qtserver.event.ServerListeningEvent;
 import dev.qtserver.test.LogCapture;
 import dev.qtserver.test.Ports;
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.netty.resources.LoopResources;
@@ -46,6 +47,9 @@ import static org.awaitility.Awaitility.await;
 class QTcpServerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	/** Under Linux's first SYN retransmission timeout (1 s). */
+	private static final Duration SYN_RETRANSMISSION = Duration.ofMillis(900);
 
 	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
@@ -69,7 +73,7 @@ class QTcpServerTests {
 	@Test
 	void whenCreatedThenQtDefaultsApplyAndNothingListens() {
 		QTcpServer server = server(TcpServerSettings.builder().build());
-		assertThat(server.listenBacklogSize()).isEqualTo(50);
+		assertThat(server.listenBacklogSize()).isEqualTo(NetUtil.SOMAXCONN);
 		assertThat(server.maxPendingConnections()).isEqualTo(30);
 		assertThat(server.settings().listen().maxConnections()).isEqualTo(-1);
 		assertThat(server.settings().framing()).isEqualTo(TcpFraming.LINE);
@@ -164,6 +168,30 @@ class QTcpServerTests {
 			.until(() -> server.pendingConnectionCount() == 0 && eventsOf(NewConnectionEvent.class).isEmpty());
 		server.resumeAccepting();
 		await().atMost(TIMEOUT).until(() -> server.pendingConnectionCount() == 3);
+	}
+
+	/**
+	 * A burst of clients larger than Qt's backlog of 50, arriving while nothing accepts:
+	 * with the operating system's backlog, each handshake completes at once. With a
+	 * backlog of 50 the kernel drops the later SYNs, and those clients wait for the
+	 * retransmission a second later: longer than the connect timeout here.
+	 */
+	@Test
+	void whenABurstLargerThanQtsBacklogConnectsWhilePausedThenEveryClientIsEstablishedAtOnceAndServedOnResume()
+			throws Exception {
+		int clients = Math.min(200, NetUtil.SOMAXCONN);
+		QTcpServer server = listeningServer(clients);
+		server.pauseAccepting();
+		for (int i = 0; i < clients; i++) {
+			Socket socket = new Socket();
+			synchronized (this.clients) {
+				this.clients.add(socket);
+			}
+			socket.connect(new InetSocketAddress(LOOPBACK, server.serverPort()), (int) SYN_RETRANSMISSION.toMillis());
+		}
+		assertThat(server.pendingConnectionCount()).isZero();
+		server.resumeAccepting();
+		await().atMost(TIMEOUT).until(() -> server.pendingConnectionCount() == clients);
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import dev.qtserver.tcp.TcpFraming;
 import dev.qtserver.tcp.TcpServerCustomizer;
 import dev.qtserver.tcp.TcpServerSettings;
 import io.netty.channel.ChannelOption;
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -96,7 +97,7 @@ class TcpServerAutoConfigurationTests {
 			TcpServerSettings settings = context.getBean(QTcpServer.class).settings();
 			assertThat(settings.listen().port()).isZero();
 			assertThat(settings.listen().autoStartup()).isTrue();
-			assertThat(settings.listen().listenBacklogSize()).isEqualTo(50);
+			assertThat(settings.listen().listenBacklogSize()).isEqualTo(NetUtil.SOMAXCONN);
 			assertThat(settings.listen().maxPendingConnections()).isEqualTo(30);
 			assertThat(settings.listen().maxConnections()).isEqualTo(-1);
 			assertThat(settings.listen().idleTimeout()).isNull();

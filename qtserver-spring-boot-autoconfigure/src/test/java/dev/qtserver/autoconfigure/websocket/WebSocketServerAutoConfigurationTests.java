@@ -26,6 +26,7 @@ import dev.qtserver.websocket.QWebSocketServerFactory;
 import dev.qtserver.websocket.WebSocketServerCustomizer;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import io.netty.channel.ChannelOption;
+import io.netty.util.NetUtil;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -143,7 +144,7 @@ class WebSocketServerAutoConfigurationTests {
 				assertThat(settings.listen().idleTimeout()).isNull();
 				assertThat(settings.heartbeatInterval()).isNull();
 				assertThat(settings.maxHeaderSize()).isEqualTo(8 * 1024);
-				assertThat(settings.listen().listenBacklogSize()).isEqualTo(50);
+				assertThat(settings.listen().listenBacklogSize()).isEqualTo(NetUtil.SOMAXCONN);
 				assertThat(settings.listen().maxConnections()).isEqualTo(-1);
 			});
 	}
