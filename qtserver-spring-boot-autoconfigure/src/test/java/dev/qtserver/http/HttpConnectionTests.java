@@ -1,6 +1,7 @@
 package dev.qtserver.http;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One connection, many requests: pipelining, keep-alive with and without bodies, chunked
@@ -225,6 +227,44 @@ class HttpConnectionTests {
 			client.get("/echo");
 			assertThat(client.read().text()).isEqualTo("GET /echo ");
 		}
+	}
+
+	/**
+	 * The keep-alive timeout (Qt's 15 s by default) closes a connection idle between
+	 * requests, and only then: a request whose answer takes three times as long is
+	 * answered, and the connection lives on until it has been idle that long.
+	 */
+	@Test
+	void whenAKeepAliveConnectionIdlesPastTheTimeoutThenTheServerClosesItButNeverDuringASlowerRequest()
+			throws Exception {
+		QHttpServer server = this.fixture.start((settings) -> settings.keepAliveTimeout(Duration.ofMillis(400)),
+				new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /slow/0?delay=1200 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			RawHttpClient.Response slow = client.read();
+			assertThat(slow.text()).isEqualTo("slow 0");
+			assertThat(slow.headers()).containsEntry("keep-alive", "timeout=1");
+			client.get("/echo");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+			// read blocks until the server closes (the client's read timeout is 10 s)
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+	}
+
+	/** The same timeout ends an HTTP/2 connection (prior knowledge) left idle. */
+	@Test
+	void whenAnHttp2ConnectionIdlesPastTheKeepAliveTimeoutThenTheServerClosesIt() throws Exception {
+		QHttpServer server = this.fixture
+			.start((settings) -> settings.http2(true).keepAliveTimeout(Duration.ofMillis(400)), new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			client.send(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 });
+			// the server's SETTINGS, then (ours acknowledged) nothing until it closes
+			assertThat(client.input().readNBytes(9)[3]).isEqualTo((byte) 0x4);
+			client.input().readAllBytes();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
 	}
 
 	static class Echo {
