@@ -352,7 +352,6 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			.httpRequestDecoder((decoder) -> decoder.maxInitialLineLength(this.settings.maxInitialLineLength())
 				.maxHeaderSize(this.settings.maxHeaderSize())
 				.h2cMaxContentLength((int) this.settings.maxBodySize()))
-			.idleTimeout(this.settings.keepAliveTimeout())
 			.compress(this.settings.compression())
 			.forwarded(this.settings.forwardHeaders())
 			.protocol(protocols(listener.isSecure()));
@@ -393,6 +392,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			// HTTP/2
 			// nothing does
 			channel.pipeline().addLast(PeerResetHandler.NAME, PeerResetHandler.INSTANCE);
+			KeepAliveTimeout.install(channel, this.settings.keepAliveTimeout());
 			channel.attr(PARKED).set(Sinks.empty());
 			offer.accept(Connection.from(channel));
 		});
@@ -493,9 +493,13 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		long started = System.nanoTime();
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
+		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(channel);
 		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish,
-				(done) -> requestDone(qtRequest, response, done, started), observed);
+				(done) -> requestDone(qtRequest, response, done, started, keepAlive), observed);
 		this.inFlight.incrementAndGet();
+		if (keepAlive != null) {
+			keepAlive.exchangeStarted();
+		}
 		responder.dispatching(channel);
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
 		responder.dispatched(channel);
@@ -503,7 +507,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private void requestDone(QHttpServerRequest request, HttpServerResponse response, QHttpServerResponder responder,
-			long started) {
+			long started, @Nullable KeepAliveTimeout keepAlive) {
+		if (keepAlive != null) {
+			keepAlive.exchangeEnded();
+		}
 		ObservedRequest observed = responder.observation();
 		if (observed != null || !this.requestObservers.isEmpty()) {
 			CompletedRequest completed = new CompletedRequest(this, request.method(), request.route().orElse(null),

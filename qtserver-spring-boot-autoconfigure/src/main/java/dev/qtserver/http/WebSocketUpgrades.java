@@ -43,7 +43,8 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 	static final String NAME = "qtserver.webSocketUpgrades";
 
 	private static final String[] HTTP_HANDLERS = { NettyPipeline.HttpTrafficHandler, NettyPipeline.IdleTimeoutHandler,
-			NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler, NettyPipeline.CompressionHandler };
+			KeepAliveTimeout.NAME, NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler,
+			NettyPipeline.CompressionHandler };
 
 	private final String path;
 

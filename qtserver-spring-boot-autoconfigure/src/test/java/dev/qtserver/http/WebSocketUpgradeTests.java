@@ -52,6 +52,18 @@ class WebSocketUpgradeTests {
 			asyncio.run(asyncio.wait_for(main(sys.argv[1]), 20))
 			""";
 
+	private static final String IDLE_THEN_ECHO = """
+			import asyncio, sys, websockets
+			async def main(url, idle):
+			    async with websockets.connect(url, subprotocols=["chat.v1"], ping_interval=None) as client:
+			        await client.send("before")
+			        first = await client.recv()
+			        await asyncio.sleep(idle)
+			        await client.send("after")
+			        print(first, await client.recv())
+			asyncio.run(asyncio.wait_for(main(sys.argv[1], float(sys.argv[2])), 20))
+			""";
+
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
 	@AfterEach
@@ -67,6 +79,17 @@ class WebSocketUpgradeTests {
 				.isEqualTo("chat.v1 True m" + (count - 1) + "\n");
 		}
 		assertThat(server.hasPendingWebSocketConnections()).isFalse();
+	}
+
+	/**
+	 * The HTTP keep-alive timeout ends idle HTTP connections, not the WebSocket sessions
+	 * they became: a session idle for three times as long is still open.
+	 */
+	@Test
+	void whenAnUpgradedSessionIdlesPastTheKeepAliveTimeoutThenItStaysOpen() throws Exception {
+		QHttpServer server = this.fixture
+			.start(withWebSocket((builder) -> builder.keepAliveTimeout(Duration.ofMillis(400))), new Echo());
+		assertThat(python(IDLE_THEN_ECHO, url(server), "1.2")).isEqualTo("before after\n");
 	}
 
 	@Test
