@@ -502,6 +502,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				}
 				else {
 					this.waitingForRoom = true;
+					// room comes only once what was written goes out, and the batch
+					// that would flush it waits behind this reply
+					flushOnLoop();
 				}
 			});
 		}

@@ -84,6 +84,26 @@ class NonBlockingHandlerTests {
 		assertThat(List.of(client.readLine(), client.readLine(), client.readLine())).containsExactly("a", "b", "c");
 	}
 
+	@Test
+	void whenAStreamedReplyOutgrowsTheWriteBufferBehindQueuedMessagesThenItIsFlushedAndTheRestFollows()
+			throws IOException {
+		// each line's two replies fill the channel's write buffer past its high-water
+		// mark: the reply waits for room, which comes only if what it wrote is flushed
+		// (the flush at the end of the batch waits behind the reply)
+		start(new DoublingLoopHandler());
+		TcpTestClient client = connect();
+		StringBuilder burst = new StringBuilder();
+		for (int i = 0; i < 10; i++) {
+			burst.append(String.valueOf((char) ('a' + i)).repeat(50_000)).append('\n');
+		}
+		client.send(burst.toString());
+		for (int i = 0; i < 10; i++) {
+			String line = String.valueOf((char) ('a' + i)).repeat(50_000);
+			assertThat(client.readLine()).isEqualTo(line);
+			assertThat(client.readLine()).isEqualTo(line);
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(booleans = { true, false })
 	void whenAMonoReplyHoldsItsValueAlreadyThenItIsWrittenInOrderAndAnErrorReachesOnError(boolean onLoop)
@@ -161,6 +181,17 @@ class NonBlockingHandlerTests {
 		@OnMessage
 		Flux<String> split(String line) {
 			return Flux.just(line.split(","));
+		}
+
+	}
+
+	@QtHandler(server = "loop")
+	@NonBlocking
+	static class DoublingLoopHandler {
+
+		@OnMessage
+		Flux<String> twice(String line) {
+			return Flux.just(line, line);
 		}
 
 	}
