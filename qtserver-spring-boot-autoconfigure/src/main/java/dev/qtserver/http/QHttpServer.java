@@ -388,9 +388,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			if (upgrades != null && websocket != null) {
 				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades, this);
 			}
-			// last: on HTTP/1.1 Reactor Netty's bridge before it takes I/O errors; on
-			// HTTP/2
-			// nothing does
+			// last in the pipeline: on HTTP/1.1 Reactor Netty's bridge takes I/O errors
+			// before it, on HTTP/2 nothing does
 			channel.pipeline().addLast(PeerResetHandler.NAME, PeerResetHandler.INSTANCE);
 			KeepAliveTimeout.install(channel, this.settings.keepAliveTimeout());
 			channel.attr(PARKED).set(Sinks.empty());
