@@ -165,21 +165,41 @@ public final class SerialExecutor implements Executor {
 	 * @throws IllegalStateException when no event loop is bound
 	 */
 	public <T> void executeOnEventLoop(Consumer<? super T> action, T argument) {
-		if (eventLoop().inEventLoop() && this.pending.compareAndSet(0, 1)) {
-			// nothing queued, running or held: run it now, no hand-off
-			Thread current = enter();
-			try {
-				runSafely(action, argument);
-				if (!parked()) {
-					drainTasks(true, true);
-				}
-			}
-			finally {
-				leave(current);
-			}
-			return;
+		if (!runOnEventLoopNow(action, argument)) {
+			queueOnEventLoop(() -> action.accept(argument));
 		}
-		queueOnEventLoop(() -> action.accept(argument));
+	}
+
+	/**
+	 * Run an action at once if it may: called on the bound event loop while nothing is
+	 * queued, running or held, it runs now, in order with every other task of this
+	 * executor (as {@link #executeOnEventLoop(Consumer, Object)} would run it), and this
+	 * returns {@code true}; otherwise nothing runs, nothing is queued, and this returns
+	 * {@code false}. For an argument that is valid only now, such as a view of a buffer
+	 * that is released once the caller returns: the caller makes a lasting copy of it
+	 * when the action cannot run at once.
+	 * @param <T> the argument's type
+	 * @param action what to run, typically a field of the caller (made once)
+	 * @param argument its argument
+	 * @return whether the action ran
+	 * @throws IllegalStateException when no event loop is bound
+	 */
+	public <T> boolean runOnEventLoopNow(Consumer<? super T> action, T argument) {
+		if (!eventLoop().inEventLoop() || !this.pending.compareAndSet(0, 1)) {
+			return false;
+		}
+		// nothing queued, running or held: run it now, no hand-off
+		Thread current = enter();
+		try {
+			runSafely(action, argument);
+			if (!parked()) {
+				drainTasks(true, true);
+			}
+		}
+		finally {
+			leave(current);
+		}
+		return true;
 	}
 
 	private void queueOnEventLoop(Runnable task) {

@@ -433,6 +433,53 @@ class SerialExecutorTests {
 	}
 
 	@Test
+	void whenAnActionMayRunNowOnTheIdleEventLoopThenItRunsAtOnceAndSaysSo() throws Exception {
+		SerialExecutor executor = onLoop(this.manual);
+		List<String> ran = new ArrayList<>();
+		boolean ranNow = executor.eventLoop().submit(() -> {
+			boolean now = executor.runOnEventLoopNow(ran::add, "action");
+			ran.add("after");
+			return now;
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ranNow).isTrue();
+		assertThat(ran).containsExactly("action", "after");
+	}
+
+	@Test
+	void whenAnActionMayNotRunNowThenItNeitherRunsNorQueuesAndSaysSo() throws Exception {
+		SerialExecutor executor = onLoop(this.manual);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		// off the event loop
+		assertThat(executor.runOnEventLoopNow(ran::add, "off the loop")).isFalse();
+		AtomicReference<Runnable> release = new AtomicReference<>();
+		List<Boolean> answers = executor.eventLoop().submit(() -> {
+			// behind a queued task
+			executor.execute(() -> ran.add("worker"));
+			boolean behindTask = executor.runOnEventLoopNow(ran::add, "behind a task");
+			return List.of(behindTask);
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(answers).containsExactly(false);
+		executor.eventLoop().submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		this.manual.runAll();
+		executor.eventLoop().submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ran).containsExactly("worker");
+		answers = executor.eventLoop().submit(() -> {
+			// while a task holds the queue
+			executor.executeOnEventLoop((none) -> release.set(executor.hold()), "holder");
+			boolean held = executor.runOnEventLoopNow(ran::add, "while held");
+			release.get().run();
+			return List.of(held);
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(answers).containsExactly(false);
+		executor.eventLoop().submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(ran).containsExactly("worker");
+		assertThat(this.manual.queued()).isZero();
+	}
+
+	@Test
 	void whenATaskIsSubmittedOnTheIdleEventLoopThenItRunsAtOnceWithoutTheHooks() throws Exception {
 		DefaultEventLoop loop = new DefaultEventLoop();
 		try {
