@@ -4,6 +4,7 @@ import java.lang.annotation.Annotation;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,6 +51,13 @@ import reactor.core.publisher.Mono;
  * the replies. An event-loop reply's items are requested one at a time, while the
  * connection can take them.
  *
+ * <p>
+ * Views: where the transport offers them ({@link MessageTransport#viewsFrames()}), a
+ * message handled on the event loop at once, as its frame arrives, gets a view of the
+ * frame's bytes instead of a copy ({@link FrameView}); one that has to wait its turn
+ * (behind a reply still running, or other queued calls) gets a copy, as the frame is
+ * released as soon as it has been delivered.
+ *
  * @param <C> the connection type
  */
 public final class AnnotatedMessageFlow<C extends ManagedConnection> extends BaseSubscriber<Object> {
@@ -80,10 +88,19 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final boolean messagesOnLoop;
 
+	/** Whether messages handled at once on the event loop get views of their frames. */
+	private final boolean viewsFrames;
+
+	/** The frame the message being handled views, if any. */
+	private final FrameView frameView;
+
 	/**
 	 * Handles one message; made once, so the event loop's path allocates nothing for it.
 	 */
 	private final Consumer<Object> messageHandling = this::handleMessage;
+
+	/** Handles one frame at once, on a view of it; made once, as above. */
+	private final Consumer<Object> frameHandling = this::handleFrame;
 
 	/** Calls the {@link OnMessage} method with a payload; made once, as above. */
 	private final Function<@Nullable Object, @Nullable Object> messageCall;
@@ -102,6 +119,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	/** Flushes the replies written on the event loop; made once, as above. */
 	private final Runnable flushTask;
+
+	/** Ends a batch (reads more, flushes); made once, as above. */
+	private final Runnable batchEnd = this::afterBatch;
 
 	/** The event-loop reply being written, if any; touched only on the event loop. */
 	private @Nullable LoopReply reply;
@@ -124,10 +144,12 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.messageObserver = (this.observer != null && this.observer.observes(HandlerCall.MESSAGE)) ? this.observer
 				: null;
 		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
+		this.viewsFrames = this.messagesOnLoop && transport.viewsFrames();
+		this.frameView = new FrameView(transport);
 		this.messageCall = (payload) -> handler.message(this.connection, payload);
 		this.flushTask = transport::flush;
 		this.messageTasks = tasks(OnMessage.class);
-		this.executor.addBatchHook(this::afterBatch);
+		this.executor.addBatchHook(this.batchEnd);
 		tasks(OnConnect.class).execute(this::connected);
 		// frames still queued unread when the connection closes are released, not left
 		// behind, and a reply still being written stops
@@ -148,7 +170,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		if (current != null) {
 			current.roomAgain();
 		}
-		this.messageTasks.execute(this::afterBatch);
+		this.messageTasks.execute(this.batchEnd);
 	}
 
 	/**
@@ -157,7 +179,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 */
 	public void readComplete() {
 		if (this.messagesOnLoop) {
-			this.messageTasks.execute(this::afterBatch);
+			this.messageTasks.execute(this.batchEnd);
 		}
 	}
 
@@ -177,6 +199,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				afterBatch();
 				this.connection.closeWith(CloseReason.PEER_CLOSED);
 			});
+			return;
+		}
+		if (this.viewsFrames && this.executor.runOnEventLoopNow(this.frameHandling, frame)) {
+			// handled now, while the frame is valid, on a view of it
 			return;
 		}
 		Object payload = this.transport.decode(frame);
@@ -215,6 +241,27 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	private void handleMessage(Object payload) {
 		this.consumed++;
 		call(OnMessage.class, this.messageObserver, this.messageCall, payload, true, this.onHandlerFailure);
+	}
+
+	/**
+	 * Handle a frame within its delivery, on a view of it: the view ends with the call,
+	 * or with the call's reply when it outlives the call and retained the frame.
+	 */
+	private void handleFrame(Object frame) {
+		Object view = this.frameView.open(frame);
+		if (view == null) {
+			this.consumed++;
+			return;
+		}
+		this.transport.received();
+		try {
+			handleMessage(view);
+		}
+		finally {
+			if (!this.frameView.isRetained()) {
+				this.frameView.close();
+			}
+		}
 	}
 
 	/** The connection closed (on the event loop): stop reading and writing. */
@@ -366,7 +413,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		}
 		// nothing of this connection runs until the reply completes; a reply that
 		// completes while it is subscribed to releases the queue at once
-		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure);
+		// a reply to a message handled on a view may use the view until it ends
+		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure, this.frameView.retain());
 		this.reply = subscriber;
 		try {
 			stream.subscribe(subscriber);
@@ -408,7 +456,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void write(Object payload) {
-		this.transport.write(payload);
+		// a reply to a message handled on a view may be the view, and go back as its
+		// frame
+		this.frameView.write(payload);
 		this.unflushed = true;
 	}
 
@@ -474,10 +524,17 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 		private boolean done;
 
-		LoopReply(Runnable release, boolean replies, Consumer<Throwable> onFailure) {
+		/**
+		 * Set while the reply holds the flow's frame view open (with its frame retained):
+		 * ended once, however the reply ends.
+		 */
+		private final @Nullable AtomicBoolean heldView;
+
+		LoopReply(Runnable release, boolean replies, Consumer<Throwable> onFailure, boolean holdsView) {
 			this.release = release;
 			this.replies = replies;
 			this.onFailure = onFailure;
+			this.heldView = holdsView ? new AtomicBoolean(true) : null;
 		}
 
 		@Override
@@ -550,6 +607,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			if (AnnotatedMessageFlow.this.reply == this) {
 				AnnotatedMessageFlow.this.reply = null;
 			}
+			endView();
 			if (error != null) {
 				this.onFailure.accept(error);
 			}
@@ -574,7 +632,16 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			catch (RejectedExecutionException ex) {
 				// the event loop is shutting down: nothing more will be written
 				this.done = true;
+				endView();
 				this.release.run();
+			}
+		}
+
+		/** Let the frame view go, if this reply held it; once. */
+		private void endView() {
+			AtomicBoolean held = this.heldView;
+			if (held != null && held.compareAndSet(true, false)) {
+				AnnotatedMessageFlow.this.frameView.close();
 			}
 		}
 

@@ -34,6 +34,53 @@ public interface MessageTransport<C extends ManagedConnection> {
 	@Nullable Object decode(Object frame);
 
 	/**
+	 * Return whether {@link #decodeView(Object)} may give views of a frame's bytes
+	 * instead of copies; only then does the flow handle a message at once on a view, and
+	 * keep its frame for as long as the call's reply may use it. By default it does not.
+	 * @return whether payloads may be views of their frames
+	 */
+	default boolean viewsFrames() {
+		return false;
+	}
+
+	/**
+	 * Turn an inbound frame into the payload of a call that runs at once, on the event
+	 * loop, while the frame is valid. Unlike {@link #decode(Object)}, the payload may be
+	 * a view of the frame's bytes: it is valid until {@link #endView(Object)}, which the
+	 * flow calls before the frame is released. By default a copy, as {@code decode}.
+	 * @param frame the inbound frame
+	 * @return the payload, or {@code null} to skip the frame (the transport dealt with
+	 * it)
+	 */
+	default @Nullable Object decodeView(Object frame) {
+		return decode(frame);
+	}
+
+	/**
+	 * Write a reply that is the very payload {@link #decodeView(Object)} gave for a
+	 * frame, without flushing: when the view, as it is now, still covers the frame's
+	 * whole payload and the frame is framed as that reply would be, the frame itself goes
+	 * out (retained, not copied); otherwise the reply is written as
+	 * {@link #write(Object)} writes it. By default always the latter.
+	 * @param view the payload, returned by the handler
+	 * @param frame the frame it views, still valid
+	 * @return whether the frame itself was written; the flow writes a frame so only once
+	 */
+	default boolean writeView(Object view, Object frame) {
+		write(view);
+		return false;
+	}
+
+	/**
+	 * The frame a payload of {@link #decodeView(Object)} views is about to be released:
+	 * leave the view empty, so that a handler that kept it finds nothing rather than
+	 * bytes of another message. By default nothing (copies stay valid).
+	 * @param view the payload
+	 */
+	default void endView(Object view) {
+	}
+
+	/**
 	 * Write a reply without flushing.
 	 * @param reply a payload the handler returned
 	 */

@@ -2,7 +2,6 @@ package dev.qtserver.tcp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.util.function.Function;
 
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.handler.AnnotatedHandler;
@@ -21,6 +20,11 @@ import reactor.netty.NettyOutbound;
  * {@link AnnotatedMessageFlow}: frames are decoded into the handler's payload type on the
  * event loop, handled where each method was placed (the event loop or the connection's
  * worker), and replies framed by the server's codec.
+ *
+ * <p>
+ * Frames reach it whole (delimiter or length field included, see {@link TcpFrameCodec}).
+ * A {@code ByteBuffer} payload handled at once on the event loop is a view of the frame's
+ * payload rather than a copy; returned unchanged, it goes back as the frame itself.
  */
 final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
@@ -28,12 +32,19 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
 	private final QTcpServer server;
 
-	private final Function<ByteBuf, Object> decoder;
+	private final TcpFrameCodec codec;
+
+	private final PayloadDecoder decoder;
+
+	/** Whether payloads handled at once on the event loop are views of their frames. */
+	private final boolean views;
 
 	private AnnotatedTcpConnectionHandler(AnnotatedHandler<QTcpSocket> handler, QTcpServer server) {
 		this.handler = handler;
 		this.server = server;
+		this.codec = server.codec();
 		this.decoder = decoder(handler.payloadType(), server.settings().charset());
+		this.views = handler.payloadType() == ByteBuffer.class;
 	}
 
 	static AnnotatedTcpConnectionHandler of(Object bean, String beanName, HandlerExecution execution,
@@ -42,12 +53,12 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 				server);
 	}
 
-	private static Function<ByteBuf, Object> decoder(@Nullable Class<?> payloadType, Charset charset) {
+	private static PayloadDecoder decoder(@Nullable Class<?> payloadType, Charset charset) {
 		if (payloadType == String.class) {
-			return (buffer) -> buffer.toString(charset);
+			return (frame, index, length) -> frame.toString(index, length, charset);
 		}
 		if (payloadType == ByteBuffer.class) {
-			return (buffer) -> ByteBuffer.wrap(ByteBufUtil.getBytes(buffer));
+			return (frame, index, length) -> ByteBuffer.wrap(ByteBufUtil.getBytes(frame, index, length));
 		}
 		return ByteBufUtil::getBytes;
 	}
@@ -82,7 +93,48 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 
 		@Override
 		public Object decode(Object frame) {
-			return AnnotatedTcpConnectionHandler.this.decoder.apply((ByteBuf) frame);
+			ByteBuf buffer = (ByteBuf) frame;
+			TcpFrameCodec codec = AnnotatedTcpConnectionHandler.this.codec;
+			return AnnotatedTcpConnectionHandler.this.decoder.decode(buffer,
+					buffer.readerIndex() + codec.payloadOffset(), codec.payloadLength(buffer));
+		}
+
+		@Override
+		public boolean viewsFrames() {
+			return AnnotatedTcpConnectionHandler.this.views;
+		}
+
+		@Override
+		public Object decodeView(Object frame) {
+			ByteBuf buffer = (ByteBuf) frame;
+			if (!AnnotatedTcpConnectionHandler.this.views || buffer.nioBufferCount() != 1) {
+				// a frame in pieces (a composite buffer) has no single view
+				return decode(frame);
+			}
+			TcpFrameCodec codec = AnnotatedTcpConnectionHandler.this.codec;
+			return buffer.nioBuffer(buffer.readerIndex() + codec.payloadOffset(), codec.payloadLength(buffer));
+		}
+
+		@Override
+		public boolean writeView(Object view, Object frame) {
+			ByteBuf buffer = (ByteBuf) frame;
+			ByteBuffer bytes = (ByteBuffer) view;
+			// a view (one buffer: not a copy) is exactly as long as the payload; if it
+			// still covers all of it (what it holds now is what goes out), and the frame
+			// is framed as the reply would be, the frame goes
+			int length = bytes.capacity();
+			if (bytes.position() == 0 && bytes.limit() == length && buffer.nioBufferCount() == 1
+					&& AnnotatedTcpConnectionHandler.this.codec.isFramedAsReply(buffer, length)) {
+				this.socket.writeFrame(buffer);
+				return true;
+			}
+			this.socket.write(view);
+			return false;
+		}
+
+		@Override
+		public void endView(Object view) {
+			((ByteBuffer) view).limit(0);
 		}
 
 		@Override
@@ -123,6 +175,14 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		public void received() {
 			AnnotatedTcpConnectionHandler.this.server.statistics().messageReceived();
 		}
+
+	}
+
+	/** Decodes the payload region of a whole frame. */
+	@FunctionalInterface
+	private interface PayloadDecoder {
+
+		Object decode(ByteBuf frame, int index, int length);
 
 	}
 

@@ -109,6 +109,10 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		return this.settings;
 	}
 
+	TcpFrameCodec codec() {
+		return this.codec;
+	}
+
 	/**
 	 * Return the listen backlog used by the next {@link #listen()}.
 	 * @return the backlog size
@@ -182,7 +186,8 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 			// already handled
 			return;
 		}
-		ChannelHandler decoder = this.codec.newDecoder();
+		// an annotated handler takes whole frames, so that it can echo one without a copy
+		ChannelHandler decoder = this.codec.newDecoder(bound instanceof AnnotatedTcpConnectionHandler);
 		if (decoder != null) {
 			connection.addHandlerLast(QTcpSocket.FRAME_DECODER, decoder);
 			connection.addHandlerLast(QTcpSocket.FRAME_ERRORS,

@@ -174,6 +174,15 @@ public final class QTcpSocket extends AbstractQtConnection {
 		channel().write(encode(payload));
 	}
 
+	/**
+	 * Write a frame that is framed already (a received frame going back as it came)
+	 * without a copy and without flushing; the frame is retained for the write, the
+	 * caller keeps its own reference. On the event loop only.
+	 */
+	void writeFrame(ByteBuf frame) {
+		channel().write(frame.retain());
+	}
+
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */
 	void flush() {
 		channel().flush();

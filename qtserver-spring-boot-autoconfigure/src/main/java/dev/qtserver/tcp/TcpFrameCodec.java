@@ -15,6 +15,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Cuts inbound bytes into frames (through a Netty decoder per connection) and frames
  * outbound payloads, as a server's {@link TcpFraming} says.
+ *
+ * <p>
+ * Frames come in two shapes. For the application's own reading (a pending connection's
+ * {@code receive()}, a {@link TcpConnectionHandler}) a frame is the payload alone. For an
+ * annotated handler it is the whole frame as it came, delimiter or length field included,
+ * and the payload is a region of it ({@link #payloadOffset()},
+ * {@link #payloadLength(ByteBuf)}): so a reply that is the received payload, unchanged,
+ * can go back as the frame itself ({@link #isFramedAsReply(ByteBuf, int)}), without a
+ * copy, as raw Reactor Netty's {@code out.send(in.receive().retain())} does.
  */
 final class TcpFrameCodec {
 
@@ -24,6 +33,9 @@ final class TcpFrameCodec {
 
 	private final byte[] delimiter;
 
+	/** Bytes in front of a whole frame's payload: the length field, if any. */
+	private final int header;
+
 	TcpFrameCodec(TcpServerSettings settings) {
 		this.settings = settings;
 		this.delimiter = switch (settings.framing()) {
@@ -31,24 +43,88 @@ final class TcpFrameCodec {
 			case DELIMITER -> settings.delimiter().getBytes(settings.charset());
 			default -> new byte[0];
 		};
+		this.header = (settings.framing() == TcpFraming.LENGTH_FIELD) ? settings.lengthFieldLength() : 0;
 	}
 
 	/**
 	 * Return a new frame decoder for one connection.
+	 * @param wholeFrames whether frames keep their delimiter or length field (for an
+	 * annotated handler, see the class description), else they are the payloads alone
 	 * @return the decoder, or {@code null} when frames are raw reads
 	 */
-	@Nullable ChannelHandler newDecoder() {
+	@Nullable ChannelHandler newDecoder(boolean wholeFrames) {
 		int max = this.settings.maxFrameLength();
 		return switch (this.settings.framing()) {
-			case LINE -> new LineBasedFrameDecoder(max, true, true);
-			case DELIMITER -> new DelimiterBasedFrameDecoder(max, true, true, Unpooled.wrappedBuffer(this.delimiter));
+			// the limit counts the payload, whether the delimiter stays or not
+			case LINE -> new LineBasedFrameDecoder(max, !wholeFrames, true);
+			case DELIMITER ->
+				new DelimiterBasedFrameDecoder(max, !wholeFrames, true, Unpooled.wrappedBuffer(this.delimiter));
 			case LENGTH_FIELD -> {
 				int field = this.settings.lengthFieldLength();
 				yield new LengthFieldBasedFrameDecoder(
-						Integer.MAX_VALUE - field < max ? Integer.MAX_VALUE : max + field, 0, field, 0, field, true);
+						Integer.MAX_VALUE - field < max ? Integer.MAX_VALUE : max + field, 0, field, 0,
+						wholeFrames ? 0 : field, true);
 			}
 			case RAW -> null;
 		};
+	}
+
+	/**
+	 * Return where the payload of a whole frame starts, from its reader index.
+	 * @return the offset: the length field's length, else 0
+	 */
+	int payloadOffset() {
+		return this.header;
+	}
+
+	/**
+	 * Return the length of a whole frame's payload: the frame without its length field,
+	 * or without its delimiter ({@code \n} or {@code \r\n} for lines).
+	 * @param frame a whole frame
+	 * @return the payload's length
+	 */
+	int payloadLength(ByteBuf frame) {
+		int length = frame.readableBytes() - this.header;
+		if (this.settings.framing() == TcpFraming.LINE) {
+			int end = frame.writerIndex();
+			if (length > 1) {
+				// the last two bytes in one read: each read checks the buffer's state
+				int last = frame.getShort(end - 2);
+				if ((last & 0xFF) == '\n') {
+					return ((last >> 8 & 0xFF) == '\r') ? length - 2 : length - 1;
+				}
+				return length;
+			}
+			return (length == 1 && frame.getByte(end - 1) == '\n') ? 0 : length;
+		}
+		return endsWithDelimiter(frame) ? length - this.delimiter.length : length;
+	}
+
+	private boolean endsWithDelimiter(ByteBuf frame) {
+		int length = this.delimiter.length;
+		if (length == 0 || frame.readableBytes() < length) {
+			return false;
+		}
+		int start = frame.writerIndex() - length;
+		for (int i = 0; i < length; i++) {
+			if (frame.getByte(start + i) != this.delimiter[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Return whether a whole frame, written as it is, is what {@link #encode} makes of
+	 * its payload: a line ended by {@code \n} alone (a reply gets {@code \n}, not
+	 * {@code \r\n}), a frame ended by the delimiter, any length-field frame (its field
+	 * holds the payload's length) and any raw read.
+	 * @param frame a whole frame
+	 * @param payloadLength its payload's length, from {@link #payloadLength(ByteBuf)}
+	 * @return whether the frame can be written back as the reply to itself
+	 */
+	boolean isFramedAsReply(ByteBuf frame, int payloadLength) {
+		return frame.readableBytes() - this.header - payloadLength == this.delimiter.length;
 	}
 
 	/**

@@ -239,7 +239,7 @@ class TcpStreamConformanceTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@EnumSource(Execution.class)
+	@EnumSource(names = { "WORKER", "EVENT_LOOP" })
 	void whenAHalfClosedClientReadsLateThenLargeRepliesThatMustWaitForRoomArriveWhole(Execution execution,
 			CapturedOutput output) throws Exception {
 		// the replies are written only after the FIN was handled, and each needs several
@@ -421,7 +421,19 @@ class TcpStreamConformanceTests {
 		 * {@code Mono} on the event loop, every third one completing later on another
 		 * thread.
 		 */
-		MIXED;
+		MIXED,
+
+		/**
+		 * A {@link NonBlocking} {@code ByteBuffer} echo, every framing: messages handled
+		 * on views of their frames, each sent back as its frame.
+		 */
+		EVENT_LOOP_VIEW,
+
+		/**
+		 * As {@link #MIXED}, with a {@code Mono<ByteBuffer>} of the view: every third
+		 * view is sent back later from another thread, its frame kept until then.
+		 */
+		MIXED_VIEW;
 
 		Object handler(TcpFraming framing, Recorder recorder) {
 			boolean text = framing == TcpFraming.LINE || framing == TcpFraming.DELIMITER;
@@ -429,6 +441,8 @@ class TcpStreamConformanceTests {
 				case WORKER -> text ? new TextEcho(recorder) : new BytesEcho(recorder);
 				case EVENT_LOOP -> text ? new NonBlockingTextEcho(recorder) : new NonBlockingBytesEcho(recorder);
 				case MIXED -> text ? new MixedTextEcho(recorder) : new MixedBytesEcho(recorder);
+				case EVENT_LOOP_VIEW -> new NonBlockingBufferEcho(recorder);
+				case MIXED_VIEW -> new MixedBufferEcho(recorder);
 			};
 		}
 
@@ -465,7 +479,8 @@ class TcpStreamConformanceTests {
 				if (this.disconnected.contains(socket.id())) {
 					this.messagesAfterDisconnect++;
 				}
-				if (this.execution == Execution.MIXED && !this.connected.contains(socket.id())) {
+				boolean mixed = this.execution == Execution.MIXED || this.execution == Execution.MIXED_VIEW;
+				if (mixed && !this.connected.contains(socket.id())) {
 					this.messagesBeforeConnect++;
 				}
 				int expected = this.nextIndex.merge(socket.id(), 1, Integer::sum) - 1;
@@ -534,18 +549,13 @@ class TcpStreamConformanceTests {
 
 	}
 
-	static class TextEcho {
+	/** What every echo here does besides its messages: tell the recorder of the end. */
+	abstract static class RecordingEcho {
 
-		private final Recorder recorder;
+		final Recorder recorder;
 
-		TextEcho(Recorder recorder) {
+		RecordingEcho(Recorder recorder) {
 			this.recorder = recorder;
-		}
-
-		@OnMessage
-		String echo(String text, QTcpSocket socket) {
-			this.recorder.message(socket, text);
-			return text;
 		}
 
 		@OnDisconnect
@@ -555,23 +565,30 @@ class TcpStreamConformanceTests {
 
 	}
 
-	static class BytesEcho {
+	static class TextEcho extends RecordingEcho {
 
-		private final Recorder recorder;
+		TextEcho(Recorder recorder) {
+			super(recorder);
+		}
+
+		@OnMessage
+		String echo(String text, QTcpSocket socket) {
+			this.recorder.message(socket, text);
+			return text;
+		}
+
+	}
+
+	static class BytesEcho extends RecordingEcho {
 
 		BytesEcho(Recorder recorder) {
-			this.recorder = recorder;
+			super(recorder);
 		}
 
 		@OnMessage
 		byte[] echo(byte[] bytes, QTcpSocket socket) {
 			this.recorder.message(socket, new String(bytes, StandardCharsets.UTF_8));
 			return bytes;
-		}
-
-		@OnDisconnect
-		void bye(QTcpSocket socket) {
-			this.recorder.disconnected(socket);
 		}
 
 	}
@@ -590,6 +607,22 @@ class TcpStreamConformanceTests {
 
 		NonBlockingBytesEcho(Recorder recorder) {
 			super(recorder);
+		}
+
+	}
+
+	/** Echoes each message's view as it is: the frame goes back. */
+	@NonBlocking
+	static class NonBlockingBufferEcho extends RecordingEcho {
+
+		NonBlockingBufferEcho(Recorder recorder) {
+			super(recorder);
+		}
+
+		@OnMessage
+		ByteBuffer echo(ByteBuffer view, QTcpSocket socket) {
+			this.recorder.message(socket, text(view));
+			return view;
 		}
 
 	}
@@ -647,14 +680,12 @@ class TcpStreamConformanceTests {
 	 * Placed by signature: connect and disconnect on the worker, messages on the event
 	 * loop, every third reply completing on another thread.
 	 */
-	static class MixedTextEcho {
-
-		private final Recorder recorder;
+	abstract static class MixedEcho extends RecordingEcho {
 
 		private int count;
 
-		MixedTextEcho(Recorder recorder) {
-			this.recorder = recorder;
+		MixedEcho(Recorder recorder) {
+			super(recorder);
 		}
 
 		@OnConnect
@@ -662,46 +693,57 @@ class TcpStreamConformanceTests {
 			this.recorder.connected(socket);
 		}
 
-		@OnMessage
-		Mono<String> echo(String text, QTcpSocket socket) {
+		/** Record a message and return its reply, now or later. */
+		<T> Mono<T> answer(QTcpSocket socket, String text, T reply) {
 			this.recorder.message(socket, text);
-			return later(text, ++this.count);
-		}
-
-		@OnDisconnect
-		void bye(QTcpSocket socket) {
-			this.recorder.disconnected(socket);
+			return later(reply, ++this.count);
 		}
 
 	}
 
-	/** {@link MixedTextEcho} for byte payloads. */
-	static class MixedBytesEcho {
+	static class MixedTextEcho extends MixedEcho {
 
-		private final Recorder recorder;
-
-		private int count;
-
-		MixedBytesEcho(Recorder recorder) {
-			this.recorder = recorder;
+		MixedTextEcho(Recorder recorder) {
+			super(recorder);
 		}
 
-		@OnConnect
-		void hello(QTcpSocket socket) {
-			this.recorder.connected(socket);
+		@OnMessage
+		Mono<String> echo(String text, QTcpSocket socket) {
+			return answer(socket, text, text);
+		}
+
+	}
+
+	static class MixedBytesEcho extends MixedEcho {
+
+		MixedBytesEcho(Recorder recorder) {
+			super(recorder);
 		}
 
 		@OnMessage
 		Mono<byte[]> echo(byte[] bytes, QTcpSocket socket) {
-			this.recorder.message(socket, new String(bytes, StandardCharsets.UTF_8));
-			return later(bytes, ++this.count);
+			return answer(socket, new String(bytes, StandardCharsets.UTF_8), bytes);
 		}
 
-		@OnDisconnect
-		void bye(QTcpSocket socket) {
-			this.recorder.disconnected(socket);
+	}
+
+	/** The view itself is the reply, maybe later. */
+	static class MixedBufferEcho extends MixedEcho {
+
+		MixedBufferEcho(Recorder recorder) {
+			super(recorder);
 		}
 
+		@OnMessage
+		Mono<ByteBuffer> echo(ByteBuffer view, QTcpSocket socket) {
+			return answer(socket, text(view), view);
+		}
+
+	}
+
+	/** A view's bytes as text, leaving the view as it is. */
+	private static String text(ByteBuffer view) {
+		return StandardCharsets.UTF_8.decode(view.duplicate()).toString();
 	}
 
 	/** A reply at once, or every third one completing later on another thread. */

@@ -184,6 +184,15 @@ final class TcpTestClient implements AutoCloseable {
 		this.socket.setSoTimeout((int) remainingMillis);
 	}
 
+	/**
+	 * Close with a reset (SO_LINGER 0): the server sees the connection reset.
+	 * @throws IOException when closing fails
+	 */
+	void reset() throws IOException {
+		this.socket.setSoLinger(true, 0);
+		this.socket.close();
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
