@@ -28,7 +28,7 @@
 #                   echo           String echo(String) on workers, the default handler   (port 9000)
 #                   fast-echo      the same, @NonBlocking: on the event loop              (port 9002)
 #                   mono-echo      Mono<String> echo(String): on the event loop by signature (9010)
-#                   bytes-echo     byte[] echo(byte[]), @NonBlocking                       (9011)
+#                   bytes-echo     ByteBuffer echo(ByteBuffer), @NonBlocking: zero-copy  (9011)
 #                   blocking-echo  String echo(String) that sleeps BLOCK first, on workers (9012);
 #                                  256 connections, against raw Reactor Netty with
 #                                  publishOn(boundedElastic()) only
@@ -55,7 +55,8 @@ BLOCK=${BLOCK:-1ms}
 # and its goals against each raw idiom (shared/PERFORMANCE.md, issue 8), "THROUGHPUT CPU IDLE" as
 # lib.sh's baseline takes them: a handler on worker threads costs at most 2x zero-copy's CPU per
 # message; one on the event loop stays within 15 % of zero-copy and matches the String idiom; a
-# byte[] one within 5 % of zero-copy; a blocking one at least matches publishOn(boundedElastic())
+# byte[]/ByteBuffer one within 5 % of zero-copy; a blocking one at least matches
+# publishOn(boundedElastic())
 SAMPLE_PROFILE=
 case "$SAMPLE_SERVER" in
   echo) SAMPLE_DEFAULT_PORT=9000; ZERO_COPY_GOALS="0.5 2.0 1.2"; STRING_GOALS="- - 1.2" ;;
