@@ -16,7 +16,6 @@ import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.ssl.ApplicationProtocols;
-import dev.qtserver.core.TlsSettings;
 import dev.qtserver.ssl.TlsSupport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
