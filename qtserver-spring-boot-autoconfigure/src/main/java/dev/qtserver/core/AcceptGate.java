@@ -84,7 +84,9 @@ public final class AcceptGate {
 			this.parked.addLast(connection);
 			applyReadState();
 		}
-		connection.onDispose(() -> unpark(connection));
+		// a parked connection that closes leaves the queue; an admitted one was never in
+		// it, so it keeps nothing for its close
+		connection.channel().closeFuture().addListener((future) -> unpark(connection));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.qtserver.tcp;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 
+import dev.qtserver.core.ConnectionPipeline;
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.handler.AnnotatedHandler;
 import dev.qtserver.handler.AnnotatedMessageFlow;
@@ -67,7 +68,7 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 	public Publisher<Void> handle(QTcpSocket socket, NettyInbound inbound, NettyOutbound outbound) {
 		AnnotatedMessageFlow<QTcpSocket> flow = new AnnotatedMessageFlow<>(this.handler, new Transport(socket),
 				this.server);
-		socket.connection().addHandlerLast("qtserver.flowEvents", new FlowEventsHandler(flow));
+		ConnectionPipeline.addLast(socket.connection(), "qtserver.flowEvents", new FlowEventsHandler(flow));
 		inbound.receiveObject().subscribe(flow);
 		return socket.onClose();
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionPipeline;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.ListenerTls;
@@ -188,12 +189,12 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		// an annotated handler takes whole frames, so that it can echo one without a copy
 		ChannelHandler decoder = this.codec.newDecoder(bound instanceof AnnotatedTcpConnectionHandler);
 		if (decoder != null) {
-			connection.addHandlerLast(QTcpSocket.FRAME_DECODER, decoder);
-			connection.addHandlerLast(QTcpSocket.FRAME_ERRORS,
+			ConnectionPipeline.addLast(connection, QTcpSocket.FRAME_DECODER, decoder);
+			ConnectionPipeline.addLast(connection, QTcpSocket.FRAME_ERRORS,
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
 		}
-		connection.addHandlerLast(QTcpSocket.INPUT_SHUTDOWN, new InputShutdownHandler(socket));
-		connection.addHandlerLast(QTcpSocket.IO_ERRORS,
+		ConnectionPipeline.addLast(connection, QTcpSocket.INPUT_SHUTDOWN, new InputShutdownHandler(socket));
+		ConnectionPipeline.addLast(connection, QTcpSocket.IO_ERRORS,
 				new IoErrorHandler(() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.listen().idleTimeout();
 		// only where a handler reads: an unread pending connection would look idle

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.core.AbstractQtServer;
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionPipeline;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.HandlerExecution;
 import dev.qtserver.core.ListenerTls;
@@ -249,17 +250,17 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 	}
 
 	private void startHandshake(Connection connection) {
-		connection.addHandlerLast("qtserver.httpCodec",
+		ConnectionPipeline.addLast(connection, "qtserver.httpCodec",
 				new HttpServerCodec(MAX_INITIAL_LINE, this.settings.maxHeaderSize(), 8192));
 		addHandshake(connection);
 	}
 
 	private void addHandshake(Connection connection) {
-		connection.addHandlerLast("qtserver.httpAggregator", new HttpObjectAggregator(8192));
+		ConnectionPipeline.addLast(connection, "qtserver.httpAggregator", new HttpObjectAggregator(8192));
 		if (this.settings.compression()) {
-			connection.addHandlerLast("qtserver.wsCompression", new WebSocketServerCompressionHandler(0));
+			ConnectionPipeline.addLast(connection, "qtserver.wsCompression", new WebSocketServerCompressionHandler(0));
 		}
-		connection.addHandlerLast("qtserver.wsHandshake", new HandshakeHandler(this));
+		ConnectionPipeline.addLast(connection, "qtserver.wsHandshake", new HandshakeHandler(this));
 	}
 
 	/** Ask {@code allowed-origins} and then the listeners, on a worker thread. */
@@ -342,7 +343,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 		if (bound != null) {
 			AnnotatedMessageFlow<QWebSocket> flow = new AnnotatedMessageFlow<>(bound,
 					new WebSocketTransport(session, this, bound.payloadType()), this);
-			connection.addHandlerLast("qtserver.flowEvents", new FlowEventsHandler(flow));
+			ConnectionPipeline.addLast(connection, "qtserver.flowEvents", new FlowEventsHandler(flow));
 			connection.inbound().receiveObject().subscribe(flow);
 		}
 	}
