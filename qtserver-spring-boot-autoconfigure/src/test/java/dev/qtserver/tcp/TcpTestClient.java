@@ -13,12 +13,16 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+
+import dev.qtserver.test.MessageClient;
 
 /**
  * A blocking test client on a plain {@link Socket}: every read has a timeout, so a reply
- * that never comes fails the test instead of hanging it.
+ * that never comes fails the test instead of hanging it. As a {@link MessageClient}, one
+ * message is one line.
  */
-final class TcpTestClient implements AutoCloseable {
+final class TcpTestClient implements MessageClient {
 
 	/** How long a read waits when the test does not say. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -82,6 +86,16 @@ final class TcpTestClient implements AutoCloseable {
 	void sendRaw(byte[] bytes) throws IOException {
 		this.out.write(bytes);
 		this.out.flush();
+	}
+
+	@Override
+	public void sendAll(List<String> messages) throws IOException {
+		send(String.join("\n", messages) + "\n");
+	}
+
+	@Override
+	public String receive() throws IOException {
+		return readLine();
 	}
 
 	/**
@@ -188,7 +202,8 @@ final class TcpTestClient implements AutoCloseable {
 	 * Close with a reset (SO_LINGER 0): the server sees the connection reset.
 	 * @throws IOException when closing fails
 	 */
-	void reset() throws IOException {
+	@Override
+	public void reset() throws IOException {
 		this.socket.setSoLinger(true, 0);
 		this.socket.close();
 	}

@@ -19,7 +19,6 @@ import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
 import dev.qtserver.handler.OnMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,45 +31,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * Where handler methods run, for every server kind: each method where its signature, its
  * annotations or the application's rule put it, and one connection's calls in order
- * whatever mix of threads they need. A kind's subclass starts its server and talks to it
- * with a real client.
+ * whatever mix of threads they need. A kind's subclass names its {@link ServerKind}.
  */
-public abstract class HandlerPlacementContractTests {
+public abstract class HandlerPlacementContractTests extends AbstractServerContractTests {
 
 	/** Prefix of the worker threads' names. */
 	protected static final String WORKER_PREFIX = "placement-worker-";
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private final WorkerPool workers = WorkerPool.platformThreads(4, WORKER_PREFIX);
-
-	private final List<Client> clients = new ArrayList<>();
-
-	private final List<QtServer> servers = new ArrayList<>();
-
-	@AfterEach
-	void tearDown() throws IOException {
-		for (Client client : this.clients) {
-			client.close();
-		}
-		this.servers.forEach((server) -> server.shutdown(Duration.ofSeconds(2)));
-		this.workers.close();
+	/**
+	 * Create the contract's fixture, on four workers.
+	 * @param kind the kind of server under test
+	 */
+	protected HandlerPlacementContractTests(ServerKind kind) {
+		super(kind, WorkerPool.platformThreads(4, WORKER_PREFIX));
 	}
-
-	/**
-	 * Create a server of the kind (not listening) on the given workers.
-	 * @param workers the worker pool
-	 * @return the server
-	 */
-	protected abstract QtServer newServer(WorkerPool workers);
-
-	/**
-	 * Connect a real client.
-	 * @param server the listening server
-	 * @return the client
-	 * @throws IOException when connecting fails
-	 */
-	protected abstract Client openClient(QtServer server) throws IOException;
 
 	@Test
 	void whenMethodsAreSynchronousThenTheyRunOnAWorker() throws IOException {
@@ -121,7 +97,7 @@ public abstract class HandlerPlacementContractTests {
 		Mixed handler = new Mixed();
 		QtServer server = start(handler, HandlerExecution.AUTO);
 		int count = 2000;
-		Client client = connect(server);
+		MessageClient client = connect(server);
 		List<String> messages = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			messages.add("m" + i);
@@ -141,7 +117,7 @@ public abstract class HandlerPlacementContractTests {
 
 	@Test
 	void whenANonBlockingMethodReturnsAFluxThenItsItemsAreWrittenInOrder() throws IOException {
-		Client client = connect(start(new NonBlockingFlux(), HandlerExecution.AUTO));
+		MessageClient client = connect(start(new NonBlockingFlux(), HandlerExecution.AUTO));
 		client.sendAll(List.of("a,b,c", "d"));
 		assertThat(List.of(client.receive(), client.receive(), client.receive(), client.receive())).containsExactly("a",
 				"b", "c", "d");
@@ -150,7 +126,7 @@ public abstract class HandlerPlacementContractTests {
 	@Test
 	void whenAnEventLoopReplyFailsLaterThenOnErrorRunsOnItsWorkerBeforeTheNextMessage() throws IOException {
 		FailingLater handler = new FailingLater();
-		Client client = connect(start(handler, HandlerExecution.AUTO));
+		MessageClient client = connect(start(handler, HandlerExecution.AUTO));
 		try (LogCapture log = LogCapture.of(dev.qtserver.handler.AnnotatedMessageFlow.class)) {
 			client.sendAll(List.of("fail", "next"));
 			assertThat(client.receive()).isEqualTo("error:boom");
@@ -164,7 +140,7 @@ public abstract class HandlerPlacementContractTests {
 	void whenAnEventLoopCallRunsTooLongThenAWarningNamesTheMethodWithTheThreadsStack() throws IOException {
 		try (BlockedThreadChecker checker = BlockedThreadChecker.start(Duration.ofMillis(100));
 				LogCapture log = LogCapture.of(BlockedThreadChecker.class)) {
-			Client client = connect(start(new Sleepy(), HandlerExecution.AUTO));
+			MessageClient client = connect(start(new Sleepy(), HandlerExecution.AUTO));
 			client.sendAll(List.of("slow"));
 			assertThat(client.receive()).isEqualTo("re:slow");
 			await().atMost(WAIT).until(() -> !log.messages().isEmpty());
@@ -180,7 +156,7 @@ public abstract class HandlerPlacementContractTests {
 	void whenAWorkerCallRunsLongThenNoWarning() throws IOException {
 		try (BlockedThreadChecker checker = BlockedThreadChecker.start(Duration.ofMillis(50));
 				LogCapture log = LogCapture.of(BlockedThreadChecker.class)) {
-			Client client = connect(start(new BlockingSleepy(), HandlerExecution.AUTO));
+			MessageClient client = connect(start(new BlockingSleepy(), HandlerExecution.AUTO));
 			client.sendAll(List.of("slow"));
 			assertThat(client.receive()).isEqualTo("re:slow");
 			assertThat(log.messages()).isEmpty();
@@ -189,8 +165,7 @@ public abstract class HandlerPlacementContractTests {
 
 	@Test
 	void whenAMethodIsBothBlockingAndNonBlockingThenBindingFailsNamingIt() {
-		QtServer server = newServer(this.workers);
-		this.servers.add(server);
+		QtServer server = create();
 		assertThatExceptionOfType(InvalidHandlerException.class)
 			.isThrownBy(() -> server.bindHandler(new Confused(), "confused", HandlerExecution.AUTO))
 			.withMessageContaining("Confused.echo(String)")
@@ -198,26 +173,12 @@ public abstract class HandlerPlacementContractTests {
 	}
 
 	private void assertThreads(Recording handler, HandlerExecution rule, String... expected) throws IOException {
-		Client client = connect(start(handler, rule));
+		MessageClient client = connect(start(handler, rule));
 		client.sendAll(List.of("hello"));
 		assertThat(client.receive()).isEqualTo("re:hello");
 		client.close();
 		await().atMost(WAIT).until(() -> handler.timeline.size() == expected.length);
 		assertThat(handler.timeline).containsExactly(expected);
-	}
-
-	private QtServer start(Object handler, HandlerExecution rule) {
-		QtServer server = newServer(this.workers);
-		this.servers.add(server);
-		server.bindHandler(handler, "handler", rule);
-		assertThat(server.listen()).isTrue();
-		return server;
-	}
-
-	private Client connect(QtServer server) throws IOException {
-		Client client = openClient(server);
-		this.clients.add(client);
-		return client;
 	}
 
 	/**
@@ -230,31 +191,6 @@ public abstract class HandlerPlacementContractTests {
 		}
 		String name = Thread.currentThread().getName();
 		return name.startsWith(WORKER_PREFIX) ? "worker" : name;
-	}
-
-	/** A real client of the server kind, speaking its framing. */
-	public interface Client {
-
-		/**
-		 * Send text messages, pipelined.
-		 * @param messages the messages
-		 * @throws IOException when writing fails
-		 */
-		void sendAll(List<String> messages) throws IOException;
-
-		/**
-		 * Receive one text message.
-		 * @return the message
-		 * @throws IOException when none comes in time
-		 */
-		String receive() throws IOException;
-
-		/**
-		 * Close the connection.
-		 * @throws IOException when closing fails
-		 */
-		void close() throws IOException;
-
 	}
 
 	/** Records where each call ran. */

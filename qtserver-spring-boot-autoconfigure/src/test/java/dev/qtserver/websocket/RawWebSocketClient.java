@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.qtserver.test.MessageClient;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * frame, a reserved opcode, an oversized control frame. Every read has a timeout, so an
  * answer that never comes fails the test instead of hanging it.
  */
-final class RawWebSocketClient implements AutoCloseable {
+final class RawWebSocketClient implements MessageClient {
 
 	/** How long a read waits when the test does not say. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -334,6 +336,31 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
+	 * Send text messages, one text frame each, pipelined: every frame in one write.
+	 * @param messages the messages
+	 * @throws IOException when the write fails
+	 */
+	@Override
+	public void sendAll(List<String> messages) throws IOException {
+		ByteArrayOutputStream frames = new ByteArrayOutputStream();
+		for (String message : messages) {
+			frames.writeBytes(frame(true, TEXT, message.getBytes(StandardCharsets.UTF_8), true));
+		}
+		sendRaw(frames.toByteArray());
+	}
+
+	/**
+	 * Receive one text message, as {@link #readText()}.
+	 * @return the text
+	 * @throws IOException when another kind of frame comes, the server closes, or nothing
+	 * comes in time
+	 */
+	@Override
+	public String receive() throws IOException {
+		return readText();
+	}
+
+	/**
 	 * Wait until the server closes the TCP connection, discarding whatever it still
 	 * sends.
 	 * @param timeout how long to wait
@@ -395,7 +422,8 @@ final class RawWebSocketClient implements AutoCloseable {
 	 * Close with a reset (SO_LINGER 0): the server sees "connection reset by peer".
 	 * @throws IOException when closing fails
 	 */
-	void reset() throws IOException {
+	@Override
+	public void reset() throws IOException {
 		this.socket.setSoLinger(true, 0);
 		this.socket.close();
 	}

@@ -1,0 +1,29 @@
+package dev.qtserver.test;
+
+import java.io.IOException;
+
+import dev.qtserver.core.QtServer;
+import dev.qtserver.core.WorkerPool;
+
+/**
+ * One kind of server, as the contract tests run against every kind see it: how to create
+ * one on the loopback address and talk to it with a real client.
+ */
+public interface ServerKind {
+
+	/**
+	 * Create a server of the kind on the loopback address, port 0, not listening.
+	 * @param workers the worker pool
+	 * @return the server
+	 */
+	QtServer newServer(WorkerPool workers);
+
+	/**
+	 * Connect a real client, ready to exchange messages.
+	 * @param server the listening server
+	 * @return the client
+	 * @throws IOException when connecting fails
+	 */
+	MessageClient connect(QtServer server) throws IOException;
+
+}
