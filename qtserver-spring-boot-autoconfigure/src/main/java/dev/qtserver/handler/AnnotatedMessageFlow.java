@@ -127,6 +127,12 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	private @Nullable LoopReply reply;
 
 	/**
+	 * Whether the connection has closed, as the flow saw it; touched only on the event
+	 * loop.
+	 */
+	private boolean ended;
+
+	/**
 	 * Create a flow and queue the handler's {@link OnConnect} call; subscribe it to the
 	 * connection's inbound frames to start. Create it on the connection's event loop.
 	 * @param handler the handler
@@ -264,8 +270,13 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		}
 	}
 
-	/** The connection closed (on the event loop): stop reading and writing. */
+	/**
+	 * The connection closed (on the event loop): stop reading and writing. Messages
+	 * already queued are still handled, but a reply they start stops at once (see
+	 * {@link #replyOnLoop}).
+	 */
 	private void closed() {
+		this.ended = true;
 		cancel();
 		LoopReply current = this.reply;
 		if (current != null) {
@@ -329,7 +340,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * what it returned. On the event loop the call, the subscription to its reply
 	 * included, is watched by the {@link BlockedThreadChecker}. An observed call is
 	 * observed from the call to the end of this task: on a worker that includes draining
-	 * a reply stream; on the event loop, only the subscription to it.
+	 * a reply stream; on the event loop, only the subscription to it. A reply ends with
+	 * the connection, except {@code @OnDisconnect}'s: it starts once the connection has
+	 * closed, and is awaited.
 	 * @param method the method's annotation
 	 * @param observer what observes the call, {@code null} when it is not observed
 	 * @param invocation calls the method with the argument
@@ -349,11 +362,12 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		try {
 			@Nullable Object result = invocation.apply(argument);
 			if (result != null) {
+				boolean endsAtClose = method != OnDisconnect.class;
 				if (onLoop) {
-					replyOnLoop(result, replies, onFailure);
+					replyOnLoop(result, replies, endsAtClose, onFailure);
 				}
 				else {
-					replyOnWorker(result, replies, onFailure);
+					replyOnWorker(result, replies, endsAtClose, onFailure);
 				}
 			}
 		}
@@ -377,7 +391,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		}
 	}
 
-	private void replyOnWorker(Object result, boolean replies, Consumer<Throwable> onFailure) {
+	private void replyOnWorker(Object result, boolean replies, boolean endsAtClose, Consumer<Throwable> onFailure) {
 		if (result instanceof Fuseable.ScalarCallable<?> scalar) {
 			writeScalar(scalar, replies, onFailure);
 			return;
@@ -389,9 +403,15 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			}
 			return;
 		}
+		Flux<?> items = Flux.from(stream);
+		if (endsAtClose) {
+			// a stream that never ends would block the worker for good, and every call
+			// of the connection behind it (@OnDisconnect too): the close cancels it
+			items = items.takeUntilOther(this.connection.onClose());
+		}
 		// the worker may block: the next message waits for this stream, which keeps
 		// order
-		for (Object item : Flux.from(stream).toIterable()) {
+		for (Object item : items.toIterable()) {
 			if (replies) {
 				write(item);
 				this.transport.flush();
@@ -399,7 +419,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		}
 	}
 
-	private void replyOnLoop(Object result, boolean replies, Consumer<Throwable> onFailure) {
+	private void replyOnLoop(Object result, boolean replies, boolean endsAtClose, Consumer<Throwable> onFailure) {
 		if (result instanceof Fuseable.ScalarCallable<?> scalar) {
 			writeScalar(scalar, replies, onFailure);
 			return;
@@ -424,6 +444,13 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			return;
 		}
 		subscriber.subscribed();
+		if (this.ended && endsAtClose) {
+			// a message queued behind a reply running at the close is handled after it:
+			// its reply stops as that one did, else it would hold the queue (and
+			// @OnDisconnect behind it) for as long as it runs, perhaps for ever.
+			// Subscribed first, so that its cancellation hooks run.
+			subscriber.stop();
+		}
 	}
 
 	/**

@@ -26,4 +26,11 @@ final class TcpServerKind implements ServerKind {
 		return TcpTestClient.connect(server.serverPort());
 	}
 
+	@Override
+	public boolean closesWithThePeer() {
+		// the peer may have shut down only its sending side: what it sent is answered
+		// first
+		return false;
+	}
+
 }

@@ -26,4 +26,14 @@ public interface ServerKind {
 	 */
 	MessageClient connect(QtServer server) throws IOException;
 
+	/**
+	 * Whether the server closes a connection as soon as the peer closes it, even with
+	 * messages still to answer. A kind that lets the peer shut down only its sending side
+	 * (half-closure) answers first, and closes only once every reply has ended.
+	 * @return whether a peer's close ends the connection at once
+	 */
+	default boolean closesWithThePeer() {
+		return true;
+	}
+
 }
