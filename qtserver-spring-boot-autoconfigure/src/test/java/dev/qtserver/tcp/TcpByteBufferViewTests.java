@@ -203,13 +203,13 @@ class TcpByteBufferViewTests {
 		// reply has completed (and wait, with a copy): most do not
 		assertThat(this.tap.framesWritten()).isGreaterThan(50);
 		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(100);
-		int views = this.tap.framesWritten();
 		// many at once: each call holds the next message back until its reply is
-		// written, so the lines behind the first of a read wait (with copies)
+		// written, so the lines behind the first of a read wait (with copies); how many
+		// reads find no reply running depends on timing (all of them may not), so only
+		// order, content and one write per line are certain
 		byte[] request = lines(random, randomLengths(random, 300));
 		sendInPieces(client, request, random);
 		assertThat(client.readExactly(request.length)).isEqualTo(request);
-		assertThat(this.tap.framesWritten()).isGreaterThan(views);
 		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(400);
 	}
 
