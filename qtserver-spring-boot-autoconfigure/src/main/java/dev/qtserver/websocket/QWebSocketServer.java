@@ -421,7 +421,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 				}
 				session.heartbeat();
 			}, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
-			session.onClose().subscribe(null, (ex) -> task.cancel(false), () -> task.cancel(false));
+			session.whenClosed(() -> task.cancel(false));
 		}
 
 	}
