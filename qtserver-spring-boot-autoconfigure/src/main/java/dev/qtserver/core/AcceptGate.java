@@ -84,8 +84,7 @@ public final class AcceptGate {
 			this.parked.addLast(connection);
 			applyReadState();
 		}
-		// a parked connection that closes leaves the queue; an admitted one was never in
-		// it, so it keeps nothing for its close
+		// a parked connection that closes while it waits leaves the queue
 		connection.channel().closeFuture().addListener((future) -> unpark(connection));
 	}
 

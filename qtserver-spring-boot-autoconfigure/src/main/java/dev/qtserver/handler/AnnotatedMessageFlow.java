@@ -1,6 +1,7 @@
 package dev.qtserver.handler;
 
 import java.lang.annotation.Annotation;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -88,11 +89,12 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private final boolean messagesOnLoop;
 
-	/** Whether messages handled at once on the event loop get views of their frames. */
-	private final boolean viewsFrames;
-
-	/** The frame the message being handled views, if any. */
-	private final FrameView frameView;
+	/**
+	 * The frame the message being handled views, if any; only where messages handled at
+	 * once on the event loop get views of their frames, else {@code null}, and replies go
+	 * straight to the transport.
+	 */
+	private final @Nullable FrameView frameView;
 
 	/**
 	 * Handles one message; made once, so the event loop's path allocates nothing for it.
@@ -150,8 +152,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		this.messageObserver = (this.observer != null && this.observer.observes(HandlerCall.MESSAGE)) ? this.observer
 				: null;
 		this.messagesOnLoop = handler.runsOnEventLoop(OnMessage.class);
-		this.viewsFrames = this.messagesOnLoop && transport.viewsFrames();
-		this.frameView = new FrameView(transport);
+		this.frameView = (this.messagesOnLoop && transport.viewsFrames()) ? new FrameView(transport) : null;
 		this.messageCall = (payload) -> handler.message(this.connection, payload);
 		this.flushTask = transport::flush;
 		this.messageTasks = tasks(OnMessage.class);
@@ -207,7 +208,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			});
 			return;
 		}
-		if (this.viewsFrames && this.executor.runOnEventLoopNow(this.frameHandling, frame)) {
+		if (this.frameView != null && this.executor.runOnEventLoopNow(this.frameHandling, frame)) {
 			// handled now, while the frame is valid, on a view of it
 			return;
 		}
@@ -254,7 +255,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * or with the call's reply when it outlives the call and retained the frame.
 	 */
 	private void handleFrame(Object frame) {
-		Object view = this.frameView.open(frame);
+		FrameView frames = Objects.requireNonNull(this.frameView, "only flows that view frames handle them");
+		Object view = frames.open(frame);
 		if (view == null) {
 			this.consumed++;
 			return;
@@ -264,8 +266,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			handleMessage(view);
 		}
 		finally {
-			if (!this.frameView.isRetained()) {
-				this.frameView.close();
+			if (!frames.isRetained()) {
+				frames.close();
 			}
 		}
 	}
@@ -434,7 +436,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		// nothing of this connection runs until the reply completes; a reply that
 		// completes while it is subscribed to releases the queue at once
 		// a reply to a message handled on a view may use the view until it ends
-		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure, this.frameView.retain());
+		FrameView frames = this.frameView;
+		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure,
+				frames != null && frames.retain());
 		this.reply = subscriber;
 		try {
 			stream.subscribe(subscriber);
@@ -483,9 +487,15 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	}
 
 	private void write(Object payload) {
-		// a reply to a message handled on a view may be the view, and go back as its
-		// frame
-		this.frameView.write(payload);
+		FrameView frames = this.frameView;
+		if (frames != null) {
+			// a reply to a message handled on a view may be the view, and go back as its
+			// frame
+			frames.write(payload);
+		}
+		else {
+			this.transport.write(payload);
+		}
 		this.unflushed = true;
 	}
 
@@ -667,8 +677,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		/** Let the frame view go, if this reply held it; once. */
 		private void endView() {
 			AtomicBoolean held = this.heldView;
-			if (held != null && held.compareAndSet(true, false)) {
-				AnnotatedMessageFlow.this.frameView.close();
+			FrameView frames = AnnotatedMessageFlow.this.frameView;
+			if (held != null && frames != null && held.compareAndSet(true, false)) {
+				frames.close();
 			}
 		}
 

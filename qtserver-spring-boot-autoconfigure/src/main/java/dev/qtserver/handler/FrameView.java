@@ -12,11 +12,12 @@ import org.jspecify.annotations.Nullable;
  * when the transport can, once.
  *
  * <p>
- * One per flow, reused: a connection handles one message at a time, and a reply that
- * outlives its call holds the next message back until it ends. Used on the event loop; a
- * worker's replies pass through {@link #write(Object)} while no view is open (the
- * connection's serial executor orders them after the view's end), and a reply whose
- * hand-off the event loop refused, as it shuts down, closes the view from its own thread.
+ * One per flow whose messages may be views, reused: a connection handles one message at a
+ * time, and a reply that outlives its call holds the next message back until it ends.
+ * Used on the event loop; a worker's replies pass through {@link #write(Object)} while no
+ * view is open (the connection's serial executor orders them after the view's end), and a
+ * reply whose hand-off the event loop refused, as it shuts down, closes the view from its
+ * own thread.
  */
 final class FrameView {
 
