@@ -39,7 +39,11 @@ final class HttpRequestMetrics implements HttpRequestObserver {
 		int status = RequestTagValues.status(request);
 		Key key = new Key(RequestTagValues.method(request.method()), status,
 				RequestTagValues.route(request.route(), status));
-		this.timers.computeIfAbsent(key, this::timer).record(request.duration());
+		Timer timer = this.timers.get(key);
+		if (timer == null) {
+			timer = this.timers.computeIfAbsent(key, this::timer);
+		}
+		timer.record(request.duration());
 	}
 
 	private Timer timer(Key key) {

@@ -54,7 +54,8 @@ public interface TlsStage {
 	 * @return the stage, or {@code null} when the channel is not from a secure listener
 	 */
 	static @Nullable TlsStage of(Channel channel) {
-		return channel.attr(ATTRIBUTE).get();
+		// asked of HTTP/2 streams on every request: attr() would add the key to each
+		return channel.hasAttr(ATTRIBUTE) ? channel.attr(ATTRIBUTE).get() : null;
 	}
 
 	/**

@@ -38,6 +38,7 @@ import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -88,6 +89,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private final RouteSupport support;
 
 	private final RequestDispatcher dispatcher;
+
+	/** Shared by every request's responder: one method reference, not one per request. */
+	private final QHttpServerResponder.ResponseFinisher finisher = this::finish;
+
+	private final Consumer<QHttpServerResponder> requestDone = this::requestDone;
 
 	private final String keepAlive;
 
@@ -451,7 +457,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
 		Channel channel = channelOf(response);
-		Sinks.Empty<Void> parked = channel.attr(PARKED).get();
+		// the gate parks connections: an HTTP/2 stream's is its parent
+		Channel connection = (channel instanceof Http2StreamChannel) ? channel.parent() : channel;
+		Sinks.Empty<Void> parked = connection.attr(PARKED).get();
 		if (parked != null) {
 			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel))));
 		}
@@ -487,33 +495,34 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
 			byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
-				request.hostName() + portSuffix(request), request.requestHeaders(), body, remote(request),
+				request.hostName(), hostPort(request), request.requestHeaders(), body, remote(request),
 				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
-		long started = System.nanoTime();
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
-		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(channel);
-		QHttpServerResponder responder = new QHttpServerResponder(response, qtRequest, this::finish,
-				(done) -> requestDone(qtRequest, response, done, started, keepAlive), observed);
+		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,
+				this.requestDone, observed);
 		this.inFlight.incrementAndGet();
+		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(channel);
 		if (keepAlive != null) {
 			keepAlive.exchangeStarted();
 		}
-		responder.dispatching(channel);
+		responder.dispatching();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
-		responder.dispatched(channel);
+		responder.dispatched();
 		return responder.completion();
 	}
 
-	private void requestDone(QHttpServerRequest request, HttpServerResponse response, QHttpServerResponder responder,
-			long started, @Nullable KeepAliveTimeout keepAlive) {
+	private void requestDone(QHttpServerResponder responder) {
+		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(responder.channel());
 		if (keepAlive != null) {
 			keepAlive.exchangeEnded();
 		}
 		ObservedRequest observed = responder.observation();
 		if (observed != null || !this.requestObservers.isEmpty()) {
+			QHttpServerRequest request = responder.request();
 			CompletedRequest completed = new CompletedRequest(this, request.method(), request.route().orElse(null),
-					response.status().code(), responder.isCancelled(), Duration.ofNanos(System.nanoTime() - started));
+					responder.response().status().code(), responder.isCancelled(),
+					Duration.ofNanos(System.nanoTime() - responder.startedNanos()));
 			if (observed != null) {
 				try {
 					observed.completed(completed);
@@ -539,11 +548,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 	}
 
-	private static String portSuffix(HttpServerRequest request) {
+	/** The port the client addressed, or -1 when it is the scheme's default. */
+	private static int hostPort(HttpServerRequest request) {
 		int port = request.hostPort();
 		boolean defaultPort = port == 80 && "http".equals(request.scheme())
 				|| port == 443 && "https".equals(request.scheme());
-		return (port <= 0 || defaultPort) ? "" : ":" + port;
+		return (port <= 0 || defaultPort) ? -1 : port;
 	}
 
 	/**
@@ -590,6 +600,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private static Channel channelOf(HttpServerResponse response) {
+		if (response instanceof Connection connection) {
+			// Reactor Netty's responses are their connection's operations: no callback
+			return connection.channel();
+		}
 		Channel[] channel = new Channel[1];
 		response.withConnection((connection) -> channel[0] = connection.channel());
 		return java.util.Objects.requireNonNull(channel[0], "a response has a connection");
@@ -682,7 +696,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		InetSocketAddress local = (InetSocketAddress) channel.localAddress();
 		QHttpServerRequest upgrade = new QHttpServerRequest(request.method().name(), request.uri(),
 				TlsStage.isSecure(channel) ? "https" : "http",
-				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()),
+				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()), -1,
 				request.headers(), null, (InetSocketAddress) channel.remoteAddress(), local,
 				request.protocolVersion().text(), TlsStage.sslSession(channel).orElse(null));
 		askVerifier(verifiers, 0, upgrade, channel, verdict);

@@ -32,6 +32,11 @@ public final class QHttpServerRequest {
 
 	private final String host;
 
+	/**
+	 * The port after the host in the URL, or -1 for none (the host has it, or default).
+	 */
+	private final int hostPort;
+
 	private final HttpHeaders headers;
 
 	private final byte[] body;
@@ -51,7 +56,7 @@ public final class QHttpServerRequest {
 	 */
 	private volatile @Nullable String route;
 
-	QHttpServerRequest(String method, String uri, String scheme, String host, HttpHeaders headers,
+	QHttpServerRequest(String method, String uri, String scheme, String host, int hostPort, HttpHeaders headers,
 			byte @Nullable [] body, InetSocketAddress remoteAddress, InetSocketAddress localAddress, String protocol,
 			@Nullable SSLSession sslSession) {
 		this.sslSession = sslSession;
@@ -59,6 +64,7 @@ public final class QHttpServerRequest {
 		this.uri = uri;
 		this.scheme = scheme;
 		this.host = host;
+		this.hostPort = hostPort;
 		this.headers = headers;
 		this.body = (body != null) ? body : NO_BODY;
 		this.remoteAddress = remoteAddress;
@@ -123,10 +129,10 @@ public final class QHttpServerRequest {
 	 */
 	public URI url() {
 		try {
-			return URI.create(this.scheme + "://" + this.host + this.uri);
+			return URI.create(this.scheme + "://" + authority() + this.uri);
 		}
 		catch (IllegalArgumentException ex) {
-			return URI.create(this.scheme + "://" + this.host);
+			return URI.create(this.scheme + "://" + authority());
 		}
 	}
 
@@ -143,7 +149,16 @@ public final class QHttpServerRequest {
 	 * @return the raw path, such as {@code /a%20b}
 	 */
 	public String rawPath() {
-		return decoder().rawPath();
+		// what the query decoder's raw path is, without decoding the query: routes are
+		// matched against it on every request
+		String uri = this.uri;
+		for (int i = 0; i < uri.length(); i++) {
+			char c = uri.charAt(i);
+			if (c == '?' || c == '#') {
+				return uri.substring(0, i);
+			}
+		}
+		return uri;
 	}
 
 	/**
@@ -239,6 +254,10 @@ public final class QHttpServerRequest {
 	 */
 	public String protocol() {
 		return this.protocol;
+	}
+
+	private String authority() {
+		return (this.hostPort < 0) ? this.host : this.host + ":" + this.hostPort;
 	}
 
 	private QueryStringDecoder decoder() {

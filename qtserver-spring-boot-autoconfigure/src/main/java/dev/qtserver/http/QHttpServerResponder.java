@@ -3,7 +3,6 @@ package dev.qtserver.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
@@ -12,7 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -61,9 +59,15 @@ public final class QHttpServerResponder {
 
 	private final ResponseCompletion completion;
 
+	private final Channel channel;
+
 	private final EventLoop eventLoop;
 
 	private final @Nullable ObservedRequest observation;
+
+	private final Consumer<QHttpServerResponder> onDone;
+
+	private final long started = System.nanoTime();
 
 	private final Object monitor = new Object();
 
@@ -73,14 +77,16 @@ public final class QHttpServerResponder {
 
 	private @Nullable ChunkStream chunks;
 
-	QHttpServerResponder(HttpServerResponse response, QHttpServerRequest request, ResponseFinisher finisher,
-			Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation) {
+	QHttpServerResponder(HttpServerResponse response, Channel channel, QHttpServerRequest request,
+			ResponseFinisher finisher, Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation) {
 		this.response = response;
+		this.channel = channel;
 		this.request = request;
 		this.finisher = finisher;
+		this.onDone = onDone;
 		this.observation = observation;
-		this.eventLoop = channel().eventLoop();
-		this.completion = new ResponseCompletion(this.eventLoop, this::cancel, () -> onDone.accept(this));
+		this.eventLoop = channel.eventLoop();
+		this.completion = new ResponseCompletion(this.eventLoop, this);
 	}
 
 	/**
@@ -134,7 +140,7 @@ public final class QHttpServerResponder {
 		if (trailerNames.length > 0) {
 			head.headers().set(HttpHeaderNames.TRAILER, String.join(", ", trailerNames));
 		}
-		ChunkStream stream = new ChunkStream(channel());
+		ChunkStream stream = new ChunkStream(this.channel);
 		this.chunks = stream;
 		this.finisher.finish(this.request, head, () -> {
 			applyHead(head);
@@ -220,7 +226,7 @@ public final class QHttpServerResponder {
 	 */
 	void abort() {
 		this.cancelled = true;
-		channel().close();
+		this.channel.close();
 		this.completion.complete();
 	}
 
@@ -230,21 +236,50 @@ public final class QHttpServerResponder {
 	 * Reactor Netty at once.
 	 * @param channel the request's channel
 	 */
-	void dispatching(Channel channel) {
-		if (InlineAnswers.allowed(channel)) {
-			this.completion.answerInline(() -> InlineAnswers.toldInline(channel, this.response));
+	void dispatching() {
+		if (InlineAnswers.allowed(this.channel)) {
+			this.completion.answerInline();
 		}
 	}
 
 	/**
 	 * The dispatch returned: a request not answered by now marks its connection (see
 	 * {@link InlineAnswers}).
-	 * @param channel the request's channel
 	 */
-	void dispatched(Channel channel) {
+	void dispatched() {
 		if (!this.completion.dispatchReturned()) {
-			InlineAnswers.answeredLate(channel);
+			InlineAnswers.answeredLate(this.channel);
 		}
+	}
+
+	/** Reactor Netty was told, within its call, that the request is done. */
+	void toldInline() {
+		InlineAnswers.toldInline(this.channel, this.response);
+	}
+
+	/** The exchange is over: answered, cut or given up by the client. */
+	void done() {
+		this.onDone.accept(this);
+	}
+
+	/** The request this responder answers. */
+	QHttpServerRequest request() {
+		return this.request;
+	}
+
+	/** Reactor Netty's response, for its status once written. */
+	HttpServerResponse response() {
+		return this.response;
+	}
+
+	/** The channel the request came on: the connection, or its HTTP/2 stream. */
+	Channel channel() {
+		return this.channel;
+	}
+
+	/** When the request was handed to the handlers, in {@link System#nanoTime()}. */
+	long startedNanos() {
+		return this.started;
 	}
 
 	/** The request's observation, {@code null} when requests are not observed. */
@@ -258,18 +293,12 @@ public final class QHttpServerResponder {
 	}
 
 	/** The client went away before the response was complete. */
-	private void cancel() {
+	void cancel() {
 		this.cancelled = true;
 		ChunkStream stream = this.chunks;
 		if (stream != null) {
 			stream.cancel();
 		}
-	}
-
-	private Channel channel() {
-		AtomicReference<Channel> channel = new AtomicReference<>();
-		this.response.withConnection((connection) -> channel.set(connection.channel()));
-		return java.util.Objects.requireNonNull(channel.get(), "a response has a connection");
 	}
 
 	private ChunkStream openChunks() {
@@ -293,11 +322,7 @@ public final class QHttpServerResponder {
 	}
 
 	private void applyHead(QHttpServerResponse head) {
-		this.response.status(head.nettyStatus());
-		HttpHeaders headers = head.headers();
-		if (!headers.isEmpty()) {
-			headers.forEach((entry) -> this.response.addHeader(entry.getKey(), entry.getValue()));
-		}
+		head.applyTo(this.response);
 	}
 
 	private void send(QHttpServerResponse full) {
@@ -319,20 +344,24 @@ public final class QHttpServerResponder {
 			return;
 		}
 		applyHead(full);
-		if ("HEAD".equals(this.request.method()) && !full.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+		byte[] bytes = full.body();
+		if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
 			// what a GET would have sent: Reactor Netty leaves a HEAD response's length
 			// out
-			this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(full.body().length));
+			this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
 		}
-		ByteBuf body = Unpooled.wrappedBuffer(full.body());
-		this.response.sendObject(body).then().subscribe(null, this::failed, this::completed);
+		// a pooled buffer, as Reactor Netty's own sendString encodes into: the socket
+		// takes it as it is, where a wrapped array would be copied on its way out
+		ByteBuf body = (bytes.length > 0) ? this.channel.alloc().ioBuffer(bytes.length).writeBytes(bytes)
+				: Unpooled.EMPTY_BUFFER;
+		this.response.sendObject(body).then().subscribe(this.completion);
 	}
 
 	private void completed() {
 		this.completion.complete();
 	}
 
-	private void failed(Throwable error) {
+	void failed(Throwable error) {
 		// the connection went away while the response was written: nothing left to tell
 		// the client
 		this.cancelled = true;

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A complete response: status, headers and body, after Qt's {@code QHttpServerResponse}.
@@ -18,7 +20,10 @@ public final class QHttpServerResponse {
 
 	private int status;
 
-	private final HttpHeaders headers = new DefaultHttpHeaders();
+	/** Created when first asked for: most responses carry a content type only. */
+	private @Nullable HttpHeaders headers;
+
+	private @Nullable String contentType;
 
 	private byte[] body;
 
@@ -36,12 +41,10 @@ public final class QHttpServerResponse {
 	 * @param contentType the {@code Content-Type}, or {@code null} for none
 	 * @param body the body
 	 */
-	public QHttpServerResponse(int status, @org.jspecify.annotations.Nullable String contentType, byte[] body) {
+	public QHttpServerResponse(int status, @Nullable String contentType, byte[] body) {
 		setStatus(status);
 		this.body = body;
-		if (contentType != null) {
-			this.headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-		}
+		this.contentType = contentType;
 	}
 
 	/**
@@ -97,7 +100,16 @@ public final class QHttpServerResponse {
 	 * @return the headers
 	 */
 	public HttpHeaders headers() {
-		return this.headers;
+		HttpHeaders headers = this.headers;
+		if (headers == null) {
+			headers = new DefaultHttpHeaders();
+			if (this.contentType != null) {
+				headers.set(HttpHeaderNames.CONTENT_TYPE, this.contentType);
+				this.contentType = null;
+			}
+			this.headers = headers;
+		}
+		return headers;
 	}
 
 	/**
@@ -107,7 +119,7 @@ public final class QHttpServerResponse {
 	 * @return this response
 	 */
 	public QHttpServerResponse header(String name, Object value) {
-		this.headers.set(name, value);
+		headers().set(name, value);
 		return this;
 	}
 
@@ -127,6 +139,36 @@ public final class QHttpServerResponse {
 	public QHttpServerResponse setBody(byte[] body) {
 		this.body = body;
 		return this;
+	}
+
+	/**
+	 * Put the status and headers on Reactor Netty's response.
+	 * @param response the response to the request
+	 */
+	void applyTo(HttpServerResponse response) {
+		response.status(nettyStatus());
+		HttpHeaders headers = this.headers;
+		if (headers != null) {
+			if (!headers.isEmpty()) {
+				headers.forEach((entry) -> response.addHeader(entry.getKey(), entry.getValue()));
+			}
+		}
+		else if (this.contentType != null) {
+			response.header(HttpHeaderNames.CONTENT_TYPE, this.contentType);
+		}
+	}
+
+	/**
+	 * Return whether the response has a header, without creating the headers.
+	 * @param name the header name
+	 * @return whether it is set
+	 */
+	boolean hasHeader(CharSequence name) {
+		HttpHeaders headers = this.headers;
+		if (headers != null) {
+			return headers.contains(name);
+		}
+		return this.contentType != null && HttpHeaderNames.CONTENT_TYPE.contentEqualsIgnoreCase(name);
 	}
 
 	HttpResponseStatus nettyStatus() {

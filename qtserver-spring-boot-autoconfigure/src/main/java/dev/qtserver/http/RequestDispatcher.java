@@ -76,8 +76,11 @@ final class RequestDispatcher {
 		}
 	}
 
-	/** One request's way through the handlers. */
-	private final class Walk {
+	/**
+	 * One request's way through the handlers; run, it calls the route it found (one
+	 * object per request, not a task per step).
+	 */
+	private final class Walk implements Runnable {
 
 		private final HttpHandlers handlers;
 
@@ -90,6 +93,10 @@ final class RequestDispatcher {
 		private final String[] segments;
 
 		private @Nullable Set<String> allowed;
+
+		private @Nullable RouteMethod route;
+
+		private @Nullable Object @Nullable [] values;
 
 		Walk(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel,
 				String[] segments) {
@@ -121,7 +128,9 @@ final class RequestDispatcher {
 						continue;
 					}
 					this.request.routeAnswering(route.pattern().toString());
-					runOn(route.onEventLoop(), route.toString(), () -> call(route, values));
+					this.route = route;
+					this.values = values;
+					runOn(route.onEventLoop(), route.toString(), this);
 					return;
 				}
 				HandlerAsker handler = (HandlerAsker) asker;
@@ -150,6 +159,12 @@ final class RequestDispatcher {
 				}
 			}
 			missing();
+		}
+
+		/** Call the route found. */
+		@Override
+		public void run() {
+			call(java.util.Objects.requireNonNull(this.route), java.util.Objects.requireNonNull(this.values));
 		}
 
 		private void allow(Set<String> methods) {
@@ -237,29 +252,28 @@ final class RequestDispatcher {
 		 * check.
 		 */
 		private void runOn(boolean eventLoop, String what, Runnable task) {
-			if (!eventLoop) {
-				if (onThreadFor(false)) {
-					task.run();
-				}
-				else {
-					RequestDispatcher.this.workers.execute(observed(task));
-				}
-				return;
+			if (onThreadFor(eventLoop)) {
+				runWatched(eventLoop, what, task);
 			}
-			Runnable watched = () -> {
-				BlockedThreadChecker.callStarted(what);
-				try {
-					task.run();
-				}
-				finally {
-					BlockedThreadChecker.callEnded();
-				}
-			};
-			if (onThreadFor(true)) {
-				watched.run();
+			else if (eventLoop) {
+				this.channel.eventLoop().execute(observed(() -> runWatched(true, what, task)));
 			}
 			else {
-				this.channel.eventLoop().execute(observed(watched));
+				RequestDispatcher.this.workers.execute(observed(task));
+			}
+		}
+
+		private static void runWatched(boolean eventLoop, String what, Runnable task) {
+			if (!eventLoop) {
+				task.run();
+				return;
+			}
+			BlockedThreadChecker.callStarted(what);
+			try {
+				task.run();
+			}
+			finally {
+				BlockedThreadChecker.callEnded();
 			}
 		}
 

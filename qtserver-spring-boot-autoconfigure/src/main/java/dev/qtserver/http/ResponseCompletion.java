@@ -1,8 +1,7 @@
 package dev.qtserver.http;
 
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +24,13 @@ import org.reactivestreams.Subscription;
  * next request when it had queued that request (reactor/reactor-netty#4361; see
  * {@link QHttpServerResponder}). The exception is a request that {@link InlineAnswers}
  * lets be answered within that call, and that was: it is told at once.
+ *
+ * <p>
+ * It also subscribes to the write of a whole response: the write's end is the response's,
+ * so the one object serves both instead of a lambda subscriber and its callbacks per
+ * request.
  */
-final class ResponseCompletion extends Mono<Void> implements Subscription {
+final class ResponseCompletion extends Mono<Void> implements Subscription, CoreSubscriber<Void> {
 
 	private static final int WAITING = 0;
 
@@ -34,93 +38,63 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	private static final int CANCELLED = 2;
 
-	private final AtomicInteger state = new AtomicInteger(WAITING);
+	private static final AtomicIntegerFieldUpdater<ResponseCompletion> STATE = AtomicIntegerFieldUpdater
+		.newUpdater(ResponseCompletion.class, "state");
+
+	private static final AtomicIntegerFieldUpdater<ResponseCompletion> SIGNALLED = AtomicIntegerFieldUpdater
+		.newUpdater(ResponseCompletion.class, "signalled");
 
 	private final EventLoop eventLoop;
 
-	private final Runnable onCancel;
+	private final QHttpServerResponder responder;
 
-	private final Runnable onFinally;
+	private volatile int state = WAITING;
+
+	private volatile int signalled;
 
 	private volatile @Nullable CoreSubscriber<? super Void> subscriber;
 
-	private final AtomicBoolean signalled = new AtomicBoolean();
-
-	/**
-	 * Whether Reactor Netty may be told within the call it is in; only while the request
-	 * is dispatched, or after it when it was answered by then. Event loop only.
-	 */
 	private boolean inline;
 
-	/**
-	 * Whether the response is being written in an event-loop task of its own: a
-	 * completion within it is outside every call of Reactor Netty, so it is told at once.
-	 * Event loop only.
-	 */
 	private boolean inOwnTask;
 
-	/** Run after Reactor Netty was told within its call. */
-	private Runnable toldInline = () -> {
-	};
-
 	/**
-	 * Create the completion of one request.
-	 * @param eventLoop the event loop of the request's connection
-	 * @param onCancel run when Reactor Netty cancels (the client went away)
-	 * @param onFinally run once, when the request is done either way
+	 * Create the completion of a responder's request.
+	 * @param eventLoop the connection's event loop
+	 * @param responder told when the client goes away ({@code cancel}), when the exchange
+	 * is over ({@code done}), when a write fails ({@code failed}) and when Reactor Netty
+	 * was told within its call ({@code toldInline})
 	 */
-	ResponseCompletion(EventLoop eventLoop, Runnable onCancel, Runnable onFinally) {
+	ResponseCompletion(EventLoop eventLoop, QHttpServerResponder responder) {
 		this.eventLoop = eventLoop;
-		this.onCancel = onCancel;
-		this.onFinally = onFinally;
+		this.responder = responder;
 	}
 
 	@Override
 	public void subscribe(CoreSubscriber<? super Void> actual) {
 		actual.onSubscribe(this);
 		this.subscriber = actual;
-		if (this.state.get() == DONE) {
+		if (this.state == DONE) {
 			signal();
 		}
 	}
 
-	/**
-	 * Let Reactor Netty be told at once, on the event loop, while the request is
-	 * dispatched; {@link #dispatchReturned()} ends it unless the request is done by then.
-	 * @param toldInline run once Reactor Netty was told within its call
-	 */
-	void answerInline(Runnable toldInline) {
+	void answerInline() {
 		this.inline = true;
-		this.toldInline = toldInline;
 	}
 
-	/**
-	 * The dispatch of the request returned (on the event loop).
-	 * @return whether the request is done, or else will be answered later (in a task of
-	 * its own)
-	 */
 	boolean dispatchReturned() {
-		if (this.state.get() != WAITING) {
+		if (this.state != WAITING) {
 			return true;
 		}
 		this.inline = false;
 		return false;
 	}
 
-	/**
-	 * Return whether a response written now may go to Reactor Netty at once.
-	 * @return whether inline answers are allowed and the caller is on the event loop
-	 */
 	boolean inline() {
 		return this.inline && this.eventLoop.inEventLoop();
 	}
 
-	/**
-	 * Run the write of the response in the event-loop task of its own it was handed to:
-	 * if it completes within, Reactor Netty is told at once, before the task ends (and
-	 * before the connection's next request is read), not in yet another task.
-	 * @param write writes the response
-	 */
 	void writeInOwnTask(Runnable write) {
 		this.inOwnTask = true;
 		try {
@@ -131,28 +105,23 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 		}
 	}
 
-	/** The response is written: tell Reactor Netty. */
 	void complete() {
-		if (this.state.compareAndSet(WAITING, DONE)) {
-			this.onFinally.run();
+		if (STATE.compareAndSet(this, WAITING, DONE)) {
+			this.responder.done();
 			signal();
 		}
 	}
 
-	/**
-	 * Complete the subscriber once: both the completing thread and a late subscriber come
-	 * here, and whichever sees the other's write first signals.
-	 */
 	private void signal() {
 		CoreSubscriber<? super Void> actual = this.subscriber;
-		if (actual != null && this.signalled.compareAndSet(false, true)) {
+		if (actual != null && SIGNALLED.compareAndSet(this, 0, 1)) {
 			if (this.inOwnTask) {
 				actual.onComplete();
 				return;
 			}
 			if (inline()) {
 				actual.onComplete();
-				this.toldInline.run();
+				this.responder.toldInline();
 				return;
 			}
 			try {
@@ -172,10 +141,31 @@ final class ResponseCompletion extends Mono<Void> implements Subscription {
 
 	@Override
 	public void cancel() {
-		if (this.state.compareAndSet(WAITING, CANCELLED)) {
-			this.onCancel.run();
-			this.onFinally.run();
+		if (STATE.compareAndSet(this, WAITING, CANCELLED)) {
+			this.responder.cancel();
+			this.responder.done();
 		}
+	}
+
+	// the write of a whole response
+
+	@Override
+	public void onSubscribe(Subscription write) {
+		write.request(Long.MAX_VALUE);
+	}
+
+	@Override
+	public void onNext(Void nothing) {
+	}
+
+	@Override
+	public void onError(Throwable error) {
+		this.responder.failed(error);
+	}
+
+	@Override
+	public void onComplete() {
+		complete();
 	}
 
 }

@@ -33,6 +33,8 @@ final class RouteMethod {
 
 	private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
 
+	private static final @Nullable Object[] NO_ARGUMENTS = new Object[0];
+
 	private final Object bean;
 
 	private final Method method;
@@ -144,6 +146,9 @@ final class RouteMethod {
 	 * not convert (the route does not match, as in Qt)
 	 */
 	@Nullable Object @Nullable [] convertPath(Map<String, String> variables) {
+		if (this.arguments.length == 0) {
+			return NO_ARGUMENTS;
+		}
 		@Nullable Object[] values = new @Nullable Object[this.arguments.length];
 		for (int i = 0; i < this.arguments.length; i++) {
 			Argument argument = this.arguments[i];

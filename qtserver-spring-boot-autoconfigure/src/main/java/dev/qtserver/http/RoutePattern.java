@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class RoutePattern {
 
+	private static final String[] NO_SEGMENTS = new String[0];
+
 	private final String pattern;
 
 	private final String[] segments;
@@ -160,12 +162,31 @@ final class RoutePattern {
 		return parts;
 	}
 
+	/**
+	 * The segments between slashes after a leading one, empty ones kept: as
+	 * {@code split("/", -1)} of the rest, without the intermediate list and copy, for it
+	 * runs on every request.
+	 */
 	private static String[] split(String path) {
-		String trimmed = path.startsWith("/") ? path.substring(1) : path;
-		if (trimmed.isEmpty()) {
-			return new String[0];
+		int start = path.startsWith("/") ? 1 : 0;
+		if (start == path.length()) {
+			return NO_SEGMENTS;
 		}
-		return trimmed.split("/", -1);
+		int count = 1;
+		for (int i = start; i < path.length(); i++) {
+			if (path.charAt(i) == '/') {
+				count++;
+			}
+		}
+		String[] segments = new String[count];
+		int from = start;
+		for (int n = 0; n < count - 1; n++) {
+			int slash = path.indexOf('/', from);
+			segments[n] = path.substring(from, slash);
+			from = slash + 1;
+		}
+		segments[count - 1] = path.substring(from);
+		return segments;
 	}
 
 	private static String percentDecode(String segment) {
