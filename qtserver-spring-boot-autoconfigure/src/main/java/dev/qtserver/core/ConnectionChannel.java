@@ -130,7 +130,7 @@ public final class ConnectionChannel {
 			return written;
 		}
 		if (EventLoops.inEventLoop(this.connection.channel())) {
-			writeMessage(message, written);
+			writeMessage(message, 1, written);
 			this.connection.channel().flush();
 			return written;
 		}
@@ -174,7 +174,7 @@ public final class ConnectionChannel {
 	 */
 	public void write(Object message) {
 		if (EventLoops.inEventLoop(this.connection.channel())) {
-			writeMessage(message, null);
+			writeMessage(message, 1, null);
 		}
 		else {
 			this.outbox.add(message, null);
@@ -185,7 +185,7 @@ public final class ConnectionChannel {
 	 * Hand a message to the channel, on its event loop, and count it; release it instead
 	 * when the channel is closed. Only a message someone waits for gets a promise.
 	 */
-	private void writeMessage(Object message, @Nullable CompletableFuture<Void> written) {
+	private void writeMessage(Object message, int messages, @Nullable CompletableFuture<Void> written) {
 		Channel channel = this.connection.channel();
 		if (!channel.isActive()) {
 			ReferenceCountUtil.safeRelease(message);
@@ -194,7 +194,7 @@ public final class ConnectionChannel {
 			}
 			return;
 		}
-		this.statistics.messageSent();
+		this.statistics.messagesSent(messages);
 		if (written == null) {
 			channel.write(message, this.unwatched);
 			return;

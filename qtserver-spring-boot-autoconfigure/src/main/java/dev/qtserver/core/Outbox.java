@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
@@ -14,14 +15,33 @@ import org.jspecify.annotations.Nullable;
  * thread message by message would cost a task and possibly a wake-up of the event loop
  * each; batching keeps the hand-off cheap. Only the connection's serial worker uses it,
  * so it needs no locking.
+ *
+ * <p>
+ * Small byte buffers that follow each other in a batch, with nobody waiting for their
+ * write, are copied into one buffer on the worker: the event loop then writes one buffer,
+ * not one per reply (a pipeline pass, an outbound entry and a release each). Bytes on a
+ * byte stream are the same whether written in one buffer or several, and the connection's
+ * frames are encoded before they reach the outbox; WebSocket frames are not bare buffers
+ * and stay one write each.
  */
 public final class Outbox {
+
+	/** A reply larger than this is written as it is, not copied. */
+	static final int MAX_COPIED = 1024;
+
+	/** A batch's shared buffer is closed at this size and another one started. */
+	static final int MAX_SHARED = 64 * 1024;
 
 	private final Channel channel;
 
 	private final Writer writer;
 
 	private List<Entry> entries = new ArrayList<>();
+
+	/** The small buffers added last, one buffer by now once there were two. */
+	private @Nullable ByteBuf shared;
+
+	private int sharedMessages;
 
 	/**
 	 * Create an outbox for a channel.
@@ -42,13 +62,62 @@ public final class Outbox {
 	 * {@code null}
 	 */
 	public void add(Object message, @Nullable CompletableFuture<Void> written) {
-		this.entries.add(new Entry(message, written));
+		if (written == null && message instanceof ByteBuf buffer && buffer.readableBytes() <= MAX_COPIED) {
+			share(buffer);
+			return;
+		}
+		closeShared();
+		this.entries.add(new Entry(message, 1, written));
+	}
+
+	/** Add a small buffer to the shared one. */
+	private void share(ByteBuf buffer) {
+		ByteBuf target = this.shared;
+		if (target != null && target.readableBytes() + buffer.readableBytes() > MAX_SHARED) {
+			closeShared();
+			target = null;
+		}
+		if (target == null) {
+			// alone it is written as it is: nothing to copy yet
+			this.shared = buffer;
+			this.sharedMessages = 1;
+			return;
+		}
+		try {
+			if (this.sharedMessages == 1) {
+				ByteBuf first = target;
+				int size = first.readableBytes() + buffer.readableBytes();
+				target = this.channel.alloc().ioBuffer(Math.min(MAX_SHARED, Math.max(MAX_COPIED, 4 * size)));
+				this.shared = target;
+				try {
+					target.writeBytes(first);
+				}
+				finally {
+					first.release();
+				}
+			}
+			target.writeBytes(buffer);
+			this.sharedMessages++;
+		}
+		finally {
+			buffer.release();
+		}
+	}
+
+	private void closeShared() {
+		ByteBuf target = this.shared;
+		if (target != null) {
+			this.entries.add(new Entry(target, this.sharedMessages, null));
+			this.shared = null;
+			this.sharedMessages = 0;
+		}
 	}
 
 	/**
 	 * Write and flush everything queued, in one event-loop task.
 	 */
 	public void flush() {
+		closeShared();
 		if (this.entries.isEmpty()) {
 			return;
 		}
@@ -65,7 +134,7 @@ public final class Outbox {
 
 	private void writeAll(List<Entry> batch) {
 		for (Entry entry : batch) {
-			this.writer.write(entry.message, entry.written);
+			this.writer.write(entry.message, entry.messages, entry.written);
 		}
 		this.channel.flush();
 	}
@@ -79,14 +148,16 @@ public final class Outbox {
 		/**
 		 * Write a message, or release it (and fail its future) when it cannot be.
 		 * @param message the message, owned by the writer from now on
+		 * @param messages how many replies it holds: more than one when small buffers
+		 * were written as one
 		 * @param written to complete once the message is written, or exceptionally; may
 		 * be {@code null}
 		 */
-		void write(Object message, @Nullable CompletableFuture<Void> written);
+		void write(Object message, int messages, @Nullable CompletableFuture<Void> written);
 
 	}
 
-	private record Entry(Object message, @Nullable CompletableFuture<Void> written) {
+	private record Entry(Object message, int messages, @Nullable CompletableFuture<Void> written) {
 
 		void discard(Throwable cause) {
 			ReferenceCountUtil.safeRelease(this.message);

@@ -86,6 +86,14 @@ public final class ServerStatistics {
 	}
 
 	/**
+	 * Count messages written to a peer together, in one buffer.
+	 * @param count how many
+	 */
+	public void messagesSent(int count) {
+		this.messagesSent.add(count);
+	}
+
+	/**
 	 * @param reason why a connection closed, counted
 	 */
 	public void connectionClosed(CloseReason reason) {

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link Outbox} writes what was added in order and flushes once per
- * {@link Outbox#flush()}, in one task on the channel's event loop, and fails and releases
- * what cannot be written.
+ * {@link Outbox#flush()}, in one task on the channel's event loop, small buffers nobody
+ * waits for copied into one, and fails and releases what cannot be written.
  */
 class OutboxTests {
 
@@ -39,6 +39,9 @@ class OutboxTests {
 
 	/** The writes the outbox handed to its writer, in order. */
 	private final List<ChannelFuture> writes = new ArrayList<>();
+
+	/** How many messages each write held, as the outbox told its writer. */
+	private final List<Integer> counts = new ArrayList<>();
 
 	@AfterEach
 	void tearDown() {
@@ -52,9 +55,10 @@ class OutboxTests {
 	 * An outbox whose writer writes with a promise and records it, as a channel would.
 	 */
 	private Outbox outbox() {
-		return new Outbox(this.channel, (message, written) -> {
+		return new Outbox(this.channel, (message, messages, written) -> {
 			ChannelFuture future = this.channel.write(message);
 			this.writes.add(future);
+			this.counts.add(messages);
 			if (written != null) {
 				future.addListener((done) -> {
 					if (done.isSuccess()) {
@@ -81,15 +85,85 @@ class OutboxTests {
 	}
 
 	@Test
-	void whenSeveralMessagesAreAddedThenTheyAreWrittenInOrderAndFlushedOnce() {
+	void whenSeveralSmallMessagesAreAddedThenTheyAreWrittenInOrderInOneBufferAndFlushedOnce() {
 		Outbox outbox = outbox();
 		outbox.add(buffer("one"), null);
 		outbox.add(buffer("two"), null);
 		outbox.add(buffer("three"), null);
 		outbox.flush();
 		this.channel.runPendingTasks();
-		assertThat(this.recorder.events).containsExactly("write one", "write two", "write three", "flush");
-		assertThat(readOutbound()).containsExactly("one", "two", "three");
+		assertThat(this.recorder.events).containsExactly("write onetwothree", "flush");
+		assertThat(this.counts).containsExactly(3);
+		assertThat(readOutbound()).containsExactly("onetwothree");
+	}
+
+	@Test
+	void whenAMessageIsLargerThanWhatIsCopiedThenItIsWrittenOnItsOwnBetweenTheSmallOnes() {
+		Outbox outbox = outbox();
+		String large = "L".repeat(Outbox.MAX_COPIED + 1);
+		String largest = "C".repeat(Outbox.MAX_COPIED);
+		outbox.add(buffer("a"), null);
+		outbox.add(buffer("b"), null);
+		outbox.add(buffer(large), null);
+		outbox.add(buffer(largest), null);
+		outbox.add(buffer("c"), null);
+		outbox.flush();
+		this.channel.runPendingTasks();
+		assertThat(this.recorder.events).containsExactly("write ab", "write " + large, "write " + largest + "c",
+				"flush");
+		assertThat(this.counts).containsExactly(2, 1, 2);
+		assertThat(readOutbound()).containsExactly("ab", large, largest + "c");
+	}
+
+	@Test
+	void whenTheSharedBufferIsFullThenTheNextMessageStartsAnother() {
+		int fitting = Outbox.MAX_SHARED / Outbox.MAX_COPIED;
+		for (int extra : new int[] { -1, 0, 1 }) {
+			Outbox outbox = outbox();
+			StringBuilder sent = new StringBuilder();
+			for (int i = 0; i < fitting + extra; i++) {
+				String message = String.valueOf((char) ('a' + i % 26)).repeat(Outbox.MAX_COPIED);
+				sent.append(message);
+				outbox.add(buffer(message), null);
+			}
+			outbox.flush();
+			this.channel.runPendingTasks();
+			List<String> written = readOutbound();
+			assertThat(String.join("", written)).isEqualTo(sent.toString());
+			assertThat(written).allSatisfy((buffer) -> assertThat(buffer).hasSizeLessThanOrEqualTo(Outbox.MAX_SHARED));
+			assertThat(this.counts).as("%d messages", fitting + extra)
+				.containsExactlyElementsOf((extra <= 0) ? List.of(fitting + extra) : List.of(fitting, extra));
+			this.counts.clear();
+		}
+	}
+
+	@Test
+	void whenManyMessagesOfRandomSizesAreAddedThenEveryByteIsWrittenInOrderAndEveryMessageCounted() {
+		java.util.Random random = new java.util.Random(42);
+		Outbox outbox = outbox();
+		StringBuilder sent = new StringBuilder();
+		List<CompletableFuture<Void>> watched = new ArrayList<>();
+		int messages = 3000;
+		for (int i = 0; i < messages; i++) {
+			int size = 1 + random.nextInt(Outbox.MAX_COPIED + 200);
+			String message = String.valueOf((char) ('a' + i % 26)).repeat(size);
+			sent.append(message);
+			CompletableFuture<Void> written = (random.nextInt(10) == 0) ? new CompletableFuture<>() : null;
+			if (written != null) {
+				watched.add(written);
+			}
+			outbox.add(buffer(message), written);
+			if (random.nextInt(50) == 0) {
+				outbox.flush();
+				this.channel.runPendingTasks();
+			}
+		}
+		outbox.flush();
+		this.channel.runPendingTasks();
+		assertThat(String.join("", readOutbound())).isEqualTo(sent.toString());
+		assertThat(this.counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(messages);
+		assertThat(this.counts.size()).isLessThan(messages / 2);
+		assertThat(watched).allSatisfy((written) -> assertThat(written).isCompleted());
 	}
 
 	@Test
@@ -111,9 +185,8 @@ class OutboxTests {
 		outbox.add(buffer("third"), null);
 		outbox.flush();
 		this.channel.runPendingTasks();
-		assertThat(this.recorder.events).containsExactly("write first", "flush", "write second", "write third",
-				"flush");
-		assertThat(readOutbound()).containsExactly("first", "second", "third");
+		assertThat(this.recorder.events).containsExactly("write first", "flush", "write secondthird", "flush");
+		assertThat(readOutbound()).containsExactly("first", "secondthird");
 	}
 
 	@Test
@@ -178,12 +251,16 @@ class OutboxTests {
 	@Test
 	void whenTheChannelClosesBetweenTheFlushAndTheWriteThenTheWriterStillGetsEachMessage() {
 		Outbox outbox = outbox();
+		CompletableFuture<Void> watched = new CompletableFuture<>();
 		outbox.add(buffer("first"), null);
 		outbox.add(buffer("second"), null);
+		outbox.add(buffer("third"), watched);
 		outbox.flush();
 		this.channel.pipeline().close();
 		this.channel.runPendingTasks();
 		assertThat(this.writes).hasSize(2).noneSatisfy((write) -> assertThat(write.isSuccess()).isTrue());
+		assertThat(this.counts).containsExactly(2, 1);
+		assertThat(watched).isCompletedExceptionally();
 	}
 
 	@Test
@@ -228,11 +305,13 @@ class OutboxTests {
 			loop.register(registered).sync();
 			// what a worker sees when the server's event loops are already gone
 			loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-			Outbox outbox = new Outbox(registered, (unwritten, future) -> {
+			Outbox outbox = new Outbox(registered, (unwritten, messages, future) -> {
 				throw new AssertionError("nothing reaches the writer of a refused batch");
 			});
 			ByteBuf message = buffer("refused");
 			CompletableFuture<Void> written = new CompletableFuture<>();
+			outbox.add(buffer("unwatched"), null);
+			outbox.add(buffer("copied"), null);
 			outbox.add(message, written);
 			outbox.flush();
 			assertThat(written).failsWithin(Duration.ZERO)

@@ -264,7 +264,9 @@ class TcpByteBufferViewTests {
 		assertThat(handler.kept).extracting((kept) -> StandardCharsets.US_ASCII.decode(kept.duplicate()).toString())
 			.containsExactly("one", "two", "three");
 		assertThat(this.tap.framesWritten()).isZero();
-		assertThat(this.tap.copiesWritten()).isEqualTo(3);
+		// the worker's replies may share one buffer (the outbox copies small ones
+		// together), so up to one write per reply
+		assertThat(this.tap.copiesWritten()).isBetween(1, 3);
 	}
 
 	@ParameterizedTest(name = "{0}")
