@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * write, are copied into one buffer on the worker: the event loop then writes one buffer,
  * not one per reply (a pipeline pass, an outbound entry and a release each). Bytes on a
  * byte stream are the same whether written in one buffer or several, and the connection's
- * frames are encoded before they reach the outbox; WebSocket frames are not bare buffers
- * and stay one write each.
+ * frames are encoded before they reach the outbox: TCP's framing, and a WebSocket
+ * session's frames as wire bytes (one whole frame per buffer) when no extension is in
+ * use. Frame objects (a compressed session's) are not bare buffers and stay one write
+ * each.
  */
 public final class Outbox {
 

@@ -11,6 +11,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,6 +46,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * ({@link InlineAnswers}).
  */
 public final class QHttpServerResponder {
+
+	private static final Log logger = LogFactory.getLog(QHttpServerResponder.class);
 
 	private static final int NONE = 0;
 
@@ -343,17 +347,28 @@ public final class QHttpServerResponder {
 		if (this.cancelled) {
 			return;
 		}
-		applyHead(full);
-		byte[] bytes = full.body();
-		if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
-			// what a GET would have sent: Reactor Netty leaves a HEAD response's length
+		ByteBuf body;
+		try {
+			applyHead(full);
+			byte[] bytes = full.body();
+			if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
+				// what a GET would have sent: Reactor Netty leaves a HEAD response's
+				// length out
+				this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+			}
+			// a pooled buffer, as Reactor Netty's own sendString encodes into: the
+			// socket takes it as it is, where a wrapped array would be copied on its way
 			// out
-			this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+			body = (bytes.length > 0) ? this.channel.alloc().ioBuffer(bytes.length).writeBytes(bytes)
+					: Unpooled.EMPTY_BUFFER;
 		}
-		// a pooled buffer, as Reactor Netty's own sendString encodes into: the socket
-		// takes it as it is, where a wrapped array would be copied on its way out
-		ByteBuf body = (bytes.length > 0) ? this.channel.alloc().ioBuffer(bytes.length).writeBytes(bytes)
-				: Unpooled.EMPTY_BUFFER;
+		catch (RuntimeException ex) {
+			// a header Reactor Netty refuses, or no memory for the body: the response
+			// was claimed, so the connection is cut rather than the request left open
+			logger.warn("Cannot write the response to " + this.request + "; closing the connection", ex);
+			abort();
+			return;
+		}
 		this.response.sendObject(body).then().subscribe(this.completion);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,11 @@ public final class QHttpServerResponse {
 	 */
 	public QHttpServerResponse(int status, @Nullable String contentType, byte[] body) {
 		setStatus(status);
+		if (contentType != null && HttpHeaderValidationUtil.validateValidHeaderValue(contentType) != -1) {
+			// checked here, as a header map would: a response is written later, where
+			// a failure can no longer become a 500
+			throw new IllegalArgumentException("Content-Type contains a prohibited character: " + contentType);
+		}
 		this.body = body;
 		this.contentType = contentType;
 	}

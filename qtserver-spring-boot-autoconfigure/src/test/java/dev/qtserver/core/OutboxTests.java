@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +21,7 @@ import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.local.LocalChannel;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,17 +39,28 @@ class OutboxTests {
 
 	private final List<ByteBuf> allocated = new ArrayList<>();
 
+	/** Makes the buffers the outbox copies replies into, and keeps them for the check. */
+	private final RecordingAllocator allocator = new RecordingAllocator();
+
 	/** The writes the outbox handed to its writer, in order. */
 	private final List<ChannelFuture> writes = new ArrayList<>();
 
 	/** How many messages each write held, as the outbox told its writer. */
 	private final List<Integer> counts = new ArrayList<>();
 
+	@BeforeEach
+	void useRecordingAllocator() {
+		this.channel.config().setAllocator(this.allocator);
+	}
+
 	@AfterEach
 	void tearDown() {
 		this.channel.finishAndReleaseAll();
 		for (ByteBuf buffer : this.allocated) {
 			assertThat(buffer.refCnt()).as("buffer %s", buffer).isZero();
+		}
+		for (ByteBuf buffer : this.allocator.made) {
+			assertThat(buffer.refCnt()).as("shared buffer %s", buffer).isZero();
 		}
 	}
 
@@ -95,6 +108,7 @@ class OutboxTests {
 		assertThat(this.recorder.events).containsExactly("write onetwothree", "flush");
 		assertThat(this.counts).containsExactly(3);
 		assertThat(readOutbound()).containsExactly("onetwothree");
+		assertThat(this.allocator.made).hasSize(1);
 	}
 
 	@Test
@@ -302,6 +316,7 @@ class OutboxTests {
 		DefaultEventLoop loop = new DefaultEventLoop();
 		LocalChannel registered = new LocalChannel();
 		try {
+			registered.config().setAllocator(this.allocator);
 			loop.register(registered).sync();
 			// what a worker sees when the server's event loops are already gone
 			loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
@@ -318,6 +333,9 @@ class OutboxTests {
 				.withThrowableOfType(ExecutionException.class)
 				.withCauseInstanceOf(RejectedExecutionException.class);
 			assertThat(message.refCnt()).isZero();
+			assertThat(this.allocator.made).as("the buffer the two unwatched ones were copied into")
+				.singleElement()
+				.satisfies((shared) -> assertThat(shared.refCnt()).isZero());
 		}
 		finally {
 			loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -338,6 +356,39 @@ class OutboxTests {
 			buffer.release();
 		}
 		return written;
+	}
+
+	/**
+	 * An allocator that keeps every buffer it makes.
+	 */
+	private static final class RecordingAllocator extends AbstractByteBufAllocator {
+
+		private final List<ByteBuf> made = new ArrayList<>();
+
+		RecordingAllocator() {
+			super(true);
+		}
+
+		@Override
+		protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+			return record(Unpooled.directBuffer(initialCapacity, maxCapacity));
+		}
+
+		@Override
+		protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+			return record(Unpooled.buffer(initialCapacity, maxCapacity));
+		}
+
+		@Override
+		public boolean isDirectBufferPooled() {
+			return false;
+		}
+
+		private ByteBuf record(ByteBuf buffer) {
+			this.made.add(buffer);
+			return buffer;
+		}
+
 	}
 
 	/**

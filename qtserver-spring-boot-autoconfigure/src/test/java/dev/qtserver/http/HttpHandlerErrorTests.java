@@ -71,6 +71,36 @@ class HttpHandlerErrorTests {
 		}
 	}
 
+	@Test
+	void whenAResponseHasAContentTypeThatWouldSplitTheHeadersThenTheClientGets500AndTheNextRequestIsServed()
+			throws Exception {
+		QHttpServer server = this.fixture.start(new BadContentType());
+		try (LogCapture log = LogCapture.of(RequestDispatcher.class);
+				RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/split");
+			RawHttpClient.Response failed = client.read();
+			assertThat(failed.status()).isEqualTo(500);
+			assertThat(failed.header("x-injected")).isNull();
+			client.get("/ok");
+			assertThat(client.read().text()).isEqualTo("fine");
+			assertThat(server.statistics().errors()).isEqualTo(1);
+		}
+	}
+
+	static class BadContentType {
+
+		@Route("/split")
+		QHttpServerResponse split() {
+			return new QHttpServerResponse(200, "text/plain\r\nX-Injected: yes", new byte[] { 'x' });
+		}
+
+		@Route("/ok")
+		String ok() {
+			return "fine";
+		}
+
+	}
+
 	static class Failing {
 
 		@Route("/fail")
