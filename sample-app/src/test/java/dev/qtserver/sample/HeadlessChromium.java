@@ -3,6 +3,7 @@ package dev.qtserver.sample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -148,9 +152,22 @@ final class HeadlessChromium implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		this.devTools.abort();
+		// Chromium's helpers (network service, renderer) write to the profile too and
+		// may outlive the browser process by a moment: taken now, while they are still
+		// its descendants, and awaited before the profile is deleted
+		List<ProcessHandle> helpers = this.process.descendants().toList();
 		this.process.destroy();
 		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly();
+		}
+		for (ProcessHandle helper : helpers) {
+			helper.destroy();
+			try {
+				helper.onExit().get(5, TimeUnit.SECONDS);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				helper.destroyForcibly();
+			}
 		}
 		deleteProfile(this.profile);
 	}
@@ -159,8 +176,9 @@ final class HeadlessChromium implements AutoCloseable {
 		try (Stream<Path> files = Files.walk(profile)) {
 			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 		}
-		catch (IOException ex) {
-			// a temporary directory: left for the system to clean
+		catch (IOException | UncheckedIOException ex) {
+			// a temporary directory (a file may vanish while it is walked): left for the
+			// system to clean
 		}
 	}
 
