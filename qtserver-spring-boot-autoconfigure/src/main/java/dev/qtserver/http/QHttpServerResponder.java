@@ -147,7 +147,7 @@ public final class QHttpServerResponder {
 		ChunkStream stream = new ChunkStream(this.channel);
 		this.chunks = stream;
 		this.finisher.finish(this.request, head, () -> {
-			applyHead(head);
+			head.applyTo(this.response);
 			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
 			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
 		});
@@ -217,7 +217,7 @@ public final class QHttpServerResponder {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.request, head, () -> {
-			applyHead(head);
+			head.applyTo(this.response);
 			this.response.send(body.map(Unpooled::wrappedBuffer)).then().subscribe(null, (error) -> {
 				onError.accept(error);
 				abort();
@@ -325,10 +325,6 @@ public final class QHttpServerResponder {
 		}
 	}
 
-	private void applyHead(QHttpServerResponse head) {
-		head.applyTo(this.response);
-	}
-
 	private void send(QHttpServerResponse full) {
 		if (this.completion.inline()) {
 			sendNow(full);
@@ -349,7 +345,7 @@ public final class QHttpServerResponder {
 		}
 		ByteBuf body;
 		try {
-			applyHead(full);
+			full.applyTo(this.response);
 			byte[] bytes = full.body();
 			if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
 				// what a GET would have sent: Reactor Netty leaves a HEAD response's
