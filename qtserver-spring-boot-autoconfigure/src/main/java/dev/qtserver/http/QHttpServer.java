@@ -107,6 +107,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	/** Whether {@link #closeConnections} waits for {@link #inFlight} to reach zero. */
+	private volatile boolean draining;
+
 	private final List<HttpRequestObserver> requestObservers = new CopyOnWriteArrayList<>();
 
 	private volatile @Nullable HttpRequestObservations requestObservations;
@@ -431,6 +434,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			upgrades.shutdown(timeout);
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
+		// from now on the last request to end wakes this thread up
+		this.draining = true;
 		synchronized (this.inFlight) {
 			while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
 				try {
@@ -499,10 +504,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
-		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,
-				this.requestDone, observed);
-		this.inFlight.incrementAndGet();
 		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(channel);
+		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,
+				this.requestDone, observed, keepAlive);
+		this.inFlight.incrementAndGet();
 		if (keepAlive != null) {
 			keepAlive.exchangeStarted();
 		}
@@ -513,7 +518,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private void requestDone(QHttpServerResponder responder) {
-		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(responder.channel());
+		KeepAliveTimeout keepAlive = responder.keepAlive();
 		if (keepAlive != null) {
 			keepAlive.exchangeEnded();
 		}
@@ -541,7 +546,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			}
 		}
 		statistics().messageSent();
-		if (this.inFlight.decrementAndGet() == 0) {
+		if (this.inFlight.decrementAndGet() == 0 && this.draining) {
 			synchronized (this.inFlight) {
 				this.inFlight.notifyAll();
 			}

@@ -71,6 +71,9 @@ public final class QHttpServerResponder {
 
 	private final Consumer<QHttpServerResponder> onDone;
 
+	/** The connection's keep-alive timeout, looked up once per request. */
+	private final @Nullable KeepAliveTimeout keepAlive;
+
 	private final long started = System.nanoTime();
 
 	private final Object monitor = new Object();
@@ -82,7 +85,9 @@ public final class QHttpServerResponder {
 	private @Nullable ChunkStream chunks;
 
 	QHttpServerResponder(HttpServerResponse response, Channel channel, QHttpServerRequest request,
-			ResponseFinisher finisher, Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation) {
+			ResponseFinisher finisher, Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation,
+			@Nullable KeepAliveTimeout keepAlive) {
+		this.keepAlive = keepAlive;
 		this.response = response;
 		this.channel = channel;
 		this.request = request;
@@ -291,6 +296,11 @@ public final class QHttpServerResponder {
 		return this.observation;
 	}
 
+	/** The keep-alive timeout of the request's connection, if it has one. */
+	@Nullable KeepAliveTimeout keepAlive() {
+		return this.keepAlive;
+	}
+
 	/** Completes when the response has been written (or the client went away). */
 	Mono<Void> completion() {
 		return this.completion;
@@ -346,17 +356,12 @@ public final class QHttpServerResponder {
 		ByteBuf body;
 		try {
 			full.applyTo(this.response);
-			byte[] bytes = full.body();
 			if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
 				// what a GET would have sent: Reactor Netty leaves a HEAD response's
 				// length out
-				this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+				this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(full.bodyLength()));
 			}
-			// a pooled buffer, as Reactor Netty's own sendString encodes into: the
-			// socket takes it as it is, where a wrapped array would be copied on its way
-			// out
-			body = (bytes.length > 0) ? this.channel.alloc().ioBuffer(bytes.length).writeBytes(bytes)
-					: Unpooled.EMPTY_BUFFER;
+			body = full.encodeBody(this.channel.alloc());
 		}
 		catch (RuntimeException ex) {
 			// a header Reactor Netty refuses, or no memory for the body: the response

@@ -2,6 +2,10 @@ package dev.qtserver.http;
 
 import java.nio.charset.StandardCharsets;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
@@ -26,14 +30,22 @@ public final class QHttpServerResponse {
 
 	private @Nullable String contentType;
 
-	private byte[] body;
+	/** The body, once it is bytes: {@code null} while it is still {@link #text}. */
+	private byte @Nullable [] body;
+
+	/**
+	 * A text body, kept as text until asked for as bytes: written, it is encoded once,
+	 * straight into the buffer that goes to the socket, as Reactor Netty's own
+	 * {@code sendString} does.
+	 */
+	private @Nullable String text;
 
 	/**
 	 * Create a response with a status and no body.
 	 * @param status the status code, such as 204
 	 */
 	public QHttpServerResponse(int status) {
-		this(status, null, NO_BODY);
+		this(status, null, NO_BODY, null);
 	}
 
 	/**
@@ -43,14 +55,25 @@ public final class QHttpServerResponse {
 	 * @param body the body
 	 */
 	public QHttpServerResponse(int status, @Nullable String contentType, byte[] body) {
+		this(status, checkedContentType(contentType), body, null);
+	}
+
+	/** A response whose content type is one of the starter's own constants. */
+	private QHttpServerResponse(int status, @Nullable String contentType, byte @Nullable [] body,
+			@Nullable String text) {
 		setStatus(status);
+		this.body = body;
+		this.text = text;
+		this.contentType = contentType;
+	}
+
+	private static @Nullable String checkedContentType(@Nullable String contentType) {
 		if (contentType != null && HttpHeaderValidationUtil.validateValidHeaderValue(contentType) != -1) {
 			// checked here, as a header map would: a response is written later, where
 			// a failure can no longer become a 500
 			throw new IllegalArgumentException("Content-Type contains a prohibited character: " + contentType);
 		}
-		this.body = body;
-		this.contentType = contentType;
+		return contentType;
 	}
 
 	/**
@@ -59,7 +82,7 @@ public final class QHttpServerResponse {
 	 * @return the response
 	 */
 	public static QHttpServerResponse text(String text) {
-		return new QHttpServerResponse(200, "text/plain;charset=UTF-8", text.getBytes(StandardCharsets.UTF_8));
+		return new QHttpServerResponse(200, "text/plain;charset=UTF-8", null, text);
 	}
 
 	/**
@@ -68,7 +91,16 @@ public final class QHttpServerResponse {
 	 * @return the response
 	 */
 	public static QHttpServerResponse bytes(byte[] bytes) {
-		return new QHttpServerResponse(200, "application/octet-stream", bytes);
+		return new QHttpServerResponse(200, "application/octet-stream", bytes, null);
+	}
+
+	/**
+	 * Return a 200 response with an {@code application/json} body.
+	 * @param json the body, encoded
+	 * @return the response
+	 */
+	static QHttpServerResponse json(byte[] json) {
+		return new QHttpServerResponse(200, "application/json", json, null);
 	}
 
 	/**
@@ -134,7 +166,15 @@ public final class QHttpServerResponse {
 	 * @return the body, empty when there is none
 	 */
 	public byte[] body() {
-		return this.body;
+		byte[] bytes = this.body;
+		if (bytes == null) {
+			// from now on the bytes are the body: a caller may change them in place
+			String pending = this.text;
+			bytes = (pending != null) ? pending.getBytes(StandardCharsets.UTF_8) : NO_BODY;
+			this.body = bytes;
+			this.text = null;
+		}
+		return bytes;
 	}
 
 	/**
@@ -144,7 +184,51 @@ public final class QHttpServerResponse {
 	 */
 	public QHttpServerResponse setBody(byte[] body) {
 		this.body = body;
+		this.text = null;
 		return this;
+	}
+
+	/**
+	 * Return the length of the body in bytes, without making bytes of a text body.
+	 * @return the length
+	 */
+	int bodyLength() {
+		byte[] bytes = this.body;
+		if (bytes != null) {
+			return bytes.length;
+		}
+		String pending = this.text;
+		return (pending != null) ? ByteBufUtil.utf8Bytes(pending) : 0;
+	}
+
+	/**
+	 * Encode the body into a new buffer for the socket: a pooled one, as Reactor Netty's
+	 * {@code sendString} encodes into; the socket takes it as it is, where a wrapped
+	 * array would be copied on its way out.
+	 * @param allocator the connection's allocator
+	 * @return the body, to be released by whoever writes it
+	 */
+	ByteBuf encodeBody(ByteBufAllocator allocator) {
+		String pending = this.text;
+		if (pending != null) {
+			int length = ByteBufUtil.utf8Bytes(pending);
+			if (length == 0) {
+				return Unpooled.EMPTY_BUFFER;
+			}
+			ByteBuf buffer = allocator.ioBuffer(length);
+			try {
+				// reserving the exact length: writeUtf8 would reserve three bytes a
+				// char and grow the buffer
+				ByteBufUtil.reserveAndWriteUtf8(buffer, pending, length);
+				return buffer;
+			}
+			catch (RuntimeException ex) {
+				buffer.release();
+				throw ex;
+			}
+		}
+		byte[] bytes = body();
+		return (bytes.length > 0) ? allocator.ioBuffer(bytes.length).writeBytes(bytes) : Unpooled.EMPTY_BUFFER;
 	}
 
 	/**
@@ -183,7 +267,7 @@ public final class QHttpServerResponse {
 
 	@Override
 	public String toString() {
-		return "QHttpServerResponse[" + this.status + ", " + this.body.length + " bytes]";
+		return "QHttpServerResponse[" + this.status + ", " + bodyLength() + " bytes]";
 	}
 
 }

@@ -377,7 +377,7 @@ final class RequestDispatcher {
 			throw new IllegalStateException("Cannot write " + reply.getClass().getName()
 					+ " without JSON support: add Jackson (spring-boot-starter-json)");
 		}
-		return new QHttpServerResponse(200, "application/json", codec.write(reply));
+		return QHttpServerResponse.json(codec.write(reply));
 	}
 
 	private byte[] chunk(Object element) {

@@ -1,7 +1,5 @@
 package dev.qtserver.http;
 
-import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,9 +15,6 @@ public final class RequestTagValues {
 	 */
 	public static final String UNKNOWN = "UNKNOWN";
 
-	private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
-			"OPTIONS", "TRACE", "CONNECT");
-
 	private RequestTagValues() {
 	}
 
@@ -30,7 +25,10 @@ public final class RequestTagValues {
 	 * @return the tag value
 	 */
 	public static String method(String method) {
-		return STANDARD_METHODS.contains(method) ? method : UNKNOWN;
+		return switch (method) {
+			case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT" -> method;
+			default -> UNKNOWN;
+		};
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -181,7 +182,11 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 	}
 
 	private boolean isUpgrade(HttpRequest request) {
-		return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+		HttpHeaders headers = request.headers();
+		// most requests have no Upgrade header: a lookup, where the value check
+		// iterates (and allocates)
+		return headers.contains(HttpHeaderNames.UPGRADE)
+				&& headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
 				&& this.path.equals(new QueryStringDecoder(request.uri()).path());
 	}
 

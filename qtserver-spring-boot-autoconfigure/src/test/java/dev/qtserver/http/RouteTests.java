@@ -31,6 +31,9 @@ class RouteTests {
 	 */
 	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
 
+	/** Two-, three- and four-byte UTF-8 characters. */
+	private static final String UNICODE = "caf\u00e9 \u20ac \ud83d\ude00";
+
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -45,6 +48,28 @@ class RouteTests {
 		QHttpServer server = this.fixture.start(new Routes());
 		assertThat(get(server, "/users/42").body()).isEqualTo("user 42 (Long)");
 		assertThat(get(server, "/users/-1").body()).isEqualTo("user -1 (Long)");
+	}
+
+	@Test
+	void whenARouteReturnsTextThenItsUtf8BytesAreSentWithTheirLength() throws Exception {
+		QHttpServer server = this.fixture.start(new Routes());
+		HttpResponse<byte[]> response = HttpReplies.send(this.client,
+				HttpRequest.newBuilder(uri(server, "/reply/unicode")).timeout(REPLY_TIMEOUT).build(),
+				HttpResponse.BodyHandlers.ofByteArray());
+		byte[] expected = UNICODE.getBytes(StandardCharsets.UTF_8);
+		assertThat(response.body()).isEqualTo(expected);
+		assertThat(response.headers().firstValueAsLong("content-length")).hasValue(expected.length);
+		assertThat(response.headers().firstValue("content-type")).hasValue("text/plain;charset=UTF-8");
+	}
+
+	@Test
+	void whenAnAfterRequestHandlerChangesATextBodyInPlaceThenTheChangeIsSent() throws Exception {
+		QHttpServer server = this.fixture.start(new Routes(), (AfterRequestHandler) (request, response) -> {
+			if (request.path().equals("/reply/string")) {
+				response.body()[0] = 'A';
+			}
+		});
+		assertThat(get(server, "/reply/string").body()).isEqualTo("A string");
 	}
 
 	@Test
@@ -257,6 +282,11 @@ class RouteTests {
 		@Route("/reply/string")
 		String string() {
 			return "a string";
+		}
+
+		@Route("/reply/unicode")
+		String unicode() {
+			return UNICODE;
 		}
 
 		@Route("/reply/bytes")
