@@ -46,6 +46,11 @@ final class InlineAnswers {
 	 * @param channel the request's channel
 	 */
 	static void answeredLate(Channel channel) {
+		if (RequestChannels.isStream(channel)) {
+			// one request per stream, nothing queued behind it: marking it would only
+			// give every stream an attribute map
+			return;
+		}
 		channel.attr(ANSWERED_LATE).set(Boolean.TRUE);
 	}
 

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
@@ -69,8 +68,7 @@ final class KeepAliveTimeout extends ChannelInboundHandlerAdapter implements Run
 	 * @return the connection's timeout, or {@code null}
 	 */
 	static @Nullable KeepAliveTimeout of(Channel channel) {
-		Channel connection = (channel instanceof Http2StreamChannel) ? channel.parent() : channel;
-		return connection.attr(KEY).get();
+		return RequestChannels.connectionOf(channel).attr(KEY).get();
 	}
 
 	/** A request of the connection is being answered from now on. */

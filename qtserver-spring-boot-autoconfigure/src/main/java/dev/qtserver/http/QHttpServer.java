@@ -38,7 +38,6 @@ import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -463,7 +462,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
 		Channel channel = channelOf(response);
 		// the gate parks connections: an HTTP/2 stream's is its parent
-		Channel connection = (channel instanceof Http2StreamChannel) ? channel.parent() : channel;
+		Channel connection = RequestChannels.connectionOf(channel);
 		Sinks.Empty<Void> parked = connection.attr(PARKED).get();
 		if (parked != null) {
 			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel))));
