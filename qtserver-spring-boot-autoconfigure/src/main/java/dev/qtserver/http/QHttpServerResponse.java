@@ -1,6 +1,7 @@
 package dev.qtserver.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -82,6 +83,7 @@ public final class QHttpServerResponse {
 	 * @return the response
 	 */
 	public static QHttpServerResponse text(String text) {
+		Objects.requireNonNull(text, "text");
 		return new QHttpServerResponse(200, "text/plain;charset=UTF-8", null, text);
 	}
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
  * A text response keeps its body as text until it is written or asked for as bytes: what
@@ -62,6 +63,11 @@ class QHttpServerResponseTests {
 		assertThat(QHttpServerResponse.text("").encodeBody(this.allocator).capacity()).isZero();
 		assertThat(QHttpServerResponse.status(204).encodeBody(this.allocator).capacity()).isZero();
 		assertThat(QHttpServerResponse.status(204).body()).isEmpty();
+	}
+
+	@Test
+	void whenATextBodyIsNullThenTheResponseIsRefused() {
+		assertThatNullPointerException().isThrownBy(() -> QHttpServerResponse.text(null));
 	}
 
 	@Test
