@@ -59,7 +59,10 @@ public final class QHttpServerResponse {
 		this(status, checkedContentType(contentType), body, null);
 	}
 
-	/** A response whose content type is one of the starter's own constants. */
+	/**
+	 * A response whose content type is checked already or is one of the starter's own
+	 * constants, and whose body is either bytes or text.
+	 */
 	private QHttpServerResponse(int status, @Nullable String contentType, byte @Nullable [] body,
 			@Nullable String text) {
 		setStatus(status);

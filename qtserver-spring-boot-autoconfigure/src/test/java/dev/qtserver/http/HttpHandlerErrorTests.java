@@ -84,6 +84,11 @@ class HttpHandlerErrorTests {
 			client.get("/ok");
 			assertThat(client.read().text()).isEqualTo("fine");
 			assertThat(server.statistics().errors()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.fixture.eventsOf(HttpHandlerErrorEvent.class).size() == 1);
+			assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getError()).isInstanceOf(IllegalArgumentException.class));
+			assertThat(log.messages()).singleElement().asString().startsWith("WARN");
 		}
 	}
 

@@ -51,8 +51,7 @@ class HttpShutdownTests {
 			.toList();
 		assertThat(slow.started.await(10, TimeUnit.SECONDS)).as("every handler started").isTrue();
 		// a timeout far beyond the wait below: the shutdown must end when the last
-		// request
-		// is answered, woken by it, not when its timeout runs out
+		// request is answered, woken by it, not when its timeout runs out
 		CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(120)),
 				runnable -> new Thread(runnable).start());
 		// the listeners close first: from then on the server is shutting down with every
