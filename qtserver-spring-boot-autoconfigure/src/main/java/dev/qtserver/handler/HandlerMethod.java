@@ -1,45 +1,67 @@
 package dev.qtserver.handler;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * One validated handler method, how to fill its parameters, and where it runs.
  */
 final class HandlerMethod {
 
-	/** What a parameter receives. */
+	/**
+	 * What a parameter receives; declared in the order of the invoker's parameters
+	 * ({@link #INVOKER_TYPE}).
+	 */
 	enum Argument {
 
 		CONNECTION, PAYLOAD, ERROR
 
 	}
 
-	private final Object bean;
+	/**
+	 * What every invoker's handle is typed: {@code (connection, payload, error)Object}.
+	 */
+	private static final MethodType INVOKER_TYPE = MethodType.methodType(Object.class, Object.class, Object.class,
+			Throwable.class);
 
 	private final Method method;
 
-	private final Argument[] arguments;
+	/** Calls the method with what its parameters receive, typed {@link #INVOKER_TYPE}. */
+	private final MethodHandle invoker;
 
 	private final boolean onEventLoop;
 
 	private final String description;
 
 	HandlerMethod(Object bean, Method method, Argument[] arguments, boolean onEventLoop) {
-		this.bean = bean;
 		this.method = AopUtils.selectInvocableMethod(method, bean.getClass());
-		this.arguments = arguments;
+		this.invoker = invoker(BeanMethodHandles.bound(bean, this.method), arguments);
 		this.onEventLoop = onEventLoop;
 		this.description = describe(method);
-		ReflectionUtils.makeAccessible(this.method);
+	}
+
+	/**
+	 * Adapt a bound method handle to {@link #INVOKER_TYPE}: each parameter takes the
+	 * value its {@link Argument} names (cast to the parameter's type), the others are
+	 * dropped.
+	 */
+	private static MethodHandle invoker(MethodHandle bound, Argument[] arguments) {
+		Class<?>[] types = new Class<?>[arguments.length];
+		int[] reorder = new int[arguments.length];
+		for (int i = 0; i < arguments.length; i++) {
+			reorder[i] = arguments[i].ordinal();
+			types[i] = INVOKER_TYPE.parameterType(reorder[i]);
+		}
+		MethodHandle generic = bound.asType(MethodType.methodType(Object.class, types));
+		return MethodHandles.permuteArguments(generic, INVOKER_TYPE, reorder);
 	}
 
 	Method method() {
@@ -61,31 +83,14 @@ final class HandlerMethod {
 	 * wrapped in a {@link HandlerMethodException} otherwise.
 	 */
 	@Nullable Object invoke(Object connection, @Nullable Object payload, @Nullable Throwable error) {
-		@Nullable Object[] values = new @Nullable Object[this.arguments.length];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = switch (this.arguments[i]) {
-				case CONNECTION -> connection;
-				case PAYLOAD -> payload;
-				case ERROR -> error;
-			};
-		}
 		try {
-			return this.method.invoke(this.bean, values);
+			return (Object) this.invoker.invokeExact(connection, payload, error);
 		}
-		catch (InvocationTargetException ex) {
-			// what the method threw: never null (`throw null` throws a
-			// NullPointerException)
-			Throwable cause = Objects.requireNonNull(ex.getCause(), "InvocationTargetException without a cause");
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error fatal) {
-				throw fatal;
-			}
-			throw new HandlerMethodException(describe(this.method), cause);
+		catch (RuntimeException | Error ex) {
+			throw ex;
 		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException("Cannot call " + describe(this.method), ex);
+		catch (Throwable ex) {
+			throw new HandlerMethodException(describe(this.method), ex);
 		}
 	}
 

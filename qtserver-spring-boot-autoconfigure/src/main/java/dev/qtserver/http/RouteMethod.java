@@ -1,6 +1,6 @@
 package dev.qtserver.http;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.handler.BeanMethodHandles;
 import dev.qtserver.handler.ExecutionPlacement;
 import dev.qtserver.handler.InvalidHandlerException;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,6 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.core.convert.TypeDescriptor;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * One validated {@link Route @Route} method: its pattern, request methods, where it runs,
@@ -35,9 +35,10 @@ final class RouteMethod {
 
 	private static final @Nullable Object[] NO_ARGUMENTS = new Object[0];
 
-	private final Object bean;
-
 	private final Method method;
+
+	/** Calls the method with an array of its arguments: {@code (Object[])Object}. */
+	private final MethodHandle invoker;
 
 	private final String description;
 
@@ -55,7 +56,6 @@ final class RouteMethod {
 
 	private RouteMethod(Object bean, Method method, RoutePattern pattern, Set<String> methods, boolean onEventLoop,
 			Argument[] arguments, RouteSupport support) {
-		this.bean = bean;
 		this.method = method;
 		this.handlerName = describe(method);
 		this.description = this.handlerName + " " + pattern;
@@ -64,7 +64,7 @@ final class RouteMethod {
 		this.onEventLoop = onEventLoop;
 		this.arguments = arguments;
 		this.support = support;
-		ReflectionUtils.makeAccessible(method);
+		this.invoker = BeanMethodHandles.spreading(bean, method);
 	}
 
 	/**
@@ -187,12 +187,7 @@ final class RouteMethod {
 				case BODY -> body(argument, request);
 			};
 		}
-		try {
-			return this.method.invoke(this.bean, values);
-		}
-		catch (InvocationTargetException ex) {
-			throw Objects.requireNonNull(ex.getCause(), "InvocationTargetException without a cause");
-		}
+		return (Object) this.invoker.invokeExact(values);
 	}
 
 	private @Nullable Object fromText(Argument argument, @Nullable String text, String what) {

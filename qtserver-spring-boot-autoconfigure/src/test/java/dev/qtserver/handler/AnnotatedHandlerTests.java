@@ -8,12 +8,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
+import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -120,6 +124,30 @@ class AnnotatedHandlerTests {
 	}
 
 	@Test
+	void whenTheMethodReturnsVoidThenTheCallRepliesNothing() {
+		AnnotatedHandler<TestConnection> handler = AnnotatedHandler.of(new StringToVoid(), "void",
+				TestConnection.class);
+		assertThat(handler.message(CONNECTION, "hello")).isNull();
+	}
+
+	@Test
+	void whenTheBeanIsAClassProxyThenEachCallGoesThroughItsAdvice() {
+		ProxyFactory factory = new ProxyFactory(new PublicEcho());
+		factory.setProxyTargetClass(true);
+		List<String> advised = new ArrayList<>();
+		factory.addAdvice((MethodInterceptor) (invocation) -> {
+			advised.add(invocation.getMethod().getName() + invocation.getArguments()[0]);
+			return "advised " + invocation.proceed();
+		});
+		Object proxy = factory.getProxy();
+		assertThat(AopUtils.isCglibProxy(proxy)).isTrue();
+		AnnotatedHandler<TestConnection> handler = AnnotatedHandler.of(proxy, "proxied", TestConnection.class);
+		assertThat(handler.message(CONNECTION, "one")).isEqualTo("advised one");
+		assertThat(handler.message(CONNECTION, "two")).isEqualTo("advised two");
+		assertThat(advised).containsExactly("echoone", "echotwo");
+	}
+
+	@Test
 	void lifecycleAndErrorMethodsReceiveTheConnectionAndErrorInTheirPositions() {
 		Recording bean = new Recording();
 		AnnotatedHandler<TestConnection> handler = AnnotatedHandler.of(bean, "recording", TestConnection.class);
@@ -199,6 +227,16 @@ class AnnotatedHandlerTests {
 		@OnMessage
 		ByteBuffer echo(TestConnection connection, ByteBuffer message) {
 			this.connection = connection;
+			return message;
+		}
+
+	}
+
+	/** Public, as a class proxy overrides only what it can see. */
+	public static class PublicEcho {
+
+		@OnMessage
+		public String echo(String message) {
 			return message;
 		}
 

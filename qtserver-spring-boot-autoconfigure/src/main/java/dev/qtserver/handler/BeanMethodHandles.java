@@ -1,0 +1,57 @@
+package dev.qtserver.handler;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Method handles that call a handler bean's method, for the starter's handler and route
+ * invokers. A handle is made once per method and called once per message or request:
+ * unlike {@link Method#invoke}, it needs no argument array when its shape is fixed and no
+ * {@code InvocationTargetException} around what the method throws, and its call site is
+ * not shared by every handler method of the application (the one inside
+ * {@code Method.invoke} is, which keeps the JIT from inlining through it).
+ */
+public final class BeanMethodHandles {
+
+	private BeanMethodHandles() {
+	}
+
+	/**
+	 * Return a handle that calls a method on a bean, typed {@code (P1 ... Pn)Object}: the
+	 * method's parameter types, its result boxed ({@code null} for {@code void}).
+	 * @param bean the bean (its proxy, if it has one)
+	 * @param method the method to call on it, invocable on the bean's class
+	 * @return the handle
+	 * @throws IllegalStateException when the method cannot be accessed
+	 */
+	public static MethodHandle bound(Object bean, Method method) {
+		ReflectionUtils.makeAccessible(method);
+		MethodHandle target;
+		try {
+			target = MethodHandles.lookup().unreflect(method);
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException("Cannot call " + method, ex);
+		}
+		MethodHandle bound = target.bindTo(bean);
+		return bound.asType(bound.type().changeReturnType(Object.class));
+	}
+
+	/**
+	 * Return a handle typed {@code (Object[])Object} that spreads its array into the
+	 * method's parameters, casting (and unboxing) each value.
+	 * @param bean the bean
+	 * @param method the method
+	 * @return the handle
+	 * @see #bound(Object, Method)
+	 */
+	public static MethodHandle spreading(Object bean, Method method) {
+		return bound(bean, method).asSpreader(Object[].class, method.getParameterCount())
+			.asType(MethodType.methodType(Object.class, Object[].class));
+	}
+
+}
