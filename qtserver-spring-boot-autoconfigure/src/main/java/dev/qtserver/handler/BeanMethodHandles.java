@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 
 import org.springframework.util.ReflectionUtils;
 
@@ -23,7 +24,7 @@ public final class BeanMethodHandles {
 	/**
 	 * Return a handle that calls a method on a bean, typed {@code (P1 ... Pn)Object}: the
 	 * method's parameter types, its result boxed ({@code null} for {@code void}).
-	 * @param bean the bean (its proxy, if it has one)
+	 * @param bean the bean (its proxy, if it has one); unused for a static method
 	 * @param method the method to call on it, invocable on the bean's class
 	 * @return the handle
 	 * @throws IllegalStateException when the method cannot be accessed
@@ -37,7 +38,8 @@ public final class BeanMethodHandles {
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException("Cannot call " + method, ex);
 		}
-		MethodHandle bound = target.bindTo(bean);
+		// a static method has no receiver: the bean is not an argument of it
+		MethodHandle bound = Modifier.isStatic(method.getModifiers()) ? target : target.bindTo(bean);
 		return bound.asType(bound.type().changeReturnType(Object.class));
 	}
 

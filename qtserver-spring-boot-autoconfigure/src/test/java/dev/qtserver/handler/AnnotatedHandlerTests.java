@@ -131,6 +131,13 @@ class AnnotatedHandlerTests {
 	}
 
 	@Test
+	void whenTheMethodIsStaticThenItIsCalledWithItsOwnParametersOnly() {
+		AnnotatedHandler<TestConnection> handler = AnnotatedHandler.of(new StaticEcho(), "static",
+				TestConnection.class);
+		assertThat(handler.message(CONNECTION, "hello")).isEqualTo("c1: hello");
+	}
+
+	@Test
 	void whenTheBeanIsAClassProxyThenEachCallGoesThroughItsAdvice() {
 		ProxyFactory factory = new ProxyFactory(new PublicEcho());
 		factory.setProxyTargetClass(true);
@@ -228,6 +235,16 @@ class AnnotatedHandlerTests {
 		ByteBuffer echo(TestConnection connection, ByteBuffer message) {
 			this.connection = connection;
 			return message;
+		}
+
+	}
+
+	/** Static: there is no receiver to bind the bean to. */
+	static class StaticEcho {
+
+		@OnMessage
+		static String echo(Peer connection, String message) {
+			return ((TestConnection) connection).name() + ": " + message;
 		}
 
 	}
