@@ -33,7 +33,8 @@ public final class BeanMethodHandles {
 		ReflectionUtils.makeAccessible(method);
 		MethodHandle target;
 		try {
-			target = MethodHandles.lookup().unreflect(method);
+			// fixed arity: a varargs method (byte... payload) takes its array as it comes
+			target = MethodHandles.lookup().unreflect(method).asFixedArity();
 		}
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException("Cannot call " + method, ex);

@@ -138,6 +138,14 @@ class AnnotatedHandlerTests {
 	}
 
 	@Test
+	void whenThePayloadIsAVarargsParameterThenItGetsThePayloadArrayItself() {
+		AnnotatedHandler<TestConnection> handler = AnnotatedHandler.of(new VarargsEcho(), "varargs",
+				TestConnection.class);
+		byte[] payload = { 1, 2, 3 };
+		assertThat(handler.message(CONNECTION, payload)).isSameAs(payload);
+	}
+
+	@Test
 	void whenTheBeanIsAClassProxyThenEachCallGoesThroughItsAdvice() {
 		ProxyFactory factory = new ProxyFactory(new PublicEcho());
 		factory.setProxyTargetClass(true);
@@ -235,6 +243,15 @@ class AnnotatedHandlerTests {
 		ByteBuffer echo(TestConnection connection, ByteBuffer message) {
 			this.connection = connection;
 			return message;
+		}
+
+	}
+
+	static class VarargsEcho {
+
+		@OnMessage
+		byte[] echo(byte... payload) {
+			return payload;
 		}
 
 	}
