@@ -1,15 +1,23 @@
 package dev.qtserver.tcp;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -130,6 +138,64 @@ class TcpFrameCodecTests {
 		finally {
 			line.release();
 		}
+	}
+
+	static Stream<Arguments> replies() {
+		List<Arguments> cases = new ArrayList<>();
+		List<TcpServerSettings.Builder> framings = List.of(TcpServerSettings.builder().framing(TcpFraming.LINE),
+				TcpServerSettings.builder().framing(TcpFraming.DELIMITER).delimiter("||"),
+				TcpServerSettings.builder().framing(TcpFraming.DELIMITER).delimiter(";"),
+				TcpServerSettings.builder().framing(TcpFraming.LENGTH_FIELD).lengthFieldLength(1),
+				TcpServerSettings.builder().framing(TcpFraming.LENGTH_FIELD).lengthFieldLength(2),
+				TcpServerSettings.builder().framing(TcpFraming.LENGTH_FIELD).lengthFieldLength(4),
+				TcpServerSettings.builder().framing(TcpFraming.RAW));
+		for (Charset charset : List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+			for (TcpServerSettings.Builder framing : framings) {
+				TcpServerSettings settings = framing.charset(charset).build();
+				for (String text : List.of("", "a", "plain ascii line", "héllo wörld", "日本語 ✓ 😀", "x".repeat(200))) {
+					cases.add(Arguments.of(settings, text));
+				}
+			}
+		}
+		return cases.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("replies")
+	void whenAReplyIsEncodedThenItIsThePayloadInTheCharsetFramedAsTheSettingsSay(TcpServerSettings settings,
+			String text) {
+		TcpFrameCodec codec = new TcpFrameCodec(settings);
+		// what the JDK makes of the text in the charset (unmappable chars become '?')
+		byte[] payload = text.getBytes(settings.charset());
+		for (Object reply : List.of(text, payload.clone(), ByteBuffer.wrap(payload.clone()))) {
+			ByteBuf framed = codec.encode(ByteBufAllocator.DEFAULT, reply);
+			try {
+				assertThat(ByteBufUtil.getBytes(framed)).as("%s", reply.getClass().getSimpleName())
+					.isEqualTo(expectedFrame(settings, payload));
+			}
+			finally {
+				framed.release();
+			}
+		}
+	}
+
+	/** The frame written out by hand: length field (big-endian), payload, delimiter. */
+	private static byte[] expectedFrame(TcpServerSettings settings, byte[] payload) {
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		if (settings.framing() == TcpFraming.LENGTH_FIELD) {
+			int fieldLength = settings.lengthFieldLength();
+			for (int i = fieldLength - 1; i >= 0; i--) {
+				frame.write((payload.length >>> (8 * i)) & 0xFF);
+			}
+		}
+		frame.writeBytes(payload);
+		if (settings.framing() == TcpFraming.LINE) {
+			frame.write('\n');
+		}
+		else if (settings.framing() == TcpFraming.DELIMITER) {
+			frame.writeBytes(settings.delimiter().getBytes(settings.charset()));
+		}
+		return frame.toByteArray();
 	}
 
 }
