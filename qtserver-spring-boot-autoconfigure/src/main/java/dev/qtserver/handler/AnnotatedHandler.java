@@ -250,7 +250,7 @@ public final class AnnotatedHandler<C> {
 		}
 
 		private HandlerMethod handlerMethod(Method method, Argument[] arguments) {
-			return new HandlerMethod(this.bean, method, arguments,
+			return new HandlerMethod(this.bean, this.beanName, method, arguments,
 					ExecutionPlacement.onEventLoop(method, this.bean, this.beanName, this.rule));
 		}
 

@@ -25,19 +25,22 @@ public final class BeanMethodHandles {
 	 * Return a handle that calls a method on a bean, typed {@code (P1 ... Pn)Object}: the
 	 * method's parameter types, its result boxed ({@code null} for {@code void}).
 	 * @param bean the bean (its proxy, if it has one); unused for a static method
+	 * @param beanName the bean's name, for the exception
 	 * @param method the method to call on it, invocable on the bean's class
 	 * @return the handle
-	 * @throws IllegalStateException when the method cannot be accessed
+	 * @throws InvalidHandlerException naming the bean when the method cannot be accessed
+	 * (a method of a package its module neither exports nor opens)
 	 */
-	public static MethodHandle bound(Object bean, Method method) {
-		ReflectionUtils.makeAccessible(method);
+	public static MethodHandle bound(Object bean, String beanName, Method method) {
 		MethodHandle target;
 		try {
+			ReflectionUtils.makeAccessible(method);
 			// fixed arity: a varargs method (byte... payload) takes its array as it comes
 			target = MethodHandles.lookup().unreflect(method).asFixedArity();
 		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException("Cannot call " + method, ex);
+		catch (IllegalAccessException | RuntimeException ex) {
+			throw new InvalidHandlerException(beanName, "Handler bean '" + beanName + "': cannot call "
+					+ HandlerMethod.describe(method) + " (" + ex.getMessage() + ")", ex);
 		}
 		// a static method has no receiver: the bean is not an argument of it
 		MethodHandle bound = Modifier.isStatic(method.getModifiers()) ? target : target.bindTo(bean);
@@ -48,12 +51,13 @@ public final class BeanMethodHandles {
 	 * Return a handle typed {@code (Object[])Object} that spreads its array into the
 	 * method's parameters, casting (and unboxing) each value.
 	 * @param bean the bean
+	 * @param beanName the bean's name, for the exception
 	 * @param method the method
 	 * @return the handle
-	 * @see #bound(Object, Method)
+	 * @see #bound(Object, String, Method)
 	 */
-	public static MethodHandle spreading(Object bean, Method method) {
-		return bound(bean, method).asSpreader(Object[].class, method.getParameterCount())
+	public static MethodHandle spreading(Object bean, String beanName, Method method) {
+		return bound(bean, beanName, method).asSpreader(Object[].class, method.getParameterCount())
 			.asType(MethodType.methodType(Object.class, Object[].class));
 	}
 

@@ -41,9 +41,9 @@ final class HandlerMethod {
 
 	private final String description;
 
-	HandlerMethod(Object bean, Method method, Argument[] arguments, boolean onEventLoop) {
+	HandlerMethod(Object bean, String beanName, Method method, Argument[] arguments, boolean onEventLoop) {
 		this.method = AopUtils.selectInvocableMethod(method, bean.getClass());
-		this.invoker = invoker(BeanMethodHandles.bound(bean, this.method), arguments);
+		this.invoker = invoker(BeanMethodHandles.bound(bean, beanName, this.method), arguments);
 		this.onEventLoop = onEventLoop;
 		this.description = describe(method);
 	}

@@ -19,6 +19,17 @@ public class InvalidHandlerException extends RuntimeException {
 	}
 
 	/**
+	 * Create an exception with its cause.
+	 * @param handlerName the handler bean's name
+	 * @param message what is wrong and how to fix it
+	 * @param cause what went wrong underneath
+	 */
+	public InvalidHandlerException(String handlerName, String message, Throwable cause) {
+		super(message, cause);
+		this.handlerName = handlerName;
+	}
+
+	/**
 	 * Return the name of the handler bean that could not be bound.
 	 * @return the bean name
 	 */

@@ -54,8 +54,8 @@ final class RouteMethod {
 
 	private final RouteSupport support;
 
-	private RouteMethod(Object bean, Method method, RoutePattern pattern, Set<String> methods, boolean onEventLoop,
-			Argument[] arguments, RouteSupport support) {
+	private RouteMethod(Object bean, String beanName, Method method, RoutePattern pattern, Set<String> methods,
+			boolean onEventLoop, Argument[] arguments, RouteSupport support) {
 		this.method = method;
 		this.handlerName = describe(method);
 		this.description = this.handlerName + " " + pattern;
@@ -64,7 +64,7 @@ final class RouteMethod {
 		this.onEventLoop = onEventLoop;
 		this.arguments = arguments;
 		this.support = support;
-		this.invoker = BeanMethodHandles.spreading(bean, method);
+		this.invoker = BeanMethodHandles.spreading(bean, beanName, method);
 	}
 
 	/**
@@ -100,7 +100,7 @@ final class RouteMethod {
 					+ "QHttpServerResponse");
 		}
 		boolean onEventLoop = ExecutionPlacement.onEventLoop(method, bean, beanName, execution);
-		return new RouteMethod(bean, method, pattern, Set.copyOf(methods), onEventLoop, arguments, support);
+		return new RouteMethod(bean, beanName, method, pattern, Set.copyOf(methods), onEventLoop, arguments, support);
 	}
 
 	/** A reactive or generic return type is checked when its value arrives. */
