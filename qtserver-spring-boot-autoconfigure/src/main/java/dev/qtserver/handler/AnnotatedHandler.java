@@ -281,10 +281,9 @@ public final class AnnotatedHandler<C> {
 					(MethodIntrospector.MetadataLookup<Boolean>) (
 							method) -> AnnotatedElementUtils.hasAnnotation(method, annotation) ? Boolean.TRUE : null);
 			if (found.size() > 1) {
-				throw new InvalidHandlerException(this.beanName,
-						"Handler bean '" + this.beanName + "' has " + found.size() + " @" + annotation.getSimpleName()
-								+ " methods " + found.keySet().stream().map(HandlerMethod::describe).sorted().toList()
-								+ "; keep one");
+				throw new InvalidHandlerException(this.beanName, "Handler bean '" + this.beanName + "' has "
+						+ found.size() + " @" + annotation.getSimpleName() + " methods "
+						+ found.keySet().stream().map(BeanMethodHandles::describe).sorted().toList() + "; keep one");
 			}
 			return found.isEmpty() ? null : found.keySet().iterator().next();
 		}
@@ -343,7 +342,7 @@ public final class AnnotatedHandler<C> {
 
 		private InvalidHandlerException invalid(Method method, Class<? extends Annotation> annotation, String problem) {
 			return new InvalidHandlerException(this.beanName, "@" + annotation.getSimpleName() + " method "
-					+ HandlerMethod.describe(method) + " of handler bean '" + this.beanName + "' " + problem);
+					+ BeanMethodHandles.describe(method) + " of handler bean '" + this.beanName + "' " + problem);
 		}
 
 	}

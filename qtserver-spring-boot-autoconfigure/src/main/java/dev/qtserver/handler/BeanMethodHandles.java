@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 import org.springframework.util.ReflectionUtils;
 
@@ -35,16 +37,31 @@ public final class BeanMethodHandles {
 		MethodHandle target;
 		try {
 			ReflectionUtils.makeAccessible(method);
-			// fixed arity: a varargs method (byte... payload) takes its array as it comes
-			target = MethodHandles.lookup().unreflect(method).asFixedArity();
+			target = MethodHandles.lookup().unreflect(method);
 		}
 		catch (IllegalAccessException | RuntimeException ex) {
-			throw new InvalidHandlerException(beanName, "Handler bean '" + beanName + "': cannot call "
-					+ HandlerMethod.describe(method) + " (" + ex.getMessage() + ")", ex);
+			throw new InvalidHandlerException(beanName,
+					"Handler bean '" + beanName + "': cannot call " + describe(method) + " (" + ex.getMessage() + ")",
+					ex);
 		}
 		// a static method has no receiver: the bean is not an argument of it
 		MethodHandle bound = Modifier.isStatic(method.getModifiers()) ? target : target.bindTo(bean);
+		// asType (and bindTo) give a handle of fixed arity: a varargs method (byte...
+		// payload) takes its array as it comes
 		return bound.asType(bound.type().changeReturnType(Object.class));
+	}
+
+	/**
+	 * Describe a method as the starter's messages name it, such as
+	 * {@code Echo.echo(String)}.
+	 * @param method the method
+	 * @return its class's simple name, its name and its parameters' simple type names
+	 */
+	public static String describe(Method method) {
+		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 	/**

@@ -32,7 +32,7 @@ public final class ExecutionPlacement {
 	 * {@code @Blocking} and {@code @NonBlocking}
 	 */
 	public static boolean onEventLoop(Method method, Object bean, String beanName, HandlerExecution rule) {
-		Boolean declared = declared(method, beanName, "Method " + HandlerMethod.describe(method));
+		Boolean declared = declared(method, beanName, "Method " + BeanMethodHandles.describe(method));
 		if (declared == null) {
 			Class<?> type = ClassUtils.getUserClass(bean);
 			declared = declared(type, beanName, "Class " + type.getName());

@@ -4,8 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +43,7 @@ final class HandlerMethod {
 		this.method = AopUtils.selectInvocableMethod(method, bean.getClass());
 		this.invoker = invoker(BeanMethodHandles.bound(bean, beanName, this.method), arguments);
 		this.onEventLoop = onEventLoop;
-		this.description = describe(method);
+		this.description = BeanMethodHandles.describe(method);
 	}
 
 	/**
@@ -90,15 +88,8 @@ final class HandlerMethod {
 			throw ex;
 		}
 		catch (Throwable ex) {
-			throw new HandlerMethodException(describe(this.method), ex);
+			throw new HandlerMethodException(this.description, ex);
 		}
-	}
-
-	static String describe(Method method) {
-		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
-				+ Arrays.stream(method.getParameterTypes())
-					.map(Class::getSimpleName)
-					.collect(Collectors.joining(", ", "(", ")"));
 	}
 
 }

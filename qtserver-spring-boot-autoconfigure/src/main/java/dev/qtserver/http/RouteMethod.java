@@ -57,7 +57,7 @@ final class RouteMethod {
 	private RouteMethod(Object bean, String beanName, Method method, RoutePattern pattern, Set<String> methods,
 			boolean onEventLoop, Argument[] arguments, RouteSupport support) {
 		this.method = method;
-		this.handlerName = describe(method);
+		this.handlerName = BeanMethodHandles.describe(method);
 		this.description = this.handlerName + " " + pattern;
 		this.pattern = pattern;
 		this.methods = methods;
@@ -74,7 +74,7 @@ final class RouteMethod {
 	static RouteMethod of(Object bean, String beanName, Method declared, Route route, HandlerExecution execution,
 			RouteSupport support) {
 		Method method = AopUtils.selectInvocableMethod(declared, bean.getClass());
-		String where = "@Route method " + describe(method) + " of handler bean '" + beanName + "' ";
+		String where = "@Route method " + BeanMethodHandles.describe(method) + " of handler bean '" + beanName + "' ";
 		RoutePattern pattern;
 		try {
 			pattern = RoutePattern.parse(route.value());
@@ -231,13 +231,6 @@ final class RouteMethod {
 	@Override
 	public String toString() {
 		return this.description;
-	}
-
-	static String describe(Method method) {
-		return method.getDeclaringClass().getSimpleName() + "." + method.getName()
-				+ Arrays.stream(method.getParameterTypes())
-					.map(Class::getSimpleName)
-					.collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 	}
 
 	private enum Source {

@@ -247,10 +247,11 @@ class AnnotatedHandlerTests {
 
 	}
 
+	/** Static too, so that no bean is bound to its handle. */
 	static class VarargsEcho {
 
 		@OnMessage
-		byte[] echo(byte... payload) {
+		static byte[] echo(byte... payload) {
 			return payload;
 		}
 
