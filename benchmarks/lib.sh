@@ -8,6 +8,12 @@
 # backward on even ones, so that a drift over the rounds weighs on all alike. A ratio is taken per
 # round, between windows a few seconds apart, and the goal line is the median of those ratios.
 #
+# A JVM is a sample too: two JVMs of one jar stay a few percent apart for as long as they run (what
+# the JIT compiled, and how), which the rounds of one start do not average out. LAUNCHES > 1 starts
+# the servers that many times, in fresh JVMs, for ROUNDS rounds each; the rounds are numbered across
+# the launches, the goal line is the median over all of them, and the report gives each launch's
+# median beside it.
+#
 # The sourcing script is in the repository root (cd "$ROOT") and sets, before sourcing:
 #   LOG_TAG          prefix of log lines and of the work directory (run-tcp)
 #   LOAD_CLASS       the load generator in dev.qtserver.benchmarks (TcpEchoLoad)
@@ -52,6 +58,13 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-60}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "[$LOG_TAG] ERROR: ROUNDS must be a positive number" >&2; exit 1; }
+# how many times the servers start, each time in fresh JVMs, for ROUNDS rounds (see the top)
+LAUNCHES=${LAUNCHES:-1}
+[[ $LAUNCHES =~ ^[1-9][0-9]*$ ]] || { echo "[$LOG_TAG] ERROR: LAUNCHES must be a positive number" >&2; exit 1; }
+# the launch running now (take_turns numbers its rounds after the earlier launches'), and the rounds
+# of all launches
+LAUNCH=1
+ALL_ROUNDS=$(( ROUNDS * LAUNCHES ))
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
@@ -327,18 +340,18 @@ stop_servers() {
   log "servers stopped"
 }
 
-# take_turns WINDOW NAME... : ROUNDS rounds in which every NAME gets one window, by running the
-# command WINDOW (a function and its first arguments, split on spaces) with NAME and the round:
-# NAMEs in order on odd rounds, backwards on even ones (ABBA), so that a drift of the machine over the
-# rounds weighs on all alike
+# take_turns WINDOW NAME... : the ROUNDS rounds of launch LAUNCH, in which every NAME gets one
+# window, by running the command WINDOW (a function and its first arguments, split on spaces) with
+# NAME and the round (numbered across launches): NAMEs in order on odd rounds, backwards on even ones
+# (ABBA), so that a drift of the machine over the rounds weighs on all alike
 take_turns() {
   local -a window
   read -r -a window <<< "$1"
   shift
   local -a names=("$@")
   local round i
-  for ((round = 1; round <= ROUNDS; round++)); do
-    log "round $round of $ROUNDS"
+  for ((round = (LAUNCH - 1) * ROUNDS + 1; round <= LAUNCH * ROUNDS; round++)); do
+    log "round $round of $ALL_ROUNDS"
     if (( round % 2 )); then
       for ((i = 0; i < ${#names[@]}; i++)); do "${window[@]}" "${names[i]}" "$round"; done
     else
@@ -347,18 +360,24 @@ take_turns() {
   done
 }
 
+# launches_text : "N launches (fresh JVMs) of " for a report's first line, nothing for one launch
+launches_text() { (( LAUNCHES == 1 )) || echo "$LAUNCHES launches (fresh JVMs) of "; }
+
+# first_round ROUND : whether ROUND is the first of its launch, whose windows warm the fresh JVMs up
+first_round() { (( ($1 - 1) % ROUNDS == 0 )); }
+
 # round_key FORMAT ROUND : a RESULT key, FORMAT with ROUND in place of its %d ("sample %d")
 round_key() {
   # shellcheck disable=SC2059 # the format is the caller's key pattern, never outside input
   printf "$1" "$2"
 }
 
-# median FIELD FORMAT : the median of FIELD over the ROUNDS windows whose RESULT keys are FORMAT
+# median FIELD FORMAT : the median of FIELD over the windows of every round whose RESULT keys are FORMAT
 # (round_key); for an even number of rounds the mean of the middle two, with the figures' decimals; -1
 # if there is no window
 median() {
   local field=$1 format=$2 round
-  for ((round = 1; round <= ROUNDS; round++)); do
+  for ((round = 1; round <= ALL_ROUNDS; round++)); do
     result_field "${RESULT[$(round_key "$format" "$round")]:-}" "$field"
   done | sort -g | awk 'NF { v[++n] = $1; if (match($1, /\.[0-9]+$/) && RLENGTH - 1 > d) d = RLENGTH - 1 }
     END {
@@ -373,7 +392,7 @@ median() {
 # weighs on both sides of its ratio
 paired_ratios() {
   local field=$1 round out="" a b
-  for ((round = 1; round <= ROUNDS; round++)); do
+  for ((round = 1; round <= ALL_ROUNDS; round++)); do
     a=$(result_field "${RESULT[$(round_key "$2" "$round")]:-}" "$field")
     b=$(result_field "${RESULT[$(round_key "$3" "$round")]:-}" "$field")
     out+=${out:+,}$(awk -v a="${a:--1}" -v b="${b:--1}" 'BEGIN { if (a >= 0 && b > 0) printf "%.3f", a / b; else print -1 }')
@@ -403,13 +422,25 @@ GOAL_AWK='
 
 # paired_line INDENT LABEL FIELD OP GOAL A_FORMAT B_FORMAT : one line of ratios A/B of FIELD over the
 # rounds: the median of the rounds' own ratios, judged against the goal (a slow phase weighs on both
-# sides of a round's ratio), then the ratio of the medians and each round's ratio beside it
+# sides of a round's ratio), then the ratio of the medians and each round's ratio beside it, and with
+# LAUNCHES > 1 the median of each launch's rounds
 paired_line() {
   awk -v indent="$1" -v label="$2" -v op="$4" -v goal="$5" -v list="$(paired_ratios "$3" "$6" "$7")" \
-      -v a="$(median "$3" "$6")" -v b="$(median "$3" "$7")" "$GOAL_AWK"'
+      -v a="$(median "$3" "$6")" -v b="$(median "$3" "$7")" -v per="$ROUNDS" -v launches="$LAUNCHES" "$GOAL_AWK"'
     BEGIN {
       m = ratio(a, b)
-      line(label, median(list), op, goal, sprintf("medians %s   rounds %s", (m < 0) ? "n/a" : sprintf("%.3f", m), list))
+      extra = sprintf("medians %s   rounds %s", (m < 0) ? "n/a" : sprintf("%.3f", m), list)
+      if (launches > 1) {
+        split(list, v, ",")
+        each = ""
+        for (l = 0; l < launches; l++) {
+          part = ""
+          for (i = l * per + 1; i <= (l + 1) * per; i++) part = part ((part == "") ? "" : ",") v[i]
+          each = each ((each == "") ? "" : ",") sprintf("%.3f", median(part))
+        }
+        extra = extra "   launches " each
+      }
+      line(label, median(list), op, goal, extra)
     }'
 }
 
@@ -420,7 +451,7 @@ PAIRED_LEGEND="the median of the rounds' ratios (the goal line), then the ratio 
 # first window warms it up, the later ones only reconnect
 echo_window() {
   local name=$1 round=$2 warmup=$ROUND_WARMUP
-  (( round > 1 )) || warmup=$WARMUP
+  ! first_round "$round" || warmup=$WARMUP
   SERVER_PID=${PID_OF[$name]}
   measure_load "$name $round" "${PORT_OF[$name]}" "$warmup"
 }
@@ -439,13 +470,13 @@ warn_busy_windows() {
 report() {
   local row='%-14s %6s %10s %9s %9s %11s %9s %7s %5s %10s\n' name round res all=()
   echo
-  echo "$RUN_TITLE; all servers side by side on CPU $SERVER_CPU, load on CPU $LOAD_CPU; $ROUNDS rounds taking" \
-    "turns (odd: sample ${BASELINES[*]}; even: backwards), one window of $DURATION per server and round, after" \
-    "$WARMUP of warm-up in a server's first window and $ROUND_WARMUP in the others"
+  echo "$RUN_TITLE; all servers side by side on CPU $SERVER_CPU, load on CPU $LOAD_CPU; $(launches_text)$ROUNDS rounds" \
+    "taking turns (odd: sample ${BASELINES[*]}; even: backwards), one window of $DURATION per server and round," \
+    "after $WARMUP of warm-up in a server's first window (of each launch) and $ROUND_WARMUP in the others"
   # shellcheck disable=SC2059
   printf "$row" server round msgs/s p50_us p99_us cpu_us/msg mismatch errors lost other_cpu
   for name in sample "${BASELINES[@]}"; do
-    for ((round = 1; round <= ROUNDS; round++)); do
+    for ((round = 1; round <= ALL_ROUNDS; round++)); do
       res=${RESULT["$name $round"]}
       all+=("$name $round")
       # shellcheck disable=SC2059
@@ -568,21 +599,26 @@ sample_command() {
 run_benchmark() {
   preflight
   build
-  # word-split on purpose: the commands are java's arguments
-  # shellcheck disable=SC2086
-  start_server sample "$SAMPLE_PORT" $SAMPLE_CMD
-  start_baselines
-  await_quiet
-  take_turns echo_window sample "${BASELINES[@]}"
-  # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS)
-  if (( IDLE_CONNECTIONS > 0 )); then
-    local name
-    for name in sample "${BASELINES[@]}"; do
-      SERVER_PID=${PID_OF[$name]}
-      measure_idle "$name" "${PORT_OF[$name]}"
-    done
-  fi
-  stop_servers
+  for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
+    (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+    # word-split on purpose: the commands are java's arguments
+    # shellcheck disable=SC2086
+    start_server sample "$SAMPLE_PORT" $SAMPLE_CMD
+    start_baselines
+    await_quiet
+    take_turns echo_window sample "${BASELINES[@]}"
+    # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS); once, in
+    # the last launch
+    if (( IDLE_CONNECTIONS > 0 && LAUNCH == LAUNCHES )); then
+      local name
+      for name in sample "${BASELINES[@]}"; do
+        SERVER_PID=${PID_OF[$name]}
+        measure_idle "$name" "${PORT_OF[$name]}"
+      done
+    fi
+    stop_servers
+  done
+  LAUNCH=$LAUNCHES
   report
   if ! passed; then
     log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"

@@ -19,6 +19,7 @@
 #
 # Environment (defaults in brackets):
 #   ROUNDS [5]      windows per server and load, the servers taking turns
+#   LAUNCHES [1]    how many times the servers start, in fresh JVMs, for ROUNDS rounds each (lib.sh)
 #   DURATION [5s]   each window
 #   WARMUP [40s] WARMUP_ROUND [2s] STABLE [0.05]  before a server's first window of a load: warm-up
 #                   rounds until three in a row are within STABLE of each other in req/s, for at
@@ -174,7 +175,7 @@ check_server() {
 http_window() {
   local load=$1 name=$2 round=$3
   SERVER_PID=${PID_OF[$name]}
-  if (( round == 1 )); then
+  if first_round "$round"; then
     measure_http_load "$name $round" "${PORT_OF[$name]}" "$load" "$WARMUP" "$WARMUP_ROUND"
   else
     measure_http_load "$name $round" "${PORT_OF[$name]}" "$load" "$ROUND_WARMUP" "$ROUND_WARMUP"
@@ -188,7 +189,7 @@ report() {
   echo
   echo "HTTP GET $PLAINTEXT_PATH -> 200 text/plain \"$PLAINTEXT_BODY\"; wrk --latency, $WRK_THREADS thread(s)," \
     "h2load $H2_THREADS thread(s) x $H2_STREAMS streams per connection; all servers side by side on CPU $SERVER_CPU," \
-    "load on CPU $LOAD_CPU; per load $ROUNDS rounds taking turns (odd: sample ${BASELINES[*]}; even: backwards)," \
+    "load on CPU $LOAD_CPU; per load $(launches_text)$ROUNDS rounds taking turns (odd: sample ${BASELINES[*]}; even: backwards)," \
     "one window of $DURATION per server and round, after a warm-up until 3 rounds of $WARMUP_ROUND agree within" \
     "$STABLE (at most $WARMUP) in a server's first window of a load and $ROUND_WARMUP in the others"
   echo "ratios: /raw to $RATIO_BASE, /webflux to webflux, in the same round (median rows: ratio of the medians);" \
@@ -206,7 +207,7 @@ report() {
         printf '%-14s %-11s %s\n' "$name" "$load" "${LOAD_MISSING["$name $load"]}"
         continue
       fi
-      for ((round = 1; round <= ROUNDS; round++)); do
+      for ((round = 1; round <= ALL_ROUNDS; round++)); do
         key="$name $round $load"
         res=${RESULT[$key]}
         all+=("$key")
@@ -301,17 +302,21 @@ passed() {
 
 preflight
 build
-start_sample
-start_baselines
-await_quiet
-for name in sample "${BASELINES[@]}"; do
-  check_server "$name"
+for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
+  (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+  start_sample
+  start_baselines
+  await_quiet
+  for name in sample "${BASELINES[@]}"; do
+    check_server "$name"
+  done
+  for load in "${LOADS[@]}"; do
+    log "load $load"
+    read -r -a names <<< "${TAKING_TURNS[$load]:-}"
+    (( ${#names[@]} == 0 )) || take_turns "http_window $load" "${names[@]}"
+  done
+  stop_servers
 done
-for load in "${LOADS[@]}"; do
-  log "load $load"
-  read -r -a names <<< "${TAKING_TURNS[$load]:-}"
-  (( ${#names[@]} == 0 )) || take_turns "http_window $load" "${names[@]}"
-done
-stop_servers
+LAUNCH=$LAUNCHES
 report
 passed || { log "FAIL: a request was answered with a non-2xx status or failed, or a server answered wrongly (see above)"; exit 1; }

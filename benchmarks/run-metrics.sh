@@ -20,6 +20,7 @@
 # Environment (defaults in brackets):
 #   SMOKE=1         two rounds of a few seconds, to check that the harness works (figures mean nothing)
 #   ROUNDS [5]      windows per mode and work, the modes taking turns
+#   LAUNCHES [1]    how many times the servers start, in fresh JVMs, for ROUNDS rounds each (lib.sh)
 #   DURATION [5s]   each window; WARMUP [5s] before a work's first window on a JVM, ROUND_WARMUP
 #                   [1s] before the others (HTTP: one round of wrk that long)
 #   CONNECTIONS [64] INFLIGHT [16] MESSAGE_BYTES [64]  the echo loads
@@ -142,16 +143,16 @@ window() {
   SERVER_PID=${PID_OF[$mode]}
   case $work in
     tcp)
-      (( round == 1 )) && warmup=$WARMUP
+      first_round "$round" && warmup=$WARMUP
       LOAD_CLASS=TcpEchoLoad LOAD_ARGS=(--line-bytes "$MESSAGE_BYTES") CONNECTION_NOUN=connections
       measure_load "$mode $round tcp" $((shift + TCP_PORT)) "$warmup" ;;
     websocket)
-      (( round == 1 )) && warmup=$WARMUP
+      first_round "$round" && warmup=$WARMUP
       LOAD_CLASS=WebSocketEchoLoad LOAD_ARGS=(--path "$WS_PATH" --message-bytes "$MESSAGE_BYTES")
       CONNECTION_NOUN=sessions
       measure_load "$mode $round websocket" $((shift + WS_PORT)) "$warmup" ;;
     http)
-      if (( round == 1 )); then
+      if first_round "$round"; then
         measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk "$HTTP_WARMUP" "$WARMUP_ROUND"
       else
         measure_http_load "$mode $round" $((shift + HTTP_PORT)) wrk "$ROUND_WARMUP" "$ROUND_WARMUP"
@@ -177,12 +178,12 @@ report() {
     "metrics and observation auto-configurations); TCP $TCP_SERVER and WebSocket ws-echo: $CONNECTIONS" \
     "connections x $INFLIGHT in flight, ${MESSAGE_BYTES}-byte messages; HTTP GET $PLAINTEXT_PATH: wrk," \
     "$WRK_CONNECTIONS connections; window $DURATION after warm-up; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU;" \
-    "both modes side by side, $ROUNDS rounds of one window each, taking turns"
+    "both modes side by side, $(launches_text)$ROUNDS rounds of one window each, taking turns"
   # shellcheck disable=SC2059
   printf "$row" work mode round ops/s cpu_us/op other_cpu
   for work in "${WORKS[@]}"; do
     for mode in "${MODES[@]}"; do
-      for ((round = 1; round <= ROUNDS; round++)); do
+      for ((round = 1; round <= ALL_ROUNDS; round++)); do
         res=${RESULT["$mode $round $work"]}
         # shellcheck disable=SC2059
         printf "$row" "$work" "$mode" "$round" "$(result_field "$res" "${RATE_FIELD[$work]}")" \
@@ -203,7 +204,7 @@ report() {
   local keys=()
   for work in "${WORKS[@]}"; do
     for mode in "${MODES[@]}"; do
-      for ((round = 1; round <= ROUNDS; round++)); do keys+=("$mode $round $work"); done
+      for ((round = 1; round <= ALL_ROUNDS; round++)); do keys+=("$mode $round $work"); done
     done
   done
   warn_busy_windows "${keys[@]}"
@@ -213,7 +214,7 @@ passed() {
   local work mode field round
   for work in "${WORKS[@]}"; do
     for mode in "${MODES[@]}"; do
-      for ((round = 1; round <= ROUNDS; round++)); do
+      for ((round = 1; round <= ALL_ROUNDS; round++)); do
         for field in ${ZERO_FIELDS[$work]}; do
           [[ $(result_field "${RESULT["$mode $round $work"]}" "$field") == 0 ]] || return 1
         done
@@ -224,20 +225,24 @@ passed() {
 
 preflight
 build
-for mode in "${MODES[@]}"; do
-  start_mode "$mode"
+for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
+  (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+  for mode in "${MODES[@]}"; do
+    start_mode "$mode"
+  done
+  await_quiet
+  for work in "${WORKS[@]}"; do
+    log "work $work"
+    # on, off; off, on; ...: a drift over the rounds weighs on both modes alike
+    take_turns "window $work" "${MODES[@]}"
+  done
+  if runs tcp; then
+    log "on: qtserver.bytes.received of $TCP_SERVER after its loads: $(curl -s --max-time 5 \
+      "http://127.0.0.1:$MANAGEMENT_PORT/actuator/metrics/qtserver.bytes.received?tag=server:$TCP_SERVER" \
+      | grep -o '"value":[0-9.E]*' || echo none)"
+  fi
+  stop_servers
 done
-await_quiet
-for work in "${WORKS[@]}"; do
-  log "work $work"
-  # on, off; off, on; ...: a drift over the rounds weighs on both modes alike
-  take_turns "window $work" "${MODES[@]}"
-done
-if runs tcp; then
-  log "on: qtserver.bytes.received of $TCP_SERVER after its loads: $(curl -s --max-time 5 \
-    "http://127.0.0.1:$MANAGEMENT_PORT/actuator/metrics/qtserver.bytes.received?tag=server:$TCP_SERVER" \
-    | grep -o '"value":[0-9.E]*' || echo none)"
-fi
-stop_servers
+LAUNCH=$LAUNCHES
 report
 passed || { log "FAIL: a reply mismatched or was lost, a request failed, or a connection failed (see above)"; exit 1; }

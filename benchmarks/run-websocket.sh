@@ -17,6 +17,7 @@
 #
 # Environment (defaults in brackets):
 #   ROUNDS [5]      windows per server, the servers taking turns
+#   LAUNCHES [1]    how many times the servers start, in fresh JVMs, for ROUNDS rounds each (lib.sh)
 #   DURATION [5s]   each window; WARMUP [5s] before a server's first window, ROUND_WARMUP [1s] before
 #                   the others
 #   SMOKE=1         two rounds of 2s, 8 sessions x 4 in flight, 200 idle sessions: checks the
