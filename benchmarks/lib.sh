@@ -360,6 +360,15 @@ take_turns() {
   done
 }
 
+# each_launch FUNCTION : FUNCTION once per launch, LAUNCH set to its number; FUNCTION starts the
+# servers, runs take_turns and stops them
+each_launch() {
+  for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
+    (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+    "$1"
+  done
+}
+
 # launches_text : "N launches (fresh JVMs) of " for a report's first line, nothing for one launch
 launches_text() { (( LAUNCHES == 1 )) || echo "$LAUNCHES launches (fresh JVMs) of "; }
 
@@ -592,6 +601,26 @@ sample_command() {
   fi
 }
 
+# echo_launch : one launch of an echo script: start the sample and every baseline, their rounds, the
+# idle step (IDLE_CONNECTIONS=0 skips it: run-tls.sh, as IdleConnections speaks no TLS; only in the
+# last launch), stop them
+echo_launch() {
+  # word-split on purpose: the commands are java's arguments
+  # shellcheck disable=SC2086
+  start_server sample "$SAMPLE_PORT" $SAMPLE_CMD
+  start_baselines
+  await_quiet
+  take_turns echo_window sample "${BASELINES[@]}"
+  if (( IDLE_CONNECTIONS > 0 && LAUNCH == LAUNCHES )); then
+    local name
+    for name in sample "${BASELINES[@]}"; do
+      SERVER_PID=${PID_OF[$name]}
+      measure_idle "$name" "${PORT_OF[$name]}"
+    done
+  fi
+  stop_servers
+}
+
 # The whole run: build; start the sample and every baseline, side by side; ROUNDS rounds of windows
 # taking turns between them; the idle step, one server at a time while the others idle; stop them;
 # the report. Exits 1 if a reply mismatched, was lost, or a connection failed; a missed goal is only
@@ -599,26 +628,7 @@ sample_command() {
 run_benchmark() {
   preflight
   build
-  for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
-    (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
-    # word-split on purpose: the commands are java's arguments
-    # shellcheck disable=SC2086
-    start_server sample "$SAMPLE_PORT" $SAMPLE_CMD
-    start_baselines
-    await_quiet
-    take_turns echo_window sample "${BASELINES[@]}"
-    # IDLE_CONNECTIONS=0 skips the idle step (run-tls.sh: IdleConnections speaks no TLS); once, in
-    # the last launch
-    if (( IDLE_CONNECTIONS > 0 && LAUNCH == LAUNCHES )); then
-      local name
-      for name in sample "${BASELINES[@]}"; do
-        SERVER_PID=${PID_OF[$name]}
-        measure_idle "$name" "${PORT_OF[$name]}"
-      done
-    fi
-    stop_servers
-  done
-  LAUNCH=$LAUNCHES
+  each_launch echo_launch
   report
   if ! passed; then
     log "FAIL: some replies mismatched, were lost, or a connection failed (see above)"

@@ -300,10 +300,9 @@ passed() {
   done
 }
 
-preflight
-build
-for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
-  (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+# http_launch : start every server, check it answers, every load's rounds, stop them
+http_launch() {
+  local name load names
   start_sample
   start_baselines
   await_quiet
@@ -316,7 +315,10 @@ for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
     (( ${#names[@]} == 0 )) || take_turns "http_window $load" "${names[@]}"
   done
   stop_servers
-done
-LAUNCH=$LAUNCHES
+}
+
+preflight
+build
+each_launch http_launch
 report
 passed || { log "FAIL: a request was answered with a non-2xx status or failed, or a server answered wrongly (see above)"; exit 1; }

@@ -223,10 +223,9 @@ passed() {
   done
 }
 
-preflight
-build
-for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
-  (( LAUNCHES == 1 )) || log "launch $LAUNCH of $LAUNCHES"
+# metrics_launch : start both modes, every work's rounds, stop them
+metrics_launch() {
+  local mode work
   for mode in "${MODES[@]}"; do
     start_mode "$mode"
   done
@@ -242,7 +241,10 @@ for ((LAUNCH = 1; LAUNCH <= LAUNCHES; LAUNCH++)); do
       | grep -o '"value":[0-9.E]*' || echo none)"
   fi
   stop_servers
-done
-LAUNCH=$LAUNCHES
+}
+
+preflight
+build
+each_launch metrics_launch
 report
 passed || { log "FAIL: a reply mismatched or was lost, a request failed, or a connection failed (see above)"; exit 1; }
