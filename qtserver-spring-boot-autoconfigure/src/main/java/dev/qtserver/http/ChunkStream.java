@@ -121,8 +121,20 @@ final class ChunkStream {
 		}
 	}
 
-	/** Wakes the waiting writer when the connection can take more, or closes. */
+	/**
+	 * Wakes the waiting writer when the connection can take more, or closes; and once it
+	 * is in the pipeline. A watcher added from the writer's thread is only called once
+	 * the event loop has run its {@code handlerAdded}: a writability change the loop
+	 * handled before that passes it by, and the writer, which looked before it waited,
+	 * would wait for good. Waking it from {@code handlerAdded} makes it look again after
+	 * any such change.
+	 */
 	private final class WritabilityWatcher extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			wake();
+		}
 
 		@Override
 		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
