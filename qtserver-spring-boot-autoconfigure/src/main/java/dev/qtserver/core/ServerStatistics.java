@@ -78,6 +78,14 @@ public final class ServerStatistics {
 	}
 
 	/**
+	 * Count messages received together.
+	 * @param count how many
+	 */
+	public void messagesReceived(int count) {
+		this.messagesReceived.add(count);
+	}
+
+	/**
 	 * Count a message written to a peer; {@link ConnectionChannel} counts each one, once
 	 * it is written, whichever way it was sent.
 	 */

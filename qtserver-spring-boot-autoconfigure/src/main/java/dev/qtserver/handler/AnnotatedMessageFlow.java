@@ -18,6 +18,9 @@ import dev.qtserver.core.HandlerCallObserver.ObservedCall;
 import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.SerialExecutor;
+import io.netty.buffer.EmptyByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -104,6 +107,32 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	/** Handles one frame at once, on a view of it; made once, as above. */
 	private final Consumer<Object> frameHandling = this::handleFrame;
 
+	/** Handles one frame taken from the pipeline at once; made once, as above. */
+	private final Consumer<Object> takenFrameHandling = this::handleTakenFrame;
+
+	/**
+	 * Whether frames may now be taken from the pipeline ({@link #takeFrame(Object)}):
+	 * messages run on the event loop, the transport allows it, and the inbound stream had
+	 * nothing queued once subscribed. Touched only on the event loop.
+	 */
+	private boolean takesFrames;
+
+	/**
+	 * Frames passed on to the inbound stream, since frames are taken, that it has not
+	 * delivered yet: while any is on its way, later frames follow it there, in order.
+	 * Touched only on the event loop.
+	 */
+	private int passedOn;
+
+	/** Frames the inbound stream delivered; touched only on the event loop. */
+	private int delivered;
+
+	/**
+	 * Messages taken from the pipeline in the current read, counted together once it
+	 * completes; touched only on the event loop.
+	 */
+	private int takenUncounted;
+
 	/** Calls the {@link OnMessage} method with a payload; made once, as above. */
 	private final Function<@Nullable Object, @Nullable Object> messageCall;
 
@@ -185,20 +214,66 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * now, so their replies are flushed here, once per read.
 	 */
 	public void readComplete() {
+		if (this.takenUncounted > 0) {
+			this.transport.received(this.takenUncounted);
+			this.takenUncounted = 0;
+		}
 		if (this.messagesOnLoop) {
 			this.messageTasks.execute(this.batchEnd);
 		}
 	}
 
+	/**
+	 * Take a frame straight from the connection's pipeline, ahead of the inbound stream,
+	 * if it can be handled now: on the event loop, with nothing of the connection queued,
+	 * running or held, nothing on its way through the inbound stream, and room for the
+	 * replies. The handler then runs within the read, as it would on the stream's
+	 * delivery, without the stream's queue and demand, and the frame's reference is the
+	 * flow's (see {@link FrameView}). Otherwise the frame is the caller's, to pass on to
+	 * the stream, which keeps order and backpressure as for any frame. Called by the
+	 * {@link FlowEventsHandler} for each inbound message, on the event loop.
+	 * @param frame the inbound message
+	 * @return whether the flow took it (and its reference)
+	 */
+	public boolean takeFrame(Object frame) {
+		if (!this.takesFrames || this.ended) {
+			return false;
+		}
+		// a connection that cannot take more replies leaves its frames to the stream,
+		// whose demand stops the reading once the replies back up
+		if (this.passedOn == 0 && !this.transport.isEndOfInput(frame) && this.transport.isWritable()
+				&& this.executor.runOnEventLoopNow(this.takenFrameHandling, frame)) {
+			return true;
+		}
+		// Reactor Netty drops empty buffers before its inbound stream: they never arrive
+		if (frame != Unpooled.EMPTY_BUFFER && !(frame instanceof EmptyByteBuf)) {
+			this.passedOn++;
+		}
+		return false;
+	}
+
 	@Override
 	protected void hookOnSubscribe(Subscription subscription) {
+		int before = this.delivered;
 		subscription.request(PREFETCH);
+		// Frames that arrived before the subscription were just delivered. If fewer than
+		// asked for came, nothing is left in the stream's queue (on the event loop a
+		// request delivers at once while there is demand), so from now on every frame it
+		// holds is one passed on, counted: taking the next frames keeps the order.
+		if (this.messagesOnLoop && this.transport.takesFramesFromPipeline() && this.executor.eventLoop().inEventLoop()
+				&& this.delivered - before < PREFETCH) {
+			this.takesFrames = true;
+		}
 		// frames that arrived before the subscription were just handled: flush them
 		readComplete();
 	}
 
 	@Override
 	protected void hookOnNext(Object frame) {
+		this.delivered++;
+		if (this.passedOn > 0) {
+			this.passedOn--;
+		}
 		if (this.transport.isEndOfInput(frame)) {
 			// the peer is done sending: what it sent is answered first, then the
 			// connection closes
@@ -247,6 +322,10 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 
 	private void handleMessage(Object payload) {
 		this.consumed++;
+		callMessage(payload);
+	}
+
+	private void callMessage(Object payload) {
 		call(OnMessage.class, this.messageObserver, this.messageCall, payload, true, this.onHandlerFailure);
 	}
 
@@ -256,14 +335,54 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 */
 	private void handleFrame(Object frame) {
 		FrameView frames = Objects.requireNonNull(this.frameView, "only flows that view frames handle them");
-		Object view = frames.open(frame);
-		if (view == null) {
-			this.consumed++;
+		// delivered by the inbound stream: counts towards the next request for more
+		this.consumed++;
+		Object view = frames.open(frame, false);
+		if (view != null) {
+			this.transport.received();
+			callOnView(frames, view);
+		}
+	}
+
+	/**
+	 * Handle a frame taken from the pipeline ({@link #takeFrame(Object)}): it was not
+	 * asked for, so it does not count towards the next request, and its reference is the
+	 * flow's to release, or to give to the frame's write when it goes back as the reply.
+	 */
+	private void handleTakenFrame(Object frame) {
+		FrameView frames = this.frameView;
+		if (frames == null) {
+			try {
+				Object payload = this.transport.decode(frame);
+				if (payload != null) {
+					this.takenUncounted++;
+					callMessage(payload);
+				}
+			}
+			finally {
+				ReferenceCountUtil.release(frame);
+			}
 			return;
 		}
-		this.transport.received();
+		Object view;
 		try {
-			handleMessage(view);
+			view = frames.open(frame, true);
+		}
+		catch (RuntimeException | Error ex) {
+			ReferenceCountUtil.release(frame);
+			throw ex;
+		}
+		if (view == null) {
+			ReferenceCountUtil.release(frame);
+			return;
+		}
+		this.takenUncounted++;
+		callOnView(frames, view);
+	}
+
+	private void callOnView(FrameView frames, Object view) {
+		try {
+			callMessage(view);
 		}
 		finally {
 			if (!frames.isRetained()) {

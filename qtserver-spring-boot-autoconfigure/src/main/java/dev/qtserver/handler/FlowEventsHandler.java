@@ -4,10 +4,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Tells an {@link AnnotatedMessageFlow} when the event loop finished a read (a
- * non-blocking handler flushes then) and when a connection that could not take more
- * replies can again. Add it to the connection's pipeline in front of Reactor Netty's
- * bridge.
+ * Offers each inbound message to an {@link AnnotatedMessageFlow} first (a flow whose
+ * messages run on the event loop may take it and handle it within the read, see
+ * {@link AnnotatedMessageFlow#takeFrame(Object)}; otherwise it goes on to Reactor Netty's
+ * inbound stream), and tells the flow when the event loop finished a read (a non-blocking
+ * handler flushes then) and when a connection that could not take more replies can again.
+ * Add it to the connection's pipeline in front of Reactor Netty's bridge.
  */
 public final class FlowEventsHandler extends ChannelInboundHandlerAdapter {
 
@@ -19,6 +21,13 @@ public final class FlowEventsHandler extends ChannelInboundHandlerAdapter {
 	 */
 	public FlowEventsHandler(AnnotatedMessageFlow<?> flow) {
 		this.flow = flow;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (!this.flow.takeFrame(msg)) {
+			ctx.fireChannelRead(msg);
+		}
 	}
 
 	@Override

@@ -60,14 +60,27 @@ public interface MessageTransport<C extends ManagedConnection> {
 	 * Write a reply that is the very payload {@link #decodeView(Object)} gave for a
 	 * frame, without flushing: when the view, as it is now, still covers the frame's
 	 * whole payload and the frame is framed as that reply would be, the frame itself goes
-	 * out (retained, not copied); otherwise the reply is written as
-	 * {@link #write(Object)} writes it. By default always the latter.
+	 * out (not copied); otherwise the reply is written as {@link #write(Object)} writes
+	 * it. By default always the latter.
 	 * @param view the payload, returned by the handler
 	 * @param frame the frame it views, still valid
+	 * @param giveReference whether the caller's reference to the frame goes with it (else
+	 * the write takes one of its own)
 	 * @return whether the frame itself was written; the flow writes a frame so only once
 	 */
-	default boolean writeView(Object view, Object frame) {
+	default boolean writeView(Object view, Object frame, boolean giveReference) {
 		write(view);
+		return false;
+	}
+
+	/**
+	 * Return whether the flow may take frames straight from the connection's pipeline,
+	 * ahead of Reactor Netty's inbound stream, when it can handle them at once: whether
+	 * the messages that reach that stream are this transport's frames as they are, with
+	 * nothing for Reactor Netty's connection to do on the way. By default not.
+	 * @return whether frames may be taken from the pipeline
+	 */
+	default boolean takesFramesFromPipeline() {
 		return false;
 	}
 
@@ -123,6 +136,14 @@ public interface MessageTransport<C extends ManagedConnection> {
 	/**
 	 * Count a message received.
 	 */
-	void received();
+	default void received() {
+		received(1);
+	}
+
+	/**
+	 * Count messages received.
+	 * @param messages how many
+	 */
+	void received(int messages);
 
 }

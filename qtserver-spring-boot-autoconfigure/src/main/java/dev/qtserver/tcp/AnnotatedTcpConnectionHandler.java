@@ -117,7 +117,13 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		}
 
 		@Override
-		public boolean writeView(Object view, Object frame) {
+		public boolean takesFramesFromPipeline() {
+			// the frame decoder's frames reach Reactor Netty's inbound as they are
+			return true;
+		}
+
+		@Override
+		public boolean writeView(Object view, Object frame, boolean giveReference) {
 			ByteBuf buffer = (ByteBuf) frame;
 			ByteBuffer bytes = (ByteBuffer) view;
 			// a view (one buffer: not a copy) is exactly as long as the payload; if it
@@ -126,7 +132,7 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 			int length = bytes.capacity();
 			if (bytes.position() == 0 && bytes.limit() == length && buffer.nioBufferCount() == 1
 					&& AnnotatedTcpConnectionHandler.this.codec.isFramedAsReply(buffer, length)) {
-				this.socket.writeFrame(buffer);
+				this.socket.writeFrame(buffer, giveReference);
 				return true;
 			}
 			this.socket.write(view);
@@ -173,8 +179,8 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		}
 
 		@Override
-		public void received() {
-			AnnotatedTcpConnectionHandler.this.server.statistics().messageReceived();
+		public void received(int messages) {
+			AnnotatedTcpConnectionHandler.this.server.statistics().messagesReceived(messages);
 		}
 
 	}

@@ -176,11 +176,13 @@ public final class QTcpSocket extends AbstractQtConnection {
 
 	/**
 	 * Write a frame that is framed already (a received frame going back as it came)
-	 * without a copy and without flushing; the frame is retained for the write, the
-	 * caller keeps its own reference. On the event loop only.
+	 * without a copy and without flushing. On the event loop only.
+	 * @param frame the frame
+	 * @param giveReference whether the caller's reference goes with the frame, else the
+	 * write takes one of its own and the caller keeps its reference
 	 */
-	void writeFrame(ByteBuf frame) {
-		channel().write(frame.retain());
+	void writeFrame(ByteBuf frame, boolean giveReference) {
+		channel().write(giveReference ? frame : frame.retain());
 	}
 
 	/** Flush what {@link #write(Object)} wrote, from the same thread. */

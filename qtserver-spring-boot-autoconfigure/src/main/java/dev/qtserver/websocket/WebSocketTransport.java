@@ -105,8 +105,8 @@ final class WebSocketTransport implements MessageTransport<QWebSocket> {
 	}
 
 	@Override
-	public void received() {
-		this.server.statistics().messageReceived();
+	public void received(int messages) {
+		this.server.statistics().messagesReceived(messages);
 	}
 
 }

@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,6 +147,49 @@ class TcpByteBufferViewTests {
 		// those past the read-ahead of one read wait their turn, and get copies
 		assertThat(this.tap.framesWritten()).isPositive();
 		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(count);
+	}
+
+	@Test
+	void whenEachLineComesInAReadOfItsOwnThenItIsHandledWithinTheReadNotThroughReactorNettysQueue() throws Exception {
+		QTcpServer server = start(settings(TcpFraming.LINE), new ViewEcho(this.tap));
+		TcpTestClient client = connect(server);
+		Random random = new Random(SEED);
+		for (int i = 0; i < 300; i++) {
+			byte[] request = lines(random, randomLengths(random, 1));
+			client.sendRaw(request);
+			assertThat(client.readExactly(request.length)).isEqualTo(request);
+		}
+		// taken from the pipeline as they came: none went on to Reactor Netty's inbound
+		// stream, each went back as its frame, and each was counted
+		assertThat(this.tap.framesPassedOn()).isZero();
+		assertThat(this.tap.framesWritten()).isEqualTo(300);
+		assertThat(server.statistics().messagesReceived()).isEqualTo(300);
+		assertThat(server.statistics().messagesSent()).isEqualTo(300);
+	}
+
+	@Test
+	void whenSomeRepliesHoldTheQueueThenTheLinesBehindThemGoThroughTheStreamAndAllComeBackInOrder() throws Exception {
+		// every fifth line answered late: the lines read meanwhile wait in Reactor
+		// Netty's inbound stream, and those read after them follow them there until it
+		// has delivered them all; then lines are taken from the pipeline again
+		QTcpServer server = start(settings(TcpFraming.LINE), new EveryFifthLate(this.tap));
+		TcpTestClient client = connect(server);
+		Random random = new Random(SEED);
+		int count = 0;
+		for (int round = 0; round < 100; round++) {
+			byte[] request = lines(random, randomLengths(random, 1 + random.nextInt(40)));
+			count += lineCount(request);
+			sendInPieces(client, request, random);
+			assertThat(client.readExactly(request.length)).isEqualTo(request);
+		}
+		byte[] request = lines(random, randomLengths(random, 5000));
+		count += 5000;
+		sendInPieces(client, request, random);
+		assertThat(client.readExactly(request.length)).isEqualTo(request);
+		assertThat(this.tap.framesPassedOn()).isPositive();
+		assertThat(this.tap.framesWritten()).isPositive();
+		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(count);
+		assertThat(server.statistics().messagesReceived()).isEqualTo(count);
 	}
 
 	@Test
@@ -431,6 +475,14 @@ class TcpByteBufferViewTests {
 		return lines.toByteArray();
 	}
 
+	private static int lineCount(byte[] lines) {
+		int count = 0;
+		for (byte b : lines) {
+			count += (b == '\n') ? 1 : 0;
+		}
+		return count;
+	}
+
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
@@ -450,6 +502,8 @@ class TcpByteBufferViewTests {
 
 		private final AtomicInteger connections = new AtomicInteger();
 
+		private final AtomicInteger framesPassedOn = new AtomicInteger();
+
 		/** Tap a connection; on its event loop, before it reads. */
 		void attach(QTcpSocket socket) {
 			ChannelPipeline pipeline = socket.connection().channel().pipeline();
@@ -468,6 +522,16 @@ class TcpByteBufferViewTests {
 			else {
 				pipeline.addFirst("test.frames", received);
 			}
+			// right in front of Reactor Netty's bridge: what reaches its inbound stream
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, "test.passedOn", new ChannelInboundHandlerAdapter() {
+
+				@Override
+				public void channelRead(ChannelHandlerContext ctx, Object msg) {
+					FrameTap.this.framesPassedOn.incrementAndGet();
+					ctx.fireChannelRead(msg);
+				}
+
+			});
 			pipeline.addFirst("test.writes", new ChannelOutboundHandlerAdapter() {
 
 				@Override
@@ -494,6 +558,11 @@ class TcpByteBufferViewTests {
 
 		int copiesWritten() {
 			return this.copiesWritten.get();
+		}
+
+		/** Frames that went on to Reactor Netty's inbound stream. */
+		int framesPassedOn() {
+			return this.framesPassedOn.get();
 		}
 
 		/** Let go of the frames, so that the leak detector can see them collected. */
@@ -641,6 +710,26 @@ class TcpByteBufferViewTests {
 		@OnMessage
 		Mono<ByteBuffer> echo(ByteBuffer line) {
 			return Mono.delay(Duration.ofMillis(++this.count % 3)).thenReturn(line);
+		}
+
+	}
+
+	/** Answers every fifth line late, the others at once. */
+	@NonBlocking
+	static class EveryFifthLate extends Tapped {
+
+		private int count;
+
+		EveryFifthLate(FrameTap tap) {
+			super(tap);
+		}
+
+		@OnMessage
+		Mono<ByteBuffer> echo(ByteBuffer line) {
+			if (++this.count % 5 == 0) {
+				return Mono.delay(Duration.ofMillis(1)).thenReturn(line);
+			}
+			return Mono.just(line);
 		}
 
 	}
