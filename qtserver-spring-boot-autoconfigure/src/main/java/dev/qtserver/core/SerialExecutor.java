@@ -91,8 +91,9 @@ public final class SerialExecutor implements Executor {
 	private volatile Runnable[] batchHooks = NO_HOOKS;
 
 	/**
-	 * The thread running this executor's tasks now; cleared only by that thread
-	 * (compare-and-set).
+	 * The thread running this executor's tasks now; cleared only by that thread: with a
+	 * compare-and-set, or with a plain store while the counter keeps every other thread
+	 * from starting a run ({@code endsAlone}).
 	 */
 	private final AtomicReference<@Nullable Thread> runner = new AtomicReference<>();
 

@@ -19,7 +19,6 @@ import dev.qtserver.core.ManagedConnection;
 import dev.qtserver.core.QtServer;
 import dev.qtserver.core.SerialExecutor;
 import io.netty.buffer.EmptyByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.apache.commons.logging.Log;
@@ -52,8 +51,11 @@ import reactor.core.publisher.Mono;
  * <p>
  * Backpressure: at most {@value #PREFETCH} messages are in flight per connection; more
  * are read only as the handler works through them, and only while the connection can take
- * the replies. An event-loop reply's items are requested one at a time, while the
- * connection can take them.
+ * the replies. Frames taken straight from the pipeline ({@link #takeFrame(Object)}) are
+ * handled within their read, and only while the connection can take the replies; once it
+ * cannot, frames go through the inbound stream, whose demand stops the reading. An
+ * event-loop reply's items are requested one at a time, while the connection can take
+ * them.
  *
  * <p>
  * Views: where the transport offers them ({@link MessageTransport#viewsFrames()}), a
@@ -139,7 +141,11 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	/** Where a failed handler call goes; made once, as above. */
 	private final Consumer<Throwable> onHandlerFailure = this::handlerFailed;
 
-	/** Messages handled since the last request for more; touched only by its tasks. */
+	/**
+	 * Messages the inbound stream delivered and the flow handled since the last request
+	 * for more (frames taken from the pipeline were not asked for); touched only by its
+	 * tasks.
+	 */
 	private int consumed;
 
 	/**
@@ -236,7 +242,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 	 * @return whether the flow took it (and its reference)
 	 */
 	public boolean takeFrame(Object frame) {
-		if (!this.takesFrames || this.ended) {
+		// once the inbound stream has ended (an error, a cancellation) while the channel
+		// stays open, frames are the stream's to drop, as it drops them
+		if (!this.takesFrames || this.ended || isDisposed()) {
 			return false;
 		}
 		// a connection that cannot take more replies leaves its frames to the stream,
@@ -245,8 +253,9 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 				&& this.executor.runOnEventLoopNow(this.takenFrameHandling, frame)) {
 			return true;
 		}
-		// Reactor Netty drops empty buffers before its inbound stream: they never arrive
-		if (frame != Unpooled.EMPTY_BUFFER && !(frame instanceof EmptyByteBuf)) {
+		// Reactor Netty drops empty buffers (Unpooled.EMPTY_BUFFER among them) before its
+		// inbound stream: they never arrive
+		if (!(frame instanceof EmptyByteBuf)) {
 			this.passedOn++;
 		}
 		return false;
@@ -681,8 +690,8 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		private boolean done;
 
 		/**
-		 * Set while the reply holds the flow's frame view open (with its frame retained):
-		 * ended once, however the reply ends.
+		 * Set while the reply holds the flow's frame view open (with a reference to its
+		 * frame): ended once, however the reply ends.
 		 */
 		private final @Nullable AtomicBoolean heldView;
 

@@ -52,7 +52,8 @@ final class FrameView {
 
 	/**
 	 * Open a view of a frame for the call that runs now.
-	 * @param frame the inbound frame, valid until the caller returns
+	 * @param frame the inbound frame, valid until the caller returns, or until the view
+	 * closes when {@code owned}
 	 * @param owned whether the caller hands its reference to the frame over to the view
 	 * (it is released when the view closes, or given to the frame's write)
 	 * @return the payload (a view, or a copy where the transport makes none), or

@@ -173,7 +173,7 @@ final class AnnotatedTcpConnectionHandler implements TcpConnectionHandler {
 		public void inboundFailed(Throwable error) {
 			// framing errors were reported (and the connection closed) where they were
 			// detected
-			if (!(error instanceof FrameTooLongException)) {
+			if (!(error instanceof FramingException)) {
 				failed(error);
 			}
 		}

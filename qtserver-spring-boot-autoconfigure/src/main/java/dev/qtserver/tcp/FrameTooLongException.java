@@ -5,7 +5,9 @@ package dev.qtserver.tcp;
  * server's {@code max-frame-length}. The server closes that connection; others are not
  * affected.
  */
-public class FrameTooLongException extends RuntimeException {
+public class FrameTooLongException extends FramingException {
+
+	private static final long serialVersionUID = 1L;
 
 	private final int maxFrameLength;
 

@@ -191,7 +191,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		if (decoder != null) {
 			ConnectionPipeline.addLast(connection, QTcpSocket.FRAME_DECODER, decoder);
 			ConnectionPipeline.addLast(connection, QTcpSocket.FRAME_ERRORS,
-					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> frameTooLong(socket, ex)));
+					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> framingBroken(socket, ex)));
 		}
 		ConnectionPipeline.addLast(connection, QTcpSocket.INPUT_SHUTDOWN, new InputShutdownHandler(socket));
 		ConnectionPipeline.addLast(connection, QTcpSocket.IO_ERRORS,
@@ -212,7 +212,7 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		}
 	}
 
-	private void frameTooLong(QTcpSocket socket, FrameTooLongException ex) {
+	private void framingBroken(QTcpSocket socket, FramingException ex) {
 		// the peer broke the framing: the event and the errors metric record it; a
 		// warning per bad client would let any client fill the logs
 		if (logger.isDebugEnabled()) {

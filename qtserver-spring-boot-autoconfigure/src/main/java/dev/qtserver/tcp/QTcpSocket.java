@@ -102,8 +102,9 @@ public final class QTcpSocket extends AbstractQtConnection {
 	 * Return the incoming messages, one byte array per frame. Only for connections taken
 	 * with {@link QTcpServer#nextPendingConnection()}; may be subscribed once. Completes
 	 * when the peer closes or shuts its sending side down (the connection stays open for
-	 * writing until {@link #close()}); errors with {@link FrameTooLongException} on an
-	 * oversized frame.
+	 * writing until {@link #close()}); errors with a {@link FramingException} when the
+	 * peer breaks the framing ({@link FrameTooLongException} on an oversized frame,
+	 * {@link MalformedFrameException} on one the framing cannot decode).
 	 * @return the incoming frames
 	 */
 	public Flux<byte[]> receive() {

@@ -1,5 +1,6 @@
 package dev.qtserver.tcp;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import dev.qtserver.event.NewConnectionEvent;
 import dev.qtserver.event.QtConnectionEvent;
 import dev.qtserver.handler.AnnotatedMessageFlow;
 import dev.qtserver.handler.HandlerMethodException;
+import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnDisconnect;
 import dev.qtserver.handler.OnError;
@@ -31,6 +33,8 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Publisher;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.NettyInbound;
@@ -119,6 +123,40 @@ class TcpHandlerBehaviourTests {
 		assertThat(awaitEvent(ConnectionClosedEvent.class, victimId).getReason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
 		bystander.sendRaw(new byte[] { 0, 2, 'o', 'k' });
 		assertThat(bystander.readExactly(4)).containsExactly(0, 2, 'o', 'k');
+	}
+
+	@ParameterizedTest(name = "on the event loop: {0}")
+	@ValueSource(booleans = { false, true })
+	void whenALengthFieldCannotBeDecodedThenOnlyThatConnectionClosesAndNothingAfterItIsRead(boolean onEventLoop)
+			throws IOException {
+		// an 8-byte length field may be negative: the decoder skips the field alone, so
+		// what follows is no frame any more, and must not reach the handler
+		EchoWithOnError handler = onEventLoop ? new NonBlockingEchoWithOnError(this.timeline)
+				: new EchoWithOnError(this.timeline);
+		start(settings().framing(TcpFraming.LENGTH_FIELD).lengthFieldLength(8), handler);
+		TcpTestClient victim = connect();
+		TcpTestClient bystander = connect();
+		long victimId = idOf(victim);
+		byte[] ok = { 0, 0, 0, 0, 0, 0, 0, 2, 'o', 'k' };
+		byte[] negative = { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+				(byte) 0xFE };
+		byte[] after = { 0, 0, 0, 0, 0, 0, 0, 2, 'n', 'o' };
+		ByteArrayOutputStream request = new ByteArrayOutputStream();
+		request.writeBytes(ok);
+		request.writeBytes(negative);
+		request.writeBytes(after);
+		request.writeBytes(after);
+		victim.sendRaw(request.toByteArray());
+		assertThat(victim.awaitClosed(WAIT)).isTrue();
+		assertThat(awaitEvent(ConnectionErrorEvent.class, victimId).getError())
+			.isInstanceOf(MalformedFrameException.class);
+		assertThat(awaitEvent(ConnectionClosedEvent.class, victimId).getReason()).isEqualTo(CloseReason.PROTOCOL_ERROR);
+		assertThat(this.timeline).contains("onMessage:ok#" + victimId).doesNotContain("onMessage:no#" + victimId);
+		assertThat(handler.errors).singleElement().isInstanceOf(MalformedFrameException.class);
+		assertThat(this.server.statistics().errors()).isEqualTo(1);
+		bystander.sendRaw(ok);
+		assertThat(bystander.readExactly(ok.length)).containsExactly(ok);
+		assertThat(eventsOf(ConnectionErrorEvent.class, idOf(bystander))).isEmpty();
 	}
 
 	@Test
@@ -474,6 +512,16 @@ class TcpHandlerBehaviourTests {
 			record("onError", socket);
 			this.errors.add(error);
 			return "error: " + error.getMessage();
+		}
+
+	}
+
+	/** {@link EchoWithOnError} on the event loop. */
+	@NonBlocking
+	static class NonBlockingEchoWithOnError extends EchoWithOnError {
+
+		NonBlockingEchoWithOnError(List<String> timeline) {
+			super(timeline);
 		}
 
 	}
