@@ -373,20 +373,20 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			}
 			return;
 		}
-		Object view;
+		Object view = null;
 		try {
 			view = frames.open(frame, true);
 		}
-		catch (RuntimeException | Error ex) {
-			ReferenceCountUtil.release(frame);
-			throw ex;
+		finally {
+			if (view == null) {
+				// no view took the frame over (skipped, or decoding failed): still ours
+				ReferenceCountUtil.release(frame);
+			}
 		}
-		if (view == null) {
-			ReferenceCountUtil.release(frame);
-			return;
+		if (view != null) {
+			this.takenUncounted++;
+			callOnView(frames, view);
 		}
-		this.takenUncounted++;
-		callOnView(frames, view);
 	}
 
 	private void callOnView(FrameView frames, Object view) {
@@ -394,7 +394,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 			callMessage(view);
 		}
 		finally {
-			if (!frames.isRetained()) {
+			if (!frames.isKept()) {
 				frames.close();
 			}
 		}
@@ -565,8 +565,7 @@ public final class AnnotatedMessageFlow<C extends ManagedConnection> extends Bas
 		// completes while it is subscribed to releases the queue at once
 		// a reply to a message handled on a view may use the view until it ends
 		FrameView frames = this.frameView;
-		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure,
-				frames != null && frames.retain());
+		LoopReply subscriber = new LoopReply(this.executor.hold(), replies, onFailure, frames != null && frames.keep());
 		this.reply = subscriber;
 		try {
 			stream.subscribe(subscriber);

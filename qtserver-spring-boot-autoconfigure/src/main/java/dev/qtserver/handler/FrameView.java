@@ -98,7 +98,7 @@ final class FrameView {
 	 * later; {@link #close()} lets it go.
 	 * @return whether a view is open, now kept for the reply
 	 */
-	boolean retain() {
+	boolean keep() {
 		Object current = this.frame;
 		if (current == null || this.kept) {
 			return false;
@@ -115,7 +115,7 @@ final class FrameView {
 	 * Return whether the open view's frame is kept for a reply that outlives the call.
 	 * @return whether kept
 	 */
-	boolean isRetained() {
+	boolean isKept() {
 		return this.kept;
 	}
 

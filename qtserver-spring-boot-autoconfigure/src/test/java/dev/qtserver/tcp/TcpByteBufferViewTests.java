@@ -100,8 +100,7 @@ class TcpByteBufferViewTests {
 		client.sendRaw(request);
 		assertThat(client.readExactly(request.length)).isEqualTo(request);
 		request = lines(random, length, length, length);
-		sendInPieces(client, request, random);
-		assertThat(client.readExactly(request.length)).isEqualTo(request);
+		assertEchoedInPieces(client, request, random);
 		assertThat(this.tap.framesWritten()).isEqualTo(6);
 		assertThat(this.tap.copiesWritten()).isZero();
 	}
@@ -130,8 +129,7 @@ class TcpByteBufferViewTests {
 		// read-ahead, so each line is handled as it arrives
 		for (int round = 0; round < count / 16; round++) {
 			byte[] request = lines(random, randomLengths(random, 16));
-			sendInPieces(client, request, random);
-			assertThat(client.readExactly(request.length)).isEqualTo(request);
+			assertEchoedInPieces(client, request, random);
 		}
 		assertThat(this.tap.framesWritten()).isEqualTo(count);
 		assertThat(this.tap.copiesWritten()).isZero();
@@ -177,15 +175,13 @@ class TcpByteBufferViewTests {
 		Random random = new Random(SEED);
 		int count = 0;
 		for (int round = 0; round < 100; round++) {
-			byte[] request = lines(random, randomLengths(random, 1 + random.nextInt(40)));
-			count += lineCount(request);
-			sendInPieces(client, request, random);
-			assertThat(client.readExactly(request.length)).isEqualTo(request);
+			int roundLines = 1 + random.nextInt(40);
+			count += roundLines;
+			assertEchoedInPieces(client, lines(random, randomLengths(random, roundLines)), random);
 		}
 		byte[] request = lines(random, randomLengths(random, 5000));
 		count += 5000;
-		sendInPieces(client, request, random);
-		assertThat(client.readExactly(request.length)).isEqualTo(request);
+		assertEchoedInPieces(client, request, random);
 		assertThat(this.tap.framesPassedOn()).isPositive();
 		assertThat(this.tap.framesWritten()).isPositive();
 		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(count);
@@ -222,8 +218,7 @@ class TcpByteBufferViewTests {
 		Random random = new Random(SEED);
 		for (int round = 0; round < 20; round++) {
 			byte[] request = lines(random, randomLengths(random, 10));
-			sendInPieces(client, request, random);
-			assertThat(client.readExactly(request.length)).isEqualTo(request);
+			assertEchoedInPieces(client, request, random);
 		}
 		// at each call, the view kept from the call before: nothing left to read, and
 		// nothing to read past its limit either
@@ -240,8 +235,7 @@ class TcpByteBufferViewTests {
 		// goes back when the reply comes, on another thread
 		for (int i = 0; i < 100; i++) {
 			byte[] request = lines(random, random.nextInt(3000));
-			sendInPieces(client, request, random);
-			assertThat(client.readExactly(request.length)).isEqualTo(request);
+			assertEchoedInPieces(client, request, random);
 		}
 		// a line sent the moment its predecessor's reply is out may come before that
 		// reply has completed (and wait, with a copy): most do not
@@ -252,8 +246,7 @@ class TcpByteBufferViewTests {
 		// reads find no reply running depends on timing (all of them may not), so only
 		// order, content and one write per line are certain
 		byte[] request = lines(random, randomLengths(random, 300));
-		sendInPieces(client, request, random);
-		assertThat(client.readExactly(request.length)).isEqualTo(request);
+		assertEchoedInPieces(client, request, random);
 		assertThat(this.tap.framesWritten() + this.tap.copiesWritten()).isEqualTo(400);
 	}
 
@@ -344,8 +337,7 @@ class TcpByteBufferViewTests {
 				}
 			}
 			byte[] sent = request.toByteArray();
-			sendInPieces(client, sent, random);
-			assertThat(client.readExactly(sent.length)).isEqualTo(sent);
+			assertEchoedInPieces(client, sent, random);
 		}
 		assertThat(this.tap.framesWritten()).isEqualTo(count);
 		assertThat(this.tap.copiesWritten()).isZero();
@@ -358,8 +350,7 @@ class TcpByteBufferViewTests {
 		Random random = new Random(SEED);
 		for (int round = 0; round < 20; round++) {
 			byte[] request = lines(random, randomLengths(random, 16));
-			sendInPieces(client, request, random);
-			assertThat(client.readExactly(request.length)).isEqualTo(request);
+			assertEchoedInPieces(client, request, random);
 		}
 		assertThat(this.tap.framesWritten()).isPositive();
 		assertThat(this.tap.copiesWritten()).isZero();
@@ -443,6 +434,12 @@ class TcpByteBufferViewTests {
 		}
 	}
 
+	/** Send bytes in pieces, and check that the same bytes come back. */
+	private static void assertEchoedInPieces(TcpTestClient client, byte[] request, Random random) throws IOException {
+		sendInPieces(client, request, random);
+		assertThat(client.readExactly(request.length)).isEqualTo(request);
+	}
+
 	/** Send bytes in one to four writes, split at random. */
 	private static void sendInPieces(TcpTestClient client, byte[] bytes, Random random) throws IOException {
 		int start = 0;
@@ -473,14 +470,6 @@ class TcpByteBufferViewTests {
 			lines.write('\n');
 		}
 		return lines.toByteArray();
-	}
-
-	private static int lineCount(byte[] lines) {
-		int count = 0;
-		for (byte b : lines) {
-			count += (b == '\n') ? 1 : 0;
-		}
-		return count;
 	}
 
 	private static byte[] bytes(String text) {
