@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,13 +41,20 @@ import org.jspecify.annotations.Nullable;
  * loop starts only once the loop has finished the work at hand: every frame of the read,
  * and of the other connections read in the same pass, is queued first, and the worker
  * takes them all in one run and ends it with the hooks (one flush, one request for more
- * input).
+ * input). The runs that one pass asks for go to the workers together, as one task
+ * ({@link WorkerHandOff}), so a pass wakes one thread, not one per connection.
  */
 public final class SerialExecutor implements Executor {
 
 	private static final Log logger = LogFactory.getLog(SerialExecutor.class);
 
 	private static final int BATCH_SIZE = 256;
+
+	/**
+	 * How long a worker run that took longer than {@link WorkerHandOff#STEAL_AFTER_NANOS}
+	 * makes the next ones start on their own.
+	 */
+	private static final long RUN_ALONE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final int FREE = 0;
 
@@ -72,13 +80,16 @@ public final class SerialExecutor implements Executor {
 	 */
 	private static final Consumer<Runnable> RUN = Runnable::run;
 
-	private final Runnable drainer = () -> drain(false);
+	private final Runnable drainer = this::drainOnWorker;
 
 	private final Runnable loopDrainer = () -> drain(true);
 
-	private final Runnable deferredStart = this::startDeferred;
-
 	private final Executor onEventLoop = this::executeOnEventLoop;
+
+	/**
+	 * Until when ({@link System#nanoTime()}) worker runs start on their own; 0 if never.
+	 */
+	private volatile long aloneUntil;
 
 	/** The connection's event loop, once bound. */
 	private volatile @Nullable EventExecutor eventLoop;
@@ -287,28 +298,71 @@ public final class SerialExecutor implements Executor {
 	/**
 	 * Start a run for a queue that was idle. A worker run asked for on the event loop
 	 * starts once the loop has finished what it is doing (the rest of a read, the other
-	 * channels that were ready), so that the frames of one read, and whatever else the
-	 * loop queues meanwhile, reach the worker with one wake-up, not one per frame.
-	 * Nothing else starts a run meanwhile: the counter is above zero.
+	 * channels that were ready), together with the other worker runs asked for meanwhile
+	 * ({@link WorkerHandOff}): the frames of one pass reach the workers with one wake-up,
+	 * not one per frame or connection. Nothing else starts a run meanwhile: the counter
+	 * is above zero.
 	 */
 	private void start(boolean onLoop) {
 		EventExecutor loop = this.eventLoop;
-		if (!onLoop && loop != null && loop.inEventLoop()) {
-			try {
-				loop.execute(this.deferredStart);
-				return;
-			}
-			catch (RejectedExecutionException ex) {
-				// the event loop is shutting down: start the worker now
-			}
+		if (!onLoop && loop != null && loop.inEventLoop() && WorkerHandOff.defer(loop, this)) {
+			// otherwise the event loop is shutting down: start the worker now
+			return;
 		}
 		schedule(onLoop);
 	}
 
-	/** The deferred start of a worker run; on the event loop. */
-	private void startDeferred() {
-		// a call put first meanwhile (executeNext) may need the event loop
-		schedule(this.tasks.peek() instanceof LoopTask);
+	/**
+	 * The deferred start of a worker run, at the end of the event loop's pass: return
+	 * whether the run is still due on a worker, else start it on the event loop (a call
+	 * put first meanwhile, {@link #executeNext}, may need it).
+	 * @return whether a worker run is due
+	 */
+	boolean needsWorkerRun() {
+		if (this.tasks.peek() instanceof LoopTask) {
+			schedule(true);
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Return the shared executor that runs this executor's worker runs.
+	 * @return the shared executor
+	 */
+	Executor delegate() {
+		return this.delegate;
+	}
+
+	/** Start a deferred worker run on its own. */
+	void startOnWorker() {
+		schedule(false);
+	}
+
+	/** Run a deferred worker run on the calling worker. */
+	void runOnWorker() {
+		drainOnWorker();
+	}
+
+	/**
+	 * Return whether this executor's worker runs should start on their own rather than
+	 * with others ({@link WorkerHandOff}): one of them took long lately, so its handler
+	 * may block, and a run behind it would wait.
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @return whether to start it alone
+	 */
+	boolean runsAlone(long now) {
+		long until = this.aloneUntil;
+		return until != 0 && now - until < 0;
+	}
+
+	private void drainOnWorker() {
+		long started = System.nanoTime();
+		drain(false);
+		long ended = System.nanoTime();
+		if (ended - started > WorkerHandOff.STEAL_AFTER_NANOS) {
+			this.aloneUntil = ended + RUN_ALONE_NANOS;
+		}
 	}
 
 	private void schedule(boolean onLoop) {

@@ -1,8 +1,6 @@
 package dev.qtserver.core;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -677,9 +674,9 @@ class SerialExecutorTests {
 	void whenTheDelegateAcceptsAgainAfterARejectionThenNewTasksRun() {
 		SerialExecutor executor = new SerialExecutor(this.manual);
 		List<String> ran = new ArrayList<>();
-		this.manual.rejecting = true;
+		this.manual.rejecting(true);
 		executor.execute(() -> ran.add("dropped"));
-		this.manual.rejecting = false;
+		this.manual.rejecting(false);
 		executor.execute(() -> ran.add("runs"));
 		this.manual.runAll();
 		assertThat(ran).containsExactly("runs");
@@ -691,7 +688,6 @@ class SerialExecutorTests {
 		return pool;
 	}
 
-	/** An event loop of the test's own, shut down after it. */
 	/** An executor on the given delegate, bound to this test's event loop. */
 	private SerialExecutor onLoop(Executor delegate) {
 		SerialExecutor executor = new SerialExecutor(delegate);
@@ -699,6 +695,7 @@ class SerialExecutorTests {
 		return executor;
 	}
 
+	/** An event loop of the test's own, shut down after it. */
 	private DefaultEventLoop loop() {
 		DefaultEventLoop loop = this.loop;
 		if (loop == null) {
@@ -715,52 +712,6 @@ class SerialExecutorTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	/**
-	 * A delegate that queues what it is given until the test runs it on its own thread,
-	 * so that when each run starts is decided by the test.
-	 */
-	private static final class ManualExecutor implements Executor {
-
-		private final Deque<Runnable> queue = new ArrayDeque<>();
-
-		private int ran;
-
-		private boolean rejecting;
-
-		@Override
-		public void execute(Runnable command) {
-			if (this.rejecting) {
-				throw new RejectedExecutionException("shut down");
-			}
-			this.queue.addLast(command);
-		}
-
-		int queued() {
-			return this.queue.size();
-		}
-
-		int ran() {
-			return this.ran;
-		}
-
-		void runAll() {
-			Runnable next;
-			while ((next = this.queue.pollFirst()) != null) {
-				this.ran++;
-				next.run();
-			}
-		}
-
-		void runNextThenReject() {
-			Runnable next = this.queue.pollFirst();
-			assertThat(next).isNotNull();
-			this.rejecting = true;
-			this.ran++;
-			next.run();
-		}
-
 	}
 
 }

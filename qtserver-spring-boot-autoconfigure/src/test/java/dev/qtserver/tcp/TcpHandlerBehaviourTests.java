@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.qtserver.core.CloseReason;
@@ -242,6 +243,30 @@ class TcpHandlerBehaviourTests {
 	}
 
 	@Test
+	void whenConnectionsSendTogetherAndOneHandlerBlocksThenTheOthersStillEcho() throws Exception {
+		// sent back to back, the lines tend to reach the server in one pass of its event
+		// loop, whose worker runs go to the workers together: the blocked run must not
+		// hold the others (WorkerHandOffTests checks the same pass deterministically)
+		Echo handler = new Echo(this.timeline);
+		start(settings(), handler);
+		TcpTestClient blocked = connect();
+		List<TcpTestClient> others = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			others.add(connect());
+		}
+		blocked.send("block\n");
+		for (int i = 0; i < others.size(); i++) {
+			others.get(i).send("m" + i + "\n");
+		}
+		for (int i = 0; i < others.size(); i++) {
+			assertThat(others.get(i).readLine()).isEqualTo("m" + i);
+		}
+		assertThat(handler.unblocked).as("the first connection is still blocked").isFalse();
+		handler.release.countDown();
+		assertThat(blocked.readLine()).isEqualTo("block");
+	}
+
+	@Test
 	void whenAnotherPartyHooksIntoTheBatchEndThenRepliesStillGoOutAndReadingGoesOn() throws IOException {
 		BatchHookingEcho handler = new BatchHookingEcho();
 		start(settings(), handler);
@@ -452,6 +477,9 @@ class TcpHandlerBehaviourTests {
 
 		final CountDownLatch release = new CountDownLatch(1);
 
+		/** Whether a "block" call was released, or gave up waiting. */
+		final AtomicBoolean unblocked = new AtomicBoolean();
+
 		final Map<String, String> threads = new ConcurrentHashMap<>();
 
 		final AtomicInteger onNonBlockingThread = new AtomicInteger();
@@ -476,6 +504,7 @@ class TcpHandlerBehaviourTests {
 				case "block" -> {
 					this.blocking.countDown();
 					this.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+					this.unblocked.set(true);
 				}
 				default -> {
 				}

@@ -1,0 +1,223 @@
+package dev.qtserver.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.netty.channel.DefaultEventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WorkerHandOff}: the worker runs that one pass of an event loop asks for reach
+ * the workers as one task, in order, and a run that blocks does not hold the others.
+ */
+class WorkerHandOffTests {
+
+	private final DefaultEventLoop loop = new DefaultEventLoop();
+
+	private final List<ExecutorService> pools = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() throws InterruptedException {
+		this.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		for (ExecutorService pool : this.pools) {
+			pool.shutdownNow();
+			assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 2, 3, 63, 64, 65, 300 })
+	void whenConnectionsAskForWorkerRunsInOnePassThenOneTaskRunsThemAllInOrder(int connections) throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(connections, workers);
+		List<String> ran = new ArrayList<>();
+		// as one pass of the loop: each connection's read queues two messages
+		this.loop.submit(() -> {
+			for (int i = 0; i < connections; i++) {
+				int connection = i;
+				SerialExecutor executor = executors.get(i);
+				executor.execute(() -> ran.add(connection + ":a"));
+				executor.execute(() -> ran.add(connection + ":b"));
+			}
+			assertThat(workers.queued()).as("worker runs started while the loop was reading").isZero();
+		}).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		assertThat(workers.queued()).isOne();
+		workers.runAll();
+		List<String> expected = IntStream.range(0, connections)
+			.boxed()
+			.flatMap((i) -> List.of(i + ":a", i + ":b").stream())
+			.toList();
+		assertThat(ran).containsExactlyElementsOf(expected);
+	}
+
+	@Test
+	void whenPassesFollowEachOtherThenEachHandsItsRunsOverOnceAndNothingIsLost() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(5, workers);
+		List<String> ran = new ArrayList<>();
+		for (int pass = 0; pass < 3; pass++) {
+			int current = pass;
+			this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("pass" + current))))
+				.get(5, TimeUnit.SECONDS);
+			endOfPass();
+			assertThat(workers.queued()).isOne();
+			workers.runAll();
+		}
+		assertThat(ran).hasSize(15);
+	}
+
+	@Test
+	void whenExecutorsOfTwoWorkerPoolsShareTheLoopThenEachPoolGetsItsOwnRuns() throws Exception {
+		ManualExecutor first = new ManualExecutor();
+		ManualExecutor second = new ManualExecutor();
+		List<SerialExecutor> executors = new ArrayList<>();
+		executors.addAll(executors(2, first));
+		executors.addAll(executors(3, second));
+		executors.addAll(executors(2, first));
+		List<String> ran = new ArrayList<>();
+		this.loop.submit(() -> {
+			for (int i = 0; i < executors.size(); i++) {
+				int connection = i;
+				executors.get(i).execute(() -> ran.add("c" + connection));
+			}
+		}).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		// runs are grouped while the pool stays the same: first, second, first
+		assertThat(first.queued()).isEqualTo(2);
+		assertThat(second.queued()).isOne();
+		first.runAll();
+		second.runAll();
+		assertThat(ran).containsExactlyInAnyOrder("c0", "c1", "c2", "c3", "c4", "c5", "c6");
+	}
+
+	@Test
+	void whenARunOfTheBatchBlocksThenTheConnectionsBehindItRunOnOtherThreads() throws Exception {
+		ExecutorService pool = Executors.newCachedThreadPool();
+		this.pools.add(pool);
+		List<SerialExecutor> executors = executors(4, pool);
+		// the first connection's handler waits for the other three: behind it in one
+		// run, they would never come
+		CountDownLatch othersRan = new CountDownLatch(3);
+		Map<Integer, Thread> threads = new ConcurrentHashMap<>();
+		List<Boolean> waited = new CopyOnWriteArrayList<>();
+		this.loop.submit(() -> {
+			executors.get(0).execute(() -> {
+				threads.put(0, Thread.currentThread());
+				try {
+					waited.add(othersRan.await(10, TimeUnit.SECONDS));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			for (int i = 1; i < 4; i++) {
+				int connection = i;
+				executors.get(i).execute(() -> {
+					threads.put(connection, Thread.currentThread());
+					othersRan.countDown();
+				});
+			}
+		}).get(5, TimeUnit.SECONDS);
+		assertThat(othersRan.await(5, TimeUnit.SECONDS)).isTrue();
+		CountDownLatch firstDone = new CountDownLatch(1);
+		executors.get(0).execute(firstDone::countDown);
+		assertThat(firstDone.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(waited).containsExactly(true);
+		for (int i = 1; i < 4; i++) {
+			assertThat(threads.get(i)).isNotSameAs(threads.get(0));
+		}
+	}
+
+	@Test
+	void whenAConnectionsRunTookLongThenItsNextRunStartsAloneAndTheOthersTogether() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(3, workers);
+		List<String> ran = new ArrayList<>();
+		// a handler that holds its worker longer than a batch waits before taking from
+		// it,
+		// as one that blocks does
+		this.loop.submit(() -> executors.get(0).execute(() -> {
+			long start = System.nanoTime();
+			while (System.nanoTime() - start <= WorkerHandOff.STEAL_AFTER_NANOS) {
+				Thread.onSpinWait();
+			}
+			ran.add("long");
+		})).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		workers.runAll();
+		this.loop.submit(() -> {
+			for (int i = 0; i < executors.size(); i++) {
+				int connection = i;
+				executors.get(i).execute(() -> ran.add("c" + connection));
+			}
+		}).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		assertThat(workers.queued()).as("the long one's run, then a batch of the two others").isEqualTo(2);
+		workers.runAll();
+		assertThat(ran).containsExactly("long", "c0", "c1", "c2");
+	}
+
+	@Test
+	void whenABatchWaitsForAThreadThenNoneOfItsRunsIsTakenFromIt() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(3, workers);
+		List<String> ran = new ArrayList<>();
+		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("ran"))))
+			.get(5, TimeUnit.SECONDS);
+		// the loop has looked at the unstarted batch several times by then
+		this.loop.schedule(() -> {
+		}, 5 * WorkerHandOff.STEAL_AFTER_NANOS, TimeUnit.NANOSECONDS).get(5, TimeUnit.SECONDS);
+		assertThat(workers.queued()).isOne();
+		workers.runAll();
+		assertThat(ran).hasSize(3);
+	}
+
+	@Test
+	void whenTheWorkersRejectABatchThenItsTasksAreDroppedAndLaterOnesRun() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(3, workers);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		workers.rejecting(true);
+		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("dropped"))))
+			.get(5, TimeUnit.SECONDS);
+		endOfPass();
+		assertThat(workers.queued()).isZero();
+		workers.rejecting(false);
+		// each executor is idle again: its next task starts a run of its own
+		executors.forEach((executor) -> executor.execute(() -> ran.add("later")));
+		workers.runAll();
+		assertThat(ran).containsExactly("later", "later", "later");
+	}
+
+	private List<SerialExecutor> executors(int count, Executor workers) {
+		List<SerialExecutor> executors = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			SerialExecutor executor = new SerialExecutor(workers);
+			executor.bindEventLoop(this.loop);
+			executors.add(executor);
+		}
+		return executors;
+	}
+
+	/** Wait until the loop has run what the pass queued behind it: the hand-off. */
+	private void endOfPass() throws Exception {
+		this.loop.submit(() -> {
+		}).get(5, TimeUnit.SECONDS);
+	}
+
+}
