@@ -5,7 +5,6 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,12 +49,6 @@ public final class SerialExecutor implements Executor {
 
 	private static final int BATCH_SIZE = 256;
 
-	/**
-	 * How long a worker run that took longer than {@link WorkerHandOff#STEAL_AFTER_NANOS}
-	 * makes the next ones start on their own.
-	 */
-	private static final long RUN_ALONE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
 	private static final int FREE = 0;
 
 	/** A task took a hold and is still running. */
@@ -80,16 +73,18 @@ public final class SerialExecutor implements Executor {
 	 */
 	private static final Consumer<Runnable> RUN = Runnable::run;
 
+	private final Runnable workerDrain = () -> drain(false);
+
 	private final Runnable drainer = this::drainOnWorker;
+
+	/** Whether this connection's worker runs took long lately. */
+	private final WorkerRunHistory workerRuns = new WorkerRunHistory();
+
+	private final DrainRun drainRun = new DrainRun();
 
 	private final Runnable loopDrainer = () -> drain(true);
 
 	private final Executor onEventLoop = this::executeOnEventLoop;
-
-	/**
-	 * Until when ({@link System#nanoTime()}) worker runs start on their own; 0 if never.
-	 */
-	private volatile long aloneUntil;
 
 	/** The connection's event loop, once bound. */
 	private volatile @Nullable EventExecutor eventLoop;
@@ -305,7 +300,7 @@ public final class SerialExecutor implements Executor {
 	 */
 	private void start(boolean onLoop) {
 		EventExecutor loop = this.eventLoop;
-		if (!onLoop && loop != null && loop.inEventLoop() && WorkerHandOff.defer(loop, this)) {
+		if (!onLoop && loop != null && loop.inEventLoop() && WorkerHandOff.defer(loop, this.drainRun)) {
 			// otherwise the event loop is shutting down: start the worker now
 			return;
 		}
@@ -313,56 +308,46 @@ public final class SerialExecutor implements Executor {
 	}
 
 	/**
-	 * The deferred start of a worker run, at the end of the event loop's pass: return
-	 * whether the run is still due on a worker, else start it on the event loop (a call
-	 * put first meanwhile, {@link #executeNext}, may need it).
-	 * @return whether a worker run is due
+	 * This executor's worker run as the {@link WorkerHandOff} starts it: at the end of
+	 * the event loop's pass, with the others of the pass, unless runs of this connection
+	 * took long lately.
 	 */
-	boolean needsWorkerRun() {
-		if (this.tasks.peek() instanceof LoopTask) {
-			schedule(true);
-			return false;
+	private final class DrainRun implements WorkerHandOff.Run {
+
+		@Override
+		public Executor workers() {
+			return SerialExecutor.this.delegate;
 		}
-		return true;
-	}
 
-	/**
-	 * Return the shared executor that runs this executor's worker runs.
-	 * @return the shared executor
-	 */
-	Executor delegate() {
-		return this.delegate;
-	}
+		@Override
+		public boolean beforeHandOver() {
+			// a call put first meanwhile (executeNext) may need the event loop
+			if (SerialExecutor.this.tasks.peek() instanceof LoopTask) {
+				schedule(true);
+				return false;
+			}
+			return true;
+		}
 
-	/** Start a deferred worker run on its own. */
-	void startOnWorker() {
-		schedule(false);
-	}
+		@Override
+		public boolean startsAlone(long now) {
+			return SerialExecutor.this.workerRuns.startsAlone(now);
+		}
 
-	/** Run a deferred worker run on the calling worker. */
-	void runOnWorker() {
-		drainOnWorker();
-	}
+		@Override
+		public void runHere() {
+			drainOnWorker();
+		}
 
-	/**
-	 * Return whether this executor's worker runs should start on their own rather than
-	 * with others ({@link WorkerHandOff}): one of them took long lately, so its handler
-	 * may block, and a run behind it would wait.
-	 * @param now the time, from {@link System#nanoTime()}
-	 * @return whether to start it alone
-	 */
-	boolean runsAlone(long now) {
-		long until = this.aloneUntil;
-		return until != 0 && now - until < 0;
+		@Override
+		public void startAlone() {
+			schedule(false);
+		}
+
 	}
 
 	private void drainOnWorker() {
-		long started = System.nanoTime();
-		drain(false);
-		long ended = System.nanoTime();
-		if (ended - started > WorkerHandOff.STEAL_AFTER_NANOS) {
-			this.aloneUntil = ended + RUN_ALONE_NANOS;
-		}
+		this.workerRuns.run(this.workerDrain);
 	}
 
 	private void schedule(boolean onLoop) {

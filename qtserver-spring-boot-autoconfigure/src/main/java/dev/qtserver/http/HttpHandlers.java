@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.WorkerRunHistory;
 import dev.qtserver.handler.ExecutionPlacement;
 import dev.qtserver.handler.InvalidHandlerException;
 import org.jspecify.annotations.Nullable;
@@ -125,8 +126,17 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 
 	}
 
-	/** An {@link HttpRequestHandler}: asked where it is placed. */
-	record HandlerAsker(HttpRequestHandler handler, boolean onEventLoop, String name) implements Asker {
+	/**
+	 * An {@link HttpRequestHandler}: asked where it is placed.
+	 *
+	 * @param workerRuns whether its calls on workers took long lately
+	 */
+	record HandlerAsker(HttpRequestHandler handler, boolean onEventLoop, String name,
+			WorkerRunHistory workerRuns) implements Asker {
+
+		HandlerAsker(HttpRequestHandler handler, boolean onEventLoop, String name) {
+			this(handler, onEventLoop, name, new WorkerRunHistory());
+		}
 
 	}
 

@@ -7,11 +7,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.qtserver.core.BlockedThreadChecker;
 import dev.qtserver.core.HandlerCall;
 import dev.qtserver.core.HandlerCallObserver;
 import dev.qtserver.core.HandlerCallObserver.ObservedCall;
+import dev.qtserver.core.WorkerHandOff;
+import dev.qtserver.core.WorkerRunHistory;
 import dev.qtserver.http.HttpHandlers.Asker;
 import dev.qtserver.http.HttpHandlers.HandlerAsker;
 import dev.qtserver.http.HttpHandlers.Placed;
@@ -46,6 +49,9 @@ final class RequestDispatcher {
 	private final Executor workers;
 
 	private final @Nullable JsonCodec json;
+
+	/** Whether the missing handler's calls on workers took long lately. */
+	private final WorkerRunHistory missingHandlerRuns = new WorkerRunHistory();
 
 	RequestDispatcher(QHttpServer server, Executor workers, @Nullable JsonCodec json) {
 		this.server = server;
@@ -130,13 +136,13 @@ final class RequestDispatcher {
 					this.request.routeAnswering(route.pattern().toString());
 					this.route = route;
 					this.values = values;
-					runOn(route.onEventLoop(), route.toString(), this);
+					runOn(route.onEventLoop(), route.workerRuns(), route.toString(), this);
 					return;
 				}
 				HandlerAsker handler = (HandlerAsker) asker;
 				if (!onThreadFor(handler.onEventLoop())) {
 					int resume = i;
-					runOn(handler.onEventLoop(), handler.name(), () -> continueFrom(resume));
+					runOn(handler.onEventLoop(), handler.workerRuns(), handler.name(), () -> continueFrom(resume));
 					return;
 				}
 				boolean watched = handler.onEventLoop();
@@ -229,7 +235,7 @@ final class RequestDispatcher {
 				this.responder.write(404);
 				return;
 			}
-			runOn(handler.onEventLoop(), handler.name(), () -> {
+			runOn(handler.onEventLoop(), RequestDispatcher.this.missingHandlerRuns, handler.name(), () -> {
 				try {
 					handler.handler().handleMissing(this.request, this.responder);
 				}
@@ -249,9 +255,11 @@ final class RequestDispatcher {
 
 		/**
 		 * Run user code on its thread; on the event loop, watched by the blocked-thread
-		 * check.
+		 * check. A worker call asked for on the event loop goes to the workers with the
+		 * others of the loop's pass ({@link WorkerHandOff}): one wake-up per pass, not
+		 * per request.
 		 */
-		private void runOn(boolean eventLoop, String what, Runnable task) {
+		private void runOn(boolean eventLoop, WorkerRunHistory workerRuns, String what, Runnable task) {
 			if (onThreadFor(eventLoop)) {
 				runWatched(eventLoop, what, task);
 			}
@@ -259,7 +267,19 @@ final class RequestDispatcher {
 				this.channel.eventLoop().execute(observed(() -> runWatched(true, what, task)));
 			}
 			else {
-				RequestDispatcher.this.workers.execute(observed(task));
+				WorkerHandOff.execute(this.channel.eventLoop(), new WorkerCall(this, workerRuns, observed(task)));
+			}
+		}
+
+		/** The workers refused a call (they were shut down): no one will answer. */
+		void refused(RejectedExecutionException ex) {
+			logger.debug("HTTP server '" + RequestDispatcher.this.server.name() + "': no worker for " + this.request,
+					ex);
+			if (!this.responder.isResponded()) {
+				this.responder.write(503);
+			}
+			else {
+				this.responder.abort();
 			}
 		}
 
@@ -393,6 +413,57 @@ final class RequestDispatcher {
 					+ " without JSON support: add Jackson (spring-boot-starter-json)");
 		}
 		return codec.write(element);
+	}
+
+	/**
+	 * A request's handler call on a worker, as the {@link WorkerHandOff} starts it: with
+	 * the other calls of the event loop's pass, unless calls of its handler took long
+	 * lately.
+	 */
+	private final class WorkerCall implements WorkerHandOff.Run, Runnable {
+
+		private final Walk walk;
+
+		private final WorkerRunHistory history;
+
+		private final Runnable task;
+
+		WorkerCall(Walk walk, WorkerRunHistory history, Runnable task) {
+			this.walk = walk;
+			this.history = history;
+			this.task = task;
+		}
+
+		@Override
+		public Executor workers() {
+			return RequestDispatcher.this.workers;
+		}
+
+		@Override
+		public boolean startsAlone(long now) {
+			return this.history.startsAlone(now);
+		}
+
+		@Override
+		public void runHere() {
+			this.history.run(this.task);
+		}
+
+		@Override
+		public void run() {
+			runHere();
+		}
+
+		@Override
+		public void startAlone() {
+			try {
+				RequestDispatcher.this.workers.execute(this);
+			}
+			catch (RejectedExecutionException ex) {
+				this.walk.refused(ex);
+			}
+		}
+
 	}
 
 	/**

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 
 import dev.qtserver.core.HandlerExecution;
+import dev.qtserver.core.WorkerRunHistory;
 import dev.qtserver.handler.BeanMethodHandles;
 import dev.qtserver.handler.ExecutionPlacement;
 import dev.qtserver.handler.InvalidHandlerException;
@@ -53,6 +54,9 @@ final class RouteMethod {
 	private final Argument[] arguments;
 
 	private final RouteSupport support;
+
+	/** Whether this route's calls on workers took long lately. */
+	private final WorkerRunHistory workerRuns = new WorkerRunHistory();
 
 	private RouteMethod(Object bean, String beanName, Method method, RoutePattern pattern, Set<String> methods,
 			boolean onEventLoop, Argument[] arguments, RouteSupport support) {
@@ -116,6 +120,10 @@ final class RouteMethod {
 
 	boolean onEventLoop() {
 		return this.onEventLoop;
+	}
+
+	WorkerRunHistory workerRuns() {
+		return this.workerRuns;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.qtserver.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.netty.channel.DefaultEventLoop;
+import dev.qtserver.test.LogCapture;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,8 +33,16 @@ class WorkerHandOffTests {
 
 	private final List<ExecutorService> pools = new ArrayList<>();
 
+	@BeforeEach
+	void runBatchesByHand() {
+		// a look of the event loop would race the test thread that runs a batch by
+		// hand; the tests of the looks bring them back (lookAtBatches)
+		WorkerHandOff.lookEvery(TimeUnit.HOURS.toNanos(1));
+	}
+
 	@AfterEach
 	void tearDown() throws InterruptedException {
+		WorkerHandOff.lookEvery(WorkerHandOff.STEAL_AFTER_NANOS);
 		this.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		for (ExecutorService pool : this.pools) {
 			pool.shutdownNow();
@@ -107,6 +118,7 @@ class WorkerHandOffTests {
 
 	@Test
 	void whenARunOfTheBatchBlocksThenTheConnectionsBehindItRunOnOtherThreads() throws Exception {
+		lookAtBatches();
 		ExecutorService pool = Executors.newCachedThreadPool();
 		this.pools.add(pool);
 		List<SerialExecutor> executors = executors(4, pool);
@@ -173,7 +185,60 @@ class WorkerHandOffTests {
 	}
 
 	@Test
+	void whenRunsOfABatchEachTakeAWhileThenTheyAreSpreadOverMoreThreads() throws Exception {
+		lookAtBatches();
+		ExecutorService pool = Executors.newCachedThreadPool();
+		this.pools.add(pool);
+		int connections = 64;
+		List<SerialExecutor> executors = executors(connections, pool);
+		// each run finishes (no run is blocked), but each takes half of the time
+		// between two looks: on one thread the batch would take 32 looks
+		Set<Thread> threads = ConcurrentHashMap.newKeySet();
+		CountDownLatch ran = new CountDownLatch(connections);
+		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> {
+			threads.add(Thread.currentThread());
+			long start = System.nanoTime();
+			while (System.nanoTime() - start < WorkerHandOff.STEAL_AFTER_NANOS / 2) {
+				Thread.onSpinWait();
+			}
+			ran.countDown();
+		}))).get(5, TimeUnit.SECONDS);
+		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(threads).hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void whenARunFailsOutsideItsOwnHandlingThenTheRestOfTheBatchStillRuns() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<String> ran = new ArrayList<>();
+		List<WorkerHandOff.Run> runs = List.of(new FakeRun(workers, () -> ran.add("first")),
+				new FakeRun(workers, () -> {
+					throw new OutOfMemoryError("unable to create native thread");
+				}), new FakeRun(workers, () -> ran.add("third")));
+		try (LogCapture log = LogCapture.of(WorkerHandOff.class)) {
+			this.loop.submit(() -> runs.forEach((run) -> WorkerHandOff.execute(this.loop, run)))
+				.get(5, TimeUnit.SECONDS);
+			endOfPass();
+			assertThat(workers.queued()).isOne();
+			workers.runAll();
+			assertThat(ran).containsExactly("first", "third");
+			assertThat(log.messages()).singleElement().asString().startsWith("ERROR A worker run failed");
+		}
+	}
+
+	@Test
+	void whenARunIsAskedForOffTheEventLoopThenItStartsAtOnceOnItsOwn() {
+		ManualExecutor workers = new ManualExecutor();
+		List<String> ran = new ArrayList<>();
+		WorkerHandOff.execute(this.loop, new FakeRun(workers, () -> ran.add("ran")));
+		assertThat(workers.queued()).isOne();
+		workers.runAll();
+		assertThat(ran).containsExactly("ran");
+	}
+
+	@Test
 	void whenABatchWaitsForAThreadThenNoneOfItsRunsIsTakenFromIt() throws Exception {
+		lookAtBatches();
 		ManualExecutor workers = new ManualExecutor();
 		List<SerialExecutor> executors = executors(3, workers);
 		List<String> ran = new ArrayList<>();
@@ -214,10 +279,34 @@ class WorkerHandOffTests {
 		return executors;
 	}
 
+	private static void lookAtBatches() {
+		WorkerHandOff.lookEvery(WorkerHandOff.STEAL_AFTER_NANOS);
+	}
+
 	/** Wait until the loop has run what the pass queued behind it: the hand-off. */
 	private void endOfPass() throws Exception {
 		this.loop.submit(() -> {
 		}).get(5, TimeUnit.SECONDS);
+	}
+
+	/** A run that is not a serial executor's: it runs a task, alone or in a batch. */
+	private record FakeRun(Executor workers, Runnable task) implements WorkerHandOff.Run {
+
+		@Override
+		public boolean startsAlone(long now) {
+			return false;
+		}
+
+		@Override
+		public void runHere() {
+			this.task.run();
+		}
+
+		@Override
+		public void startAlone() {
+			this.workers.execute(this.task);
+		}
+
 	}
 
 }
