@@ -52,6 +52,21 @@ class HttpHandlerErrorTests {
 	}
 
 	@Test
+	void whenTheWorkersRefuseARoutesCallThenTheClientGets503AndLaterCallsAreServed() throws Exception {
+		QHttpServer server = this.fixture.start(new Failing());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			this.fixture.refuseWork(true);
+			client.get("/ok");
+			assertThat(client.read().status()).isEqualTo(503);
+			this.fixture.refuseWork(false);
+			client.get("/ok");
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.text()).isEqualTo("fine");
+		}
+	}
+
+	@Test
 	void whenAnHttpRequestHandlerThrowsThenTheClientGets500AndTheNextRequestIsServed() throws Exception {
 		QHttpServer server = this.fixture.start((HttpRequestHandler) (request, responder) -> {
 			if (request.path().equals("/boom")) {
@@ -64,7 +79,7 @@ class HttpHandlerErrorTests {
 				RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
 			client.get("/boom");
 			assertThat(client.read().status()).isEqualTo(500);
-			client.get("/fine");
+			client.get("/ok");
 			assertThat(client.read().text()).isEqualTo("ok");
 			assertThat(server.statistics().errors()).isEqualTo(1);
 			assertThat(log.messages()).singleElement().asString().startsWith("WARN");

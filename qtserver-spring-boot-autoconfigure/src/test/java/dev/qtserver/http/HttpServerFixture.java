@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 
 import dev.qtserver.core.QtServerCustomizer;
@@ -39,6 +41,8 @@ public final class HttpServerFixture implements AutoCloseable {
 
 	private @Nullable SslBundles sslBundles;
 
+	private volatile boolean refusing;
+
 	/**
 	 * Start a server with default settings on loopback port 0 and the given handlers,
 	 * bound in order.
@@ -72,9 +76,24 @@ public final class HttpServerFixture implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Make the workers refuse every task from now on, as a pool that was shut down, or
+	 * take them again.
+	 */
+	void refuseWork(boolean refusing) {
+		this.refusing = refusing;
+	}
+
 	QHttpServer create(HttpServerSettings settings, RouteSupport support) {
-		QHttpServer server = new QHttpServer("web", settings, this.events::add, this.workers.executor(),
-				List.copyOf(this.customizers), support, this.sslBundles);
+		Executor executor = this.workers.executor();
+		Executor workers = (task) -> {
+			if (this.refusing) {
+				throw new RejectedExecutionException("the workers were shut down");
+			}
+			executor.execute(task);
+		};
+		QHttpServer server = new QHttpServer("web", settings, this.events::add, workers, List.copyOf(this.customizers),
+				support, this.sslBundles);
 		this.servers.add(server);
 		return server;
 	}
