@@ -76,6 +76,51 @@ class WorkerHandOffTests {
 		assertThat(ran).containsExactlyElementsOf(expected);
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 255, 256, 257, 600 })
+	void whenABusyConnectionFillsARunInABatchThenTheNextConnectionGetsItsTurnAndTheRestFollowsInOrder(int busyTasks)
+			throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(2, workers);
+		List<String> ran = new ArrayList<>();
+		this.loop.submit(() -> {
+			for (int i = 0; i < busyTasks; i++) {
+				int task = i;
+				executors.get(0).execute(() -> ran.add("busy" + task));
+			}
+			executors.get(1).execute(() -> ran.add("other"));
+		}).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		workers.runAll();
+		List<String> busy = IntStream.range(0, busyTasks).mapToObj((i) -> "busy" + i).toList();
+		assertThat(ran.stream().filter((task) -> task.startsWith("busy"))).containsExactlyElementsOf(busy);
+		// a run yields after 256 tasks: the other connection runs before the rest
+		assertThat(ran.indexOf("other")).isEqualTo(Math.min(busyTasks, 256));
+	}
+
+	@Test
+	void whenAHeldRunIsReleasedOnTheEventLoopThenTheNextRunStartsWithTheOthersOfThePass() throws Exception {
+		ManualExecutor workers = new ManualExecutor();
+		List<SerialExecutor> executors = executors(2, workers);
+		List<String> ran = new ArrayList<>();
+		Runnable[] release = new Runnable[1];
+		executors.get(0).execute(() -> release[0] = executors.get(0).hold());
+		executors.get(0).execute(() -> ran.add("after the hold"));
+		workers.runAll();
+		assertThat(ran).isEmpty();
+		// released on the event loop, as a reply completing there: the run it starts
+		// goes to the workers with the other connection's, at the end of the pass
+		this.loop.submit(() -> {
+			release[0].run();
+			executors.get(1).execute(() -> ran.add("other"));
+			assertThat(workers.queued()).isZero();
+		}).get(5, TimeUnit.SECONDS);
+		endOfPass();
+		assertThat(workers.queued()).isOne();
+		workers.runAll();
+		assertThat(ran).containsExactly("after the hold", "other");
+	}
+
 	@Test
 	void whenPassesFollowEachOtherThenEachHandsItsRunsOverOnceAndNothingIsLost() throws Exception {
 		ManualExecutor workers = new ManualExecutor();
