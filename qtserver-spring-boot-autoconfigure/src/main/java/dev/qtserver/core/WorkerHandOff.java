@@ -36,16 +36,17 @@ import org.jspecify.annotations.Nullable;
  * had asked alone;</li>
  * <li>otherwise, while runs are left, the later half of them goes to another worker as a
  * batch of its own, watched the same way: runs that take a while each (a cache call of
- * 100 µs) spread over more threads, one more per look, rather than one thread per
- * run.</li>
+ * 100 µs) spread over more threads, twice as many with each look, rather than one thread
+ * per run.</li>
  * </ul>
  * A steal therefore comes one to two looks after a run blocks (on NIO loops, whose timers
- * have millisecond resolution, one to two milliseconds). Each run is claimed once, by its
- * batch or by the event loop, so it runs once (and a serial executor keeps its order).
- * Runs handed out this way queue behind whatever the workers were given meanwhile. A run
- * whose kind took long lately starts alone ({@link WorkerRunHistory}): a handler that
- * blocks on every message would otherwise make the runs behind it wait for a look at each
- * pass.
+ * have millisecond resolution, one to two milliseconds; for a batch that waited for a
+ * thread, up to 2 ms more). Looks at a batch that has not started back off to one every 2
+ * ms, and end once its workers have terminated. Each run is claimed once, by its batch or
+ * by the event loop, so it runs once (and a serial executor keeps its order). Runs handed
+ * out this way queue behind whatever the workers were given meanwhile. A run whose kind
+ * took long lately starts alone ({@link WorkerRunHistory}): a handler that blocks on
+ * every message would otherwise make the runs behind it wait for a look at each pass.
  *
  * <p>
  * One per event loop thread, used only on it.
@@ -59,9 +60,10 @@ public final class WorkerHandOff implements Runnable {
 
 	/**
 	 * The longest wait between two looks at a batch that has not started: workers that
-	 * are all busy cost the event loop no more than a look every few milliseconds.
+	 * are all busy cost the event loop no more than a look every two milliseconds, and a
+	 * batch that starts late is looked at again soon enough.
 	 */
-	private static final long UNSTARTED_LOOK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+	private static final long UNSTARTED_LOOK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	/** How often batches are looked at; tests that run batches by hand push it out. */
 	private static volatile long lookEveryNanos = STEAL_AFTER_NANOS;
@@ -152,6 +154,8 @@ public final class WorkerHandOff implements Runnable {
 				runs[due++] = run;
 			}
 		}
+		// what a batch shares keeps no run that went elsewhere reachable
+		Arrays.fill(runs, due, runs.length, null);
 		// runs of different applications may share the loop, not the workers
 		int from = 0;
 		while (from < due) {
@@ -338,8 +342,9 @@ public final class WorkerHandOff implements Runnable {
 		}
 
 		private void lookWhileUnstarted() {
-			if (this.workers instanceof ExecutorService service && service.isShutdown()) {
-				// it will never start; neither would its runs alone
+			if (this.workers instanceof ExecutorService service && service.isTerminated()) {
+				// it will never start; neither would its runs alone (a pool shut down
+				// but not terminated still runs what it had queued)
 				return;
 			}
 			this.unstartedLook = Math.min(this.unstartedLook * 2, UNSTARTED_LOOK_MAX_NANOS);
