@@ -300,8 +300,8 @@ public final class SerialExecutor implements Executor {
 	 */
 	private void start(boolean onLoop) {
 		EventExecutor loop = this.eventLoop;
+		// the hand-off refuses only while the event loop shuts down: then start at once
 		if (!onLoop && loop != null && loop.inEventLoop() && WorkerHandOff.defer(loop, this.drainRun)) {
-			// otherwise the event loop is shutting down: start the worker now
 			return;
 		}
 		schedule(onLoop);

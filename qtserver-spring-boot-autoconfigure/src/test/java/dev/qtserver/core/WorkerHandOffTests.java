@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import io.netty.channel.DefaultEventLoop;
@@ -128,8 +129,7 @@ class WorkerHandOffTests {
 		List<String> ran = new ArrayList<>();
 		for (int pass = 0; pass < 3; pass++) {
 			int current = pass;
-			this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("pass" + current))))
-				.get(5, TimeUnit.SECONDS);
+			inOnePass(executors, (connection) -> () -> ran.add("pass" + current));
 			endOfPass();
 			assertThat(workers.queued()).isOne();
 			workers.runAll();
@@ -146,12 +146,7 @@ class WorkerHandOffTests {
 		executors.addAll(executors(3, second));
 		executors.addAll(executors(2, first));
 		List<String> ran = new ArrayList<>();
-		this.loop.submit(() -> {
-			for (int i = 0; i < executors.size(); i++) {
-				int connection = i;
-				executors.get(i).execute(() -> ran.add("c" + connection));
-			}
-		}).get(5, TimeUnit.SECONDS);
+		inOnePass(executors, (connection) -> () -> ran.add("c" + connection));
 		endOfPass();
 		// runs are grouped while the pool stays the same: first, second, first
 		assertThat(first.queued()).isEqualTo(2);
@@ -217,12 +212,7 @@ class WorkerHandOffTests {
 		})).get(5, TimeUnit.SECONDS);
 		endOfPass();
 		workers.runAll();
-		this.loop.submit(() -> {
-			for (int i = 0; i < executors.size(); i++) {
-				int connection = i;
-				executors.get(i).execute(() -> ran.add("c" + connection));
-			}
-		}).get(5, TimeUnit.SECONDS);
+		inOnePass(executors, (connection) -> () -> ran.add("c" + connection));
 		endOfPass();
 		assertThat(workers.queued()).as("the long one's run, then a batch of the two others").isEqualTo(2);
 		workers.runAll();
@@ -240,14 +230,14 @@ class WorkerHandOffTests {
 		// between two looks: on one thread the batch would take 32 looks
 		Set<Thread> threads = ConcurrentHashMap.newKeySet();
 		CountDownLatch ran = new CountDownLatch(connections);
-		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> {
+		inOnePass(executors, (connection) -> () -> {
 			threads.add(Thread.currentThread());
 			long start = System.nanoTime();
 			while (System.nanoTime() - start < WorkerHandOff.STEAL_AFTER_NANOS / 2) {
 				Thread.onSpinWait();
 			}
 			ran.countDown();
-		}))).get(5, TimeUnit.SECONDS);
+		});
 		assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(threads).hasSizeGreaterThan(1);
 	}
@@ -287,8 +277,7 @@ class WorkerHandOffTests {
 		ManualExecutor workers = new ManualExecutor();
 		List<SerialExecutor> executors = executors(3, workers);
 		List<String> ran = new ArrayList<>();
-		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("ran"))))
-			.get(5, TimeUnit.SECONDS);
+		inOnePass(executors, (connection) -> () -> ran.add("ran"));
 		// the loop has looked at the unstarted batch several times by then
 		this.loop.schedule(() -> {
 		}, 5 * WorkerHandOff.STEAL_AFTER_NANOS, TimeUnit.NANOSECONDS).get(5, TimeUnit.SECONDS);
@@ -303,8 +292,7 @@ class WorkerHandOffTests {
 		List<SerialExecutor> executors = executors(3, workers);
 		List<String> ran = new CopyOnWriteArrayList<>();
 		workers.rejecting(true);
-		this.loop.submit(() -> executors.forEach((executor) -> executor.execute(() -> ran.add("dropped"))))
-			.get(5, TimeUnit.SECONDS);
+		inOnePass(executors, (connection) -> () -> ran.add("dropped"));
 		endOfPass();
 		assertThat(workers.queued()).isZero();
 		workers.rejecting(false);
@@ -326,6 +314,18 @@ class WorkerHandOffTests {
 
 	private static void lookAtBatches() {
 		WorkerHandOff.lookEvery(WorkerHandOff.STEAL_AFTER_NANOS);
+	}
+
+	/**
+	 * As one pass of the loop: each connection's read hands its executor a task (the task
+	 * for connection {@code i}).
+	 */
+	private void inOnePass(List<SerialExecutor> executors, IntFunction<Runnable> task) throws Exception {
+		this.loop.submit(() -> {
+			for (int i = 0; i < executors.size(); i++) {
+				executors.get(i).execute(task.apply(i));
+			}
+		}).get(5, TimeUnit.SECONDS);
 	}
 
 	/** Wait until the loop has run what the pass queued behind it: the hand-off. */
