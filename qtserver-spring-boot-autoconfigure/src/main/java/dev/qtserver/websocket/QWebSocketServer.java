@@ -299,35 +299,48 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 			WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url.toString(),
 					subprotocols.isEmpty() ? null : String.join(",", subprotocols), decoderConfig())
 				.newHandshaker(request);
-			ChannelPipeline pipeline = ctx.pipeline();
-			handshaker
-				.handshake(ctx.channel(), request,
-						new DefaultHttpHeaders().set(HttpHeaderNames.SERVER, this.settings.serverName()),
-						ctx.channel().newPromise())
-				.addListener((future) -> {
-					if (future.isSuccess()) {
-						statistics().webSocketHandshakeCompleted(Duration.ofNanos(System.nanoTime() - startedNanos));
-					}
-					else {
-						ctx.channel().close();
-					}
-				});
-			Connection connection = Connection.from(ctx.channel());
-			QWebSocket session = new QWebSocket(connectionId(connection), name(), connection,
-					new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol(),
-					this.settings.compression());
-			pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
-					new WebSocketMessageAggregator(this.settings.maxMessageSize()));
-			pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
-			pipeline.addBefore(ctx.name(), "qtserver.ioErrors",
-					new IoErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
-			pipeline.remove(ctx.handler());
-			if (bound != null) {
-				session.handledByHandler();
+			// the 101 leaves once the session is registered: see FlushHold
+			FlushHold hold = FlushHold.on(ctx.pipeline());
+			try {
+				open(ctx, request, handshaker, url, origin, bound, startedNanos);
 			}
-			started(session, connection, bound);
+			finally {
+				hold.release();
+			}
 			return true;
 		}
+	}
+
+	/** Answer the handshake, set the session's pipeline up and start the session. */
+	private void open(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, URI url,
+			@Nullable String origin, @Nullable AnnotatedHandler<QWebSocket> bound, long startedNanos) {
+		handshaker
+			.handshake(ctx.channel(), request,
+					new DefaultHttpHeaders().set(HttpHeaderNames.SERVER, this.settings.serverName()),
+					ctx.channel().newPromise())
+			.addListener((future) -> {
+				if (future.isSuccess()) {
+					statistics().webSocketHandshakeCompleted(Duration.ofNanos(System.nanoTime() - startedNanos));
+				}
+				else {
+					ctx.channel().close();
+				}
+			});
+		Connection connection = Connection.from(ctx.channel());
+		QWebSocket session = new QWebSocket(connectionId(connection), name(), connection,
+				new ConnectionState(workers()), statistics(), url, origin, handshaker.selectedSubprotocol(),
+				this.settings.compression());
+		ChannelPipeline pipeline = ctx.pipeline();
+		pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
+				new WebSocketMessageAggregator(this.settings.maxMessageSize()));
+		pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
+		pipeline.addBefore(ctx.name(), "qtserver.ioErrors",
+				new IoErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
+		pipeline.remove(ctx.handler());
+		if (bound != null) {
+			session.handledByHandler();
+		}
+		started(session, connection, bound);
 	}
 
 	private void started(QWebSocket session, Connection connection, @Nullable AnnotatedHandler<QWebSocket> bound) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.zip.DataFormatException;
@@ -34,6 +35,11 @@ import dev.qtserver.tcp.QTcpSocket;
 import dev.qtserver.tcp.TcpServerSettings;
 import dev.qtserver.websocket.RawWebSocketClient.Frame;
 import dev.qtserver.websocket.RawWebSocketClient.HttpResponseHead;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +163,37 @@ class QWebSocketServerTests {
 		handshaking.close();
 		assertThat(waiting.readResponseHead().status()).isEqualTo(101);
 		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 1);
+	}
+
+	@Test
+	void whenAClientHasReadThe101ThenItsSessionIsAlreadyOpenOnTheServer() throws Exception {
+		// the event loop stops as soon as the 101 has left, until the client has read it:
+		// a chat partner's broadcast in that gap reaches a session only if it was
+		// registered before the 101 left (a descheduled event loop opens the same gap)
+		CountDownLatch clientRead101 = new CountDownLatch(1);
+		WebSocketServerCustomizer stallAfter101 = (name, transport) -> transport.doOnChannelInit(
+				(observer, channel, address) -> channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+					@Override
+					public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+						if (message instanceof HttpResponse response
+								&& response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+							promise.addListener(
+									(written) -> clientRead101.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+						}
+						ctx.write(message, promise);
+					}
+				}));
+		QWebSocketServer server = new QWebSocketServer("chat",
+				WebSocketServerSettings.builder().address(LOOPBACK).path("/chat").build(), this.events::add,
+				this.workers.executor(), List.of(stallAfter101));
+		this.servers.add(server);
+		server.bindHandler(new EchoHandler(), "echoHandler");
+		assertThat(server.listen()).isTrue();
+		RawWebSocketClient client = open(server);
+		int openWhenRead = server.connections().size();
+		clientRead101.countDown();
+		assertThat(openWhenRead).as("sessions open when the client had read its 101").isOne();
+		assertThat(echo(client, "first")).isEqualTo("first");
 	}
 
 	@Test
