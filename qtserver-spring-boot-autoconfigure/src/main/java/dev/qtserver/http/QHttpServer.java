@@ -23,6 +23,8 @@ import dev.qtserver.core.ServerKind;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.TlsSettings;
 import dev.qtserver.core.TlsStage;
+import dev.qtserver.core.WorkerRunHistory;
+import dev.qtserver.core.WorkerTask;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.event.PendingConnectionAvailableEvent;
 import dev.qtserver.handler.InvalidHandlerException;
@@ -38,6 +40,7 @@ import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -93,6 +96,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private final QHttpServerResponder.ResponseFinisher finisher = this::finish;
 
 	private final Consumer<QHttpServerResponder> requestDone = this::requestDone;
+
+	/** Whether the after-request handlers' worker runs took long lately. */
+	private final WorkerRunHistory afterRequestRuns = new WorkerRunHistory();
+
+	/** Whether the upgrade verifiers' worker runs took long lately. */
+	private final WorkerRunHistory verifierRuns = new WorkerRunHistory();
 
 	private final String keepAlive;
 
@@ -622,8 +631,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			.then();
 	}
 
-	/** Run the after-request handlers, each where it is placed, then write. */
-	private void finish(QHttpServerRequest request, QHttpServerResponse response, Runnable write) {
+	/**
+	 * Run the after-request handlers, each where it is placed, then write. Asked for on
+	 * the event loop with any of them placed on workers, they all run on a worker, with
+	 * the other worker runs of the loop's pass.
+	 */
+	private void finish(EventLoop eventLoop, QHttpServerRequest request, QHttpServerResponse response, Runnable write) {
 		List<Placed<AfterRequestHandler>> after = this.handlers.after();
 		if (after.isEmpty()) {
 			write.run();
@@ -631,7 +644,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		boolean anyOnWorker = after.stream().anyMatch((handler) -> !handler.onEventLoop());
 		if (anyOnWorker && reactor.core.scheduler.Schedulers.isInNonBlockingThread()) {
-			workers().execute(() -> runAfter(after, request, response, write));
+			WorkerTask.execute(eventLoop, workers(), this.afterRequestRuns,
+					() -> runAfter(after, request, response, write), (refused) -> {
+						logger.debug(
+								"HTTP server '" + name() + "': no worker for the after-request handlers of " + request,
+								refused);
+						replaceWithEmpty(response, 503);
+						write.run();
+					});
 		}
 		else {
 			runAfter(after, request, response, write);
@@ -647,11 +667,15 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			catch (RuntimeException ex) {
 				logger.warn("HTTP server '" + name() + "': an after-request handler failed on " + request, ex);
 				handlerFailed(request, ex);
-				response.setStatus(500).setBody(new byte[0]);
-				response.headers().clear();
+				replaceWithEmpty(response, 500);
 			}
 		}
 		write.run();
+	}
+
+	private static void replaceWithEmpty(QHttpServerResponse response, int status) {
+		response.setStatus(status).setBody(new byte[0]);
+		response.headers().clear();
 	}
 
 	/**
@@ -735,7 +759,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			channel.eventLoop().execute(ask);
 		}
 		else {
-			workers().execute(ask);
+			WorkerTask.execute(channel.eventLoop(), workers(), this.verifierRuns, ask, (refused) -> {
+				logger.debug("HTTP server '" + name() + "': no worker for the upgrade verifiers of " + request,
+						refused);
+				channel.eventLoop().execute(() -> verdict.accept(WebSocketUpgradeResponse.deny(503)));
+			});
 		}
 	}
 

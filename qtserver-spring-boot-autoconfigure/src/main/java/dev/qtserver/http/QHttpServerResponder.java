@@ -105,7 +105,7 @@ public final class QHttpServerResponder {
 	 */
 	public void write(QHttpServerResponse response) {
 		claim(NONE, DONE);
-		this.finisher.finish(this.request, response, () -> send(response));
+		this.finisher.finish(this.eventLoop, this.request, response, () -> send(response));
 	}
 
 	/**
@@ -151,7 +151,7 @@ public final class QHttpServerResponder {
 		}
 		ChunkStream stream = new ChunkStream(this.channel);
 		this.chunks = stream;
-		this.finisher.finish(this.request, head, () -> {
+		this.finisher.finish(this.eventLoop, this.request, head, () -> {
 			head.applyTo(this.response);
 			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
 			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
@@ -221,7 +221,7 @@ public final class QHttpServerResponder {
 	void stream(Flux<byte[]> body, java.util.function.Consumer<Throwable> onError) {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
-		this.finisher.finish(this.request, head, () -> {
+		this.finisher.finish(this.eventLoop, this.request, head, () -> {
 			head.applyTo(this.response);
 			this.response.send(body.map(Unpooled::wrappedBuffer)).then().subscribe(null, (error) -> {
 				onError.accept(error);
@@ -390,7 +390,7 @@ public final class QHttpServerResponder {
 	@FunctionalInterface
 	interface ResponseFinisher {
 
-		void finish(QHttpServerRequest request, QHttpServerResponse response, Runnable write);
+		void finish(EventLoop eventLoop, QHttpServerRequest request, QHttpServerResponse response, Runnable write);
 
 	}
 

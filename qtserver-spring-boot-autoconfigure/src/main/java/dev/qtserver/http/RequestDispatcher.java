@@ -14,6 +14,7 @@ import dev.qtserver.core.HandlerCall;
 import dev.qtserver.core.HandlerCallObserver;
 import dev.qtserver.core.HandlerCallObserver.ObservedCall;
 import dev.qtserver.core.WorkerHandOff;
+import dev.qtserver.core.WorkerTask;
 import dev.qtserver.core.WorkerRunHistory;
 import dev.qtserver.http.HttpHandlers.Asker;
 import dev.qtserver.http.HttpHandlers.HandlerAsker;
@@ -267,7 +268,8 @@ final class RequestDispatcher {
 				this.channel.eventLoop().execute(observed(() -> runWatched(true, what, task)));
 			}
 			else {
-				WorkerHandOff.execute(this.channel.eventLoop(), new WorkerCall(this, workerRuns, observed(task)));
+				WorkerTask.execute(this.channel.eventLoop(), RequestDispatcher.this.workers, workerRuns, observed(task),
+						this::refused);
 			}
 		}
 
@@ -413,57 +415,6 @@ final class RequestDispatcher {
 					+ " without JSON support: add Jackson (spring-boot-starter-json)");
 		}
 		return codec.write(element);
-	}
-
-	/**
-	 * A request's handler call on a worker, as the {@link WorkerHandOff} starts it: with
-	 * the other calls of the event loop's pass, unless calls of its handler took long
-	 * lately.
-	 */
-	private final class WorkerCall implements WorkerHandOff.Run, Runnable {
-
-		private final Walk walk;
-
-		private final WorkerRunHistory history;
-
-		private final Runnable task;
-
-		WorkerCall(Walk walk, WorkerRunHistory history, Runnable task) {
-			this.walk = walk;
-			this.history = history;
-			this.task = task;
-		}
-
-		@Override
-		public Executor workers() {
-			return RequestDispatcher.this.workers;
-		}
-
-		@Override
-		public boolean startsAlone(long now) {
-			return this.history.startsAlone(now);
-		}
-
-		@Override
-		public void runHere() {
-			this.history.run(this.task);
-		}
-
-		@Override
-		public void run() {
-			runHere();
-		}
-
-		@Override
-		public void startAlone() {
-			try {
-				RequestDispatcher.this.workers.execute(this);
-			}
-			catch (RejectedExecutionException ex) {
-				this.walk.refused(ex);
-			}
-		}
-
 	}
 
 	/**

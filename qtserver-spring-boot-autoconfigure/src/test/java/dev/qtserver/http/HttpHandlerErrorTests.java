@@ -67,6 +67,26 @@ class HttpHandlerErrorTests {
 	}
 
 	@Test
+	void whenTheWorkersRefuseTheAfterRequestHandlersThenTheClientGets503AndLaterResponsesPassThem() throws Exception {
+		// the route runs on the event loop, the plain after-request handler on a worker
+		QHttpServer server = this.fixture.start(new Failing(),
+				(AfterRequestHandler) (request, response) -> response.header("X-After", "ran"));
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			this.fixture.refuseWork(true);
+			client.get("/ok-now");
+			RawHttpClient.Response refused = client.read();
+			assertThat(refused.status()).isEqualTo(503);
+			assertThat(refused.text()).isEmpty();
+			this.fixture.refuseWork(false);
+			client.get("/ok-now");
+			RawHttpClient.Response served = client.read();
+			assertThat(served.status()).isEqualTo(200);
+			assertThat(served.text()).isEqualTo("fine now");
+			assertThat(served.header("x-after")).isEqualTo("ran");
+		}
+	}
+
+	@Test
 	void whenAnHttpRequestHandlerThrowsThenTheClientGets500AndTheNextRequestIsServed() throws Exception {
 		QHttpServer server = this.fixture.start((HttpRequestHandler) (request, responder) -> {
 			if (request.path().equals("/boom")) {
@@ -136,6 +156,11 @@ class HttpHandlerErrorTests {
 		@Route("/ok")
 		String ok() {
 			return "fine";
+		}
+
+		@Route("/ok-now")
+		reactor.core.publisher.Mono<String> okNow() {
+			return reactor.core.publisher.Mono.just("fine now");
 		}
 
 	}

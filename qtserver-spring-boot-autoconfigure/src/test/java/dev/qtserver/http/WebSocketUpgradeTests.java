@@ -127,6 +127,17 @@ class WebSocketUpgradeTests {
 	}
 
 	@Test
+	void whenTheWorkersRefuseAVerifiersCallThenTheClientGets503AndLaterUpgradesAreVerified() throws Exception {
+		// a plain verifier runs on a worker
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
+				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.accept());
+		this.fixture.refuseWork(true);
+		assertThat(python(STATUS, url(server))).isEqualTo("refused 503\n");
+		this.fixture.refuseWork(false);
+		assertThat(python(ECHO_MANY, url(server), "3")).isEqualTo("chat.v1 True m2\n");
+	}
+
+	@Test
 	void whenAVerifierPassesAndTheNextAcceptsThenTheUpgradeGoesAhead() throws Exception {
 		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
 				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.passToNext(),
