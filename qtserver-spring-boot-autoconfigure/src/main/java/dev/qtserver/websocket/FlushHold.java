@@ -45,7 +45,10 @@ final class FlushHold extends ChannelOutboundHandlerAdapter {
 	 * Leave the pipeline and do the flush that was held, if one was asked for.
 	 */
 	void release() {
-		this.pipeline.remove(this);
+		if (this.pipeline.context(this) != null) {
+			// a channel that closed meanwhile may have torn its pipeline down already
+			this.pipeline.remove(this);
+		}
 		if (this.flushAsked) {
 			this.pipeline.channel().flush();
 		}
