@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -42,6 +43,14 @@ public final class ConnectionChannel {
 
 	private final Outbox outbox;
 
+	/**
+	 * What the event loop writes between two flushes: small buffers are copied into one,
+	 * so a pass that answers many messages before its flushes (they come at its end)
+	 * holds one buffer per connection rather than one per reply. Written before anything
+	 * else goes out.
+	 */
+	private final Outbox loopOutbox;
+
 	private final InetSocketAddress peerAddress;
 
 	private final InetSocketAddress localAddress;
@@ -63,7 +72,10 @@ public final class ConnectionChannel {
 		this.state = state;
 		this.statistics = statistics;
 		this.unwatched = new VoidChannelPromise(connection.channel(), false);
-		this.outbox = new Outbox(connection.channel(), this::writeMessage);
+		this.loopOutbox = new Outbox(connection.channel(), this::writeMessage);
+		this.outbox = new Outbox(connection.channel(), this::writeAfterLoopReplies);
+		// what the event loop queued is released if the connection closes first
+		connection.channel().closeFuture().addListener((future) -> this.loopOutbox.discard());
 		this.peerAddress = (InetSocketAddress) connection.channel().remoteAddress();
 		this.localAddress = (InetSocketAddress) connection.channel().localAddress();
 		// the channel itself ends each of the worker's batches with a flush, so what was
@@ -130,6 +142,7 @@ public final class ConnectionChannel {
 			return written;
 		}
 		if (EventLoops.inEventLoop(this.connection.channel())) {
+			this.loopOutbox.writeHere();
 			writeMessage(message, 1, written);
 			this.connection.channel().flush();
 			return written;
@@ -168,13 +181,20 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Write a reply without flushing: straight to the channel on its event loop, into the
-	 * outbox on the connection's worker. Only from one of those two threads.
+	 * Write a reply without flushing: into the event loop's outbox on the loop (written
+	 * at its next flush, before anything else), into the worker's outbox on the
+	 * connection's worker. Only from one of those two threads.
 	 * @param message the encoded message, owned by the channel from now on
 	 */
 	public void write(Object message) {
-		if (EventLoops.inEventLoop(this.connection.channel())) {
-			writeMessage(message, 1, null);
+		Channel channel = this.connection.channel();
+		if (EventLoops.inEventLoop(channel)) {
+			if (!channel.isActive()) {
+				// closed: its queue was released already, and this would never be written
+				ReferenceCountUtil.safeRelease(message);
+				return;
+			}
+			this.loopOutbox.add(message, null);
 		}
 		else {
 			this.outbox.add(message, null);
@@ -185,6 +205,12 @@ public final class ConnectionChannel {
 	 * Hand a message to the channel, on its event loop, and count it; release it instead
 	 * when the channel is closed. Only a message someone waits for gets a promise.
 	 */
+	/** A worker's reply, on the event loop: behind what the loop wrote before it. */
+	private void writeAfterLoopReplies(Object message, int messages, @Nullable CompletableFuture<Void> written) {
+		this.loopOutbox.writeHere();
+		writeMessage(message, messages, written);
+	}
+
 	private void writeMessage(Object message, int messages, @Nullable CompletableFuture<Void> written) {
 		Channel channel = this.connection.channel();
 		if (!channel.isActive()) {
@@ -217,6 +243,7 @@ public final class ConnectionChannel {
 	public void flush() {
 		Channel channel = this.connection.channel();
 		if (EventLoops.inEventLoop(channel)) {
+			this.loopOutbox.writeHere();
 			channel.flush();
 		}
 		else {
@@ -290,15 +317,34 @@ public final class ConnectionChannel {
 		return this.state.executor().inExecutor() && !EventLoops.inEventLoop(this.connection.channel());
 	}
 
+	/**
+	 * Write to the channel behind what the event loop queued; from another thread, on the
+	 * event loop, as Netty would.
+	 */
 	private @Nullable ChannelFuture writeOrRelease(Object message, boolean flush) {
 		Channel channel = this.connection.channel();
-		try {
+		if (EventLoops.inEventLoop(channel)) {
+			this.loopOutbox.writeHere();
 			return flush ? channel.writeAndFlush(message) : channel.write(message);
 		}
-		catch (IllegalStateException ex) {
+		ChannelPromise promise = channel.newPromise();
+		try {
+			channel.eventLoop().execute(() -> {
+				this.loopOutbox.writeHere();
+				if (flush) {
+					channel.writeAndFlush(message, promise);
+				}
+				else {
+					channel.write(message, promise);
+				}
+			});
+		}
+		catch (RejectedExecutionException | IllegalStateException ex) {
+			// the channel left its event loop (closed), or the loop is shutting down
 			ReferenceCountUtil.safeRelease(message);
 			return null;
 		}
+		return promise;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.qtserver.core;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,21 +11,27 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Collects what a connection's worker writes during one batch and hands it to the event
- * loop in a single task that writes everything and flushes once. Writing from a worker
- * thread message by message would cost a task and possibly a wake-up of the event loop
- * each; batching keeps the hand-off cheap. Only the connection's serial worker uses it,
- * so it needs no locking.
+ * Collects what one thread writes to a connection between two flushes. A connection has
+ * two: its worker's, handed to the event loop in a single task that writes everything and
+ * flushes once (writing from a worker thread message by message would cost a task and
+ * possibly a wake-up of the event loop each), and its event loop's, written by the loop
+ * itself before anything else goes out ({@link #writeHere()}). Each is used by one thread
+ * only, so it needs no locking.
  *
  * <p>
- * Small byte buffers that follow each other in a batch, with nobody waiting for their
- * write, are copied into one buffer on the worker: the event loop then writes one buffer,
- * not one per reply (a pipeline pass, an outbound entry and a release each). Bytes on a
+ * Small byte buffers that follow each other, with nobody waiting for their write, are
+ * copied into one buffer: the event loop then writes one buffer, not one per reply (a
+ * pipeline pass, an outbound entry and a release each). On the event loop this matters
+ * most: its flushes come at the end of its pass over the ready connections, so without
+ * the copy a pass holds every reply of every connection at once, more than Netty's
+ * per-thread recycler keeps (each buffer beyond costs a thread-state check when it is
+ * released); a received frame written back (a {@code ByteBuffer} view) is copied too,
+ * which costs less than writing and releasing each slice of the read buffer. Bytes on a
  * byte stream are the same whether written in one buffer or several, and the connection's
  * frames are encoded before they reach the outbox: TCP's framing, and a WebSocket
  * session's frames as wire bytes (one whole frame per buffer) when no extension is in
  * use. Frame objects (a compressed session's) are not bare buffers and stay one write
- * each.
+ * each, as do buffers over {@value #MAX_COPIED} bytes.
  */
 public final class Outbox {
 
@@ -132,6 +139,43 @@ public final class Outbox {
 			// the channel left its event loop (closed) or the loop is shutting down
 			batch.forEach((entry) -> entry.discard(ex));
 		}
+	}
+
+	/**
+	 * Write everything queued, without flushing, on the calling thread: for an outbox
+	 * that the event loop fills itself.
+	 */
+	public void writeHere() {
+		closeShared();
+		List<Entry> batch = this.entries;
+		if (batch.isEmpty()) {
+			return;
+		}
+		// the writer may queue more (a reply written as a write completes): it goes to a
+		// fresh list, written by the next call
+		this.entries = new ArrayList<>();
+		for (Entry entry : batch) {
+			this.writer.write(entry.message, entry.messages, entry.written);
+		}
+	}
+
+	/**
+	 * Return whether nothing is queued.
+	 * @return whether empty
+	 */
+	public boolean isEmpty() {
+		return this.shared == null && this.entries.isEmpty();
+	}
+
+	/**
+	 * Release everything queued: the channel closed before it was written.
+	 */
+	public void discard() {
+		closeShared();
+		List<Entry> batch = this.entries;
+		this.entries = new ArrayList<>();
+		ClosedChannelException closed = new ClosedChannelException();
+		batch.forEach((entry) -> entry.discard(closed));
 	}
 
 	private void writeAll(List<Entry> batch) {
