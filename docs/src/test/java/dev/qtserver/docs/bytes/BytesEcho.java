@@ -12,7 +12,7 @@ class BytesEcho {
 
 	@OnMessage
 	ByteBuffer echo(ByteBuffer line) {
-		return line; // the frame goes back as it came: no copy
+		return line; // the frame goes back as it came, not framed again
 	}
 
 }
