@@ -119,11 +119,19 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Return whether the channel can take more writes without buffering too much.
+	 * Return whether the channel can take more writes without buffering too much. On the
+	 * event loop, what it queued counts: once that is more than the channel takes before
+	 * it turns unwritable, it is handed to the channel (flushed later), so a peer that
+	 * does not read stops the reading as soon as it did when replies went to the channel
+	 * at once.
 	 * @return whether writable
 	 */
 	public boolean isWritable() {
-		return this.connection.channel().isWritable();
+		Channel channel = this.connection.channel();
+		if (EventLoops.inEventLoop(channel) && this.loopOutbox.queuedBytes() > channel.bytesBeforeUnwritable()) {
+			this.loopOutbox.writeHere();
+		}
+		return channel.isWritable();
 	}
 
 	/**

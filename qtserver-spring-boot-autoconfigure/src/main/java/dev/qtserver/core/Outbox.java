@@ -52,6 +52,9 @@ public final class Outbox {
 
 	private int sharedMessages;
 
+	/** Bytes of the buffers queued since the last write. */
+	private long queuedBytes;
+
 	/**
 	 * Create an outbox for a channel.
 	 * @param channel the connection's channel
@@ -71,6 +74,9 @@ public final class Outbox {
 	 * {@code null}
 	 */
 	public void add(Object message, @Nullable CompletableFuture<Void> written) {
+		if (message instanceof ByteBuf buffer) {
+			this.queuedBytes += buffer.readableBytes();
+		}
 		if (written == null && message instanceof ByteBuf buffer && buffer.readableBytes() <= MAX_COPIED) {
 			share(buffer);
 			return;
@@ -132,6 +138,7 @@ public final class Outbox {
 		}
 		List<Entry> batch = this.entries;
 		this.entries = new ArrayList<>(batch.size());
+		this.queuedBytes = 0;
 		try {
 			this.channel.eventLoop().execute(() -> writeAll(batch));
 		}
@@ -154,9 +161,18 @@ public final class Outbox {
 		// the writer may queue more (a reply written as a write completes): it goes to a
 		// fresh list, written by the next call
 		this.entries = new ArrayList<>();
+		this.queuedBytes = 0;
 		for (Entry entry : batch) {
 			this.writer.write(entry.message, entry.messages, entry.written);
 		}
+	}
+
+	/**
+	 * Return how many bytes of buffers are queued.
+	 * @return the bytes queued since the last write
+	 */
+	public long queuedBytes() {
+		return this.queuedBytes;
 	}
 
 	/**
@@ -174,6 +190,7 @@ public final class Outbox {
 		closeShared();
 		List<Entry> batch = this.entries;
 		this.entries = new ArrayList<>();
+		this.queuedBytes = 0;
 		ClosedChannelException closed = new ClosedChannelException();
 		batch.forEach((entry) -> entry.discard(closed));
 	}
