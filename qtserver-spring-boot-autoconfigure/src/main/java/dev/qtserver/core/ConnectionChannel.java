@@ -209,16 +209,16 @@ public final class ConnectionChannel {
 		}
 	}
 
-	/**
-	 * Hand a message to the channel, on its event loop, and count it; release it instead
-	 * when the channel is closed. Only a message someone waits for gets a promise.
-	 */
 	/** A worker's reply, on the event loop: behind what the loop wrote before it. */
 	private void writeAfterLoopReplies(Object message, int messages, @Nullable CompletableFuture<Void> written) {
 		this.loopOutbox.writeHere();
 		writeMessage(message, messages, written);
 	}
 
+	/**
+	 * Hand a message to the channel, on its event loop, and count it; release it instead
+	 * when the channel is closed. Only a message someone waits for gets a promise.
+	 */
 	private void writeMessage(Object message, int messages, @Nullable CompletableFuture<Void> written) {
 		Channel channel = this.connection.channel();
 		if (!channel.isActive()) {

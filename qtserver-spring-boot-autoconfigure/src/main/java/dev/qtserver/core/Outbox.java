@@ -75,11 +75,12 @@ public final class Outbox {
 	 */
 	public void add(Object message, @Nullable CompletableFuture<Void> written) {
 		if (message instanceof ByteBuf buffer) {
-			this.queuedBytes += buffer.readableBytes();
-		}
-		if (written == null && message instanceof ByteBuf buffer && buffer.readableBytes() <= MAX_COPIED) {
-			share(buffer);
-			return;
+			int size = buffer.readableBytes();
+			this.queuedBytes += size;
+			if (written == null && size <= MAX_COPIED) {
+				share(buffer);
+				return;
+			}
 		}
 		closeShared();
 		this.entries.add(new Entry(message, 1, written));
@@ -132,13 +133,10 @@ public final class Outbox {
 	 * Write and flush everything queued, in one event-loop task.
 	 */
 	public void flush() {
-		closeShared();
-		if (this.entries.isEmpty()) {
+		List<Entry> batch = takeQueued();
+		if (batch.isEmpty()) {
 			return;
 		}
-		List<Entry> batch = this.entries;
-		this.entries = new ArrayList<>(batch.size());
-		this.queuedBytes = 0;
 		try {
 			this.channel.eventLoop().execute(() -> writeAll(batch));
 		}
@@ -153,18 +151,9 @@ public final class Outbox {
 	 * that the event loop fills itself.
 	 */
 	public void writeHere() {
-		closeShared();
-		List<Entry> batch = this.entries;
-		if (batch.isEmpty()) {
-			return;
-		}
 		// the writer may queue more (a reply written as a write completes): it goes to a
 		// fresh list, written by the next call
-		this.entries = new ArrayList<>();
-		this.queuedBytes = 0;
-		for (Entry entry : batch) {
-			this.writer.write(entry.message, entry.messages, entry.written);
-		}
+		writeEach(takeQueued());
 	}
 
 	/**
@@ -176,30 +165,36 @@ public final class Outbox {
 	}
 
 	/**
-	 * Return whether nothing is queued.
-	 * @return whether empty
-	 */
-	public boolean isEmpty() {
-		return this.shared == null && this.entries.isEmpty();
-	}
-
-	/**
 	 * Release everything queued: the channel closed before it was written.
 	 */
 	public void discard() {
+		List<Entry> batch = takeQueued();
+		if (!batch.isEmpty()) {
+			ClosedChannelException closed = new ClosedChannelException();
+			batch.forEach((entry) -> entry.discard(closed));
+		}
+	}
+
+	/** Take what is queued, the shared buffer included, and start afresh. */
+	private List<Entry> takeQueued() {
 		closeShared();
 		List<Entry> batch = this.entries;
-		this.entries = new ArrayList<>();
-		this.queuedBytes = 0;
-		ClosedChannelException closed = new ClosedChannelException();
-		batch.forEach((entry) -> entry.discard(closed));
+		if (!batch.isEmpty()) {
+			this.entries = new ArrayList<>(batch.size());
+			this.queuedBytes = 0;
+		}
+		return batch;
 	}
 
 	private void writeAll(List<Entry> batch) {
+		writeEach(batch);
+		this.channel.flush();
+	}
+
+	private void writeEach(List<Entry> batch) {
 		for (Entry entry : batch) {
 			this.writer.write(entry.message, entry.messages, entry.written);
 		}
-		this.channel.flush();
 	}
 
 	/**
