@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,8 +28,6 @@ final class KeepAliveTimeout extends ChannelInboundHandlerAdapter implements Run
 
 	/** The handler's name in a connection's pipeline. */
 	static final String NAME = "qtserver.keepAliveTimeout";
-
-	private static final AttributeKey<KeepAliveTimeout> KEY = AttributeKey.valueOf(KeepAliveTimeout.class, "timeout");
 
 	private static final AtomicIntegerFieldUpdater<KeepAliveTimeout> EXCHANGES = AtomicIntegerFieldUpdater
 		.newUpdater(KeepAliveTimeout.class, "exchanges");
@@ -55,20 +52,12 @@ final class KeepAliveTimeout extends ChannelInboundHandlerAdapter implements Run
 	 * Put a keep-alive timeout first in a new connection's pipeline.
 	 * @param channel the connection
 	 * @param timeout how long it may stay idle
+	 * @return the timeout, for the connection's {@link HttpConnectionState}
 	 */
-	static void install(Channel channel, Duration timeout) {
+	static KeepAliveTimeout install(Channel channel, Duration timeout) {
 		KeepAliveTimeout handler = new KeepAliveTimeout(timeout);
-		channel.attr(KEY).set(handler);
 		channel.pipeline().addFirst(NAME, handler);
-	}
-
-	/**
-	 * Return the keep-alive timeout of the connection a request came on, if it has one.
-	 * @param channel the request's channel: the connection, or an HTTP/2 stream of it
-	 * @return the connection's timeout, or {@code null}
-	 */
-	static @Nullable KeepAliveTimeout of(Channel channel) {
-		return RequestChannels.connectionOf(channel).attr(KEY).get();
+		return handler;
 	}
 
 	/** A request of the connection is being answered from now on. */
@@ -112,8 +101,9 @@ final class KeepAliveTimeout extends ChannelInboundHandlerAdapter implements Run
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
+		// an upgraded connection is a WebSocket session's from now on: no timeout
 		cancel();
-		ctx.channel().attr(KEY).set(null);
+		this.ctx = null;
 	}
 
 	/** The timer: on the event loop. */

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +47,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.AttributeKey;
+import io.netty.util.AsciiString;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -83,9 +84,6 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private static final Log logger = LogFactory.getLog(QHttpServer.class);
 
-	private static final AttributeKey<Sinks.Empty<Void>> PARKED = AttributeKey
-		.valueOf(QHttpServer.class.getName() + ".parked");
-
 	private final HttpServerSettings settings;
 
 	private final RouteSupport support;
@@ -103,7 +101,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	/** Whether the upgrade verifiers' worker runs took long lately. */
 	private final WorkerRunHistory verifierRuns = new WorkerRunHistory();
 
-	private final String keepAlive;
+	/** The {@code Keep-Alive} header's value, encoded once. */
+	private final AsciiString keepAlive;
 
 	/** Who may connect. */
 	private final ClientAddressFilter addressFilter;
@@ -168,7 +167,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		this.settings = settings;
 		this.support = support;
 		this.dispatcher = new RequestDispatcher(this, workers, support.json());
-		this.keepAlive = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+		this.keepAlive = AsciiString.cached("timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds()));
 		this.addressFilter = settings.addressFilter();
 		this.rateLimiter = (settings.rateLimitPerSecond() > 0) ? new ClientRateLimiter(settings.rateLimitPerSecond())
 				: null;
@@ -408,8 +407,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			// last in the pipeline: on HTTP/1.1 Reactor Netty's bridge takes I/O errors
 			// before it, on HTTP/2 nothing does
 			channel.pipeline().addLast(PeerResetHandler.NAME, PeerResetHandler.INSTANCE);
-			KeepAliveTimeout.install(channel, this.settings.keepAliveTimeout());
-			channel.attr(PARKED).set(Sinks.empty());
+			HttpConnectionState.install(channel, KeepAliveTimeout.install(channel, this.settings.keepAliveTimeout()));
 			offer.accept(Connection.from(channel));
 		});
 	}
@@ -424,9 +422,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		this.open.add(channel);
 		channel.closeFuture().addListener((future) -> this.open.remove(channel));
-		Sinks.Empty<Void> parked = channel.attr(PARKED).getAndSet(null);
-		if (parked != null) {
-			parked.tryEmitEmpty();
+		HttpConnectionState state = HttpConnectionState.of(channel);
+		if (state != null) {
+			state.admit();
 		}
 	}
 
@@ -470,16 +468,18 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
 		Channel channel = channelOf(response);
-		// the gate parks connections: an HTTP/2 stream's is its parent
-		Channel connection = RequestChannels.connectionOf(channel);
-		Sinks.Empty<Void> parked = connection.attr(PARKED).get();
+		// the gate parks connections: an HTTP/2 stream's is its parent's
+		HttpConnectionState connection = Objects.requireNonNull(HttpConnectionState.of(channel),
+				"a connection the server accepted");
+		Sinks.Empty<Void> parked = connection.parked();
 		if (parked != null) {
-			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel))));
+			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel, connection))));
 		}
-		return admitted(request, response, channel);
+		return admitted(request, response, channel, connection);
 	}
 
-	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response, Channel channel) {
+	private Publisher<Void> admitted(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			HttpConnectionState connection) {
 		ClientRateLimiter limiter = this.rateLimiter;
 		if (limiter != null && !limiter.tryAcquire(clientKey(request))) {
 			return tooManyRequests(response);
@@ -497,28 +497,25 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			response.header(HttpHeaderNames.KEEP_ALIVE, this.keepAlive);
 		}
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
-			return start(request, response, channel, null);
+			return start(request, response, channel, connection, null);
 		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
-			.flatMap((body) -> start(request, response, channel, body))
+			.flatMap((body) -> start(request, response, channel, connection, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
 					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
 	}
 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
-			byte @Nullable [] body) {
+			HttpConnectionState connection, byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName(), hostPort(request), request.requestHeaders(), body, remote(request),
-				local(request, channel), request.version().text(), TlsStage.sslSession(channel).orElse(null));
+				local(request, channel), request.version().text(), connection.sslSession(channel));
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
-		KeepAliveTimeout keepAlive = KeepAliveTimeout.of(channel);
 		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,
-				this.requestDone, observed, keepAlive);
+				this.requestDone, observed, connection);
 		this.inFlight.incrementAndGet();
-		if (keepAlive != null) {
-			keepAlive.exchangeStarted();
-		}
+		connection.keepAlive().exchangeStarted();
 		responder.dispatching();
 		this.dispatcher.dispatch(this.handlers, qtRequest, responder, channel);
 		responder.dispatched();
@@ -526,10 +523,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private void requestDone(QHttpServerResponder responder) {
-		KeepAliveTimeout keepAlive = responder.keepAlive();
-		if (keepAlive != null) {
-			keepAlive.exchangeEnded();
-		}
+		responder.connection().keepAlive().exchangeEnded();
 		ObservedRequest observed = responder.observation();
 		if (observed != null || !this.requestObservers.isEmpty()) {
 			QHttpServerRequest request = responder.request();
@@ -619,7 +613,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		Channel[] channel = new Channel[1];
 		response.withConnection((connection) -> channel[0] = connection.channel());
-		return java.util.Objects.requireNonNull(channel[0], "a response has a connection");
+		return Objects.requireNonNull(channel[0], "a response has a connection");
 	}
 
 	private Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status) {
@@ -707,7 +701,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 * upgrade for the path is accepted.
 	 */
 	void verifyUpgrade(Channel channel, HttpRequest request, Consumer<WebSocketUpgradeResponse> verdict) {
-		Sinks.Empty<Void> parked = channel.attr(PARKED).get();
+		HttpConnectionState connection = HttpConnectionState.of(channel);
+		Sinks.Empty<Void> parked = (connection != null) ? connection.parked() : null;
 		if (parked != null) {
 			// a connection the gate parked upgrades once it is admitted, as a request
 			// waits
@@ -726,7 +721,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 				TlsStage.isSecure(channel) ? "https" : "http",
 				request.headers().get(HttpHeaderNames.HOST, local.getHostString() + ":" + local.getPort()), -1,
 				request.headers(), null, (InetSocketAddress) channel.remoteAddress(), local,
-				request.protocolVersion().text(), TlsStage.sslSession(channel).orElse(null));
+				request.protocolVersion().text(), (connection != null) ? connection.sslSession(channel) : null);
 		askVerifier(verifiers, 0, upgrade, channel, verdict);
 	}
 

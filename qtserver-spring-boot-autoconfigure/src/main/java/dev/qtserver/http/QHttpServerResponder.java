@@ -3,6 +3,7 @@ package dev.qtserver.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 
 import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
@@ -43,7 +44,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * task of its own avoids both: requests are not queued behind a response already sent,
  * and no request is answered within that call. A connection on which nothing can be
  * queued yet answers at once, as a plain Reactor Netty server does
- * ({@link InlineAnswers}).
+ * ({@link HttpConnectionState}).
  */
 public final class QHttpServerResponder {
 
@@ -54,6 +55,10 @@ public final class QHttpServerResponder {
 	private static final int CHUNKED = 1;
 
 	private static final int DONE = 2;
+
+	/** A request is answered once: the first write claims it, any later one fails. */
+	private static final AtomicIntegerFieldUpdater<QHttpServerResponder> STATE = AtomicIntegerFieldUpdater
+		.newUpdater(QHttpServerResponder.class, "state");
 
 	private final HttpServerResponse response;
 
@@ -71,23 +76,21 @@ public final class QHttpServerResponder {
 
 	private final Consumer<QHttpServerResponder> onDone;
 
-	/** The connection's keep-alive timeout, looked up once per request. */
-	private final @Nullable KeepAliveTimeout keepAlive;
+	/** What the server keeps for the request's connection, looked up once per request. */
+	private final HttpConnectionState connection;
 
 	private final long started = System.nanoTime();
 
-	private final Object monitor = new Object();
-
-	private int state = NONE;
+	private volatile int state = NONE;
 
 	private volatile boolean cancelled;
 
-	private @Nullable ChunkStream chunks;
+	private volatile @Nullable ChunkStream chunks;
 
 	QHttpServerResponder(HttpServerResponse response, Channel channel, QHttpServerRequest request,
 			ResponseFinisher finisher, Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation,
-			@Nullable KeepAliveTimeout keepAlive) {
-		this.keepAlive = keepAlive;
+			HttpConnectionState connection) {
+		this.connection = connection;
 		this.response = response;
 		this.channel = channel;
 		this.request = request;
@@ -187,9 +190,7 @@ public final class QHttpServerResponder {
 	public void writeEndChunked(byte[] data, Map<String, String> trailers) {
 		ChunkStream stream = openChunks();
 		writeChunk(data);
-		synchronized (this.monitor) {
-			this.state = DONE;
-		}
+		this.state = DONE;
 		stream.end(trailers);
 	}
 
@@ -198,9 +199,7 @@ public final class QHttpServerResponder {
 	 * @return whether responded
 	 */
 	public boolean isResponded() {
-		synchronized (this.monitor) {
-			return this.state != NONE;
-		}
+		return this.state != NONE;
 	}
 
 	/**
@@ -240,13 +239,12 @@ public final class QHttpServerResponder {
 	}
 
 	/**
-	 * The request is about to be dispatched, on its connection's event loop: if
-	 * {@link InlineAnswers} allows it, a response written within the dispatch goes to
-	 * Reactor Netty at once.
-	 * @param channel the request's channel
+	 * The request is about to be dispatched, on its connection's event loop: if the
+	 * connection allows it ({@link HttpConnectionState}), a response written within the
+	 * dispatch goes to Reactor Netty at once.
 	 */
 	void dispatching() {
-		if (InlineAnswers.allowed(this.channel)) {
+		if (this.connection.mayAnswerInline(this.channel)) {
 			this.completion.answerInline();
 		}
 	}
@@ -257,13 +255,13 @@ public final class QHttpServerResponder {
 	 */
 	void dispatched() {
 		if (!this.completion.dispatchReturned()) {
-			InlineAnswers.answeredLate(this.channel);
+			this.connection.answeredLate(this.channel);
 		}
 	}
 
 	/** Reactor Netty was told, within its call, that the request is done. */
 	void toldInline() {
-		InlineAnswers.toldInline(this.channel, this.response);
+		this.connection.toldInline(this.channel, this.response);
 	}
 
 	/** The exchange is over: answered, cut or given up by the client. */
@@ -296,9 +294,9 @@ public final class QHttpServerResponder {
 		return this.observation;
 	}
 
-	/** The keep-alive timeout of the request's connection, if it has one. */
-	@Nullable KeepAliveTimeout keepAlive() {
-		return this.keepAlive;
+	/** What the server keeps for the request's connection. */
+	HttpConnectionState connection() {
+		return this.connection;
 	}
 
 	/** Completes when the response has been written (or the client went away). */
@@ -316,22 +314,18 @@ public final class QHttpServerResponder {
 	}
 
 	private ChunkStream openChunks() {
-		synchronized (this.monitor) {
-			ChunkStream stream = this.chunks;
-			if (this.state != CHUNKED || stream == null) {
-				throw new IllegalStateException((this.state == NONE) ? "Call writeBeginChunked first"
-						: "The response to " + this.request + " is complete");
-			}
-			return stream;
+		int current = this.state;
+		ChunkStream stream = this.chunks;
+		if (current != CHUNKED || stream == null) {
+			throw new IllegalStateException((current == NONE) ? "Call writeBeginChunked first"
+					: "The response to " + this.request + " is complete");
 		}
+		return stream;
 	}
 
 	private void claim(int expected, int next) {
-		synchronized (this.monitor) {
-			if (this.state != expected) {
-				throw new IllegalStateException("A response to " + this.request + " was written already");
-			}
-			this.state = next;
+		if (!STATE.compareAndSet(this, expected, next)) {
+			throw new IllegalStateException("A response to " + this.request + " was written already");
 		}
 	}
 

@@ -22,8 +22,9 @@ import org.reactivestreams.Subscription;
  * it writes the last frame of a streamed response and winds the request up, and doing so
  * within that call leaves Reactor Netty 1.3.6 and 1.3.7 unable to read the connection's
  * next request when it had queued that request (reactor/reactor-netty#4361; see
- * {@link QHttpServerResponder}). The exception is a request that {@link InlineAnswers}
- * lets be answered within that call, and that was: it is told at once.
+ * {@link QHttpServerResponder}). The exception is a request that
+ * {@link HttpConnectionState} lets be answered within that call, and that was: it is told
+ * at once.
  *
  * <p>
  * It also subscribes to the write of a whole response: the write's end is the response's,
