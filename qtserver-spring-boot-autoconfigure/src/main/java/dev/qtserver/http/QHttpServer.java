@@ -473,6 +473,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 				"a connection the server accepted");
 		Sinks.Empty<Void> parked = connection.parked();
 		if (parked != null) {
+			// answered after this call, perhaps on the gate's thread, while Reactor Netty
+			// may queue the requests behind it: mark the connection here, on its event
+			// loop, before any of those is handed over
+			connection.answeredLate(channel);
 			return parked.asMono().then(Mono.defer(() -> Mono.from(admitted(request, response, channel, connection))));
 		}
 		return admitted(request, response, channel, connection);

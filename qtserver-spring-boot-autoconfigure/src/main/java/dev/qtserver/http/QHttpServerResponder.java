@@ -215,15 +215,21 @@ public final class QHttpServerResponder {
 	 * send them.
 	 * @param body the chunks
 	 * @param onError told when the stream fails after the response started (the
-	 * connection is then cut, so the client sees an incomplete response)
+	 * connection is then cut, so the client sees an incomplete response); not told when
+	 * the client went away, which cancels the stream like any other response
 	 */
 	void stream(Flux<byte[]> body, java.util.function.Consumer<Throwable> onError) {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
 			head.applyTo(this.response);
-			this.response.send(body.map(Unpooled::wrappedBuffer)).then().subscribe(null, (error) -> {
-				onError.accept(error);
+			// the stream's own errors are the handler's; any other is the write's, a
+			// client that reset or left mid-stream: no handler failed
+			Flux<ByteBuf> chunks = body.onErrorMap(StreamFailed::new).map(Unpooled::wrappedBuffer);
+			this.response.send(chunks).then().subscribe(null, (error) -> {
+				if (error instanceof StreamFailed failed) {
+					onError.accept(failed.getCause());
+				}
 				abort();
 			}, this::completed);
 		});
@@ -251,7 +257,7 @@ public final class QHttpServerResponder {
 
 	/**
 	 * The dispatch returned: a request not answered by now marks its connection (see
-	 * {@link InlineAnswers}).
+	 * {@link HttpConnectionState}).
 	 */
 	void dispatched() {
 		if (!this.completion.dispatchReturned()) {
@@ -376,6 +382,18 @@ public final class QHttpServerResponder {
 		// the client
 		this.cancelled = true;
 		this.completion.complete();
+	}
+
+	/**
+	 * An error of a streamed body, told apart from the write's on its way through Reactor
+	 * Netty.
+	 */
+	private static final class StreamFailed extends RuntimeException {
+
+		StreamFailed(Throwable cause) {
+			super(null, cause, false, false);
+		}
+
 	}
 
 	/**

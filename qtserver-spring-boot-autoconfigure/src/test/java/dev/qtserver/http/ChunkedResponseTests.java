@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,6 +85,86 @@ class ChunkedResponseTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.statistics().messagesSent() == 1);
 		assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class)).isEmpty();
 		assertThat(server.statistics().errors()).isZero();
+	}
+
+	@Test
+	void whenClientsResetDuringAStreamedRouteThenEachStreamIsCancelledAndNoHandlerFailed() throws Exception {
+		Streams streams = new Streams();
+		QHttpServer server = this.fixture.start(streams);
+		int clients = 10;
+		for (int i = 0; i < clients; i++) {
+			// mid-stream: the head and some chunks read
+			RawHttpClient client = RawHttpClient.connect(server.serverPort());
+			client.get("/ticks");
+			assertThat(client.readHead().status()).isEqualTo(200);
+			reset(client);
+		}
+		for (int i = 0; i < clients; i++) {
+			// at once: the request is read, then the head's write meets the reset
+			RawHttpClient client = RawHttpClient.connect(server.serverPort());
+			client.get("/late");
+			reset(client);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> server.statistics().messagesReceived() == 2 * clients
+					&& server.statistics().messagesSent() == 2 * clients);
+		await().atMost(Duration.ofSeconds(5)).until(() -> streams.cancelled.get() == clients);
+		assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class)).isEmpty();
+		assertThat(server.statistics().handlerErrors()).isZero();
+		assertThat(server.statistics().errors()).isZero();
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/ok");
+			assertThat(new String(client.read().body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ok");
+		}
+	}
+
+	@Test
+	void whenAStreamedRouteFailsAfterItsFirstChunkThenTheHandlerFailedAndTheConnectionIsCut() throws Exception {
+		QHttpServer server = this.fixture.start(new Streams());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/broken");
+			assertThat(client.readHead().status()).isEqualTo(200);
+			// the first chunk, then the cut: no last chunk tells the client it is whole
+			String rest = new String(client.readUntilClosed(), java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(rest).contains("first").doesNotEndWith("0\r\n\r\n");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.statistics().handlerErrors() == 1);
+		assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class)).singleElement()
+			.satisfies((event) -> assertThat(event.getError()).hasMessage("stream broke"));
+	}
+
+	/** A reset, not a close: the server's next write fails on it. */
+	private static void reset(RawHttpClient client) throws java.io.IOException {
+		client.socket().setSoLinger(true, 0);
+		client.close();
+	}
+
+	static class Streams {
+
+		final AtomicInteger cancelled = new AtomicInteger();
+
+		@Route("/ticks")
+		Flux<String> ticks() {
+			return Flux.interval(Duration.ofMillis(5))
+				.map((tick) -> "tick " + tick + "\n")
+				.doOnCancel(this.cancelled::incrementAndGet);
+		}
+
+		@Route("/late")
+		Flux<String> late() {
+			return Flux.just("late\n").delayElements(Duration.ofMillis(200));
+		}
+
+		@Route("/broken")
+		Flux<String> broken() {
+			return Flux.just("first\n").concatWith(Flux.error(new IllegalStateException("stream broke")));
+		}
+
+		@Route("/ok")
+		String ok() {
+			return "ok";
+		}
+
 	}
 
 }

@@ -123,6 +123,24 @@ final class RawHttpClient implements AutoCloseable {
 		return new Response(status, headers, body, trailers);
 	}
 
+	/**
+	 * Read what is left until the server closes the connection.
+	 * @throws java.net.SocketTimeoutException if it does not close it
+	 */
+	byte[] readUntilClosed() throws IOException {
+		java.io.ByteArrayOutputStream rest = new java.io.ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		try {
+			for (int read; (read = this.in.read(buffer)) != -1;) {
+				rest.write(buffer, 0, read);
+			}
+		}
+		catch (java.net.SocketException ex) {
+			// reset: closed all the same
+		}
+		return rest.toByteArray();
+	}
+
 	/** Return whether the server closed the connection (reads until end of stream). */
 	boolean isClosedByServer() throws IOException {
 		try {
