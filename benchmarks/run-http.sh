@@ -7,7 +7,8 @@
 #
 # All servers run at once, each its own JVM pinned to CPU $SERVER_CPU on a port of its own; each is
 # checked with curl over HTTP/1.1 and h2c. Then, per load (wrk at each of $WRK_CONNECTIONS
-# connections, then h2load over h2c), HttpLoad pinned to CPU $LOAD_CPU takes turns between them:
+# connections, h2load over h2c, then HTTP/1.1 at a fixed rate below saturation, whose figure is the
+# CPU per request), HttpLoad pinned to CPU $LOAD_CPU takes turns between them:
 # ROUNDS rounds of one window per server (sample, raw-string, raw-zero-copy, webflux; then backwards).
 # A server's first window of a load warms it up in rounds of that load until three agree (at most
 # WARMUP), its later ones after ROUND_WARMUP; HttpLoad reads the server's CPU time from /proc/PID/stat
@@ -29,6 +30,10 @@
 #                   warm-up at most: checks the harness, not the figures
 #   WRK_CONNECTIONS ["64 256"] WRK_THREADS [1]  one wrk load per connection count
 #   H2C [true] H2_CONNECTIONS [64] H2_STREAMS [10] H2_THREADS [1]  the h2load load (false skips it)
+#   RATE [true] RATE_CONNECTIONS [64] RATE_PER_CONNECTION [1000]  h2load --h1 --rps: HTTP/1.1 at a
+#                   fixed rate (64,000 requests/s by default, about 40 % of a core for raw), where
+#                   every server wakes the load alike and CPU per request compares the servers' own
+#                   work; its throughput and p99 have no goal (false skips it)
 #   JVM_OPTS        flags of every server JVM [-Xms512m -Xmx512m -XX:+UseG1GC -XX:+AlwaysPreTouch
 #                   -Dreactor.netty.ioWorkerCount=1]
 #   LOAD_JVM_OPTS   flags of the HttpLoad JVM, which only waits for wrk or h2load [-Xms256m -Xmx256m]
@@ -49,6 +54,8 @@ if [[ ${SMOKE:-0} == 1 ]]; then
   WARMUP_ROUND=${WARMUP_ROUND:-1s}
   WRK_CONNECTIONS=${WRK_CONNECTIONS:-8 16}
   H2_CONNECTIONS=${H2_CONNECTIONS:-4}
+  RATE_CONNECTIONS=${RATE_CONNECTIONS:-8}
+  RATE_PER_CONNECTION=${RATE_PER_CONNECTION:-200}
 fi
 # the HTTP path warms up more slowly than the echoes
 WARMUP=${WARMUP:-40s}
@@ -60,6 +67,9 @@ H2C=${H2C:-true}
 H2_CONNECTIONS=${H2_CONNECTIONS:-64}
 H2_STREAMS=${H2_STREAMS:-10}
 H2_THREADS=${H2_THREADS:-1}
+RATE=${RATE:-true}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
+RATE_PER_CONNECTION=${RATE_PER_CONNECTION:-1000}
 SAMPLE_DEFAULT_PORT=8081
 SAMPLE_PORT=${SAMPLE_PORT:-$SAMPLE_DEFAULT_PORT}
 RAW_PORT=${RAW_PORT:-9105}
@@ -72,7 +82,7 @@ RATIO_BASE=raw-string
 
 LOG_TAG=run-http
 NEEDED_COMMANDS=("curl:Debian: apt-get install curl" "wrk:Debian: apt-get install wrk")
-[[ $H2C != true ]] || NEEDED_COMMANDS+=("h2load:Debian: apt-get install nghttp2-client; or H2C=false")
+[[ $H2C != true && $RATE != true ]] || NEEDED_COMMANDS+=("h2load:Debian: apt-get install nghttp2-client; or H2C=false RATE=false")
 # no idle step here: preflight's open-file check then asks for its 1,000 spare descriptors only
 IDLE_CONNECTIONS=0
 CONNECTION_NOUN=connections
@@ -105,6 +115,12 @@ if [[ $H2C == true ]]; then
   H2C_LOAD="h2c-c${H2_CONNECTIONS}m$H2_STREAMS"
   LOADS+=("$H2C_LOAD")
   LOAD_OPTIONS[$H2C_LOAD]="--tool h2load --connections $H2_CONNECTIONS --streams $H2_STREAMS --threads $H2_THREADS"
+fi
+# last: the servers are warm by then, and its warm-up is stable at once (the rate is fixed)
+if [[ $RATE == true ]]; then
+  RATE_LOAD="h1-rate-c${RATE_CONNECTIONS}r$RATE_PER_CONNECTION"
+  LOADS+=("$RATE_LOAD")
+  LOAD_OPTIONS[$RATE_LOAD]="--tool h1-rate --connections $RATE_CONNECTIONS --rate $RATE_PER_CONNECTION --threads 1"
 fi
 
 # per server: why it has no figures, if so ("" once it answered); per "SERVER LOAD": why that load
@@ -188,7 +204,7 @@ report() {
   local load name round res key all=()
   echo
   echo "HTTP GET $PLAINTEXT_PATH -> 200 text/plain \"$PLAINTEXT_BODY\"; wrk --latency, $WRK_THREADS thread(s)," \
-    "h2load $H2_THREADS thread(s) x $H2_STREAMS streams per connection; all servers side by side on CPU $SERVER_CPU," \
+    "h2load $H2_THREADS thread(s) x $H2_STREAMS streams per connection; h1-rate: h2load --h1 at $RATE_PER_CONNECTION requests/s per connection; all servers side by side on CPU $SERVER_CPU," \
     "load on CPU $LOAD_CPU; per load $(launches_text)$ROUNDS rounds taking turns (odd: sample ${BASELINES[*]}; even: backwards)," \
     "one window of $DURATION per server and round, after a warm-up until 3 rounds of $WARMUP_ROUND agree within" \
     "$STABLE (at most $WARMUP) in a server's first window of a load and $ROUND_WARMUP in the others"
@@ -286,8 +302,14 @@ goals() {
       continue
     fi
     echo "  $load:"
-    paired_line "    " throughput reqs_per_sec ">=" "$goal_t" "sample %d $load" "$b %d $load"
-    paired_line "    " "p99 latency" p99_us "<=" "$goal_p" "sample %d $load" "$b %d $load"
+    if [[ $load == "${RATE_LOAD:-}" ]]; then
+      # the rate is the load's: only the CPU per request tells the servers apart
+      paired_line "    " throughput reqs_per_sec ">=" - "sample %d $load" "$b %d $load"
+      paired_line "    " "p99 latency" p99_us "<=" - "sample %d $load" "$b %d $load"
+    else
+      paired_line "    " throughput reqs_per_sec ">=" "$goal_t" "sample %d $load" "$b %d $load"
+      paired_line "    " "p99 latency" p99_us "<=" "$goal_p" "sample %d $load" "$b %d $load"
+    fi
     paired_line "    " "server CPU per request" server_cpu_us_per_req "<=" - "sample %d $load" "$b %d $load"
   done
 }

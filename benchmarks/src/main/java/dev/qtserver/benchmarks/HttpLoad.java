@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP load with a native load generator ({@link HttpLoadTool}: {@code wrk} for HTTP/1.1,
- * {@code h2load} for h2c), run as a child of this JVM so that its CPU time counts as the
- * generator's ({@link ProcessCpu#selfAndChildren}). It warms the server up in rounds of
- * the same load until three rounds in a row are within {@code --stable} of each other in
- * requests per second (or {@code --warmup} has passed), then measures one window:
- * requests per second, p50/p99 (wrk only), and, given {@code --server-pid}, the server's
- * CPU time per request. The window's CPU marks are read right before the tool starts and
- * right after it has been waited for, so they also cover its start, connecting and
- * closing: a few milliseconds, with next to no requests.
+ * {@code h2load} for h2c, and for HTTP/1.1 at a fixed rate), run as a child of this JVM
+ * so that its CPU time counts as the generator's ({@link ProcessCpu#selfAndChildren}). It
+ * warms the server up in rounds of the same load until three rounds in a row are within
+ * {@code --stable} of each other in requests per second (or {@code --warmup} has passed),
+ * then measures one window: requests per second, p50/p99 (wrk only), and, given
+ * {@code --server-pid}, the server's CPU time per request. The window's CPU marks are
+ * read right before the tool starts and right after it has been waited for, so they also
+ * cover its start, connecting and closing: a few milliseconds, with next to no requests.
  *
  * <p>
  * It prints each run of the tool, a summary and a final {@code RESULT key=value ...} line
@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * the tool's timeout (wrk: 2 s).
  *
  * <p>
- * Options: {@code --tool wrk|h2load --url http://127.0.0.1:9105/plaintext
- * --connections 64 --threads 1 --streams 10 (h2load) --warmup 40s --warmup-round 2s
+ * Options: {@code --tool wrk|h2load|h1-rate --url http://127.0.0.1:9105/plaintext
+ * --connections 64 --threads 1 --streams 10 (h2load) --rate 1000 (h1-rate: requests per second on
+ * each connection) --warmup 40s --warmup-round 2s
  * --stable 0.05 --duration 10s --server-pid PID --clk-tck 100}. The URL's host must be a
  * loopback address.
  */
@@ -61,8 +62,8 @@ public final class HttpLoad {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Options options = Options.parse(args, Set.of("tool", "url", "connections", "threads", "streams", "warmup",
-				"warmup-round", "stable", "duration", "server-pid", "clk-tck"));
+		Options options = Options.parse(args, Set.of("tool", "url", "connections", "threads", "streams", "rate",
+				"warmup", "warmup-round", "stable", "duration", "server-pid", "clk-tck"));
 		System.exit(new HttpLoad(Settings.from(options)).run() ? 0 : 1);
 	}
 
@@ -70,8 +71,11 @@ public final class HttpLoad {
 		PrintStream out = System.out;
 		Settings settings = this.settings;
 		out.printf(Locale.ROOT, "HttpLoad %s %s connections=%d threads=%d%s%n", settings.tool(), settings.url(),
-				settings.connections(), settings.threads(),
-				(settings.tool() == HttpLoadTool.H2LOAD) ? " streams=" + settings.streams() : "");
+				settings.connections(), settings.threads(), switch (settings.tool()) {
+					case H2LOAD -> " streams=" + settings.streams();
+					case H1_RATE -> " rate=" + settings.rate() + "/s per connection";
+					case WRK -> "";
+				});
 		Warmup warmup = warmUp(out);
 		ProcessCpu server = new ProcessCpu(settings.serverPid().isEmpty() ? "0" : settings.serverPid(),
 				settings.clockTicks());
@@ -182,7 +186,7 @@ public final class HttpLoad {
 	/**
 	 * The typed form of the command-line options, checked against the harness's bounds.
 	 */
-	record Settings(HttpLoadTool tool, URI url, int connections, int threads, int streams, Duration warmup,
+	record Settings(HttpLoadTool tool, URI url, int connections, int threads, int streams, int rate, Duration warmup,
 			Duration warmupRound, double stable, Duration duration, String serverPid, long clockTicks) {
 
 		Settings {
@@ -195,6 +199,9 @@ public final class HttpLoad {
 			}
 			if (streams < 1 || streams > 1024) {
 				throw new IllegalArgumentException("--streams must be between 1 and 1024");
+			}
+			if (rate < 1 || rate > 1_000_000) {
+				throw new IllegalArgumentException("--rate must be between 1 and 1,000,000 requests per second");
 			}
 			if (warmupRound.compareTo(Duration.ofSeconds(1)) < 0 || !(stable > 0)) {
 				throw new IllegalArgumentException("--warmup-round must be at least 1s and --stable positive");
@@ -209,7 +216,7 @@ public final class HttpLoad {
 			return new Settings(HttpLoadTool.of(options.string("tool", "wrk")),
 					URI.create(options.string("url", "http://127.0.0.1:9105" + RawHttpServer.PATH)),
 					options.integer("connections", 64), options.integer("threads", 1), options.integer("streams", 10),
-					options.duration("warmup", Duration.ofSeconds(40)),
+					options.integer("rate", 1000), options.duration("warmup", Duration.ofSeconds(40)),
 					options.duration("warmup-round", Duration.ofSeconds(2)),
 					Double.parseDouble(options.string("stable", "0.05")),
 					options.duration("duration", Duration.ofSeconds(10)), options.string("server-pid", ""),

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP load generators that {@link HttpLoad} runs, both native programs from Debian:
- * {@code wrk} for HTTP/1.1 and {@code h2load} (package {@code nghttp2-client}) for h2c.
- * Each knows its command line and how to read the figures out of its report.
+ * {@code wrk} for HTTP/1.1 and {@code h2load} (package {@code nghttp2-client}) for h2c,
+ * and for HTTP/1.1 at a fixed rate. Each knows its command line and how to read the
+ * figures out of its report.
  */
 enum HttpLoadTool {
 
@@ -68,17 +69,32 @@ enum HttpLoadTool {
 		@Override
 		Report parse(String output) {
 			// a server that does not speak h2c would be measured on something else
-			find(output, "Application protocol: h2c");
-			Matcher finished = find(output, "finished in ([\\d.]+)(us|ms|s|m|h), ");
-			Matcher requests = find(output,
-					"requests: \\d+ total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
-			Matcher status = find(output, "status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
-			long non2xx = Long.parseLong(status.group(2)) + Long.parseLong(status.group(3))
-					+ Long.parseLong(status.group(4));
-			long errors = Long.parseLong(requests.group(3)) + Long.parseLong(requests.group(4))
-					+ Long.parseLong(requests.group(5));
-			return new Report(Long.parseLong(requests.group(2)), seconds(finished.group(1), finished.group(2)), -1, -1,
-					non2xx, errors);
+			return parseH2load(output, "h2c");
+		}
+
+	},
+
+	/**
+	 * {@code h2load --h1 --rps}: HTTP/1.1 keep-alive at a fixed rate of {@code --rate}
+	 * requests per second on each connection, below what the servers can take. At
+	 * saturation a slower server finds the tool asleep more often and pays its wake-up in
+	 * its own {@code send}, which magnifies any difference in work; at a fixed rate every
+	 * server wakes the tool alike, so the CPU per request compares the servers' own work.
+	 * Requests per second are the rate by construction; no percentiles (p50 and p99 are
+	 * -1).
+	 */
+	H1_RATE("h1-rate") {
+
+		@Override
+		List<String> command(HttpLoad.Settings settings, Duration duration) {
+			return List.of("h2load", "--h1", "--threads", Integer.toString(settings.threads()), "--clients",
+					Integer.toString(settings.connections()), "--rps", Integer.toString(settings.rate()), "--duration",
+					Long.toString(wholeSeconds(duration)), settings.url().toString());
+		}
+
+		@Override
+		Report parse(String output) {
+			return parseH2load(output, "http/1.1");
 		}
 
 	};
@@ -87,6 +103,23 @@ enum HttpLoadTool {
 
 	HttpLoadTool(String optionValue) {
 		this.optionValue = optionValue;
+	}
+
+	/**
+	 * Read an {@code h2load} report: the protocol it spoke must be the one asked for.
+	 */
+	private static Report parseH2load(String output, String protocol) {
+		find(output, "Application protocol: " + Pattern.quote(protocol));
+		Matcher finished = find(output, "finished in ([\\d.]+)(us|ms|s|m|h), ");
+		Matcher requests = find(output,
+				"requests: \\d+ total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored, (\\d+) timeout");
+		Matcher status = find(output, "status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx");
+		long non2xx = Long.parseLong(status.group(2)) + Long.parseLong(status.group(3))
+				+ Long.parseLong(status.group(4));
+		long errors = Long.parseLong(requests.group(3)) + Long.parseLong(requests.group(4))
+				+ Long.parseLong(requests.group(5));
+		return new Report(Long.parseLong(requests.group(2)), seconds(finished.group(1), finished.group(2)), -1, -1,
+				non2xx, errors);
 	}
 
 	/**
@@ -102,7 +135,7 @@ enum HttpLoadTool {
 
 	/**
 	 * The tool that {@code --tool} names.
-	 * @param optionValue {@code wrk} or {@code h2load}
+	 * @param optionValue {@code wrk}, {@code h2load} or {@code h1-rate}
 	 * @return the tool
 	 * @throws IllegalArgumentException for any other value
 	 */
@@ -112,7 +145,7 @@ enum HttpLoadTool {
 				return tool;
 			}
 		}
-		throw new IllegalArgumentException("Unknown tool '" + optionValue + "'; known: wrk, h2load");
+		throw new IllegalArgumentException("Unknown tool '" + optionValue + "'; known: wrk, h2load, h1-rate");
 	}
 
 	@Override
