@@ -48,7 +48,7 @@ public class QtServerMeterBinder implements MeterBinder {
 	 * Connections turned away before the application saw them, tagged {@code reason}
 	 * ({@link RejectReason#tagValue()}): {@code max_pending}, {@code origin},
 	 * {@code address}, {@code rate_limit}, {@code bad_handshake},
-	 * {@code handshake_timeout}, {@code tls_failure}.
+	 * {@code handshake_timeout}, {@code tls_failure}, {@code bad_request}.
 	 */
 	public static final String CONNECTIONS_REJECTED = "qtserver.connections.rejected";
 

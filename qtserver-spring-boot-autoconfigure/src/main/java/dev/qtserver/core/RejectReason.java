@@ -40,7 +40,15 @@ public enum RejectReason {
 	 * A request over the HTTP server's {@code rate-limit-per-second} for its client
 	 * (429); requests, not connections: the connection stays open.
 	 */
-	RATE_LIMIT;
+	RATE_LIMIT,
+
+	/**
+	 * An HTTP request refused before any handler saw it: malformed (400), request line
+	 * too long (414), header block too large or with too many fields (431), body over
+	 * {@code max-body-size} (413); requests, not connections, though the connection is
+	 * closed after the answer.
+	 */
+	BAD_REQUEST;
 
 	/**
 	 * Return the reason as a tag value, such as {@code max_pending}.

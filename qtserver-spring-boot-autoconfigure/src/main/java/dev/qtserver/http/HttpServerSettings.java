@@ -49,12 +49,14 @@ import static dev.qtserver.core.InvalidSettingException.check;
  * connection from one is closed at once, before it is read
  * @param websocket the WebSocket endpoint on the same listeners (its path, handshake and
  * limits; its listening settings are not used), or {@code null} for none
+ * @param halfClose what becomes of requests still being answered when their client closes
+ * its sending side
  */
 public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> listeners, int maxInitialLineLength,
 		int maxHeaderSize, int maxHeaderCount, long maxBodySize, Duration keepAliveTimeout,
 		@Nullable Duration requestTimeout, int maxKeepAliveRequests, boolean http2, boolean compression,
 		boolean forwardHeaders, int rateLimitPerSecond, List<String> allowedAddresses, List<String> deniedAddresses,
-		@Nullable WebSocketServerSettings websocket) {
+		@Nullable WebSocketServerSettings websocket, HalfClose halfClose) {
 
 	/**
 	 * Validate the settings.
@@ -62,6 +64,7 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 	 */
 	public HttpServerSettings {
 		Objects.requireNonNull(listen, "listen");
+		Objects.requireNonNull(halfClose, "halfClose");
 		listeners = List.copyOf(listeners);
 		check(maxInitialLineLength > 0, "maxInitialLineLength", maxInitialLineLength, "must be positive");
 		check(maxHeaderSize > 0, "maxHeaderSize", maxHeaderSize, "must be positive");
@@ -127,6 +130,8 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 		private boolean http2;
 
 		private boolean compression;
+
+		private HalfClose halfClose = HalfClose.CANCEL;
 
 		private boolean forwardHeaders;
 
@@ -271,6 +276,15 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 		}
 
 		/**
+		 * @param halfClose what becomes of requests still being answered when their
+		 * client closes its sending side @return this builder
+		 */
+		public Builder halfClose(HalfClose halfClose) {
+			this.halfClose = halfClose;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 * @throws InvalidSettingException when a value is out of range
@@ -279,7 +293,8 @@ public record HttpServerSettings(ListenSettings listen, List<ListenerSettings> l
 			return new HttpServerSettings(listenSettings(), this.listeners, this.maxInitialLineLength,
 					this.maxHeaderSize, this.maxHeaderCount, this.maxBodySize, this.keepAliveTimeout,
 					this.requestTimeout, this.maxKeepAliveRequests, this.http2, this.compression, this.forwardHeaders,
-					this.rateLimitPerSecond, this.allowedAddresses, this.deniedAddresses, this.websocket);
+					this.rateLimitPerSecond, this.allowedAddresses, this.deniedAddresses, this.websocket,
+					this.halfClose);
 		}
 
 	}

@@ -189,8 +189,13 @@ public final class QHttpServerResponder {
 	 */
 	public void writeEndChunked(byte[] data, Map<String, String> trailers) {
 		ChunkStream stream = openChunks();
-		writeChunk(data);
-		this.state = DONE;
+		// one end wins, also against another thread's: a later chunk or end fails
+		if (!STATE.compareAndSet(this, CHUNKED, DONE)) {
+			throw complete();
+		}
+		if (data.length > 0) {
+			stream.emit(data, !Schedulers.isInNonBlockingThread());
+		}
 		stream.end(trailers);
 	}
 
@@ -321,12 +326,19 @@ public final class QHttpServerResponder {
 
 	private ChunkStream openChunks() {
 		int current = this.state;
+		// read after the state: writeBeginChunked claims, then sets the stream
 		ChunkStream stream = this.chunks;
-		if (current != CHUNKED || stream == null) {
-			throw new IllegalStateException((current == NONE) ? "Call writeBeginChunked first"
-					: "The response to " + this.request + " is complete");
+		if (current == DONE) {
+			throw complete();
+		}
+		if (current == NONE || stream == null) {
+			throw new IllegalStateException("Call writeBeginChunked first (and let it return)");
 		}
 		return stream;
+	}
+
+	private IllegalStateException complete() {
+		return new IllegalStateException("The response to " + this.request + " is complete");
 	}
 
 	private void claim(int expected, int next) {

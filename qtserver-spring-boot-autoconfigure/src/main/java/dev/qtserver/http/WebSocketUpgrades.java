@@ -7,6 +7,7 @@ import java.util.List;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -204,6 +205,9 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 				pipeline.remove(handler);
 			}
 		}
+		// a WebSocket session ends when its client closes its side, as on a server of its
+		// own (an HTTP connection answers first)
+		ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
 		// what carries the session's messages to its handler, as on a server of its own;
 		// it replaces the operations of any request this connection served before
 		Connection channel = ctx::channel;

@@ -2,8 +2,11 @@ package dev.qtserver.http;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +64,62 @@ class ChunkedResponseTests {
 			}
 			assertThat(response.trailers()).containsEntry("x-checksum", "abc");
 			assertThat(written).hasValue(3);
+		}
+	}
+
+	/**
+	 * Two threads end the same chunked response at once: one end wins, the other fails as
+	 * a write after the end does, and the client reads one whole response.
+	 */
+	@Test
+	void whenTwoThreadsEndAChunkedResponseAtOnceThenOneWinsAndTheOtherFails() throws Exception {
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		AtomicInteger ended = new AtomicInteger();
+		QHttpServer server = this.fixture.start((HttpRequestHandler) (request, responder) -> {
+			responder.writeBeginChunked(200, Map.of(), "X-End");
+			responder.writeChunk("first ");
+			CyclicBarrier together = new CyclicBarrier(2);
+			Runnable end = () -> {
+				try {
+					together.await(5, TimeUnit.SECONDS);
+					responder.writeEndChunked(("by " + Thread.currentThread().getName()).getBytes(),
+							Map.of("X-End", Thread.currentThread().getName()));
+					ended.incrementAndGet();
+				}
+				catch (Exception ex) {
+					failures.add(ex);
+				}
+			};
+			Thread one = new Thread(end, "one");
+			Thread two = new Thread(end, "two");
+			one.start();
+			two.start();
+			try {
+				one.join();
+				two.join();
+				responder.writeChunk("after");
+			}
+			catch (Exception ex) {
+				failures.add(ex);
+			}
+			return true;
+		});
+		for (int round = 0; round < 20; round++) {
+			failures.clear();
+			ended.set(0);
+			try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+				client.get("/end");
+				RawHttpClient.Response response = client.read();
+				String winner = response.trailers().get("x-end");
+				assertThat(winner).isIn("one", "two");
+				assertThat(response.text()).isEqualTo("first by " + winner);
+			}
+			// the loser's end and the chunk after the end, once the handler has run on
+			await().atMost(Duration.ofSeconds(5)).until(() -> failures.size() >= 2);
+			assertThat(ended).hasValue(1);
+			assertThat(failures).hasSize(2)
+				.allSatisfy((failure) -> assertThat(failure).isInstanceOf(IllegalStateException.class)
+					.hasMessageEndingWith("is complete"));
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import dev.qtserver.core.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -190,6 +191,7 @@ class HttpConnectionTests {
 				assertThat(response.text()).isEqualTo("POST /echo " + "b".repeat(size));
 			}
 		}
+		assertRefusedAsTooLarge(server, status);
 		assertServes(server);
 	}
 
@@ -209,6 +211,7 @@ class HttpConnectionTests {
 				assertThat(response.text()).hasSize("POST /echo ".length() + size);
 			}
 		}
+		assertRefusedAsTooLarge(server, status);
 		assertServes(server);
 	}
 
@@ -220,6 +223,16 @@ class HttpConnectionTests {
 		assertThat(output).startsWith("HTTP/1.1 413");
 		assertThat(Curl.run("--data-binary", "z".repeat(MAX_BODY), "http://127.0.0.1:" + server.serverPort() + "/echo"))
 			.isEqualTo("POST /echo " + "z".repeat(MAX_BODY));
+	}
+
+	private void assertRefusedAsTooLarge(QHttpServer server, int status) {
+		int refused = (status == 413) ? 1 : 0;
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.fixture.eventsOf(HttpRequestRejectedEvent.class).size() >= refused);
+		assertThat(this.fixture.eventsOf(HttpRequestRejectedEvent.class))
+			.extracting(HttpRequestRejectedEvent::getStatus)
+			.containsExactly((refused == 1) ? new Integer[] { 413 } : new Integer[0]);
+		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(refused);
 	}
 
 	private static void assertServes(QHttpServer server) throws Exception {

@@ -1,11 +1,17 @@
 package dev.qtserver.http;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import dev.qtserver.core.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The limits that protect the server, at their edges, from a raw socket: request line
@@ -45,6 +51,7 @@ class HttpLimitsTests {
 		String path = "/" + "p".repeat(MAX_LINE + beyond - "GET  HTTP/1.1".length() - 1);
 		assertThat(("GET " + path + " HTTP/1.1").length()).isEqualTo(MAX_LINE + beyond);
 		assertThat(exchange("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(status);
+		assertRejected((status == 200) ? new int[0] : new int[] { status });
 		assertServes();
 	}
 
@@ -54,6 +61,7 @@ class HttpLimitsTests {
 		start();
 		assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "v".repeat(valueLength) + "\r\n\r\n").status())
 			.isEqualTo(status);
+		assertRejected((status == 200) ? new int[0] : new int[] { status });
 		assertServes();
 	}
 
@@ -73,6 +81,7 @@ class HttpLimitsTests {
 		else {
 			assertThat(response.header("connection")).isEqualTo("close");
 		}
+		assertRejected((status == 200) ? new int[0] : new int[] { status });
 		assertServes();
 	}
 
@@ -92,7 +101,31 @@ class HttpLimitsTests {
 			assertThat(response.status()).isEqualTo(400);
 			assertThat(response.header("connection")).isEqualTo("close");
 		}
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			// after a good request on the same connection
+			client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+			assertThat(client.read().text()).isEqualTo("ok 1");
+			client.send("GET /a b c HTTP/1.1\r\nHost: h\r\n\r\n");
+			assertThat(client.read().status()).isEqualTo(400);
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		assertRejected(400, 400, 400);
 		assertServes();
+	}
+
+	/**
+	 * Assert that these refusals, and no others, were published and counted, each with
+	 * the client's address.
+	 */
+	private void assertRejected(int... statuses) {
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.fixture.eventsOf(HttpRequestRejectedEvent.class).size() >= statuses.length);
+		List<HttpRequestRejectedEvent> events = this.fixture.eventsOf(HttpRequestRejectedEvent.class);
+		assertThat(events).extracting(HttpRequestRejectedEvent::getStatus)
+			.containsExactly(IntStream.of(statuses).boxed().toArray(Integer[]::new));
+		assertThat(events).allSatisfy((event) -> assertThat(event.getRemoteAddress()).isNotNull()
+			.satisfies((address) -> assertThat(address.getAddress().isLoopbackAddress()).isTrue()));
+		assertThat(this.server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(statuses.length);
 	}
 
 	private RawHttpClient.Response exchange(String request) throws Exception {

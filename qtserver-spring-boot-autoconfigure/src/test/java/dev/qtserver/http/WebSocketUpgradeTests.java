@@ -12,6 +12,7 @@ import dev.qtserver.handler.QtHandler;
 import dev.qtserver.test.LeakDetectionExtension;
 import dev.qtserver.test.RealClients;
 import dev.qtserver.websocket.QWebSocket;
+import dev.qtserver.websocket.QWebSocketServer;
 import dev.qtserver.websocket.WebSocketServerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,32 @@ class WebSocketUpgradeTests {
 		QHttpServer server = this.fixture
 			.start(withWebSocket((builder) -> builder.keepAliveTimeout(Duration.ofMillis(400))), new Echo());
 		assertThat(python(IDLE_THEN_ECHO, url(server), "1.2")).isEqualTo("before after\n");
+	}
+
+	/**
+	 * An HTTP connection lets its client half-close and still answers, but a session
+	 * upgraded from it ends when its client closes its side, as on a WebSocket server of
+	 * its own: it is not left open with nothing ever read again.
+	 */
+	@Test
+	void whenAnUpgradedClientClosesItsSideThenTheSessionEnds() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo());
+		QWebSocketServer sessions = server.webSocketServer();
+		assertThat(sessions).isNotNull();
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+					+ "Sec-WebSocket-Protocol: chat.v1\r\n\r\n");
+			assertThat(client.readHead().status()).isEqualTo(101);
+			// a masked text frame "hi" (mask 0): the echo comes back unmasked
+			client.send(new byte[] { (byte) 0x81, (byte) 0x82, 0, 0, 0, 0, 'h', 'i' });
+			assertThat(client.input().readNBytes(4)).containsExactly(0x81, 2, 'h', 'i');
+			await().atMost(Duration.ofSeconds(5)).until(() -> sessions.connectionCount() == 1);
+			client.socket().shutdownOutput();
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> sessions.connectionCount() == 0);
+		assertThat(server.connectionCount()).isZero();
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 import dev.qtserver.core.ClientAuth;
 import dev.qtserver.core.ListenerSettings;
@@ -27,6 +28,7 @@ import dev.qtserver.core.TlsSettings;
 import dev.qtserver.handler.OnConnect;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.http.Curl;
+import dev.qtserver.http.HalfClose;
 import dev.qtserver.http.HttpServerFixture;
 import dev.qtserver.http.HttpServerSettings;
 import dev.qtserver.http.QHttpServer;
@@ -213,6 +215,37 @@ class HttpTlsTests {
 		awaitHandshakes(1);
 		List<String> queries = IntStream.rangeClosed(1, 200).mapToObj((n) -> "n=" + n).toList();
 		assertThat(this.requests.queue).extracting(QHttpServerRequest::query).containsExactlyElementsOf(queries);
+	}
+
+	/**
+	 * A TLS 1.3 client that sends its requests and then closes its side (close_notify,
+	 * then a TCP half-close: what the JDK's {@code shutdownOutput} does) still reads
+	 * every answer, each written by a worker, before the server closes the connection,
+	 * when the server answers half-closed clients.
+	 */
+	@Test
+	void whenATlsClientHalfClosesAfterPipelinedRequestsThenEachIsAnsweredBeforeTheServerCloses() throws Exception {
+		QHttpServer server = start(secure(TlsSettings.of("server")), (builder) -> builder.halfClose(HalfClose.ANSWER));
+		try (SSLSocket socket = (SSLSocket) certificates.bundle("server")
+			.createSslContext()
+			.getSocketFactory()
+			.createSocket(HttpServerFixture.LOOPBACK, server.serverPort())) {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			socket.setEnabledProtocols(new String[] { "TLSv1.3" });
+			socket.startHandshake();
+			OutputStream out = socket.getOutputStream();
+			for (int n = 1; n <= 20; n++) {
+				out.write(("GET /who?n=" + n + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			}
+			out.flush();
+			socket.shutdownOutput();
+			String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+			assertThat(answers.split("HTTP/1.1 200 OK", -1)).hasSize(21);
+		}
+		List<String> queries = IntStream.rangeClosed(1, 20).mapToObj((n) -> "n=" + n).toList();
+		assertThat(this.requests.queue).extracting(QHttpServerRequest::query).containsExactlyElementsOf(queries);
+		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
 
 	@Test

@@ -74,6 +74,7 @@ class HttpServerBeanRegistrar extends QtServerBeanRegistrar<HttpServerProperties
 			.deniedAddresses(properties.getDeniedAddresses())
 			.http2(properties.isHttp2())
 			.compression(properties.isCompression())
+			.halfClose(properties.getHalfClose())
 			.forwardHeaders(
 					properties.getForwardHeadersStrategy() == HttpServerProperties.ForwardHeadersStrategy.NATIVE)
 			.build();

@@ -8,6 +8,7 @@ import java.util.List;
 import dev.qtserver.autoconfigure.ListenProperties;
 import dev.qtserver.autoconfigure.SslProperties;
 import dev.qtserver.autoconfigure.websocket.WebSocketEndpointProperties;
+import dev.qtserver.http.HalfClose;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
@@ -113,6 +114,14 @@ public class HttpServerProperties extends ListenProperties {
 	 * 'none' ignores them.
 	 */
 	private ForwardHeadersStrategy forwardHeadersStrategy = ForwardHeadersStrategy.NONE;
+
+	/**
+	 * What becomes of requests still being answered when their client closes its sending
+	 * side (a TCP half-close): 'cancel' takes the client as gone (answers already being
+	 * written are finished, the others cancelled), 'answer' answers every request
+	 * received first, as 'nc -N' and scripts expect.
+	 */
+	private HalfClose halfClose = HalfClose.CANCEL;
 
 	/**
 	 * WebSocket upgrades on the same listeners, into the same sessions, limits, events
@@ -223,6 +232,14 @@ public class HttpServerProperties extends ListenProperties {
 
 	public void setCompression(boolean compression) {
 		this.compression = compression;
+	}
+
+	public HalfClose getHalfClose() {
+		return this.halfClose;
+	}
+
+	public void setHalfClose(HalfClose halfClose) {
+		this.halfClose = halfClose;
 	}
 
 	public ForwardHeadersStrategy getForwardHeadersStrategy() {

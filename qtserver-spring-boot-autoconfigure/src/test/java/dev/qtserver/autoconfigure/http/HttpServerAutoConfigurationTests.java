@@ -14,6 +14,7 @@ import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import dev.qtserver.http.JsonCodec;
 import dev.qtserver.http.PathVariable;
+import dev.qtserver.http.HalfClose;
 import dev.qtserver.http.HttpServerSettings;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerFactory;
@@ -112,6 +113,15 @@ class HttpServerAutoConfigurationTests {
 				assertThat(settings.allowedAddresses()).containsExactly("10.0.0.0/8", "127.0.0.1");
 				assertThat(settings.deniedAddresses()).containsExactly("10.1.0.0/16");
 			});
+	}
+
+	@Test
+	void whenHalfCloseIsSetThenTheServerHasItAndItCancelsByDefault() {
+		this.runner.run((context) -> assertThat(context.getBean(QHttpServer.class).settings().halfClose())
+			.isEqualTo(HalfClose.CANCEL));
+		this.runner.withPropertyValues("qtserver.http.web.half-close=answer")
+			.run((context) -> assertThat(context.getBean(QHttpServer.class).settings().halfClose())
+				.isEqualTo(HalfClose.ANSWER));
 	}
 
 	@Test
