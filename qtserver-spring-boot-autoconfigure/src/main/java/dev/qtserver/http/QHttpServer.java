@@ -165,7 +165,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			Executor workers, List<? extends QtServerCustomizer<HttpServer>> customizers, RouteSupport support,
 			@Nullable SslBundles sslBundles) {
 		super(ServerKind.HTTP, name, settings.listen(), checkedListeners(settings, sslBundles), workers,
-				(server) -> new ApplicationEventSignals(server, eventPublisher), QHttpServer::transport, customizers,
+				(server) -> new ApplicationEventSignals(server, eventPublisher), () -> transport(settings.halfClose()),
+				customizers,
 				new TlsSupport(sslBundles,
 						settings.http2() ? ApplicationProtocols.HTTP_2 : ApplicationProtocols.HTTP_1_1,
 						TlsSettings.DEFAULT_HANDSHAKE_TIMEOUT));
@@ -182,19 +183,19 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	/**
-	 * A client that half-closes after its last request ({@code nc -N},
-	 * {@code shutdown(SHUT_WR)}) still gets every answer ({@link KeepAliveTimeout} closes
-	 * the connection once they are written). On Netty 4.2's epoll transport a half-closed
-	 * socket leaves the epoll set once it has nothing to wait for, and a later write that
-	 * must wait for room fails and closes the connection: the tail of a large answer
-	 * would be lost. NIO keeps such sockets registered, so HTTP servers run on Reactor
-	 * Netty's NIO loops, as TCP servers do (about 2 % of raw Reactor Netty's keep-alive
-	 * throughput, measured side by side).
+	 * Connections allow half-closure: {@link KeepAliveTimeout} decides when a half-closed
+	 * one ends ({@link HalfClose}). On Netty 4.2's epoll transport a half-closed socket
+	 * leaves the epoll set once it has nothing to wait for, and a later write that must
+	 * wait for room fails and closes the connection. Answering half-closed clients means
+	 * writing after the half-close, so servers that do run on Reactor Netty's NIO loops,
+	 * which keep such sockets registered, as TCP servers do. Servers that cancel stay on
+	 * the default (epoll on Linux): NIO cost 2.5 to 4 % of raw Reactor Netty's throughput
+	 * in {@code run-http.sh}, for the one case of an answer still being written when the
+	 * client half-closes.
 	 */
-	private static HttpServer transport() {
-		return HttpServer.create()
-			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-			.runOn(HttpResources.get(), false);
+	private static HttpServer transport(HalfClose halfClose) {
+		HttpServer transport = HttpServer.create().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+		return (halfClose == HalfClose.ANSWER) ? transport.runOn(HttpResources.get(), false) : transport;
 	}
 
 	/**
