@@ -37,6 +37,7 @@ import dev.qtserver.handler.OnMessage;
 import dev.qtserver.http.HttpHandlers.Placed;
 import dev.qtserver.http.HttpRequestObservations.ObservedRequest;
 import dev.qtserver.ssl.ApplicationProtocols;
+import dev.qtserver.ssl.TlsHalfClose;
 import dev.qtserver.ssl.TlsSupport;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.QWebSocketServer;

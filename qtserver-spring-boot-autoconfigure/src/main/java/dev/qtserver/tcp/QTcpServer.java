@@ -17,6 +17,7 @@ import dev.qtserver.core.QtServerCustomizer;
 import dev.qtserver.core.ServerKind;
 import dev.qtserver.event.ApplicationEventSignals;
 import dev.qtserver.ssl.ApplicationProtocols;
+import dev.qtserver.ssl.TlsHalfClose;
 import dev.qtserver.ssl.TlsSupport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -194,6 +195,8 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 					new FrameErrorHandler(this.settings.maxFrameLength(), (ex) -> framingBroken(socket, ex)));
 		}
 		ConnectionPipeline.addLast(connection, QTcpSocket.INPUT_SHUTDOWN, new InputShutdownHandler(socket));
+		// a TLS 1.3 close_notify is a half-close too
+		TlsHalfClose.install(connection.channel().pipeline());
 		ConnectionPipeline.addLast(connection, QTcpSocket.IO_ERRORS,
 				new IoErrorHandler(() -> bound != null || socket.isReceived(), (ex) -> connectionFailed(socket, ex)));
 		Duration idleTimeout = this.settings.listen().idleTimeout();

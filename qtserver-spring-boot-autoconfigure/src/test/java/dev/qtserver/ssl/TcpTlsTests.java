@@ -128,14 +128,27 @@ class TcpTlsTests {
 		for (int i = 0; i < count; i += 997) {
 			assertThat(received.get(i)).isEqualTo("line " + i);
 		}
-		for (int i = 0; i < 100; i++) {
-			socket.send("reply " + i);
-		}
-		BufferedReader reader = new BufferedReader(
-				new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-		for (int i = 0; i < 100; i++) {
-			assertThat(reader.readLine()).isEqualTo("reply " + i);
-		}
+		assertRepliesArrive(socket, client);
+	}
+
+	/**
+	 * A TLS 1.3 client that sends its lines and closes its side (close_notify, then a TCP
+	 * half-close: the JDK's {@code shutdownOutput}) has ended its input, not gone: it
+	 * still reads the replies, as a plain TCP client that half-closes does.
+	 */
+	@Test
+	void whenATls13ClientHalfClosesThenItsInputEndsAndItStillReadsTheReplies() throws Exception {
+		QTcpServer server = listening(TlsSettings.of("server"), 30);
+		SSLSocket client = jdkClient(server);
+		assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
+		assertThat(server.waitForNewConnection(TIMEOUT)).isTrue();
+		QTcpSocket socket = server.nextPendingConnection();
+		OutputStream out = client.getOutputStream();
+		out.write("a\nb\nc\n".getBytes(StandardCharsets.UTF_8));
+		out.flush();
+		client.shutdownOutput();
+		assertThat(socket.receiveText().collectList().block(TIMEOUT)).containsExactly("a", "b", "c");
+		assertRepliesArrive(socket, client);
 	}
 
 	@Test
@@ -450,6 +463,18 @@ class TcpTlsTests {
 		this.servers.add(server);
 		assertThat(server.listen()).as(server.errorString()).isTrue();
 		return server;
+	}
+
+	/** The server sends 100 replies; the client reads them, in order. */
+	private static void assertRepliesArrive(QTcpSocket socket, SSLSocket client) throws IOException {
+		for (int i = 0; i < 100; i++) {
+			socket.send("reply " + i);
+		}
+		BufferedReader reader = new BufferedReader(
+				new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+		for (int i = 0; i < 100; i++) {
+			assertThat(reader.readLine()).isEqualTo("reply " + i);
+		}
 	}
 
 	private SSLSocket jdkClient(QTcpServer server) throws Exception {
