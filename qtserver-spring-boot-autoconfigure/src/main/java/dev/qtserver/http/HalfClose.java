@@ -14,9 +14,13 @@ public enum HalfClose {
 	 * Take the client as gone, as Qt's {@code QAbstractHttpServer} does: the requests
 	 * whose answers have not started are cancelled (their responders report
 	 * {@code isCancelled()}, their streams and {@code Mono}s are cancelled, and pipelined
-	 * requests not yet handed over are dropped); an answer already being written is
-	 * finished first, then the connection is closed. The default: a server learns at once
-	 * that its work is no longer wanted.
+	 * requests not yet handed over are dropped; one answered on the event loop may be
+	 * handed over and answered before the server looks); an HTTP/1.1 answer already being
+	 * written is finished first, then the connection is closed. HTTP/2 connections close
+	 * at once. The default: a server learns at once that its work is no longer wanted.
+	 * Such servers stay on the default transport (epoll on Linux), where the rest of an
+	 * answer written in pieces after the half-close may still be cut (Netty 4.2's epoll
+	 * loses half-closed sockets).
 	 */
 	CANCEL,
 

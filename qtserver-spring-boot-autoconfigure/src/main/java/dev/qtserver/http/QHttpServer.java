@@ -796,8 +796,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	private void requestStateChanged(Connection connection, ConnectionObserver.State state) {
 		if (state == HttpServerState.REQUEST_DECODING_FAILED) {
 			// the operations Reactor Netty made for the refused request carry its answer
-			int status = (connection instanceof HttpServerResponse refused) ? refused.status().code()
-					: HttpResponseStatus.BAD_REQUEST.code();
+			// the operations of a request whose chunked body failed are the request's
+			// own,
+			// still at 200: Reactor Netty answered 400 then
+			int status = (connection instanceof HttpServerResponse refused && refused.status().code() >= 400)
+					? refused.status().code() : HttpResponseStatus.BAD_REQUEST.code();
 			rejected(status,
 					(connection.channel().remoteAddress() instanceof InetSocketAddress remote) ? remote : null);
 		}

@@ -4,6 +4,7 @@ import dev.qtserver.websocket.QWebSocketServer;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.qtserver.ssl.TlsHalfClose;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,7 +46,7 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 	static final String NAME = "qtserver.webSocketUpgrades";
 
 	private static final String[] HTTP_HANDLERS = { NettyPipeline.HttpTrafficHandler, NettyPipeline.IdleTimeoutHandler,
-			KeepAliveTimeout.NAME, NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler,
+			KeepAliveTimeout.NAME, TlsHalfClose.NAME, NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler,
 			NettyPipeline.CompressionHandler };
 
 	private final String path;

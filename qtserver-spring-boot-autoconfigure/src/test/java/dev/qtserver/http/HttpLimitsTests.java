@@ -109,7 +109,13 @@ class HttpLimitsTests {
 			assertThat(client.read().status()).isEqualTo(400);
 			assertThat(client.isClosedByServer()).isTrue();
 		}
-		assertRejected(400, 400, 400);
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			// the head is good, a chunk of the body is not
+			client.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
+			assertThat(client.read().status()).isEqualTo(400);
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		assertRejected(400, 400, 400, 400);
 		assertServes();
 	}
 
