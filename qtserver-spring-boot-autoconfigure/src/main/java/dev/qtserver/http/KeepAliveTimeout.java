@@ -103,17 +103,15 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 	void exchangeEnded() {
 		this.lastActive = System.nanoTime();
 		EXCHANGES.decrementAndGet(this);
-		if (this.inputShutdown) {
-			ChannelHandlerContext context = this.ctx;
-			if (context == null) {
-				return;
-			}
-			if (context.executor().inEventLoop()) {
-				lookWhetherAnswered(context);
-			}
-			else {
-				context.executor().execute(() -> lookWhetherAnswered(context));
-			}
+		ChannelHandlerContext context = this.ctx;
+		if (!this.inputShutdown || context == null) {
+			return;
+		}
+		if (context.executor().inEventLoop()) {
+			lookWhetherAnswered(context);
+		}
+		else {
+			context.executor().execute(() -> lookWhetherAnswered(context));
 		}
 	}
 

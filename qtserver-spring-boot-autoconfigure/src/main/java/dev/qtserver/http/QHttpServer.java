@@ -795,14 +795,13 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	/** Reactor Netty's codec refused a request (400, 414, 431) and answered it. */
 	private void requestStateChanged(Connection connection, ConnectionObserver.State state) {
 		if (state == HttpServerState.REQUEST_DECODING_FAILED) {
-			// the operations Reactor Netty made for the refused request carry its answer
-			// the operations of a request whose chunked body failed are the request's
-			// own,
-			// still at 200: Reactor Netty answered 400 then
+			// the operations Reactor Netty made for a refused request carry its answer;
+			// those of a request whose chunked body failed are the request's own, still
+			// at
+			// 200 while Reactor Netty answered 400
 			int status = (connection instanceof HttpServerResponse refused && refused.status().code() >= 400)
 					? refused.status().code() : HttpResponseStatus.BAD_REQUEST.code();
-			rejected(status,
-					(connection.channel().remoteAddress() instanceof InetSocketAddress remote) ? remote : null);
+			rejected(status, inet(connection.channel().remoteAddress()));
 		}
 	}
 

@@ -168,10 +168,7 @@ public final class QHttpServerResponder {
 	 * @param data the chunk; an empty one is skipped
 	 */
 	public void writeChunk(byte[] data) {
-		ChunkStream stream = openChunks();
-		if (data.length > 0) {
-			stream.emit(data, !Schedulers.isInNonBlockingThread());
-		}
+		emit(openChunks(), data);
 	}
 
 	/**
@@ -193,10 +190,15 @@ public final class QHttpServerResponder {
 		if (!STATE.compareAndSet(this, CHUNKED, DONE)) {
 			throw complete();
 		}
+		emit(stream, data);
+		stream.end(trailers);
+	}
+
+	/** A worker waits while the client has not taken the chunks before; a loop cannot. */
+	private static void emit(ChunkStream stream, byte[] data) {
 		if (data.length > 0) {
 			stream.emit(data, !Schedulers.isInNonBlockingThread());
 		}
-		stream.end(trailers);
 	}
 
 	/**
@@ -223,7 +225,7 @@ public final class QHttpServerResponder {
 	 * connection is then cut, so the client sees an incomplete response); not told when
 	 * the client went away, which cancels the stream like any other response
 	 */
-	void stream(Flux<byte[]> body, java.util.function.Consumer<Throwable> onError) {
+	void stream(Flux<byte[]> body, Consumer<Throwable> onError) {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
