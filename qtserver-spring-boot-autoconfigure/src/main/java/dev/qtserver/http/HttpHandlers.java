@@ -3,6 +3,7 @@ package dev.qtserver.http;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +28,14 @@ import org.springframework.util.ReflectionUtils;
  * @param missing answers requests nobody took, or {@code null} for the default 404
  * @param after see every response, in order
  * @param verifiers decide WebSocket upgrades, in order
+ * @param exactPaths by raw request path, the route asked first about it, for the paths of
+ * routes without variables that no handler or route before them might take
  */
 record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing,
-		List<Placed<AfterRequestHandler>> after, List<Placed<WebSocketUpgradeVerifier>> verifiers) {
+		List<Placed<AfterRequestHandler>> after, List<Placed<WebSocketUpgradeVerifier>> verifiers,
+		Map<String, RouteMethod> exactPaths) {
 
-	static final HttpHandlers NONE = new HttpHandlers(List.of(), null, List.of(), List.of());
+	static final HttpHandlers NONE = new HttpHandlers(List.of(), null, List.of(), List.of(), Map.of());
 
 	/**
 	 * Return these handlers and those of one more bean, asked after them.
@@ -70,7 +74,37 @@ record HttpHandlers(List<Asker> askers, @Nullable Placed<MissingHandler> missing
 							+ ") is bound to an HTTP server but has no @Route method and implements none of "
 							+ "HttpRequestHandler, MissingHandler, AfterRequestHandler and WebSocketUpgradeVerifier");
 		}
-		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after), List.copyOf(verifiers));
+		return new HttpHandlers(List.copyOf(askers), missing, List.copyOf(after), List.copyOf(verifiers),
+				exactPaths(askers));
+	}
+
+	/**
+	 * Find the routes a request reaches without any other being asked: a route without
+	 * variables, whose path no handler and no route before it might take. A request for
+	 * that path, as sent, goes to it without being split and matched against the routes
+	 * in between; any other request walks the handlers.
+	 */
+	private static Map<String, RouteMethod> exactPaths(List<Asker> askers) {
+		Map<String, RouteMethod> exact = new HashMap<>();
+		for (int i = 0; i < askers.size(); i++) {
+			if (askers.get(i) instanceof RouteAsker candidate && candidate.route().pattern().isExactPath()) {
+				String path = candidate.route().pattern().toString();
+				if (!exact.containsKey(path) && isFirstFor(path, askers.subList(0, i))) {
+					exact.put(path, candidate.route());
+				}
+			}
+		}
+		return Map.copyOf(exact);
+	}
+
+	private static boolean isFirstFor(String path, List<Asker> before) {
+		String[] segments = RoutePattern.decodedSegments(path);
+		for (Asker asker : before) {
+			if (!(asker instanceof RouteAsker route) || route.route().pattern().match(segments) != null) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -99,9 +99,12 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 		EXCHANGES.incrementAndGet(this);
 	}
 
-	/** A request of the connection has been answered; the connection may idle again. */
-	void exchangeEnded() {
-		this.lastActive = System.nanoTime();
+	/**
+	 * A request of the connection has been answered; the connection may idle again.
+	 * @param now {@link System#nanoTime()} at the end, which the caller has read already
+	 */
+	void exchangeEnded(long now) {
+		this.lastActive = now;
 		EXCHANGES.decrementAndGet(this);
 		ChannelHandlerContext context = this.ctx;
 		if (!this.inputShutdown || context == null) {

@@ -107,8 +107,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	/** Whether the upgrade verifiers' worker runs took long lately. */
 	private final WorkerRunHistory verifierRuns = new WorkerRunHistory();
 
-	/** The {@code Keep-Alive} header's value, encoded once. */
-	private final AsciiString keepAlive;
+	/** The headers of responses to keep-alive HTTP/1.1 requests: {@code Keep-Alive}. */
+	private final ResponseHeaderPresets keepAliveHeaders;
+
+	/** The headers of responses to other requests. */
+	private final ResponseHeaderPresets plainHeaders = new ResponseHeaderPresets(null);
 
 	/** Who may connect. */
 	private final ClientAddressFilter addressFilter;
@@ -174,7 +177,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		this.settings = settings;
 		this.support = support;
 		this.dispatcher = new RequestDispatcher(this, workers, support.json());
-		this.keepAlive = AsciiString.cached("timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds()));
+		this.keepAliveHeaders = new ResponseHeaderPresets(
+				AsciiString.cached("timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds())));
 		this.addressFilter = settings.addressFilter();
 		this.rateLimiter = (settings.rateLimitPerSecond() > 0) ? new ClientRateLimiter(settings.rateLimitPerSecond())
 				: null;
@@ -523,27 +527,26 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			return reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
 		}
 		statistics().messageReceived();
-		if (request.isKeepAlive() && request.version().majorVersion() == 1) {
-			response.header(HttpHeaderNames.KEEP_ALIVE, this.keepAlive);
-		}
+		ResponseHeaderPresets presets = (request.isKeepAlive() && request.version().majorVersion() == 1)
+				? this.keepAliveHeaders : this.plainHeaders;
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
-			return start(request, response, channel, connection, null);
+			return start(request, response, channel, connection, presets, null);
 		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
-			.flatMap((body) -> start(request, response, channel, connection, body))
+			.flatMap((body) -> start(request, response, channel, connection, presets, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
 					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
 	}
 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
-			HttpConnectionState connection, byte @Nullable [] body) {
+			HttpConnectionState connection, ResponseHeaderPresets presets, byte @Nullable [] body) {
 		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
 				request.hostName(), hostPort(request), request.requestHeaders(), body, remote(request),
 				local(request, channel), request.version().text(), connection.sslSession(channel));
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
 		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,
-				this.requestDone, observed, connection);
+				this.requestDone, observed, connection, presets);
 		this.inFlight.incrementAndGet();
 		connection.keepAlive().exchangeStarted();
 		responder.dispatching();
@@ -553,13 +556,15 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	private void requestDone(QHttpServerResponder responder) {
-		responder.connection().keepAlive().exchangeEnded();
+		// one clock read for the connection's idle time and the request's duration
+		long now = System.nanoTime();
+		responder.connection().keepAlive().exchangeEnded(now);
 		ObservedRequest observed = responder.observation();
 		if (observed != null || !this.requestObservers.isEmpty()) {
 			QHttpServerRequest request = responder.request();
 			CompletedRequest completed = new CompletedRequest(this, request.method(), request.route().orElse(null),
 					responder.response().status().code(), responder.isCancelled(),
-					Duration.ofNanos(System.nanoTime() - responder.startedNanos()));
+					Duration.ofNanos(now - responder.startedNanos()));
 			if (observed != null) {
 				try {
 					observed.completed(completed);

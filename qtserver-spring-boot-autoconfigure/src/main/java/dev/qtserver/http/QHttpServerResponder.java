@@ -79,6 +79,9 @@ public final class QHttpServerResponder {
 	/** What the server keeps for the request's connection, looked up once per request. */
 	private final HttpConnectionState connection;
 
+	/** The headers every response to the request carries, and the content types. */
+	private final ResponseHeaderPresets presets;
+
 	private final long started = System.nanoTime();
 
 	private volatile int state = NONE;
@@ -89,8 +92,9 @@ public final class QHttpServerResponder {
 
 	QHttpServerResponder(HttpServerResponse response, Channel channel, QHttpServerRequest request,
 			ResponseFinisher finisher, Consumer<QHttpServerResponder> onDone, @Nullable ObservedRequest observation,
-			HttpConnectionState connection) {
+			HttpConnectionState connection, ResponseHeaderPresets presets) {
 		this.connection = connection;
+		this.presets = presets;
 		this.response = response;
 		this.channel = channel;
 		this.request = request;
@@ -155,7 +159,7 @@ public final class QHttpServerResponder {
 		ChunkStream stream = new ChunkStream(this.channel);
 		this.chunks = stream;
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
-			head.applyTo(this.response);
+			head.applyTo(this.response, this.presets);
 			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
 			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
 		});
@@ -229,7 +233,7 @@ public final class QHttpServerResponder {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
-			head.applyTo(this.response);
+			head.applyTo(this.response, this.presets);
 			// the stream's own errors are the handler's; any other is the write's, a
 			// client that reset or left mid-stream: no handler failed
 			Flux<ByteBuf> chunks = body.onErrorMap(StreamFailed::new).map(Unpooled::wrappedBuffer);
@@ -369,7 +373,7 @@ public final class QHttpServerResponder {
 		}
 		ByteBuf body;
 		try {
-			full.applyTo(this.response);
+			full.applyTo(this.response, this.presets);
 			if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
 				// what a GET would have sent: Reactor Netty leaves a HEAD response's
 				// length out

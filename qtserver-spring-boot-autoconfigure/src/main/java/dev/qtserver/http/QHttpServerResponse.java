@@ -87,7 +87,7 @@ public final class QHttpServerResponse {
 	 */
 	public static QHttpServerResponse text(String text) {
 		Objects.requireNonNull(text, "text");
-		return new QHttpServerResponse(200, "text/plain;charset=UTF-8", null, text);
+		return new QHttpServerResponse(200, ResponseHeaderPresets.TEXT, null, text);
 	}
 
 	/**
@@ -96,7 +96,7 @@ public final class QHttpServerResponse {
 	 * @return the response
 	 */
 	public static QHttpServerResponse bytes(byte[] bytes) {
-		return new QHttpServerResponse(200, "application/octet-stream", bytes, null);
+		return new QHttpServerResponse(200, ResponseHeaderPresets.BYTES, bytes, null);
 	}
 
 	/**
@@ -105,7 +105,7 @@ public final class QHttpServerResponse {
 	 * @return the response
 	 */
 	static QHttpServerResponse json(byte[] json) {
-		return new QHttpServerResponse(200, "application/json", json, null);
+		return new QHttpServerResponse(200, ResponseHeaderPresets.JSON, json, null);
 	}
 
 	/**
@@ -239,17 +239,20 @@ public final class QHttpServerResponse {
 	/**
 	 * Put the status and headers on Reactor Netty's response.
 	 * @param response the response to the request
+	 * @param presets the headers every response to the request carries, and the starter's
+	 * content types, made once
 	 */
-	void applyTo(HttpServerResponse response) {
+	void applyTo(HttpServerResponse response, ResponseHeaderPresets presets) {
 		response.status(nettyStatus());
+		HttpHeaders target = response.responseHeaders();
 		HttpHeaders headers = this.headers;
-		if (headers != null) {
-			if (!headers.isEmpty()) {
-				headers.forEach((entry) -> response.addHeader(entry.getKey(), entry.getValue()));
-			}
+		if (headers == null) {
+			presets.addTo(target, this.contentType);
+			return;
 		}
-		else if (this.contentType != null) {
-			response.header(HttpHeaderNames.CONTENT_TYPE, this.contentType);
+		presets.addTo(target);
+		if (!headers.isEmpty()) {
+			target.add(headers);
 		}
 	}
 
@@ -267,7 +270,7 @@ public final class QHttpServerResponse {
 	}
 
 	HttpResponseStatus nettyStatus() {
-		return HttpResponseStatus.valueOf(this.status);
+		return (this.status == 200) ? HttpResponseStatus.OK : HttpResponseStatus.valueOf(this.status);
 	}
 
 	@Override

@@ -45,6 +45,8 @@ final class RequestDispatcher {
 
 	private static final Log logger = LogFactory.getLog(RequestDispatcher.class);
 
+	private static final String[] NO_SEGMENTS = new String[0];
+
 	private final QHttpServer server;
 
 	private final Executor workers;
@@ -64,22 +66,34 @@ final class RequestDispatcher {
 	 * Start handling a request, on the event loop of its connection.
 	 */
 	void dispatch(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel) {
-		String[] segments;
-		try {
-			segments = RoutePattern.decodedSegments(request.rawPath());
+		String rawPath = request.rawPath();
+		RouteMethod exact = handlers.exactPaths().get(rawPath);
+		@Nullable Object[] values = (exact != null && exact.takes(request.method())) ? exact.convertPath(Map.of()) : null;
+		Walk walk;
+		if (exact != null && values != null) {
+			// the first route asked about the path takes the request: nothing to match
+			walk = new Walk(handlers, request, responder, channel, NO_SEGMENTS);
+			walk.route = exact;
+			walk.values = values;
 		}
-		catch (IllegalArgumentException ex) {
-			responder.write(400);
-			return;
+		else {
+			String[] segments;
+			try {
+				segments = RoutePattern.decodedSegments(rawPath);
+			}
+			catch (IllegalArgumentException ex) {
+				responder.write(400);
+				return;
+			}
+			walk = new Walk(handlers, request, responder, channel, segments);
 		}
-		Walk walk = new Walk(handlers, request, responder, channel, segments);
 		ObservedRequest observed = responder.observation();
 		if (observed == null) {
-			walk.continueFrom(0);
+			walk.start();
 			return;
 		}
 		try (Scope scope = observed.openScope()) {
-			walk.continueFrom(0);
+			walk.start();
 		}
 	}
 
@@ -114,6 +128,17 @@ final class RequestDispatcher {
 			this.segments = segments;
 		}
 
+		/** Call the route found already, or walk the handlers from the first. */
+		void start() {
+			RouteMethod found = this.route;
+			@Nullable Object[] converted = this.values;
+			if (found != null && converted != null) {
+				take(found, converted);
+				return;
+			}
+			continueFrom(0);
+		}
+
 		void continueFrom(int start) {
 			List<Asker> askers = this.handlers.askers();
 			for (int i = start; i < askers.size(); i++) {
@@ -134,10 +159,7 @@ final class RequestDispatcher {
 					if (values == null) {
 						continue;
 					}
-					this.request.routeAnswering(route.pattern().toString());
-					this.route = route;
-					this.values = values;
-					runOn(route.onEventLoop(), route.workerRuns(), route.toString(), this);
+					take(route, values);
 					return;
 				}
 				HandlerAsker handler = (HandlerAsker) asker;
@@ -166,6 +188,13 @@ final class RequestDispatcher {
 				}
 			}
 			missing();
+		}
+
+		private void take(RouteMethod route, @Nullable Object[] values) {
+			this.request.routeAnswering(route.pattern().toString());
+			this.route = route;
+			this.values = values;
+			runOn(route.onEventLoop(), route.workerRuns(), route.toString(), this);
 		}
 
 		/** Call the route found. */

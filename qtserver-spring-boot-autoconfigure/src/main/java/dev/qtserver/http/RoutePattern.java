@@ -118,6 +118,24 @@ final class RoutePattern {
 	}
 
 	/**
+	 * Return whether the pattern is a path of literal segments that a request's raw path
+	 * matches only when it is the same string: no variables, and no escapes (a pattern's
+	 * segments are not decoded, a request's are).
+	 * @return whether the pattern is an exact path
+	 */
+	boolean isExactPath() {
+		if (this.rest != null || this.pattern.indexOf('%') >= 0) {
+			return false;
+		}
+		for (String variable : this.variables) {
+			if (variable != null) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
 	 * Return whether the pattern has a variable of the given name.
 	 * @param name the name
 	 * @return whether the pattern binds it

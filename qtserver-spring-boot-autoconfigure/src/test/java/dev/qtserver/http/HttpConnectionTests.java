@@ -167,6 +167,51 @@ class HttpConnectionTests {
 		assertThat(server.statistics().accepted()).isEqualTo(1);
 	}
 
+	/**
+	 * Every kind of response carries its content type once, and {@code Keep-Alive} once
+	 * exactly when the connection stays open: the starter's own content types and the
+	 * {@code Keep-Alive} header are copied in from presets, the others added by name.
+	 */
+	@Test
+	void whenResponsesOfEachKindAreWrittenThenEachCarriesItsHeadersOnceAndKeepAliveOnlyOnAKeptConnection()
+			throws Exception {
+		QHttpServer server = this.fixture.start(new Kinds());
+		java.util.Map<String, String> contentTypes = new java.util.LinkedHashMap<>();
+		contentTypes.put("/kind/text", "text/plain;charset=UTF-8");
+		contentTypes.put("/kind/bytes", "application/octet-stream");
+		contentTypes.put("/kind/json", "application/json");
+		contentTypes.put("/kind/custom", "text/csv");
+		contentTypes.put("/kind/equal", "text/plain;charset=UTF-8");
+		contentTypes.put("/kind/headers", "text/plain;charset=UTF-8");
+		contentTypes.put("/kind/status", null);
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			for (int round = 0; round < 2; round++) {
+				for (java.util.Map.Entry<String, String> kind : contentTypes.entrySet()) {
+					client.get(kind.getKey());
+					RawHttpClient.Response response = client.read();
+					assertThat(response.count("keep-alive")).as(kind.getKey()).isEqualTo(1);
+					assertThat(response.header("keep-alive")).isEqualTo("timeout=15");
+					assertThat(response.count("content-type")).as(kind.getKey())
+						.isEqualTo((kind.getValue() != null) ? 1 : 0);
+					assertThat(response.header("content-type")).as(kind.getKey()).isEqualTo(kind.getValue());
+				}
+			}
+			client.get("/kind/headers");
+			assertThat(client.read().header("x-kind")).isEqualTo("headers");
+		}
+		for (String request : new String[] { "GET /kind/text HTTP/1.0\r\n\r\n",
+				"GET /kind/text HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+				"GET /kind/custom HTTP/1.0\r\n\r\n" }) {
+			try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+				client.send(request);
+				RawHttpClient.Response response = client.read();
+				assertThat(response.status()).isEqualTo(200);
+				assertThat(response.count("keep-alive")).as(request).isZero();
+				assertThat(response.count("content-type")).as(request).isEqualTo(1);
+			}
+		}
+	}
+
 	@Test
 	void whenCurlExpects100ContinueThenItGetsContinueAndTheWholeBodyIsEchoed() {
 		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(64 * 1024), new Echo());
@@ -278,6 +323,47 @@ class HttpConnectionTests {
 			client.input().readAllBytes();
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+	}
+
+	static class Kinds {
+
+		@Route("/kind/text")
+		String text() {
+			return "text";
+		}
+
+		@Route("/kind/bytes")
+		byte[] bytes() {
+			return new byte[] { 1, 2, 3 };
+		}
+
+		@Route("/kind/json")
+		java.util.Map<String, String> json() {
+			return java.util.Map.of("kind", "json");
+		}
+
+		@Route("/kind/custom")
+		QHttpServerResponse custom() {
+			return new QHttpServerResponse(200, "text/csv", "a,b".getBytes(StandardCharsets.UTF_8));
+		}
+
+		/** The starter's text type, as an equal string of its own. */
+		@Route("/kind/equal")
+		QHttpServerResponse equal() {
+			return new QHttpServerResponse(200, new String("text/plain;charset=UTF-8".toCharArray()),
+					"equal".getBytes(StandardCharsets.UTF_8));
+		}
+
+		@Route("/kind/headers")
+		QHttpServerResponse headers() {
+			return QHttpServerResponse.text("headers").header("X-Kind", "headers");
+		}
+
+		@Route("/kind/status")
+		QHttpServerResponse status() {
+			return QHttpServerResponse.status(202);
+		}
+
 	}
 
 	static class Echo {

@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -96,7 +98,8 @@ final class RawHttpClient implements AutoCloseable {
 			}
 			statusLine = line();
 		}
-		Map<String, String> headers = fields();
+		List<String> names = new ArrayList<>();
+		Map<String, String> headers = fields(names);
 		int status = Integer.parseInt(statusLine.split(" ")[1]);
 		byte[] body;
 		Map<String, String> trailers = Map.of();
@@ -111,7 +114,7 @@ final class RawHttpClient implements AutoCloseable {
 				chunks.write(this.in.readNBytes(size));
 				line();
 			}
-			trailers = fields();
+			trailers = fields(new ArrayList<>());
 			body = chunks.toByteArray();
 		}
 		else if (length != null) {
@@ -120,7 +123,7 @@ final class RawHttpClient implements AutoCloseable {
 		else {
 			body = this.in.readAllBytes();
 		}
-		return new Response(status, headers, body, trailers);
+		return new Response(status, headers, List.copyOf(names), body, trailers);
 	}
 
 	/**
@@ -151,13 +154,14 @@ final class RawHttpClient implements AutoCloseable {
 		}
 	}
 
-	private Map<String, String> fields() throws IOException {
+	private Map<String, String> fields(List<String> names) throws IOException {
 		Map<String, String> fields = new LinkedHashMap<>();
 		String line;
 		while (!(line = line()).isEmpty()) {
 			int colon = line.indexOf(':');
-			fields.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-					line.substring(colon + 1).trim());
+			String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+			names.add(name);
+			fields.putIfAbsent(name, line.substring(colon + 1).trim());
 		}
 		return fields;
 	}
@@ -186,10 +190,17 @@ final class RawHttpClient implements AutoCloseable {
 	 *
 	 * @param status the status code
 	 * @param headers the headers, names in lower case, the first value of each
+	 * @param names every header's name in lower case, in order, as often as it came
 	 * @param body the body
 	 * @param trailers the trailers of a chunked body
 	 */
-	record Response(int status, Map<String, String> headers, byte[] body, Map<String, String> trailers) {
+	record Response(int status, Map<String, String> headers, List<String> names, byte[] body,
+			Map<String, String> trailers) {
+
+		/** How many times a header came. */
+		long count(String name) {
+			return this.names.stream().filter(name.toLowerCase(Locale.ROOT)::equals).count();
+		}
 
 		@Nullable String header(String name) {
 			return this.headers.get(name.toLowerCase(Locale.ROOT));

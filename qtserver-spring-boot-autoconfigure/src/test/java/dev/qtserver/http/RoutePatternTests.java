@@ -3,6 +3,7 @@ package dev.qtserver.http;
 import java.util.Arrays;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,18 @@ class RoutePatternTests {
 		Arrays.setAll(expected, (i) -> java.net.URLDecoder.decode(expected[i].replace("+", "%2B"),
 				java.nio.charset.StandardCharsets.UTF_8));
 		assertThat(RoutePattern.decodedSegments(path)).containsExactly(expected);
+	}
+
+	/**
+	 * A pattern is an exact path when a request's raw path matches it only by being the
+	 * same string: no variables, and no escapes (a pattern's own segments are not
+	 * decoded).
+	 */
+	@ParameterizedTest
+	@CsvSource({ "/, true", "/plaintext, true", "/a/b/, true", "/a//b, true", "/users/{id}, false", "/{name}/x, false",
+			"/files/{*path}, false", "/a%20b, false" })
+	void whenAPatternHasNoVariablesAndNoEscapesThenItIsAnExactPath(String pattern, boolean exact) {
+		assertThat(RoutePattern.parse(pattern).isExactPath()).isEqualTo(exact);
 	}
 
 }

@@ -175,6 +175,54 @@ class RouteTests {
 		assertThat(passing.asked).hasValue(1);
 	}
 
+	/**
+	 * A request for a route's exact path (no variables) goes straight to it only when
+	 * nothing before it could take the request: handlers before it are still asked, a
+	 * route before it whose variables match the path still wins, and routes that share
+	 * the path still split its methods.
+	 */
+	@Test
+	void whenAHandlerBeforeAnExactPathRouteIsBoundThenItIsStillAskedFirst() throws Exception {
+		Passing passing = new Passing();
+		QHttpServer server = this.fixture.start(passing, new Routes());
+		for (int i = 1; i <= 3; i++) {
+			assertThat(get(server, "/reply/string").body()).isEqualTo("a string");
+			assertThat(passing.asked).hasValue(i);
+		}
+	}
+
+	@Test
+	void whenARouteWithAVariableBeforeAnExactPathRouteMatchesThePathThenItTakesTheRequest() throws Exception {
+		QHttpServer server = this.fixture.start(new AnyReply(), new Routes());
+		assertThat(get(server, "/reply/string").body()).isEqualTo("any string");
+		assertThat(get(server, "/reply/string?x=1").body()).isEqualTo("any string");
+		assertThat(get(server, "/reply/bytes").body()).isEqualTo("any bytes");
+	}
+
+	@Test
+	void whenRoutesShareAnExactPathThenEachTakesItsMethodsAndTheRestGet405() throws Exception {
+		QHttpServer server = this.fixture.start(new SharedPath());
+		assertThat(get(server, "/shared").body()).isEqualTo("read");
+		assertThat(post(server, "/shared", "x").body()).isEqualTo("written");
+		HttpResponse<String> other = HttpReplies.send(this.client,
+				HttpRequest.newBuilder(uri(server, "/shared"))
+					.timeout(REPLY_TIMEOUT)
+					.method("PUT", HttpRequest.BodyPublishers.ofString("x"))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(other.statusCode()).isEqualTo(405);
+		assertThat(other.headers().firstValue("allow")).hasValue("GET, HEAD, POST");
+	}
+
+	@Test
+	void whenAnExactPathIsSentWithEscapesOrAQueryThenItsRouteStillTakesIt() throws Exception {
+		QHttpServer server = this.fixture.start(new Routes());
+		assertThat(get(server, "/reply/str%69ng").body()).isEqualTo("a string");
+		assertThat(get(server, "/reply/string?page=2").body()).isEqualTo("a string");
+		assertThat(get(server, "/reply/string/").statusCode()).isEqualTo(404);
+		assertThat(get(server, "/reply//string").statusCode()).isEqualTo(404);
+	}
+
 	@Test
 	void whenEveryHandlerPassesThenTheMissingHandlerEventIsPublishedAndTheAnswerIs404() throws Exception {
 		Passing passing = new Passing();
@@ -337,6 +385,29 @@ class RouteTests {
 
 		@Route("/reply/nothing")
 		void nothing() {
+		}
+
+	}
+
+	static class AnyReply {
+
+		@Route("/reply/{what}")
+		String any(@PathVariable String what) {
+			return "any " + what;
+		}
+
+	}
+
+	static class SharedPath {
+
+		@Route(value = "/shared", methods = "GET")
+		String read() {
+			return "read";
+		}
+
+		@Route(value = "/shared", methods = "POST")
+		String write() {
+			return "written";
 		}
 
 	}
