@@ -1,7 +1,6 @@
 package dev.qtserver.http;
 
 import dev.qtserver.websocket.QWebSocketServer;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.qtserver.ssl.TlsHalfClose;
@@ -9,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,9 +19,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -40,23 +35,20 @@ import reactor.netty.channel.ChannelOperations;
  * {@link WebSocketUpgradeVerifier}s (if any) accept it. Every other request goes on to
  * Reactor Netty untouched.
  */
-final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
+final class WebSocketUpgrades extends RequestHold {
 
 	/** The handler's name in a connection's pipeline. */
 	static final String NAME = "qtserver.webSocketUpgrades";
 
 	private static final String[] HTTP_HANDLERS = { NettyPipeline.HttpTrafficHandler, NettyPipeline.IdleTimeoutHandler,
-			KeepAliveTimeout.NAME, TlsHalfClose.NAME, NettyPipeline.AccessLogHandler, NettyPipeline.HttpMetricsHandler,
-			NettyPipeline.CompressionHandler };
+			KeepAliveTimeout.NAME, ClosingRequestGate.NAME, TlsHalfClose.NAME, NettyPipeline.AccessLogHandler,
+			NettyPipeline.HttpMetricsHandler, NettyPipeline.CompressionHandler };
 
 	private final String path;
 
 	private final QWebSocketServer webSocketServer;
 
 	private final QHttpServer httpServer;
-
-	/** The upgrade request and what followed it, while the verifiers decide. */
-	private @Nullable List<Object> held;
 
 	WebSocketUpgrades(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
 		this.path = path;
@@ -74,97 +66,32 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 	 * @param webSocketServer the server that runs the handshake
 	 */
 	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
-		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
-					new WebSocketUpgrades(path, webSocketServer, httpServer));
-		}
-		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
-			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
-					new AfterProtocolNegotiation(path, webSocketServer, httpServer));
-		}
+		Http11Handlers.addBeforeTraffic(pipeline, NAME, () -> new WebSocketUpgrades(path, webSocketServer, httpServer));
 	}
 
-	/**
-	 * Waits for ALPN to set the connection's protocol up (the handshake's completion
-	 * passes here once Reactor Netty has built the pipeline), then watches it if it is
-	 * HTTP/1.1.
-	 */
-	private static final class AfterProtocolNegotiation extends ChannelInboundHandlerAdapter {
-
-		private final String path;
-
-		private final QWebSocketServer webSocketServer;
-
-		private final QHttpServer httpServer;
-
-		AfterProtocolNegotiation(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
-			this.path = path;
-			this.webSocketServer = webSocketServer;
-			this.httpServer = httpServer;
-		}
-
-		@Override
-		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-			if (evt instanceof SslHandshakeCompletionEvent) {
-				ChannelPipeline pipeline = ctx.pipeline();
-				pipeline.remove(this);
-				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
-							new WebSocketUpgrades(this.path, this.webSocketServer, this.httpServer));
-				}
-			}
-			ctx.fireUserEventTriggered(evt);
-		}
-
+	/** An upgrade request is held while the verifiers decide. */
+	@Override
+	protected boolean holdsBack(HttpRequest request) {
+		return isUpgrade(request);
 	}
 
 	@Override
-	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		List<Object> waiting = this.held;
-		if (waiting != null) {
-			waiting.add(msg);
-			return;
-		}
-		if (msg instanceof HttpRequest request && isUpgrade(request)) {
-			List<Object> held = new ArrayList<>();
-			held.add(request);
-			this.held = held;
-			this.httpServer.verifyUpgrade(ctx.channel(), request, (verdict) -> decided(ctx, verdict));
-			return;
-		}
-		ctx.fireChannelRead(msg);
-	}
-
-	@Override
-	public void handlerRemoved(ChannelHandlerContext ctx) {
-		release();
-	}
-
-	@Override
-	public void channelInactive(ChannelHandlerContext ctx) {
-		release();
-		ctx.fireChannelInactive();
+	protected void onHeld(ChannelHandlerContext ctx, HttpRequest request) {
+		this.httpServer.verifyUpgrade(ctx.channel(), request, (verdict) -> decided(ctx, verdict));
 	}
 
 	/** On the event loop: what the verifiers decided. */
 	private void decided(ChannelHandlerContext ctx, WebSocketUpgradeResponse verdict) {
-		List<Object> waiting = this.held;
-		if (waiting == null || !ctx.channel().isActive()) {
-			release();
+		if (!isHolding() || !ctx.channel().isActive()) {
+			discardHeld();
 			return;
 		}
 		switch (verdict.type()) {
-			case ACCEPT -> {
-				this.held = null;
-				takeOver(ctx, waiting);
-			}
-			case PASS_TO_NEXT -> {
-				// an ordinary request after all
-				this.held = null;
-				waiting.forEach(ctx::fireChannelRead);
-			}
+			case ACCEPT -> takeOver(ctx, letGo());
+			// an ordinary request after all
+			case PASS_TO_NEXT -> letGo().forEach(ctx::fireChannelRead);
 			case DENY -> {
-				release();
+				discardHeld();
 				FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
 						HttpResponseStatus.valueOf(verdict.status()));
 				response.headers()
@@ -172,14 +99,6 @@ final class WebSocketUpgrades extends ChannelInboundHandlerAdapter {
 					.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
 				ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
 			}
-		}
-	}
-
-	private void release() {
-		List<Object> waiting = this.held;
-		this.held = null;
-		if (waiting != null) {
-			waiting.forEach(ReferenceCountUtil::release);
 		}
 	}
 

@@ -212,6 +212,66 @@ class HttpConnectionTests {
 		}
 	}
 
+	/**
+	 * A request that ends the connection ({@code Connection: close}, HTTP/1.0, or one
+	 * that cannot be decoded) pipelined behind others is answered after all of them,
+	 * however late theirs come (a worker's, a delayed one, one on the event loop), and
+	 * then the connection closes. Reactor Netty alone closed after the first answer and
+	 * dropped the rest whenever the first was not answered at once.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "1, close", "2, close", "3, close", "16, close", "17, close", "64, close", "3, http10", "17, http10",
+			"1, malformed", "3, malformed", "17, malformed" })
+	void whenARequestThatEndsTheConnectionIsPipelinedBehindOthersThenEveryOneIsAnsweredFirst(int before, String last)
+			throws Exception {
+		QHttpServer server = this.fixture.start(new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			StringBuilder requests = new StringBuilder();
+			for (int i = 0; i < before; i++) {
+				requests.append("GET ").append(mixed(i)).append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			}
+			requests.append(switch (last) {
+				case "close" -> "GET /echo HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+				case "http10" -> "GET /echo HTTP/1.0\r\n\r\n";
+				default -> "GET /a b c HTTP/1.1\r\nHost: localhost\r\n\r\n";
+			});
+			client.send(requests.toString());
+			for (int i = 0; i < before; i++) {
+				assertThat(client.read().text()).as("answer %d of %d", i + 1, before).isEqualTo(expected(i));
+			}
+			RawHttpClient.Response closing = client.read();
+			if (last.equals("malformed")) {
+				assertThat(closing.status()).isEqualTo(400);
+			}
+			else {
+				assertThat(closing.text()).isEqualTo("GET /echo ");
+			}
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		// and the server serves on
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.get("/now");
+			assertThat(client.read().text()).isEqualTo("now");
+		}
+	}
+
+	/** Worker, event-loop and late answers in turn. */
+	private static String mixed(int index) {
+		return switch (index % 3) {
+			case 0 -> "/slow/" + index + "?delay=" + (index % 7) * 20;
+			case 1 -> "/echo";
+			default -> "/now";
+		};
+	}
+
+	private static String expected(int index) {
+		return switch (index % 3) {
+			case 0 -> "slow " + index;
+			case 1 -> "GET /echo ";
+			default -> "now";
+		};
+	}
+
 	@Test
 	void whenCurlExpects100ContinueThenItGetsContinueAndTheWholeBodyIsEchoed() {
 		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(64 * 1024), new Echo());

@@ -323,6 +323,26 @@ class HttpHalfCloseTests {
 		};
 	}
 
+	/**
+	 * Pipelined requests, the last with {@code Connection: close}, then the client's FIN:
+	 * every one is answered, in order, the closing one last.
+	 */
+	@Test
+	void whenAClientPipelinesRequestsEndingWithCloseAndHalfClosesThenEveryOneIsAnswered() throws Exception {
+		QHttpServer server = start();
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /slow/0?delay=200 HTTP/1.1\r\nHost: h\r\n\r\nGET /echo HTTP/1.1\r\nHost: h\r\n\r\n"
+					+ "GET /now HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+			client.socket().shutdownOutput();
+			assertThat(client.read().text()).isEqualTo("slow 0");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+			RawHttpClient.Response last = client.read();
+			assertThat(last.text()).isEqualTo("now");
+			assertThat(last.header("connection")).isEqualTo("close");
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+	}
+
 	/** The routes of {@link HttpConnectionTests.Echo}, and two of this test's own. */
 	private static Object[] routes() {
 		return new Object[] { new HttpConnectionTests.Echo(), new LaterRoutes() };

@@ -248,6 +248,35 @@ class HttpTlsTests {
 		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0);
 	}
 
+	/**
+	 * On a secure listener that offers h2, a client without ALPN speaks HTTP/1.1 and its
+	 * connection gets the server's HTTP/1.1 handlers once the handshake has chosen the
+	 * protocol: pipelined requests whose last asks to close are all answered, in order,
+	 * before the server closes.
+	 */
+	@Test
+	void whenAnHttp11ClientOfAnHttp2ListenerPipelinesRequestsEndingWithCloseThenEachIsAnswered() throws Exception {
+		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
+		try (SSLSocket socket = (SSLSocket) certificates.bundle("server")
+			.createSslContext()
+			.getSocketFactory()
+			.createSocket(HttpServerFixture.LOOPBACK, server.serverPort())) {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			socket.startHandshake();
+			OutputStream out = socket.getOutputStream();
+			for (int n = 1; n <= 20; n++) {
+				out.write(("GET /who?n=" + n + " HTTP/1.1\r\nHost: localhost\r\n"
+						+ ((n == 20) ? "Connection: close\r\n" : "") + "\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			}
+			out.flush();
+			String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+			assertThat(answers.split("HTTP/1.1 200 OK", -1)).hasSize(21);
+		}
+		List<String> queries = IntStream.rangeClosed(1, 20).mapToObj((n) -> "n=" + n).toList();
+		assertThat(this.requests.queue).extracting(QHttpServerRequest::query).containsExactlyElementsOf(queries);
+	}
+
 	@Test
 	void whenAWebSocketClientUpgradesOnTheSecureListenerOfAnHttp2ServerThenTheSessionIsWssAndEchoesInOrder() {
 		EchoSessions sessions = new EchoSessions();
