@@ -52,39 +52,43 @@ final class ClosingRequestGate extends RequestHold {
 	}
 
 	@Override
-	public void read(ChannelHandlerContext ctx) {
-		// what follows a request that ends the connection is not answered: read no more
-		if (!isHolding()) {
-			ctx.read();
-		}
-	}
-
-	@Override
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 		if (msg instanceof HttpResponse response) {
 			this.interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
 		}
 		if (msg instanceof LastHttpContent) {
-			if (!this.interim && this.unanswered > 0) {
-				this.unanswered--;
+			if (!this.interim && this.unanswered > 0 && --this.unanswered == 0 && isHolding()) {
+				releaseOnceLetGo(ctx);
 			}
 			this.interim = false;
 		}
 		ctx.write(msg, promise);
 	}
 
-	@Override
-	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-		ctx.fireUserEventTriggered(evt);
-		// among them Reactor Netty's own, once a request's operations have let go
-		if (isHolding() && this.unanswered == 0) {
+	/**
+	 * Release the held request once Reactor Netty has let go of the last one answered:
+	 * its operations end after their last write, then the traffic handler takes a new
+	 * request as the connection's only one.
+	 */
+	private void releaseOnceLetGo(ChannelHandlerContext ctx) {
+		ChannelOperations<?, ?> last = ChannelOperations.get(ctx.channel());
+		if (last == null) {
 			ctx.executor().execute(() -> release(ctx));
+			return;
 		}
+		last.onTerminate()
+			.subscribe(null, (error) -> ctx.executor().execute(() -> release(ctx)),
+					() -> ctx.executor().execute(() -> release(ctx)));
 	}
 
 	/** Pass the held request on, once nothing before it is left to answer. */
 	private void release(ChannelHandlerContext ctx) {
-		if (!isHolding() || this.unanswered > 0 || ChannelOperations.get(ctx.channel()) != null) {
+		if (!isHolding() || this.unanswered > 0) {
+			return;
+		}
+		if (ChannelOperations.get(ctx.channel()) != null) {
+			// Reactor Netty still holds a request: wait until it lets go of that one too
+			releaseOnceLetGo(ctx);
 			return;
 		}
 		for (Object msg : letGo()) {

@@ -255,6 +255,43 @@ class HttpConnectionTests {
 		}
 	}
 
+	/**
+	 * While a closing request waits for the answers before it, the server takes no more
+	 * than a read's worth of what follows: a client that goes on sending fills its own
+	 * socket buffers and blocks, the closing request is answered, and the connection
+	 * closes.
+	 */
+	@Test
+	void whenAClientSendsMoreAfterAHeldClosingRequestThenTheServerStopsReadingUntilItIsAnswered() throws Exception {
+		QHttpServer server = this.fixture.start(new Echo());
+		byte[] more = "GET /now HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(64 * 1024)
+			.getBytes(StandardCharsets.US_ASCII);
+		java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /slow/0?delay=1500 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+					+ "GET /echo HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+			Thread writer = new Thread(() -> {
+				try {
+					java.io.OutputStream out = client.socket().getOutputStream();
+					for (int round = 0; round < 16; round++) {
+						out.write(more);
+						written.addAndGet(more.length);
+					}
+				}
+				catch (java.io.IOException ex) {
+					// the server closed the connection after the closing request's answer
+				}
+			});
+			writer.start();
+			assertThat(client.read().text()).isEqualTo("slow 0");
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+			assertThat(client.isClosedByServer()).isTrue();
+			writer.join(10_000);
+		}
+		// 16 rounds are about 40 MB: far beyond what loopback's socket buffers take
+		assertThat(written.get()).isLessThan(16L * more.length);
+	}
+
 	/** Worker, event-loop and late answers in turn. */
 	private static String mixed(int index) {
 		return switch (index % 3) {
