@@ -1,102 +1,94 @@
 package dev.qtserver.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
 
 /**
- * Holds back a pipelined HTTP/1.1 request that ends its connection until every request
- * before it has been answered. Reactor Netty's traffic handler remembers only whether the
- * latest request it read keeps the connection: once a request that does not ({@code
- * Connection: close}, HTTP/1.0, or one it cannot decode and answers with 400) is read
- * while earlier ones are still being answered, it closes the connection after the first
- * answer written, and drops the requests it had queued (Reactor Netty 1.3.7). A client
- * that pipelined {@code GET /a}, {@code GET /b} and a last request with
- * {@code Connection:
- * close} lost the answers to {@code /b} and to the last one whenever {@code /a} was not
- * answered at once (a worker's answer, or a late one). RFC 9112 §9.6 asks the server to
- * answer every request before the one that closes.
+ * Holds back a pipelined HTTP/1.1 request that ends its connection while Reactor Netty
+ * still holds an earlier request of it. Reactor Netty's traffic handler remembers only
+ * whether the latest request it read keeps the connection: once a request that does not
+ * ({@code Connection: close}, HTTP/1.0, or one it cannot decode and answers with 400) is
+ * read while earlier ones are still being answered, it closes the connection after the
+ * first answer written, and drops the requests it had queued (Reactor Netty 1.3.7). A
+ * client that pipelined {@code GET /a}, {@code GET /b} and a last request with {@code
+ * Connection: close} lost the answers to {@code /b} and to the last one whenever
+ * {@code /a} was not answered at once (a worker's answer, or a late one). RFC 9112 §9.6
+ * asks the server to answer every request before the one that closes.
  *
  * <p>
- * Between the HTTP codec and Reactor Netty's traffic handler, it counts the requests it
- * passes on and the final responses written back. A request that ends the connection,
- * read while answers are outstanding, is held with whatever follows it (reading stops
- * meanwhile: nothing after it will be answered anyway) and passed on once the answers are
- * written and Reactor Netty has let go of the last request; Reactor Netty then answers it
- * as the connection's only request and closes.
+ * It sits in front of Reactor Netty's traffic handler, and only on connections that need
+ * it: those marked in their {@link HttpConnectionState} because a request was not wound
+ * up within its own call, the only way Reactor Netty comes to hold one request while it
+ * reads the next. A request that ends the connection, read while Reactor Netty still has
+ * a request bound to it, is held with whatever follows it and passed on once Reactor
+ * Netty has let go of every request before it; Reactor Netty then answers it as the
+ * connection's only request and closes. What is held stays small: Reactor Netty reads a
+ * connection again only once it has nothing left to answer.
  */
 final class ClosingRequestGate extends RequestHold {
 
 	/** The handler's name in a connection's pipeline. */
 	static final String NAME = "qtserver.closingRequestGate";
 
-	/** Requests passed on whose final response has not been written yet. */
-	private int unanswered;
+	/**
+	 * Put a gate in front of the traffic handler of an HTTP/1.1 connection that has none.
+	 * @param channel the connection
+	 */
+	static void install(Channel channel) {
+		ChannelPipeline pipeline = channel.pipeline();
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
+			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, new ClosingRequestGate());
+		}
+	}
 
-	/** Whether the response being written is an interim one (1xx). */
-	private boolean interim;
+	/** This gate's place in the pipeline, to find the connection's current request. */
+	private @Nullable ChannelHandlerContext context;
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
+	}
 
 	@Override
 	protected boolean holdsBack(HttpRequest request) {
-		return this.unanswered > 0 && (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request));
+		ChannelHandlerContext ctx = this.context;
+		return ctx != null && (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request))
+				&& ChannelOperations.get(ctx.channel()) != null;
 	}
 
 	@Override
-	protected void passing(HttpRequest request) {
-		this.unanswered++;
-	}
-
-	@Override
-	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-		if (msg instanceof HttpResponse response) {
-			this.interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-		}
-		if (msg instanceof LastHttpContent) {
-			if (!this.interim && this.unanswered > 0 && --this.unanswered == 0 && isHolding()) {
-				releaseOnceLetGo(ctx);
-			}
-			this.interim = false;
-		}
-		ctx.write(msg, promise);
+	protected void onHeld(ChannelHandlerContext ctx, HttpRequest request) {
+		releaseOnceLetGo(ctx);
 	}
 
 	/**
-	 * Release the held request once Reactor Netty has let go of the last one answered:
-	 * its operations end after their last write, then the traffic handler takes a new
-	 * request as the connection's only one.
+	 * Release the held request once Reactor Netty has let go of the request it holds, and
+	 * of any it had queued behind that one.
 	 */
 	private void releaseOnceLetGo(ChannelHandlerContext ctx) {
-		ChannelOperations<?, ?> last = ChannelOperations.get(ctx.channel());
-		if (last == null) {
-			ctx.executor().execute(() -> release(ctx));
+		ChannelOperations<?, ?> current = ChannelOperations.get(ctx.channel());
+		if (current == null) {
+			release(ctx);
 			return;
 		}
-		last.onTerminate()
-			.subscribe(null, (error) -> ctx.executor().execute(() -> release(ctx)),
-					() -> ctx.executor().execute(() -> release(ctx)));
+		// ended, Reactor Netty hands over a request it queued in a task of its own: look
+		// in a later one
+		current.onTerminate()
+			.subscribe(null, (error) -> ctx.executor().execute(() -> releaseOnceLetGo(ctx)),
+					() -> ctx.executor().execute(() -> releaseOnceLetGo(ctx)));
 	}
 
-	/** Pass the held request on, once nothing before it is left to answer. */
 	private void release(ChannelHandlerContext ctx) {
-		if (!isHolding() || this.unanswered > 0) {
+		if (!isHolding() || !ctx.channel().isActive()) {
 			return;
 		}
-		if (ChannelOperations.get(ctx.channel()) != null) {
-			// Reactor Netty still holds a request: wait until it lets go of that one too
-			releaseOnceLetGo(ctx);
-			return;
-		}
-		for (Object msg : letGo()) {
-			if (msg instanceof HttpRequest request) {
-				passing(request);
-			}
-			ctx.fireChannelRead(msg);
-		}
+		letGo().forEach(ctx::fireChannelRead);
 		ctx.fireChannelReadComplete();
 	}
 

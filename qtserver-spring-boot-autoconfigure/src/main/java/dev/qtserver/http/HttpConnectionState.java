@@ -29,7 +29,8 @@ import reactor.netty.channel.ChannelOperations;
  * request that is not (answered later, from a worker, or written while the client reads
  * slowly) marks the connection, and from then on its responses take the task of their
  * own. The common case, a keep-alive client of a route that answers on the event loop,
- * pays no extra task; HTTP/2 streams are channels of their own and never queue.
+ * pays no extra task; HTTP/2 streams are channels of their own and never queue. A marked
+ * connection also gets a {@link ClosingRequestGate}.
  */
 final class HttpConnectionState {
 
@@ -126,9 +127,18 @@ final class HttpConnectionState {
 	 * @param channel the request's channel
 	 */
 	void answeredLate(Channel channel) {
-		if (!RequestChannels.isStream(channel)) {
+		if (RequestChannels.isStream(channel) || this.answeredLate) {
 			// one request per stream, nothing queued behind it
-			this.answeredLate = true;
+			return;
+		}
+		this.answeredLate = true;
+		// Reactor Netty may hold a request of the connection while it reads the next
+		// from now on: a next one that closes must wait for it
+		if (channel.eventLoop().inEventLoop()) {
+			ClosingRequestGate.install(channel);
+		}
+		else {
+			channel.eventLoop().execute(() -> ClosingRequestGate.install(channel));
 		}
 	}
 

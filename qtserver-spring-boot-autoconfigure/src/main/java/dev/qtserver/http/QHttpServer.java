@@ -429,9 +429,6 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 				channel.close();
 				return;
 			}
-			// in front of Reactor Netty's traffic handler, the WebSocket upgrades nearest
-			// it
-			Http11Handlers.addBeforeTraffic(channel.pipeline(), ClosingRequestGate.NAME, ClosingRequestGate::new);
 			if (upgrades != null && websocket != null) {
 				WebSocketUpgrades.watch(channel.pipeline(), websocket.path(), upgrades, this);
 			}

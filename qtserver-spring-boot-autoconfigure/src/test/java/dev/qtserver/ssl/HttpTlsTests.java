@@ -249,10 +249,9 @@ class HttpTlsTests {
 	}
 
 	/**
-	 * On a secure listener that offers h2, a client without ALPN speaks HTTP/1.1 and its
-	 * connection gets the server's HTTP/1.1 handlers once the handshake has chosen the
-	 * protocol: pipelined requests whose last asks to close are all answered, in order,
-	 * before the server closes.
+	 * On a secure listener that offers h2, a client without ALPN speaks HTTP/1.1:
+	 * pipelined requests whose last asks to close are all answered, in order, before the
+	 * server closes, as over plain TCP.
 	 */
 	@Test
 	void whenAnHttp11ClientOfAnHttp2ListenerPipelinesRequestsEndingWithCloseThenEachIsAnswered() throws Exception {
