@@ -267,6 +267,60 @@ class HttpHalfCloseTests {
 	}
 
 	/**
+	 * An HTTP/2 client that grants a large window, asks for 4 MB answered after its
+	 * half-close, and reads slowly still gets every byte of its stream before the server
+	 * closes.
+	 */
+	@Test
+	void whenAnHttp2ClientHalfClosesAndReadsALargeAnswerSlowlyThenItGetsEveryByte() throws Exception {
+		QHttpServer server = this.fixture.start(
+				(settings) -> settings.http2(true).keepAliveTimeout(KEEP_ALIVE).halfClose(HalfClose.ANSWER), routes());
+		int size = 4 * 1024 * 1024;
+		try (RawHttpClient client = RawHttpClient.connectWithSmallBuffer(server.serverPort())) {
+			ByteArrayOutputStream frames = new ByteArrayOutputStream();
+			frames.writeBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			// SETTINGS: INITIAL_WINDOW_SIZE 2^31 - 1, so the stream never waits for a
+			// WINDOW_UPDATE the half-closed client could not send
+			frames.writeBytes(
+					new byte[] { 0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff });
+			// WINDOW_UPDATE of the connection's window to 2^31 - 1
+			int increment = Integer.MAX_VALUE - 65_535;
+			frames.writeBytes(new byte[] { 0, 0, 4, 8, 0, 0, 0, 0, 0, (byte) (increment >>> 24),
+					(byte) (increment >>> 16), (byte) (increment >>> 8), (byte) increment });
+			frames.writeBytes(get(1, "/later/" + size));
+			client.send(frames.toByteArray());
+			client.socket().shutdownOutput();
+			byte[] received = client.readUntilClosed();
+			assertThat(dataOfStream(received, 1)).isEqualTo(size);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+	}
+
+	/**
+	 * The bytes of a stream's DATA frames among the frames a server sent, or -1 when the
+	 * stream did not end.
+	 */
+	private static long dataOfStream(byte[] received, int stream) {
+		long data = 0;
+		int at = 0;
+		while (at + 9 <= received.length) {
+			int length = ((received[at] & 0xff) << 16) | ((received[at + 1] & 0xff) << 8) | (received[at + 2] & 0xff);
+			int type = received[at + 3];
+			int flags = received[at + 4];
+			int id = ((received[at + 5] & 0x7f) << 24) | ((received[at + 6] & 0xff) << 16)
+					| ((received[at + 7] & 0xff) << 8) | (received[at + 8] & 0xff);
+			if (type == 0 && id == stream) {
+				data += length;
+				if ((flags & 1) != 0) {
+					return data;
+				}
+			}
+			at += 9 + length;
+		}
+		return -1;
+	}
+
+	/**
 	 * An HTTP/2 HEADERS frame that ends its stream: a GET of a path, its header block
 	 * from HPACK's static table and literals, no Huffman coding.
 	 */
