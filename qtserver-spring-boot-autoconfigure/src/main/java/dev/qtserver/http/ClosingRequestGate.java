@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
 
@@ -47,18 +46,9 @@ final class ClosingRequestGate extends RequestHold {
 		}
 	}
 
-	/** This gate's place in the pipeline, to find the connection's current request. */
-	private @Nullable ChannelHandlerContext context;
-
 	@Override
-	public void handlerAdded(ChannelHandlerContext ctx) {
-		this.context = ctx;
-	}
-
-	@Override
-	protected boolean holdsBack(HttpRequest request) {
-		ChannelHandlerContext ctx = this.context;
-		return ctx != null && (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request))
+	protected boolean holdsBack(ChannelHandlerContext ctx, HttpRequest request) {
+		return (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request))
 				&& ChannelOperations.get(ctx.channel()) != null;
 	}
 

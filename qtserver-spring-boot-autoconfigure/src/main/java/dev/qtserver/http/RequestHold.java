@@ -28,7 +28,7 @@ abstract class RequestHold extends ChannelDuplexHandler {
 			return;
 		}
 		if (msg instanceof HttpRequest request) {
-			if (holdsBack(request)) {
+			if (holdsBack(ctx, request)) {
 				List<Object> hold = new ArrayList<>();
 				hold.add(msg);
 				this.held = hold;
@@ -42,10 +42,11 @@ abstract class RequestHold extends ChannelDuplexHandler {
 
 	/**
 	 * Return whether to hold a request back.
+	 * @param ctx this handler's context
 	 * @param request a request read while none is held
 	 * @return whether to hold it
 	 */
-	protected abstract boolean holdsBack(HttpRequest request);
+	protected abstract boolean holdsBack(ChannelHandlerContext ctx, HttpRequest request);
 
 	/**
 	 * A request is held from now on.

@@ -71,7 +71,7 @@ final class WebSocketUpgrades extends RequestHold {
 
 	/** An upgrade request is held while the verifiers decide. */
 	@Override
-	protected boolean holdsBack(HttpRequest request) {
+	protected boolean holdsBack(ChannelHandlerContext ctx, HttpRequest request) {
 		return isUpgrade(request);
 	}
 
