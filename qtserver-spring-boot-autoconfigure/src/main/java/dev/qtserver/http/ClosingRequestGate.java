@@ -69,9 +69,8 @@ final class ClosingRequestGate extends RequestHold {
 		}
 		// ended, Reactor Netty hands over a request it queued in a task of its own: look
 		// in a later one
-		current.onTerminate()
-			.subscribe(null, (error) -> ctx.executor().execute(() -> releaseOnceLetGo(ctx)),
-					() -> ctx.executor().execute(() -> releaseOnceLetGo(ctx)));
+		Runnable lookAgain = () -> ctx.executor().execute(() -> releaseOnceLetGo(ctx));
+		current.onTerminate().subscribe(null, (error) -> lookAgain.run(), lookAgain);
 	}
 
 	private void release(ChannelHandlerContext ctx) {

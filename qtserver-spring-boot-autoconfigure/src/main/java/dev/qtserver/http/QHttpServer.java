@@ -802,8 +802,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		if (state == HttpServerState.REQUEST_DECODING_FAILED) {
 			// the operations Reactor Netty made for a refused request carry its answer;
 			// those of a request whose chunked body failed are the request's own, still
-			// at
-			// 200 while Reactor Netty answered 400
+			// at 200 while Reactor Netty answered 400
 			int status = (connection instanceof HttpServerResponse refused && refused.status().code() >= 400)
 					? refused.status().code() : HttpResponseStatus.BAD_REQUEST.code();
 			rejected(status, inet(connection.channel().remoteAddress()));

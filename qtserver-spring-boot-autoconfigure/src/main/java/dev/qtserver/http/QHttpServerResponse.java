@@ -270,7 +270,7 @@ public final class QHttpServerResponse {
 	}
 
 	HttpResponseStatus nettyStatus() {
-		return (this.status == 200) ? HttpResponseStatus.OK : HttpResponseStatus.valueOf(this.status);
+		return HttpResponseStatus.valueOf(this.status);
 	}
 
 	@Override

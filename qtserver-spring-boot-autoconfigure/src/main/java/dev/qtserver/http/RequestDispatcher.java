@@ -66,27 +66,7 @@ final class RequestDispatcher {
 	 * Start handling a request, on the event loop of its connection.
 	 */
 	void dispatch(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel) {
-		String rawPath = request.rawPath();
-		RouteMethod exact = handlers.exactPaths().get(rawPath);
-		@Nullable Object[] values = (exact != null && exact.takes(request.method())) ? exact.convertPath(Map.of()) : null;
-		Walk walk;
-		if (exact != null && values != null) {
-			// the first route asked about the path takes the request: nothing to match
-			walk = new Walk(handlers, request, responder, channel, NO_SEGMENTS);
-			walk.route = exact;
-			walk.values = values;
-		}
-		else {
-			String[] segments;
-			try {
-				segments = RoutePattern.decodedSegments(rawPath);
-			}
-			catch (IllegalArgumentException ex) {
-				responder.write(400);
-				return;
-			}
-			walk = new Walk(handlers, request, responder, channel, segments);
-		}
+		Walk walk = new Walk(handlers, request, responder, channel);
 		ObservedRequest observed = responder.observation();
 		if (observed == null) {
 			walk.start();
@@ -111,7 +91,8 @@ final class RequestDispatcher {
 
 		private final Channel channel;
 
-		private final String[] segments;
+		/** The request path's decoded segments, once the walk needs them. */
+		private String[] segments = NO_SEGMENTS;
 
 		private @Nullable Set<String> allowed;
 
@@ -119,21 +100,32 @@ final class RequestDispatcher {
 
 		private @Nullable Object @Nullable [] values;
 
-		Walk(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel,
-				String[] segments) {
+		Walk(HttpHandlers handlers, QHttpServerRequest request, QHttpServerResponder responder, Channel channel) {
 			this.handlers = handlers;
 			this.request = request;
 			this.responder = responder;
 			this.channel = channel;
-			this.segments = segments;
 		}
 
-		/** Call the route found already, or walk the handlers from the first. */
+		/**
+		 * Take the first step: straight to the route of an exact path when it is the
+		 * first asked about it and takes the method, else walk from the first handler.
+		 */
 		void start() {
-			RouteMethod found = this.route;
-			@Nullable Object[] converted = this.values;
-			if (found != null && converted != null) {
-				take(found, converted);
+			String rawPath = this.request.rawPath();
+			RouteMethod exact = this.handlers.exactPaths().get(rawPath);
+			if (exact != null && exact.takes(this.request.method())) {
+				@Nullable Object[] values = exact.convertPath(Map.of());
+				if (values != null) {
+					take(exact, values);
+					return;
+				}
+			}
+			try {
+				this.segments = RoutePattern.decodedSegments(rawPath);
+			}
+			catch (IllegalArgumentException ex) {
+				this.responder.write(400);
 				return;
 			}
 			continueFrom(0);

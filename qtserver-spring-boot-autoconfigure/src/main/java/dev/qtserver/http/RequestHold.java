@@ -3,7 +3,7 @@ package dev.qtserver.http;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * every other message passes on. What is still held when the connection closes, or the
  * handler leaves the pipeline, is released.
  */
-abstract class RequestHold extends ChannelDuplexHandler {
+abstract class RequestHold extends ChannelInboundHandlerAdapter {
 
 	/** The request held back and what followed it; {@code null} while none is. */
 	private @Nullable List<Object> held;

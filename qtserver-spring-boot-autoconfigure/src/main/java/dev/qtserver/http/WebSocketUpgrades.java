@@ -7,6 +7,7 @@ import dev.qtserver.ssl.TlsHalfClose;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -66,7 +68,48 @@ final class WebSocketUpgrades extends RequestHold {
 	 * @param webSocketServer the server that runs the handshake
 	 */
 	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
-		Http11Handlers.addBeforeTraffic(pipeline, NAME, () -> new WebSocketUpgrades(path, webSocketServer, httpServer));
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
+					new WebSocketUpgrades(path, webSocketServer, httpServer));
+		}
+		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
+					new AfterProtocolNegotiation(path, webSocketServer, httpServer));
+		}
+	}
+
+	/**
+	 * Waits for ALPN to set the connection's protocol up (the handshake's completion
+	 * passes here once Reactor Netty has built the pipeline), then watches it if it is
+	 * HTTP/1.1.
+	 */
+	private static final class AfterProtocolNegotiation extends ChannelInboundHandlerAdapter {
+
+		private final String path;
+
+		private final QWebSocketServer webSocketServer;
+
+		private final QHttpServer httpServer;
+
+		AfterProtocolNegotiation(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
+			this.path = path;
+			this.webSocketServer = webSocketServer;
+			this.httpServer = httpServer;
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			if (evt instanceof SslHandshakeCompletionEvent) {
+				ChannelPipeline pipeline = ctx.pipeline();
+				pipeline.remove(this);
+				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
+					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
+							new WebSocketUpgrades(this.path, this.webSocketServer, this.httpServer));
+				}
+			}
+			ctx.fireUserEventTriggered(evt);
+		}
+
 	}
 
 	/** An upgrade request is held while the verifiers decide. */
