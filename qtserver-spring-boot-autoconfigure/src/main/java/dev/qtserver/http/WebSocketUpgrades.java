@@ -74,7 +74,7 @@ final class WebSocketUpgrades extends RequestHold {
 		}
 		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
-					new AfterProtocolNegotiation(path, webSocketServer, httpServer));
+					new AfterProtocolNegotiation(new WebSocketUpgrades(path, webSocketServer, httpServer)));
 		}
 	}
 
@@ -85,16 +85,10 @@ final class WebSocketUpgrades extends RequestHold {
 	 */
 	private static final class AfterProtocolNegotiation extends ChannelInboundHandlerAdapter {
 
-		private final String path;
+		private final WebSocketUpgrades upgrades;
 
-		private final QWebSocketServer webSocketServer;
-
-		private final QHttpServer httpServer;
-
-		AfterProtocolNegotiation(String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
-			this.path = path;
-			this.webSocketServer = webSocketServer;
-			this.httpServer = httpServer;
+		AfterProtocolNegotiation(WebSocketUpgrades upgrades) {
+			this.upgrades = upgrades;
 		}
 
 		@Override
@@ -103,8 +97,7 @@ final class WebSocketUpgrades extends RequestHold {
 				ChannelPipeline pipeline = ctx.pipeline();
 				pipeline.remove(this);
 				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
-							new WebSocketUpgrades(this.path, this.webSocketServer, this.httpServer));
+					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, this.upgrades);
 				}
 			}
 			ctx.fireUserEventTriggered(evt);
