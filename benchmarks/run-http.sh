@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP GET /plaintext, answered with 200, text/plain and "Hello, World!": the sample app's annotated
 # @Route (HTTP server `web`, port 8081) against raw Reactor Netty in both idioms (RawHttpServer
-# --idiom string and --idiom zero-copy) and against Spring WebFlux (WebFluxPlaintextServer), measured
+# --idiom string and --idiom zero-copy), against raw Reactor Netty written by hand to give the sample's
+# answer and request timer (--idiom string --features sample) and against Spring WebFlux
+# (WebFluxPlaintextServer), measured
 # side by side in one invocation so the ratios are taken under the same machine conditions. See
 # benchmarks/README.md.
 #
@@ -9,7 +11,8 @@
 # checked with curl over HTTP/1.1 and h2c. Then, per load (wrk at each of $WRK_CONNECTIONS
 # connections, h2load over h2c, then HTTP/1.1 at a fixed rate below saturation, whose figure is the
 # CPU per request), HttpLoad pinned to CPU $LOAD_CPU takes turns between them:
-# ROUNDS rounds of one window per server (sample, raw-string, raw-zero-copy, webflux; then backwards).
+# ROUNDS rounds of one window per server (sample, raw-string, raw-zero-copy, raw-as-sample, webflux;
+# then backwards).
 # A server's first window of a load warms it up in rounds of that load until three agree (at most
 # WARMUP), its later ones after ROUND_WARMUP; HttpLoad reads the server's CPU time from /proc/PID/stat
 # at the window's edges. The goal lines are the medians of the rounds' ratios: a slow phase of the
@@ -38,7 +41,7 @@
 #                   -Dreactor.netty.ioWorkerCount=1]
 #   LOAD_JVM_OPTS   flags of the HttpLoad JVM, which only waits for wrk or h2load [-Xms256m -Xmx256m]
 #   SAMPLE_PORT [8081] RAW_PORT [9105]: raw-string on RAW_PORT, raw-zero-copy on RAW_PORT + 1
-#   WEBFLUX_PORT [9107] SERVER_CPU [0] LOAD_CPU [1]
+#   AS_SAMPLE_PORT [9108]: raw-as-sample; WEBFLUX_PORT [9107] SERVER_CPU [0] LOAD_CPU [1]
 #   STARTUP_TIMEOUT [60]  seconds a server may take to listen (the sample: to answer, or to start)
 #   SAMPLE_CMD      what follows `java $JVM_OPTS` to start the server under test
 #                   [-jar sample-app/target/sample-app-0.1.0-SNAPSHOT.jar --sample.dev-tls=sample-app/dev-tls];
@@ -74,6 +77,7 @@ SAMPLE_DEFAULT_PORT=8081
 SAMPLE_PORT=${SAMPLE_PORT:-$SAMPLE_DEFAULT_PORT}
 RAW_PORT=${RAW_PORT:-9105}
 WEBFLUX_PORT=${WEBFLUX_PORT:-9107}
+AS_SAMPLE_PORT=${AS_SAMPLE_PORT:-9108}
 PLAINTEXT_PATH=/plaintext
 PLAINTEXT_BODY='Hello, World!'
 # the baseline that the ratio columns of the table are taken against: the same work as a @Route
@@ -101,6 +105,11 @@ baseline raw-string "$RAW_PORT" "0.95 1.1" \
   "-cp $BENCH_JAR dev.qtserver.benchmarks.RawHttpServer $RAW_PORT --idiom string"
 baseline raw-zero-copy $((RAW_PORT + 1)) "- -" \
   "-cp $BENCH_JAR dev.qtserver.benchmarks.RawHttpServer $((RAW_PORT + 1)) --idiom zero-copy"
+# raw Reactor Netty with what the sample's answer carries besides the body (a keep-alive timeout and
+# its header, the charset, a request timer), each written the cheapest way: no goal, it tells what
+# those features cost when written by hand
+baseline raw-as-sample "$AS_SAMPLE_PORT" "- -" \
+  "-cp $BENCH_JAR dev.qtserver.benchmarks.RawHttpServer $AS_SAMPLE_PORT --idiom string --features sample"
 baseline webflux "$WEBFLUX_PORT" "- -" \
   "-cp $BENCH_JAR dev.qtserver.benchmarks.WebFluxPlaintextServer --server.port=$WEBFLUX_PORT"
 

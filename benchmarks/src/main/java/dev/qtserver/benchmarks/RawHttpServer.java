@@ -1,6 +1,7 @@
 package dev.qtserver.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import io.netty.buffer.ByteBuf;
@@ -32,9 +33,16 @@ import reactor.netty.http.server.HttpServerResponse;
  * response.
  *
  * <p>
- * Usage: {@code RawHttpServer [port] [--idiom zero-copy|string]} or {@code --port P}
- * (default 9105, zero-copy). Prints {@code LISTENING <port>} once bound and runs until
- * the process is killed.
+ * With {@code --features sample} the string idiom also gives what the sample's route
+ * gives besides the body, written by hand ({@link PlaintextAsSample}): a keep-alive
+ * timeout with its {@code Keep-Alive} header, the sample's content type, and a request
+ * timer. The default, {@code --features none}, is the bare route the goals are taken
+ * against.
+ *
+ * <p>
+ * Usage: {@code RawHttpServer [port] [--idiom zero-copy|string] [--features none|sample]}
+ * or {@code --port P} (default 9105, zero-copy, none). Prints {@code LISTENING <port>}
+ * once bound and runs until the process is killed.
  */
 public final class RawHttpServer {
 
@@ -54,12 +62,20 @@ public final class RawHttpServer {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		BaselineServers.serve(args, DEFAULT_PORT,
-				(port, idiom) -> HttpServer.create()
-					.port(port)
-					.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
-					.route((routes) -> routes.get(PATH, plaintext(idiom)))
-					.bindNow());
+		BaselineServers.serve(args, DEFAULT_PORT, Set.of("features"), (options, port, idiom) -> {
+			HttpServer server = HttpServer.create().port(port).protocol(HttpProtocol.HTTP11, HttpProtocol.H2C);
+			String features = options.string("features", "none");
+			if (features.equals("none")) {
+				return server.route((routes) -> routes.get(PATH, plaintext(idiom))).bindNow();
+			}
+			if (!features.equals("sample") || idiom != EchoIdiom.STRING) {
+				throw new IllegalArgumentException(
+						"--features is none, or sample with --idiom string; not " + features + " with " + idiom);
+			}
+			return server.idleTimeout(PlaintextAsSample.KEEP_ALIVE)
+				.route((routes) -> routes.get(PATH, new PlaintextAsSample()))
+				.bindNow();
+		});
 	}
 
 	private static BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> plaintext(EchoIdiom idiom) {
