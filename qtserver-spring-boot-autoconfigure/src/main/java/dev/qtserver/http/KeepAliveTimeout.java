@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.qtserver.ssl.TlsHalfClose;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -22,13 +23,14 @@ import reactor.netty.http.server.HttpServerResponse;
  * TLS) becomes.
  *
  * <h2>Keep-alive timeout</h2> A connection that has been idle for the timeout (nothing
- * read for that long while none of its requests is being answered) is closed. This
- * replaces Reactor Netty's {@code idleTimeout}, which adds an idle-state handler to the
- * pipeline when an HTTP/1.1 response completes and removes it when the next request
- * arrives: two pipeline changes and a timer scheduled and cancelled per request, 7 % of
- * raw Reactor Netty's throughput on a keep-alive {@code GET} (measured side by side).
- * Here a read costs a clock read, a request two atomic increments, and the one timer
- * re-arms itself once per timeout for as long as the connection is in use.
+ * read for that long while none of its requests is being answered and no answer waits to
+ * be written: a client slow to read is not idle) is closed. This replaces Reactor Netty's
+ * {@code idleTimeout}, which adds an idle-state handler to the pipeline when an HTTP/1.1
+ * response completes and removes it when the next request arrives: two pipeline changes
+ * and a timer scheduled and cancelled per request, 7 % of raw Reactor Netty's throughput
+ * on a keep-alive {@code GET} (measured side by side). Here a read costs a clock read, a
+ * request two atomic increments, and the one timer re-arms itself once per timeout for as
+ * long as the connection is in use.
  *
  * <h2>Half-close</h2> A client may close its sending side of the connection (a TCP
  * half-close, or a TLS 1.3 {@code close_notify} that {@link TlsHalfClose} passes on as
@@ -188,13 +190,34 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 			schedule(this.timeoutNanos);
 			return;
 		}
-		long idle = System.nanoTime() - this.lastActive;
+		long now = System.nanoTime();
+		if (isWriting(context.channel())) {
+			// a client slow to read is not idle: from now on the connection is
+			this.lastActive = now;
+			schedule(this.timeoutNanos);
+			return;
+		}
+		long idle = now - this.lastActive;
 		if (idle >= this.timeoutNanos) {
 			context.channel().close();
 		}
 		else {
 			schedule(this.timeoutNanos - idle);
 		}
+	}
+
+	/**
+	 * Whether an answer is still being written: bytes wait in the connection's outbound
+	 * buffer, or Reactor Netty has an HTTP/1.1 response under way. A request's exchange
+	 * ends before that: Reactor Netty completes the send of a whole response before it
+	 * writes it, and holds the pipelined requests behind it until it has.
+	 */
+	private static boolean isWriting(Channel channel) {
+		ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+		if (outbound != null && outbound.totalPendingWriteBytes() > 0) {
+			return true;
+		}
+		return ChannelOperations.get(channel) instanceof HttpServerResponse request && request.hasSentHeaders();
 	}
 
 	/**

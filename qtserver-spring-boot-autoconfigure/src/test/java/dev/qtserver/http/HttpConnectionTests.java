@@ -407,6 +407,29 @@ class HttpConnectionTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
 	}
 
+	/**
+	 * A client that pipelines requests and then stops reading for longer than the
+	 * keep-alive timeout is slow, not idle: while an answer waits to be written the
+	 * connection stays open, and every answer arrives once the client reads again (the
+	 * answers here are far more than the socket buffers hold). Reactor Netty completes a
+	 * whole response's send before writing it, so the requests' own ends cannot tell.
+	 */
+	@Test
+	void whenAPipeliningClientStopsReadingPastTheKeepAliveTimeoutThenEveryAnswerStillArrives() throws Exception {
+		int requests = 200;
+		int size = 64 * 1024;
+		QHttpServer server = this.fixture.start((settings) -> settings.keepAliveTimeout(Duration.ofMillis(300)),
+				new Echo());
+		try (RawHttpClient client = RawHttpClient.connectWithSmallBuffer(server.serverPort())) {
+			client.send(("GET /big/" + size + " HTTP/1.1\r\nHost: localhost\r\n\r\n").repeat(requests));
+			// the client's stall, the behaviour under test: four keep-alive timeouts
+			Thread.sleep(1200);
+			for (int i = 0; i < requests; i++) {
+				assertThat(client.read().text()).as("answer %d", i).hasSize(size);
+			}
+		}
+	}
+
 	/** The same timeout ends an HTTP/2 connection (prior knowledge) left idle. */
 	@Test
 	void whenAnHttp2ConnectionIdlesPastTheKeepAliveTimeoutThenTheServerClosesIt() throws Exception {
