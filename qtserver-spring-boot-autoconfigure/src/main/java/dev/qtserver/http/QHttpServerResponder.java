@@ -159,7 +159,7 @@ public final class QHttpServerResponder {
 		ChunkStream stream = new ChunkStream(this.channel);
 		this.chunks = stream;
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
-			head.applyTo(this.response, this.presets);
+			applyStreamedHead(head);
 			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
 			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
 		});
@@ -233,7 +233,7 @@ public final class QHttpServerResponder {
 		claim(NONE, DONE);
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
-			head.applyTo(this.response, this.presets);
+			applyStreamedHead(head);
 			// the stream's own errors are the handler's; any other is the write's, a
 			// client that reset or left mid-stream: no handler failed
 			Flux<ByteBuf> chunks = body.onErrorMap(StreamFailed::new).map(Unpooled::wrappedBuffer);
@@ -244,6 +244,18 @@ public final class QHttpServerResponder {
 				abort();
 			}, this::completed);
 		});
+	}
+
+	/**
+	 * Set the head of a response whose length is not known: chunked, except to an
+	 * HTTP/1.0 client, which knows no chunked coding (RFC 9112, section 6.1) and reads
+	 * the body up to the connection's end (Reactor Netty then closes it).
+	 */
+	private void applyStreamedHead(QHttpServerResponse head) {
+		head.applyTo(this.response, this.presets);
+		if ("HTTP/1.0".equals(this.request.protocol())) {
+			this.response.chunkedTransfer(false);
+		}
 	}
 
 	/**

@@ -68,6 +68,48 @@ class ChunkedResponseTests {
 	}
 
 	/**
+	 * HTTP/1.0 has no chunked coding: a streamed answer to an HTTP/1.0 request is sent as
+	 * it is and ends with the connection, which curl (as an HTTP/1.0 client) reads whole.
+	 */
+	@Test
+	void whenAnHttp10ClientAsksForAStreamedResponseThenItIsSentWithoutChunkingAndEndsWithTheConnection()
+			throws Exception {
+		QHttpServer server = this.fixture.start((HttpRequestHandler) (request, responder) -> {
+			responder.writeBeginChunked(200, Map.of("Content-Type", "text/plain"));
+			for (int i = 0; i < 100; i++) {
+				responder.writeChunk("line " + i + "\n");
+			}
+			responder.writeEndChunked(new byte[0], Map.of());
+			return true;
+		});
+		String expected = java.util.stream.IntStream.range(0, 100)
+			.mapToObj((i) -> "line " + i + "\n")
+			.collect(java.util.stream.Collectors.joining());
+		String output = Curl.run("-0", "-i", "http://127.0.0.1:" + server.serverPort() + "/stream");
+		assertThat(output).doesNotContainIgnoringCase("transfer-encoding").endsWith("\n\n" + expected);
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /stream HTTP/1.0\r\n\r\n");
+			String raw = new String(client.input().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+			assertThat(raw).doesNotContainIgnoringCase("transfer-encoding").endsWith("\r\n\r\n" + expected);
+		}
+		// an HTTP/1.1 client still gets the chunked coding
+		assertThat(Curl.run("-i", "http://127.0.0.1:" + server.serverPort() + "/stream"))
+			.containsIgnoringCase("transfer-encoding: chunked")
+			.endsWith("\n\n" + expected);
+	}
+
+	/** The same for a route that returns a stream. */
+	@Test
+	void whenAnHttp10ClientAsksForAStreamedRouteThenItIsSentWithoutChunking() {
+		QHttpServer server = this.fixture.start(new Streams());
+		String expected = java.util.stream.IntStream.range(0, 100)
+			.mapToObj((i) -> "line " + i + "\n")
+			.collect(java.util.stream.Collectors.joining());
+		String output = Curl.run("-0", "-i", "http://127.0.0.1:" + server.serverPort() + "/lines");
+		assertThat(output).doesNotContainIgnoringCase("transfer-encoding").endsWith("\n\n" + expected);
+	}
+
+	/**
 	 * Two threads end the same chunked response at once: one end wins, the other fails as
 	 * a write after the end does, and the client reads one whole response.
 	 */
@@ -217,6 +259,11 @@ class ChunkedResponseTests {
 		@Route("/broken")
 		Flux<String> broken() {
 			return Flux.just("first\n").concatWith(Flux.error(new IllegalStateException("stream broke")));
+		}
+
+		@Route("/lines")
+		Flux<String> lines() {
+			return Flux.range(0, 100).map((i) -> "line " + i + "\n").delayElements(Duration.ofMillis(1));
 		}
 
 		@Route("/ok")
