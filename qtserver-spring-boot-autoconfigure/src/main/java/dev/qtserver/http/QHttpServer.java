@@ -532,6 +532,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
 			return start(request, response, channel, connection, presets, null);
 		}
+		if (request.version().majorVersion() == 1) {
+			// Reactor Netty 1.3.7 hands a pipelined request over while the pieces of its
+			// body it had queued are still queued, and swallows the read that asking for
+			// the body makes then: once they are out, nothing would read the rest
+			channel.eventLoop().execute(channel::read);
+		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
 			.flatMap((body) -> start(request, response, channel, connection, presets, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,

@@ -408,6 +408,26 @@ class HttpConnectionTests {
 	}
 
 	/**
+	 * A request with a large body pipelined behind one still being answered: Reactor
+	 * Netty queues the body's first pieces and stops reading, and once it hands the
+	 * request over the rest of the body is read, so that every request is answered.
+	 */
+	@Test
+	void whenALargeBodyIsPipelinedBehindALateAnswerThenTheWholeBodyIsReadAndEveryRequestAnswered() throws Exception {
+		int size = 1024 * 1024;
+		QHttpServer server = this.fixture.start((settings) -> settings.maxBodySize(2 * size), new Echo());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			String body = "x".repeat(size);
+			client.send("GET /slow/0?delay=200 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+					+ "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + size + "\r\n\r\n" + body
+					+ "GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(client.read().text()).isEqualTo("slow 0");
+			assertThat(client.read().text()).isEqualTo("POST /echo " + body);
+			assertThat(client.read().text()).isEqualTo("GET /echo ");
+		}
+	}
+
+	/**
 	 * A client that pipelines requests and then stops reading for longer than the
 	 * keep-alive timeout is slow, not idle: while an answer waits to be written the
 	 * connection stays open, and every answer arrives once the client reads again (the
