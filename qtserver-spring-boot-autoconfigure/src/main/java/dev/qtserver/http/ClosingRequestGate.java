@@ -3,7 +3,9 @@ package dev.qtserver.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
@@ -29,6 +31,11 @@ import reactor.netty.channel.ChannelOperations;
  * Netty has let go of every request before it; Reactor Netty then answers it as the
  * connection's only request and closes. What is held stays small: Reactor Netty reads a
  * connection again only once it has nothing left to answer.
+ *
+ * <p>
+ * A request that asks to upgrade the connection (to a WebSocket session, or to h2c) is
+ * held the same way, in front of what takes it: taken at once, its {@code 101} went out
+ * before the earlier answers, which were lost, cut, or written into the new protocol.
  */
 final class ClosingRequestGate extends RequestHold {
 
@@ -41,15 +48,25 @@ final class ClosingRequestGate extends RequestHold {
 	 */
 	static void install(Channel channel) {
 		ChannelPipeline pipeline = channel.pipeline();
-		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) == null || pipeline.get(NAME) != null) {
+			return;
+		}
+		// right behind the codec (named by Reactor Netty, or not where it speaks h2c
+		// too): in front of what takes an upgrade before the traffic handler, Reactor
+		// Netty's h2c upgrade and the WebSocket upgrades
+		ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+		if (codec != null) {
+			pipeline.addAfter(codec.name(), NAME, new ClosingRequestGate());
+		}
+		else {
 			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, new ClosingRequestGate());
 		}
 	}
 
 	@Override
 	protected boolean holdsBack(ChannelHandlerContext ctx, HttpRequest request) {
-		return (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request))
-				&& ChannelOperations.get(ctx.channel()) != null;
+		return (request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request)
+				|| request.headers().contains(HttpHeaderNames.UPGRADE)) && ChannelOperations.get(ctx.channel()) != null;
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -17,6 +19,9 @@ import dev.qtserver.websocket.WebSocketServerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -117,6 +122,50 @@ class WebSocketUpgradeTests {
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> sessions.connectionCount() == 0);
 		assertThat(server.connectionCount()).isZero();
+	}
+
+	/**
+	 * An upgrade pipelined behind requests still being answered (late, or streamed) waits
+	 * for them: their answers come first, whole, then the {@code 101} and the session, on
+	 * a server that speaks h2c too (whose upgrade handler sits in front of ours).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "/late true", "/lines true", "/late false", "/lines false" })
+	void whenAnUpgradeIsPipelinedBehindRequestsStillBeingAnsweredThenTheirAnswersComeFirst(String arguments)
+			throws Exception {
+		String earlier = arguments.split(" ")[0];
+		boolean h2c = Boolean.parseBoolean(arguments.split(" ")[1]);
+		QHttpServer server = this.fixture.start(withWebSocket((builder) -> builder.http2(h2c)), new Echo(), new Late());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send(("GET " + earlier + " HTTP/1.1\r\nHost: localhost\r\n\r\n").repeat(2)
+					+ "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+					+ "Sec-WebSocket-Protocol: chat.v1\r\n\r\n");
+			for (int i = 0; i < 2; i++) {
+				RawHttpClient.Response answer = client.read();
+				assertThat(answer.status()).isEqualTo(200);
+				assertThat(answer.text()).isEqualTo(Late.TEXT);
+			}
+			assertThat(client.readHead().status()).isEqualTo(101);
+			client.send(new byte[] { (byte) 0x81, (byte) 0x82, 0, 0, 0, 0, 'h', 'i' });
+			assertThat(client.input().readNBytes(4)).containsExactly(0x81, 2, 'h', 'i');
+		}
+	}
+
+	/** The same for an upgrade to h2c: the HTTP/1.1 answers first, then the 101. */
+	@Test
+	void whenAnH2cUpgradeIsPipelinedBehindALateAnswerThenTheLateAnswerComesFirst() throws Exception {
+		QHttpServer server = this.fixture.start(withWebSocket((builder) -> builder.http2(true)), new Echo(),
+				new Late());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n"
+					+ "GET /late HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+					+ "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+			RawHttpClient.Response answer = client.read();
+			assertThat(answer.status()).isEqualTo(200);
+			assertThat(answer.text()).isEqualTo(Late.TEXT);
+			assertThat(client.readHead().status()).isEqualTo(101);
+		}
 	}
 
 	@Test
@@ -222,6 +271,24 @@ class WebSocketUpgradeTests {
 		@OnMessage
 		String echo(String text) {
 			return text;
+		}
+
+	}
+
+	@QtHandler(server = "web")
+	static class Late {
+
+		static final String TEXT = "late 0\nlate 1\nlate 2\n";
+
+		@Route("/late")
+		CompletionStage<String> late() {
+			return CompletableFuture.supplyAsync(() -> TEXT,
+					CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+		}
+
+		@Route("/lines")
+		Flux<String> lines() {
+			return Flux.range(0, 3).map((i) -> "late " + i + "\n").delayElements(Duration.ofMillis(30));
 		}
 
 	}
