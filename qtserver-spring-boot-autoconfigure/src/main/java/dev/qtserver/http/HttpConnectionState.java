@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import javax.net.ssl.SSLSession;
 
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.TlsStage;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -95,6 +96,24 @@ final class HttpConnectionState {
 		if (waiting != null) {
 			waiting.tryEmitEmpty();
 		}
+	}
+
+	/**
+	 * Return why the connection closed, once it has, as the {@code reason} of
+	 * {@code qtserver.connections.closed}.
+	 * @param shutdown whether the server is shutting down
+	 * @return the reason
+	 */
+	CloseReason closeReason(boolean shutdown) {
+		if (shutdown) {
+			return CloseReason.SERVER_SHUTDOWN;
+		}
+		if (this.keepAlive.closedForIdleness()) {
+			return CloseReason.IDLE_TIMEOUT;
+		}
+		// a connection closed after a refused request (400, 413, 414, 431) counts here
+		// too: Reactor Netty tells of its refusals once the connection is gone
+		return CloseReason.PEER_CLOSED;
 	}
 
 	/** The connection's keep-alive timeout. */

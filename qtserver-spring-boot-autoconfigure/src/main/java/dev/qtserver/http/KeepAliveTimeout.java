@@ -78,6 +78,9 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 	/** How many looks at a half-closed connection were asked for; on the event loop. */
 	private int looks;
 
+	/** The timeout closed the connection. */
+	private volatile boolean closedIdle;
+
 	private KeepAliveTimeout(Duration timeout, HalfClose halfClose) {
 		this.timeoutNanos = timeout.toNanos();
 		this.answerAfterHalfClose = halfClose == HalfClose.ANSWER;
@@ -94,6 +97,14 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 		KeepAliveTimeout handler = new KeepAliveTimeout(timeout, halfClose);
 		channel.pipeline().addFirst(NAME, handler);
 		return handler;
+	}
+
+	/**
+	 * Return whether the keep-alive timeout closed the connection.
+	 * @return whether it was idle for the timeout
+	 */
+	boolean closedForIdleness() {
+		return this.closedIdle;
 	}
 
 	/** A request of the connection is being answered from now on. */
@@ -199,6 +210,7 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 		}
 		long idle = now - this.lastActive;
 		if (idle >= this.timeoutNanos) {
+			this.closedIdle = true;
 			context.channel().close();
 		}
 		else {

@@ -1,5 +1,6 @@
 package dev.qtserver.http;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -61,6 +62,7 @@ import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.HttpResources;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -125,6 +127,9 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	/** Whether {@link #closeConnections} waits for {@link #inFlight} to reach zero. */
 	private volatile boolean draining;
+
+	/** The server closes its connections: they count as closed by the shutdown. */
+	private volatile boolean shuttingDown;
 
 	private final List<HttpRequestObserver> requestObservers = new CopyOnWriteArrayList<>();
 
@@ -451,8 +456,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			statistics().connectionAccepted();
 		}
 		this.open.add(channel);
-		channel.closeFuture().addListener((future) -> this.open.remove(channel));
 		HttpConnectionState state = HttpConnectionState.of(channel);
+		channel.closeFuture().addListener((future) -> {
+			this.open.remove(channel);
+			// an upgraded connection is a WebSocket session's, which counts its own close
+			if (state != null && channel.pipeline().get(KeepAliveTimeout.NAME) != null) {
+				statistics().connectionClosed(state.closeReason(this.shuttingDown));
+			}
+		});
 		if (state != null) {
 			state.admit();
 		}
@@ -464,6 +475,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	@Override
 	protected void closeConnections(Duration timeout) {
+		this.shuttingDown = true;
 		super.closeConnections(timeout);
 		QWebSocketServer upgrades = this.webSocketServer;
 		if (upgrades != null) {
@@ -527,8 +539,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			return reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
 		}
 		statistics().messageReceived();
-		ResponseHeaderPresets presets = (request.isKeepAlive() && request.version().majorVersion() == 1)
-				? this.keepAliveHeaders : this.plainHeaders;
+		// HTTP/1.1 only: Reactor Netty closes an HTTP/1.0 connection even when it asks to
+		// be kept
+		ResponseHeaderPresets presets = (request.isKeepAlive() && request.version().majorVersion() == 1
+				&& request.version().minorVersion() == 1) ? this.keepAliveHeaders : this.plainHeaders;
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
 			return start(request, response, channel, connection, presets, null);
 		}
@@ -541,7 +555,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
 			.flatMap((body) -> start(request, response, channel, connection, presets, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
-					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
+					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE))
+			// the client reset or left in the middle of its body: nobody to answer, and
+			// no failed handler for Reactor Netty to report at ERROR
+			.onErrorResume(QHttpServer::isClientGone, (ex) -> Mono.empty());
+	}
+
+	private static boolean isClientGone(Throwable error) {
+		return error instanceof IOException || error instanceof AbortedException;
 	}
 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,

@@ -6,12 +6,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ServerStatistics;
 import dev.qtserver.core.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -199,7 +204,9 @@ class HttpConnectionTests {
 			client.get("/kind/headers");
 			assertThat(client.read().header("x-kind")).isEqualTo("headers");
 		}
+		// Reactor Netty closes an HTTP/1.0 connection even when it asks to be kept
 		for (String request : new String[] { "GET /kind/text HTTP/1.0\r\n\r\n",
+				"GET /kind/text HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
 				"GET /kind/text HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
 				"GET /kind/custom HTTP/1.0\r\n\r\n" }) {
 			try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
@@ -428,6 +435,30 @@ class HttpConnectionTests {
 	}
 
 	/**
+	 * Clients that reset in the middle of a request body have gone away: nothing to
+	 * answer, no failed handler to report, and the server serves on.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void whenClientsResetInTheMiddleOfABodyThenNoFailedHandlerIsReportedAndTheServerServesOn(CapturedOutput output)
+			throws Exception {
+		QHttpServer server = this.fixture.start(new Echo());
+		int logged = output.getAll().length();
+		for (int i = 0; i < 10; i++) {
+			try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+				client.send(
+						"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
+				client.socket().setSoLinger(true, 0);
+			}
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+		assertServes(server);
+		// Reactor Netty's own report of a failed handler; Reactor still logs the reset
+		// once more as an error it dropped (left open)
+		assertThat(output.getAll().substring(logged)).doesNotContain("Error starting response");
+	}
+
+	/**
 	 * A client that pipelines requests and then stops reading for longer than the
 	 * keep-alive timeout is slow, not idle: while an answer waits to be written the
 	 * connection stays open, and every answer arrives once the client reads again (the
@@ -448,6 +479,43 @@ class HttpConnectionTests {
 				assertThat(client.read().text()).as("answer %d", i).hasSize(size);
 			}
 		}
+	}
+
+	/**
+	 * Every HTTP connection that closes counts in {@code qtserver.connections.closed},
+	 * with why: the client closed it, the keep-alive timeout, or the server's shutdown.
+	 */
+	@Test
+	void whenConnectionsCloseThenEachCountsAsClosedWithItsReason() throws Exception {
+		QHttpServer server = this.fixture.start((settings) -> settings.keepAliveTimeout(Duration.ofMillis(300)),
+				new Echo());
+		ServerStatistics statistics = server.statistics();
+		for (int i = 0; i < 3; i++) {
+			try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+				client.get("/echo");
+				assertThat(client.read().text()).isEqualTo("GET /echo ");
+			}
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> statistics.closed(CloseReason.PEER_CLOSED) == 3);
+		try (RawHttpClient idle = RawHttpClient.connect(server.serverPort())) {
+			idle.get("/echo");
+			assertThat(idle.read().text()).isEqualTo("GET /echo ");
+			assertThat(idle.isClosedByServer()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> statistics.closed(CloseReason.IDLE_TIMEOUT) == 1);
+		assertThat(statistics.closed(CloseReason.PEER_CLOSED)).isEqualTo(3);
+		// another server, with the default 15 s timeout: its shutdown closes the
+		// connection
+		QHttpServer closing = this.fixture.start(new Echo());
+		try (RawHttpClient open = RawHttpClient.connect(closing.serverPort())) {
+			open.get("/echo");
+			assertThat(open.read().text()).isEqualTo("GET /echo ");
+			closing.shutdown(Duration.ofSeconds(5));
+			assertThat(open.isClosedByServer()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> closing.statistics().closed(CloseReason.SERVER_SHUTDOWN) == 1);
+		assertThat(closing.statistics().closed(CloseReason.PEER_CLOSED)).isZero();
 	}
 
 	/** The same timeout ends an HTTP/2 connection (prior knowledge) left idle. */
