@@ -141,6 +141,16 @@ final class HttpConnectionState {
 	}
 
 	/**
+	 * Return whether Reactor Netty may have queued requests of the connection: only an
+	 * HTTP/1.1 connection marked {@link #answeredLate(Channel)} can have any.
+	 * @param channel the request's channel
+	 * @return whether a request may have come out of Reactor Netty's queue
+	 */
+	boolean mayQueue(Channel channel) {
+		return this.answeredLate && !RequestChannels.isStream(channel);
+	}
+
+	/**
 	 * A request of the connection was not wound up within its own call: Reactor Netty may
 	 * have queued the next one.
 	 * @param channel the request's channel

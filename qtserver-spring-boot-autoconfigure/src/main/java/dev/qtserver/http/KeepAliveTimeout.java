@@ -78,8 +78,8 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 	/** How many looks at a half-closed connection were asked for; on the event loop. */
 	private int looks;
 
-	/** The timeout closed the connection. */
-	private volatile boolean closedIdle;
+	/** The timeout closed the connection; on the event loop, as the close's listeners. */
+	private boolean closedIdle;
 
 	private KeepAliveTimeout(Duration timeout, HalfClose halfClose) {
 		this.timeoutNanos = timeout.toNanos();
@@ -226,9 +226,11 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 	 */
 	private static boolean isWriting(Channel channel) {
 		ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-		if (outbound != null && outbound.totalPendingWriteBytes() > 0) {
-			return true;
-		}
+		return (outbound != null && outbound.totalPendingWriteBytes() > 0) || hasResponseUnderWay(channel);
+	}
+
+	/** Whether Reactor Netty has an HTTP/1.1 response whose head went out. */
+	private static boolean hasResponseUnderWay(Channel channel) {
 		return ChannelOperations.get(channel) instanceof HttpServerResponse request && request.hasSentHeaders();
 	}
 
@@ -251,8 +253,7 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 		}
 		// HTTP/1.1: an answer whose head went out is finished first; anything else is
 		// cancelled with the connection (HTTP/2's streams with it)
-		return this.streams
-				|| !(ChannelOperations.get(channel) instanceof HttpServerResponse request && request.hasSentHeaders());
+		return this.streams || !hasResponseUnderWay(channel);
 	}
 
 	private boolean isAnswered(Channel channel) {

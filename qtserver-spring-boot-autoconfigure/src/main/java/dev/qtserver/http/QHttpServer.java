@@ -51,6 +51,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -125,11 +126,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	/** Whether {@link #closeConnections} waits for {@link #inFlight} to reach zero. */
+	/**
+	 * The server is shutting down: {@link #closeConnections} waits for {@link #inFlight}
+	 * to reach zero, and connections that close count as closed by the shutdown.
+	 */
 	private volatile boolean draining;
-
-	/** The server closes its connections: they count as closed by the shutdown. */
-	private volatile boolean shuttingDown;
 
 	private final List<HttpRequestObserver> requestObservers = new CopyOnWriteArrayList<>();
 
@@ -461,7 +462,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			this.open.remove(channel);
 			// an upgraded connection is a WebSocket session's, which counts its own close
 			if (state != null && channel.pipeline().get(KeepAliveTimeout.NAME) != null) {
-				statistics().connectionClosed(state.closeReason(this.shuttingDown));
+				statistics().connectionClosed(state.closeReason(this.draining));
 			}
 		});
 		if (state != null) {
@@ -475,15 +476,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	 */
 	@Override
 	protected void closeConnections(Duration timeout) {
-		this.shuttingDown = true;
+		// from now on the last request to end wakes this thread up
+		this.draining = true;
 		super.closeConnections(timeout);
 		QWebSocketServer upgrades = this.webSocketServer;
 		if (upgrades != null) {
 			upgrades.shutdown(timeout);
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		// from now on the last request to end wakes this thread up
-		this.draining = true;
 		synchronized (this.inFlight) {
 			while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
 				try {
@@ -541,12 +541,12 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		statistics().messageReceived();
 		// HTTP/1.1 only: Reactor Netty closes an HTTP/1.0 connection even when it asks to
 		// be kept
-		ResponseHeaderPresets presets = (request.isKeepAlive() && request.version().majorVersion() == 1
-				&& request.version().minorVersion() == 1) ? this.keepAliveHeaders : this.plainHeaders;
+		ResponseHeaderPresets presets = (request.isKeepAlive() && HttpVersion.HTTP_1_1.equals(request.version()))
+				? this.keepAliveHeaders : this.plainHeaders;
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
 			return start(request, response, channel, connection, presets, null);
 		}
-		if (request.version().majorVersion() == 1) {
+		if (connection.mayQueue(channel)) {
 			// Reactor Netty 1.3.7 hands a pipelined request over while the pieces of its
 			// body it had queued are still queued, and swallows the read that asking for
 			// the body makes then: once they are out, nothing would read the rest

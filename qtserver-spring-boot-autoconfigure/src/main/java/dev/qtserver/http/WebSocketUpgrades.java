@@ -68,14 +68,20 @@ final class WebSocketUpgrades extends RequestHold {
 	 * @param webSocketServer the server that runs the handshake
 	 */
 	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
-		if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME,
-					new WebSocketUpgrades(path, webSocketServer, httpServer));
-		}
-		else if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
+		WebSocketUpgrades upgrades = new WebSocketUpgrades(path, webSocketServer, httpServer);
+		if (!placeBeforeTraffic(pipeline, upgrades) && pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
-					new AfterProtocolNegotiation(new WebSocketUpgrades(path, webSocketServer, httpServer)));
+					new AfterProtocolNegotiation(upgrades));
 		}
+	}
+
+	/** Put the watcher in front of the traffic handler of an HTTP/1.1 connection. */
+	private static boolean placeBeforeTraffic(ChannelPipeline pipeline, WebSocketUpgrades upgrades) {
+		if (pipeline.get(NettyPipeline.HttpTrafficHandler) == null) {
+			return false;
+		}
+		pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, upgrades);
+		return true;
 	}
 
 	/**
@@ -96,9 +102,7 @@ final class WebSocketUpgrades extends RequestHold {
 			if (evt instanceof SslHandshakeCompletionEvent) {
 				ChannelPipeline pipeline = ctx.pipeline();
 				pipeline.remove(this);
-				if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null) {
-					pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, this.upgrades);
-				}
+				placeBeforeTraffic(pipeline, this.upgrades);
 			}
 			ctx.fireUserEventTriggered(evt);
 		}
