@@ -1,8 +1,15 @@
 package dev.qtserver.http;
 
+import java.io.IOException;
+import java.util.function.Consumer;
+
 import io.netty.buffer.ByteBuf;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.channel.AbortedException;
+import reactor.util.context.Context;
 
 /**
  * Collects a request body into one array, refusing it once it grows past the server's
@@ -10,6 +17,24 @@ import reactor.netty.ByteBufFlux;
  * arrives, and Reactor Netty releases it.
  */
 final class BodyCollector {
+
+	private static final Log logger = LogFactory.getLog(BodyCollector.class);
+
+	/**
+	 * Reactor's key for a subscription's own hook on errors it drops (its
+	 * {@code Hooks.KEY_ON_ERROR_DROPPED}, not public): without it, Reactor logs them at
+	 * ERROR.
+	 */
+	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
+	/**
+	 * A client that resets while its body is read fails the body once, and Reactor Netty
+	 * 1.3.7 signals the same error again when the request's operations are disposed (its
+	 * {@code FluxReceive} keeps the subscriber after the first): the second is the same
+	 * reset, dropped, and needs no ERROR line of its own.
+	 */
+	private static final Context CLIENT_GONE_DROPPED_QUIETLY = Context.of(ON_ERROR_DROPPED,
+			(Consumer<Throwable>) BodyCollector::dropped);
 
 	private final int limit;
 
@@ -28,7 +53,29 @@ final class BodyCollector {
 	 * @return the body; fails with {@link BodyTooLargeException} past the limit
 	 */
 	static Mono<byte[]> collect(ByteBufFlux body, int limit) {
-		return body.collect(() -> new BodyCollector(limit), BodyCollector::add).map(BodyCollector::bytes);
+		return body.collect(() -> new BodyCollector(limit), BodyCollector::add)
+			.map(BodyCollector::bytes)
+			.contextWrite(CLIENT_GONE_DROPPED_QUIETLY);
+	}
+
+	/**
+	 * Return whether collecting a body failed because the client went away (closed or
+	 * reset in the middle of it): then there is nobody to answer.
+	 * @param error why it failed
+	 * @return whether the client is gone
+	 */
+	static boolean isClientGone(Throwable error) {
+		return error instanceof IOException || error instanceof AbortedException;
+	}
+
+	private static void dropped(Throwable error) {
+		if (isClientGone(error)) {
+			logger.debug("A request body's failure signalled again after the client went away", error);
+		}
+		else {
+			// what Reactor does with a dropped error when nobody hooks it
+			logger.error("Operator called default onErrorDropped", error);
+		}
 	}
 
 	private void add(ByteBuf buffer) {

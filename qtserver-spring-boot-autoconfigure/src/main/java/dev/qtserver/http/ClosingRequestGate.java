@@ -3,10 +3,12 @@ package dev.qtserver.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
 
@@ -36,11 +38,21 @@ import reactor.netty.channel.ChannelOperations;
  * A request that asks to upgrade the connection (to a WebSocket session, or to h2c) is
  * held the same way, in front of what takes it: taken at once, its {@code 101} went out
  * before the earlier answers, which were lost, cut, or written into the new protocol.
+ *
+ * <p>
+ * It also tells the server of a request body the codec could not decode (a chunk size
+ * that is no number): Reactor Netty checks the decoder's verdict on a piece of a body
+ * only when it passes that piece on at once, and hands a queued request's failed last
+ * piece over as if the body had ended well (Reactor Netty 1.3.7). The server refuses such
+ * a request with 400 once it is handed over.
  */
 final class ClosingRequestGate extends RequestHold {
 
 	/** The handler's name in a connection's pipeline. */
 	static final String NAME = "qtserver.closingRequestGate";
+
+	/** The latest request passed on; what follows it up to the next is its body. */
+	private @Nullable HttpRequest latest;
 
 	/**
 	 * Put a gate in front of the traffic handler of an HTTP/1.1 connection that has none.
@@ -61,6 +73,26 @@ final class ClosingRequestGate extends RequestHold {
 		else {
 			pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, new ClosingRequestGate());
 		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		HttpRequest request = this.latest;
+		if (request != null && !isHolding() && msg instanceof HttpContent content
+				&& content.decoderResult().isFailure()) {
+			// the codec reads nothing after a failure: this request is the connection's
+			// last
+			HttpConnectionState state = HttpConnectionState.of(ctx.channel());
+			if (state != null) {
+				state.bodyUndecodable(request);
+			}
+		}
+		super.channelRead(ctx, msg);
+	}
+
+	@Override
+	protected void passing(HttpRequest request) {
+		this.latest = request;
 	}
 
 	@Override

@@ -7,6 +7,8 @@ import javax.net.ssl.SSLSession;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.TlsStage;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Sinks;
@@ -54,6 +56,12 @@ final class HttpConnectionState {
 	 * loop, also by a request admitted from another thread.
 	 */
 	private volatile boolean answeredLate;
+
+	/**
+	 * The headers of the request whose body the codec could not decode, as the identity
+	 * of that request; event loop only.
+	 */
+	private @Nullable HttpHeaders undecodableBody;
 
 	private HttpConnectionState(KeepAliveTimeout keepAlive, boolean secure) {
 		this.keepAlive = keepAlive;
@@ -182,6 +190,25 @@ final class HttpConnectionState {
 		if (ChannelOperations.get(channel) == operations) {
 			answeredLate(channel);
 		}
+	}
+
+	/**
+	 * The codec could not decode the body of a request that Reactor Netty may have queued
+	 * (see {@link ClosingRequestGate}). Called on the event loop.
+	 * @param request the request
+	 */
+	void bodyUndecodable(HttpRequest request) {
+		this.undecodableBody = request.headers();
+	}
+
+	/**
+	 * Return whether the codec could not decode a request's body. Called on the event
+	 * loop.
+	 * @param headers the request's headers, which identify it
+	 * @return whether its body was found undecodable
+	 */
+	boolean isBodyUndecodable(HttpHeaders headers) {
+		return this.undecodableBody == headers;
 	}
 
 }

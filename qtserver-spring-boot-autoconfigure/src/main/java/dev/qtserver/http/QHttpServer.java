@@ -1,6 +1,5 @@
 package dev.qtserver.http;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -63,7 +62,6 @@ import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.HttpResources;
-import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -534,6 +532,13 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		if (headers.size() > this.settings.maxHeaderCount()) {
 			return reject(response, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
 		}
+		HttpVersion version = request.version();
+		if (!RequestChannels.isStream(channel)) {
+			HttpResponseStatus refusal = RequestHeadCheck.refusal(version, headers);
+			if (refusal != null) {
+				return reject(response, refusal);
+			}
+		}
 		long length = contentLength(headers);
 		if (length > this.settings.maxBodySize()) {
 			return reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
@@ -541,7 +546,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		statistics().messageReceived();
 		// HTTP/1.1 only: Reactor Netty closes an HTTP/1.0 connection even when it asks to
 		// be kept
-		ResponseHeaderPresets presets = (request.isKeepAlive() && HttpVersion.HTTP_1_1.equals(request.version()))
+		ResponseHeaderPresets presets = (request.isKeepAlive() && HttpVersion.HTTP_1_1.equals(version))
 				? this.keepAliveHeaders : this.plainHeaders;
 		if (length == 0 || (length < 0 && !headers.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
 			return start(request, response, channel, connection, presets, null);
@@ -553,16 +558,13 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			channel.eventLoop().execute(channel::read);
 		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
-			.flatMap((body) -> start(request, response, channel, connection, presets, body))
+			.flatMap((body) -> isBodyUndecodable(response, connection, headers) ? refuseUndecodable(response)
+					: start(request, response, channel, connection, presets, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
 					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE))
 			// the client reset or left in the middle of its body: nobody to answer, and
 			// no failed handler for Reactor Netty to report at ERROR
-			.onErrorResume(QHttpServer::isClientGone, (ex) -> Mono.empty());
-	}
-
-	private static boolean isClientGone(Throwable error) {
-		return error instanceof IOException || error instanceof AbortedException;
+			.onErrorResume(BodyCollector::isClientGone, (ex) -> Mono.empty());
 	}
 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
@@ -676,6 +678,23 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		Channel[] channel = new Channel[1];
 		response.withConnection((connection) -> channel[0] = connection.channel());
 		return Objects.requireNonNull(channel[0], "a response has a connection");
+	}
+
+	/**
+	 * Return whether the codec could not decode a request's body, which ends its
+	 * collection as if the body had ended well: Reactor Netty has answered 400 already,
+	 * or (a request it had queued) has not noticed (see {@link ClosingRequestGate}).
+	 */
+	private static boolean isBodyUndecodable(HttpServerResponse response, HttpConnectionState connection,
+			HttpHeaders headers) {
+		return response.hasSentHeaders() || connection.isBodyUndecodable(headers);
+	}
+
+	/**
+	 * Refuse a request whose body the codec could not decode, unless Reactor Netty did.
+	 */
+	private Mono<Void> refuseUndecodable(HttpServerResponse response) {
+		return response.hasSentHeaders() ? Mono.empty() : reject(response, HttpResponseStatus.BAD_REQUEST);
 	}
 
 	private Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status) {

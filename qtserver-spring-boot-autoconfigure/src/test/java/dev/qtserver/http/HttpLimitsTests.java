@@ -120,6 +120,43 @@ class HttpLimitsTests {
 	}
 
 	/**
+	 * An HTTP/1.1 request needs exactly one {@code Host} (RFC 9112 §3.2), an HTTP/1.0 one
+	 * none, and a version of another major number is not served (RFC 9110 §15.6.6): each
+	 * refusal closes the connection, is counted, and the server serves on.
+	 * @param version the request line's version
+	 * @param hosts its {@code Host} fields, separated by {@code |}
+	 * @param status the answer
+	 */
+	@ParameterizedTest
+	@CsvSource(value = { "HTTP/1.1, h, 200", "HTTP/1.1, '', 400", "HTTP/1.1, a|b, 400", "HTTP/1.1, h|h, 400",
+			"HTTP/1.0, '', 200", "HTTP/1.0, h, 200", "HTTP/1.2, h, 200", "HTTP/1.2, '', 400", "HTTP/9.9, h, 505",
+			"HTTP/3.0, h, 505", "HTTP/0.9, '', 505" })
+	void whenARequestHeadLacksItsHostOrHasAnotherMajorVersionThenItIsRefused(String version, String hosts, int status)
+			throws Exception {
+		start();
+		StringBuilder request = new StringBuilder("GET / ").append(version).append("\r\n");
+		for (String host : hosts.split("\\|")) {
+			if (!host.isEmpty()) {
+				request.append("Host: ").append(host).append("\r\n");
+			}
+		}
+		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
+			client.send(request.append("\r\n").toString());
+			RawHttpClient.Response response = client.read();
+			assertThat(response.status()).isEqualTo(status);
+			if (status == 200) {
+				assertThat(response.text()).startsWith("ok ");
+			}
+			else {
+				assertThat(response.header("connection")).isEqualTo("close");
+				assertThat(client.isClosedByServer()).isTrue();
+			}
+		}
+		assertRejected((status == 200) ? new int[0] : new int[] { status });
+		assertServes();
+	}
+
+	/**
 	 * Assert that these refusals, and no others, were published and counted, each with
 	 * the client's address.
 	 */

@@ -132,8 +132,8 @@ class HttpTlsTests {
 		assertThat(peer.getSubjectX500Principal().getName()).isEqualTo("CN=qtserver test client");
 		assertThat(peer.getIssuerX500Principal().getName()).isEqualTo("CN=qtserver test CA");
 		// without a certificate the handshake fails and no request is served
-		OpenSslClient.Result refused = OpenSslClient.connect(server.serverPort(), "GET /who HTTP/1.1\r\n\r\n",
-				"-CAfile", ca());
+		OpenSslClient.Result refused = OpenSslClient.connect(server.serverPort(),
+				"GET /who HTTP/1.1\r\nHost: localhost\r\n\r\n", "-CAfile", ca());
 		assertThat(refused.output()).doesNotContain("HTTP/1.1");
 		await().atMost(TIMEOUT).until(() -> !this.fixture.eventsOf(SslHandshakeErrorEvent.class).isEmpty());
 		assertThat(this.fixture.eventsOf(PeerVerifyErrorEvent.class)).singleElement()
