@@ -160,6 +160,12 @@ public final class QHttpServerResponder {
 		this.chunks = stream;
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
 			applyStreamedHead(head);
+			if (isHead()) {
+				// the chunks the handler goes on writing are dropped
+				stream.cancel();
+				sendHeadOnly();
+				return;
+			}
 			this.response.trailerHeaders((trailers) -> stream.trailers().forEach(trailers::set));
 			this.response.send(stream.flux()).then().subscribe(null, this::failed, this::completed);
 		});
@@ -234,6 +240,11 @@ public final class QHttpServerResponder {
 		QHttpServerResponse head = QHttpServerResponse.status(200);
 		this.finisher.finish(this.eventLoop, this.request, head, () -> {
 			applyStreamedHead(head);
+			if (isHead()) {
+				// the body is not asked for
+				sendHeadOnly();
+				return;
+			}
 			// the stream's own errors are the handler's; any other is the write's, a
 			// client that reset or left mid-stream: no handler failed
 			Flux<ByteBuf> chunks = body.onErrorMap(StreamFailed::new).map(Unpooled::wrappedBuffer);
@@ -256,6 +267,20 @@ public final class QHttpServerResponder {
 		if ("HTTP/1.0".equals(this.request.protocol())) {
 			this.response.chunkedTransfer(false);
 		}
+	}
+
+	/**
+	 * Whether the request is a {@code HEAD}: its response is the head a {@code GET} would
+	 * get, without content (RFC 9110 §9.3.2). Netty's HTTP/1.1 codec drops content it is
+	 * given; HTTP/2 sends it, so the server gives none.
+	 */
+	private boolean isHead() {
+		return "HEAD".equals(this.request.method());
+	}
+
+	/** Send the head of a streamed response to {@code HEAD}, and end it. */
+	private void sendHeadOnly() {
+		this.response.send().subscribe(null, this::failed, this::completed);
 	}
 
 	/**
@@ -386,12 +411,17 @@ public final class QHttpServerResponder {
 		ByteBuf body;
 		try {
 			full.applyTo(this.response, this.presets);
-			if ("HEAD".equals(this.request.method()) && !full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
-				// what a GET would have sent: Reactor Netty leaves a HEAD response's
-				// length out
-				this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(full.bodyLength()));
+			if (isHead()) {
+				if (!full.hasHeader(HttpHeaderNames.CONTENT_LENGTH)) {
+					// what a GET would have sent: Reactor Netty leaves a HEAD response's
+					// length out
+					this.response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(full.bodyLength()));
+				}
+				body = Unpooled.EMPTY_BUFFER;
 			}
-			body = full.encodeBody(this.channel.alloc());
+			else {
+				body = full.encodeBody(this.channel.alloc());
+			}
 		}
 		catch (RuntimeException ex) {
 			// a header Reactor Netty refuses, or no memory for the body: the response
