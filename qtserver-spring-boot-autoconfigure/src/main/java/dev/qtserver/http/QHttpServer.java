@@ -534,7 +534,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		HttpVersion version = request.version();
 		if (!RequestChannels.isStream(channel)) {
-			HttpResponseStatus refusal = RequestHeadCheck.refusal(version, headers);
+			HttpResponseStatus refusal = RequestHeadCheck.refusal(request.method(), request.uri(), version, headers);
 			if (refusal != null) {
 				return reject(response, refusal);
 			}
@@ -569,9 +569,10 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	private Mono<Void> start(HttpServerRequest request, HttpServerResponse response, Channel channel,
 			HttpConnectionState connection, ResponseHeaderPresets presets, byte @Nullable [] body) {
-		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(), request.uri(), request.scheme(),
-				request.hostName(), hostPort(request), request.requestHeaders(), body, remote(request),
-				local(request, channel), request.version().text(), connection.sslSession(channel));
+		QHttpServerRequest qtRequest = new QHttpServerRequest(request.method().name(),
+				RequestHeadCheck.originForm(request.uri()), request.scheme(), request.hostName(), hostPort(request),
+				request.requestHeaders(), body, remote(request), local(request, channel), request.version().text(),
+				connection.sslSession(channel));
 		HttpRequestObservations observations = this.requestObservations;
 		ObservedRequest observed = (observations != null) ? observations.requestStarted(this, qtRequest) : null;
 		QHttpServerResponder responder = new QHttpServerResponder(response, channel, qtRequest, this.finisher,

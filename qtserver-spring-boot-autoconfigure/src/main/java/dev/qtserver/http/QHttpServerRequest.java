@@ -172,6 +172,8 @@ public final class QHttpServerRequest {
 	/**
 	 * Return the query parameters, decoded, in the order sent.
 	 * @return the parameters, each with its values
+	 * @throws IllegalArgumentException when the query is not validly escaped (a route
+	 * whose {@code @RequestParam} meets one answers 400)
 	 */
 	public Map<String, List<String>> queryParameters() {
 		return decoder().parameters();
@@ -181,6 +183,7 @@ public final class QHttpServerRequest {
 	 * Return the first value of a query parameter.
 	 * @param name the parameter name
 	 * @return the value, or {@code null} when absent
+	 * @throws IllegalArgumentException when the query is not validly escaped
 	 */
 	public @Nullable String queryParameter(String name) {
 		List<String> values = decoder().parameters().get(name);

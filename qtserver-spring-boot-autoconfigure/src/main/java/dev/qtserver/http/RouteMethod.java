@@ -190,12 +190,22 @@ final class RouteMethod {
 				case PATH -> values[i];
 				case REQUEST -> request;
 				case RESPONDER -> responder;
-				case QUERY -> fromText(argument, request.queryParameter(argument.name), "query parameter");
+				case QUERY -> fromText(argument, queryParameter(request, argument.name), "query parameter");
 				case HEADER -> fromText(argument, request.header(argument.name), "header");
 				case BODY -> body(argument, request);
 			};
 		}
 		return (Object) this.invoker.invokeExact(values);
+	}
+
+	/** A query the client escaped wrongly ({@code %zz}) is a bad request. */
+	private static @Nullable String queryParameter(QHttpServerRequest request, String name) {
+		try {
+			return request.queryParameter(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BadRequestException("Invalid query string", ex);
+		}
 	}
 
 	private @Nullable Object fromText(Argument argument, @Nullable String text, String what) {

@@ -140,12 +140,69 @@ class HttpLimitsTests {
 				request.append("Host: ").append(host).append("\r\n");
 			}
 		}
+		assertAnsweredOrRefused(request.append("\r\n").toString(), 1, status);
+	}
+
+	/**
+	 * A body whose length cannot be known from its {@code Transfer-Encoding} (chunked not
+	 * last, or twice) is refused with 400 and the connection closes, so that what follows
+	 * the head is never read as a request of its own (RFC 9112 §6.3); a coding the server
+	 * does not decode before {@code chunked} gets 501 (§6.1). Each field counts, in
+	 * order.
+	 * @param codings the {@code Transfer-Encoding} fields, separated by {@code |}
+	 * @param status the answer
+	 */
+	@ParameterizedTest
+	@CsvSource(value = { "chunked; 200", "Chunked; 200", "CHUNKED; 200", "identity; 400", "xchunked; 400",
+			"chunked|gzip; 400", "chunked, gzip; 400", "chunked, chunked; 400", "chunked|chunked; 400",
+			"gzip, chunked; 501", "gzip|chunked; 501", "identity, chunked; 501" }, delimiter = ';')
+	void whenTheTransferCodingsDoNotEndWithChunkedOnceThenTheRequestIsRefusedAndNothingAfterItIsRead(String codings,
+			int status) throws Exception {
+		start();
+		StringBuilder request = new StringBuilder("POST / HTTP/1.1\r\nHost: h\r\n");
+		for (String field : codings.split("\\|")) {
+			request.append("Transfer-Encoding: ").append(field).append("\r\n");
+		}
+		// a chunked body, and a request that would be smuggled in where the body is not
+		// read as chunked
+		request.append("\r\n3\r\nabc\r\n0\r\n\r\n").append("GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n");
+		assertAnsweredOrRefused(request.toString(), 2, status);
+	}
+
+	/**
+	 * A request target is a path ({@code /a}), a whole URL (which the server must accept
+	 * and routes by its path), {@code *} for {@code OPTIONS} or {@code host:port} for
+	 * {@code CONNECT}; anything else is refused with 400 (RFC 9112 §3.2).
+	 * @param method the method
+	 * @param target the request target
+	 * @param status the answer
+	 */
+	@ParameterizedTest
+	@CsvSource({ "GET, /, 200", "GET, plaintext, 400", "GET, http://h/a, 200", "GET, HTTPS://h:1/a?b=c, 200",
+			"GET, http://h, 200", "GET, ftp://h/a, 400", "OPTIONS, *, 200", "GET, *, 400", "CONNECT, h:443, 200" })
+	void whenARequestTargetIsInNoKnownFormThenItIsRefused(String method, String target, int status) throws Exception {
+		start();
+		assertAnsweredOrRefused(method + " " + target + " HTTP/1.1\r\nHost: h\r\n\r\n", 1, status);
+	}
+
+	/**
+	 * Send requests on a connection of their own, and assert that they are answered, or
+	 * that the first is refused and the connection closes, nothing after it answered; and
+	 * that the server serves on.
+	 * @param requests what the client sends
+	 * @param count how many requests it holds
+	 * @param status 200 when each is to be answered, else the refusal's status
+	 */
+	private void assertAnsweredOrRefused(String requests, int count, int status) throws Exception {
 		try (RawHttpClient client = RawHttpClient.connect(this.server.serverPort())) {
-			client.send(request.append("\r\n").toString());
+			client.send(requests);
 			RawHttpClient.Response response = client.read();
 			assertThat(response.status()).isEqualTo(status);
 			if (status == 200) {
 				assertThat(response.text()).startsWith("ok ");
+				for (int i = 1; i < count; i++) {
+					assertThat(client.read().text()).startsWith("ok ");
+				}
 			}
 			else {
 				assertThat(response.header("connection")).isEqualTo("close");

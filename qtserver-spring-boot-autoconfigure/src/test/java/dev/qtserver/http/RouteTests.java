@@ -13,6 +13,8 @@ import dev.qtserver.test.HttpReplies;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -108,6 +110,38 @@ class RouteTests {
 	void whenAQueryParameterDoesNotConvertThenTheAnswerIs400() throws Exception {
 		QHttpServer server = this.fixture.start(new Routes());
 		assertThat(get(server, "/params?page=three").statusCode()).isEqualTo(400);
+	}
+
+	/**
+	 * A request whose target is a whole URL (absolute form, which a server must accept:
+	 * RFC 9112 §3.2.2) is routed by its path and query.
+	 * @param target the request target
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http://localhost/params?page=3", "HTTP://localhost:1/params?page=3",
+			"https://x.example/params?page=3" })
+	void whenTheTargetIsAWholeUrlThenTheRequestIsRoutedByItsPathAndQuery(String target) throws Exception {
+		QHttpServer server = this.fixture.start(new Routes());
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+			assertThat(client.read().text()).isEqualTo("page=3 q=null count=null");
+		}
+	}
+
+	/**
+	 * A query escaped wrongly is the client's error, not a failed handler.
+	 * @param query the query curl sends as it is
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "page=%zz", "page=%", "page=%2", "q=ok%G1", "page=1&q=%" })
+	void whenAQueryIsNotValidlyEscapedThenTheAnswerIs400AndNoHandlerFailed(String query) {
+		QHttpServer server = this.fixture.start(new Routes());
+		String status = Curl.run("-o", "/dev/null", "-w", "%{http_code}",
+				"http://127.0.0.1:" + server.serverPort() + "/params?" + query);
+		assertThat(status).isEqualTo("400");
+		assertThat(this.fixture.eventsOf(HttpHandlerErrorEvent.class)).isEmpty();
+		assertThat(Curl.run("http://127.0.0.1:" + server.serverPort() + "/params?page=%33"))
+			.isEqualTo("page=3 q=null count=null");
 	}
 
 	@Test
