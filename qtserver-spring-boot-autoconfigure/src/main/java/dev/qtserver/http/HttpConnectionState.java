@@ -63,6 +63,9 @@ final class HttpConnectionState {
 	 */
 	private @Nullable HttpHeaders undecodableBody;
 
+	/** The client broke HTTP/2 and the codec ended the connection; event loop only. */
+	private boolean protocolBroken;
+
 	private HttpConnectionState(KeepAliveTimeout keepAlive, boolean secure) {
 		this.keepAlive = keepAlive;
 		this.secure = secure;
@@ -118,6 +121,9 @@ final class HttpConnectionState {
 		}
 		if (this.keepAlive.closedForIdleness()) {
 			return CloseReason.IDLE_TIMEOUT;
+		}
+		if (this.protocolBroken) {
+			return CloseReason.PROTOCOL_ERROR;
 		}
 		// a connection closed after a refused request (400, 413, 414, 431) counts here
 		// too: Reactor Netty tells of its refusals once the connection is gone
@@ -209,6 +215,11 @@ final class HttpConnectionState {
 	 */
 	boolean isBodyUndecodable(HttpHeaders headers) {
 		return this.undecodableBody == headers;
+	}
+
+	/** The client broke HTTP/2, and the codec ends the connection. */
+	void protocolBroken() {
+		this.protocolBroken = true;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -15,7 +16,10 @@ import org.apache.commons.logging.LogFactory;
  * stopped mid-run, or a browser tab closed, would write a stack trace per connection. The
  * streams of the connection end as it closes (their responders report them cancelled), as
  * on an HTTP/1.1 connection, where Reactor Netty's own bridge takes the error before this
- * handler could see it. Other exceptions pass on untouched.
+ * handler could see it. A connection error of HTTP/2 (a frame that breaks the protocol),
+ * which the codec has answered with {@code GOAWAY}, would be logged the same way: it is
+ * counted as the connection's close reason, {@code protocol_error}, instead. Other
+ * exceptions pass on untouched.
  */
 @ChannelHandler.Sharable
 final class PeerResetHandler extends ChannelInboundHandlerAdapter {
@@ -32,14 +36,25 @@ final class PeerResetHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		if (!(cause instanceof IOException)) {
-			ctx.fireExceptionCaught(cause);
+		if (cause instanceof IOException) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("HTTP connection " + ctx.channel() + " ended by its peer: " + cause);
+			}
+			ctx.close();
 			return;
 		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("HTTP connection " + ctx.channel() + " ended by its peer: " + cause);
+		if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+			// the codec has answered with GOAWAY and closes the connection
+			HttpConnectionState state = HttpConnectionState.of(ctx.channel());
+			if (state != null) {
+				state.protocolBroken();
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("HTTP/2 connection " + ctx.channel() + " broke the protocol: " + cause);
+			}
+			return;
 		}
-		ctx.close();
+		ctx.fireExceptionCaught(cause);
 	}
 
 }

@@ -1,20 +1,26 @@
 package dev.qtserver.http;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.test.LogCapture;
 import io.netty.channel.DefaultChannelPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +34,8 @@ class Http2Tests {
 
 	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
 	private static final byte[] EMPTY_SETTINGS_FRAME = { 0, 0, 0, 4, 0, 0, 0, 0, 0 };
+
+	private static final int GOAWAY = 7;
 
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
@@ -131,6 +139,47 @@ class Http2Tests {
 		});
 		// and a GET still gets the content
 		assertThat(Curl.run(protocol, url)).isNotEmpty();
+	}
+
+	/**
+	 * A client that breaks HTTP/2 on its connection gets the codec's {@code GOAWAY}; the
+	 * server logs nothing above DEBUG (Netty warned of an exception nobody handled, with
+	 * a stack trace, per connection) and counts the close as a protocol error.
+	 * @param frame the offending frame, in hex
+	 */
+	@ParameterizedTest
+	// DATA on stream 0; WINDOW_UPDATE of 0 on stream 0; PING of 7 bytes
+	@ValueSource(strings = { "000003000000000000616263", "000004080000000000" + "00000000",
+			"0000070600000000000102030405060" + "7" })
+	void whenAClientBreaksHttp2OnItsConnectionThenItGetsGoawayAndTheCloseCountsAsAProtocolError(String frame)
+			throws Exception {
+		QHttpServer server = start();
+		try (LogCapture pipeline = LogCapture.of(DefaultChannelPipeline.class);
+				Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
+			client.setSoTimeout(5000);
+			OutputStream out = client.getOutputStream();
+			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.write(EMPTY_SETTINGS_FRAME);
+			out.write(HexFormat.of().parseHex(frame));
+			out.flush();
+			assertThat(frameTypesUntilClosed(client.getInputStream())).contains(GOAWAY);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> server.statistics().closed(CloseReason.PROTOCOL_ERROR) == 1);
+			assertThat(pipeline.messages()).isEmpty();
+		}
+		assertThat(Curl.run("--http2-prior-knowledge", "http://127.0.0.1:" + server.serverPort() + "/echo"))
+			.isEqualTo("HTTP/2.0 GET /echo  ");
+	}
+
+	/** The types of the frames the server sends until it closes the connection. */
+	private static List<Integer> frameTypesUntilClosed(InputStream in) throws IOException {
+		List<Integer> types = new ArrayList<>();
+		byte[] head;
+		while ((head = in.readNBytes(9)).length == 9) {
+			in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
+			types.add((int) head[3]);
+		}
+		return types;
 	}
 
 	static class Echo {
