@@ -439,6 +439,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			// last in the pipeline: on HTTP/1.1 Reactor Netty's bridge takes I/O errors
 			// before it, on HTTP/2 nothing does
 			channel.pipeline().addLast(PeerResetHandler.NAME, PeerResetHandler.INSTANCE);
+			if (this.settings.http2()) {
+				Http2RequestHeadGuard.install(channel.pipeline(),
+						(guard) -> rejected(HttpResponseStatus.BAD_REQUEST.code(),
+								inet(guard.channel().remoteAddress())));
+			}
 			HttpConnectionState.install(channel,
 					KeepAliveTimeout.install(channel, this.settings.keepAliveTimeout(), this.settings.halfClose()));
 			TlsHalfClose.install(channel.pipeline());

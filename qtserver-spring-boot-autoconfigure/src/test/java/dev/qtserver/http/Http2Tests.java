@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.test.LogCapture;
 import io.netty.channel.DefaultChannelPipeline;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +170,30 @@ class Http2Tests {
 		}
 		assertThat(Curl.run("--http2-prior-knowledge", "http://127.0.0.1:" + server.serverPort() + "/echo"))
 			.isEqualTo("HTTP/2.0 GET /echo  ");
+	}
+
+	/**
+	 * A request head without what every request must carry is a malformed request (RFC
+	 * 9113 §8.3.1): its stream is reset with {@code PROTOCOL_ERROR}, the refusal counted,
+	 * and the connection serves its next stream. Netty's conversion to HTTP/1.x leaked a
+	 * buffer on a missing {@code :path}, and never answered a missing {@code :method}.
+	 * @param block the head's HPACK block, in hex
+	 * @param counted whether the refusal is the server's to count (Netty's HPACK decoder
+	 * refuses an empty {@code :path} itself)
+	 */
+	@ParameterizedTest
+	// no :path; no :method; no :scheme; an empty :path (each with :authority localhost)
+	@CsvSource({ "8286, 1", "8684, 1", "8284, 1", "82864400, 0" })
+	void whenAnHttp2RequestHeadLacksAPseudoHeaderThenItsStreamIsResetAndTheConnectionServesOn(String block, int counted)
+			throws Exception {
+		QHttpServer server = start();
+		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
+			client.setSoTimeout(5000);
+			assertThat(MalformedHttp2Head.send(client, block, "/echo", false)).as("stream 1 reset with PROTOCOL_ERROR")
+				.isEqualTo(1);
+		}
+		// the next stream's answer came after the reset, and after its count
+		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(counted);
 	}
 
 	/** The types of the frames the server sends until it closes the connection. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -31,6 +32,7 @@ import dev.qtserver.http.Curl;
 import dev.qtserver.http.HalfClose;
 import dev.qtserver.http.HttpServerFixture;
 import dev.qtserver.http.HttpServerSettings;
+import dev.qtserver.http.MalformedHttp2Head;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerRequest;
 import dev.qtserver.http.Route;
@@ -109,6 +111,27 @@ class HttpTlsTests {
 		// the stream's request finds the session of the connection it runs on
 		assertThat(request.sslSession()).isPresent();
 		assertThat(alpn(server, "--http2")).contains("ALPN: offers h2,http/1.1").contains("ALPN: server accepted h2");
+	}
+
+	/**
+	 * Over TLS, ALPN sets the HTTP/2 pipeline up once the handshake ends: a request head
+	 * without {@code :path} is still caught in front of the stream multiplexer (its
+	 * stream reset with {@code PROTOCOL_ERROR}, no buffer leaked by Netty's conversion),
+	 * and the next stream is answered.
+	 */
+	@Test
+	void whenAnH2RequestHeadLacksItsPathThenItsStreamIsResetAndTheNextIsAnswered() throws Exception {
+		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
+		try (SSLSocket socket = tlsSocket(server)) {
+			SSLParameters parameters = socket.getSSLParameters();
+			parameters.setApplicationProtocols(new String[] { "h2" });
+			socket.setSSLParameters(parameters);
+			socket.startHandshake();
+			assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+			// :method GET, :scheme https
+			assertThat(MalformedHttp2Head.send(socket, "8287", "/who", true)).isEqualTo(1);
+		}
+		assertThat(this.requests.next().protocol()).isEqualTo("HTTP/2.0");
 	}
 
 	@Test
@@ -226,11 +249,7 @@ class HttpTlsTests {
 	@Test
 	void whenATlsClientHalfClosesAfterPipelinedRequestsThenEachIsAnsweredBeforeTheServerCloses() throws Exception {
 		QHttpServer server = start(secure(TlsSettings.of("server")), (builder) -> builder.halfClose(HalfClose.ANSWER));
-		try (SSLSocket socket = (SSLSocket) certificates.bundle("server")
-			.createSslContext()
-			.getSocketFactory()
-			.createSocket(HttpServerFixture.LOOPBACK, server.serverPort())) {
-			socket.setSoTimeout((int) TIMEOUT.toMillis());
+		try (SSLSocket socket = tlsSocket(server)) {
 			socket.setEnabledProtocols(new String[] { "TLSv1.3" });
 			socket.startHandshake();
 			OutputStream out = socket.getOutputStream();
@@ -256,11 +275,7 @@ class HttpTlsTests {
 	@Test
 	void whenAnHttp11ClientOfAnHttp2ListenerPipelinesRequestsEndingWithCloseThenEachIsAnswered() throws Exception {
 		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
-		try (SSLSocket socket = (SSLSocket) certificates.bundle("server")
-			.createSslContext()
-			.getSocketFactory()
-			.createSocket(HttpServerFixture.LOOPBACK, server.serverPort())) {
-			socket.setSoTimeout((int) TIMEOUT.toMillis());
+		try (SSLSocket socket = tlsSocket(server)) {
 			socket.startHandshake();
 			OutputStream out = socket.getOutputStream();
 			for (int n = 1; n <= 20; n++) {
@@ -376,6 +391,16 @@ class HttpTlsTests {
 	 * Answers {@code /who} with the scheme, protocol, TLS protocol and client certificate
 	 * it saw, and keeps each request.
 	 */
+	/** A TLS client socket to a server, trusting the test CA, its handshake not begun. */
+	private static SSLSocket tlsSocket(QHttpServer server) throws IOException {
+		SSLSocket socket = (SSLSocket) certificates.bundle("server")
+			.createSslContext()
+			.getSocketFactory()
+			.createSocket(HttpServerFixture.LOOPBACK, server.serverPort());
+		socket.setSoTimeout((int) TIMEOUT.toMillis());
+		return socket;
+	}
+
 	static class Requests {
 
 		private final BlockingQueue<QHttpServerRequest> queue = new LinkedBlockingQueue<>();

@@ -1,0 +1,107 @@
+package dev.qtserver.http;
+
+import java.util.function.Consumer;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import reactor.netty.NettyPipeline;
+
+/**
+ * Resets an HTTP/2 request stream whose head lacks what a request must carry (RFC 9113
+ * §8.3.1: {@code :method}, and {@code :scheme} with a non-empty {@code :path}, or
+ * {@code :authority} for {@code CONNECT}) with {@code PROTOCOL_ERROR}, before Netty's
+ * conversion to HTTP/1.x sees it. That conversion (Netty 4.2.17) allocates the request's
+ * body buffer and then throws on a missing {@code :path} or {@code :method}, leaking the
+ * buffer, and the stream was answered with {@code CANCEL} or, without {@code :method},
+ * not at all: it held one of the connection's concurrent streams until the connection
+ * closed.
+ *
+ * <p>
+ * It sits right in front of the stream multiplexer, where the HEADERS frames pass. Added
+ * last to a new connection, it is there on a cleartext connection that turns to HTTP/2
+ * (by prior knowledge or by upgrade): Reactor Netty puts its frame codec where its
+ * HTTP/1.1 codec was and the multiplexer last. Over TLS it waits in front of Reactor
+ * Netty's bridge for the handshake's end, by when ALPN has set the pipeline up, and then
+ * moves in front of the multiplexer, or leaves a connection that speaks HTTP/1.1. On a
+ * cleartext HTTP/1.1 connection it sits behind what takes every message, and sees none.
+ */
+final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
+
+	/** The handler's name in a connection's pipeline. */
+	static final String NAME = "qtserver.h2RequestHead";
+
+	private final Consumer<ChannelHandlerContext> refused;
+
+	/** The highest stream whose head passed: a later HEADERS frame of one is trailers. */
+	private int lastHead;
+
+	private Http2RequestHeadGuard(Consumer<ChannelHandlerContext> refused) {
+		this.refused = refused;
+	}
+
+	/**
+	 * Put a guard last in a new connection's pipeline.
+	 * @param pipeline the connection's pipeline
+	 * @param refused told of each stream reset
+	 */
+	static void install(ChannelPipeline pipeline, Consumer<ChannelHandlerContext> refused) {
+		Http2RequestHeadGuard guard = new Http2RequestHeadGuard(refused);
+		if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
+			// in front of Reactor Netty's bridge, which keeps the handshake's end to
+			// itself
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, guard);
+		}
+		else {
+			pipeline.addLast(NAME, guard);
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (msg instanceof Http2HeadersFrame frame && frame.stream() != null && frame.stream().id() > this.lastHead) {
+			this.lastHead = frame.stream().id();
+			if (!isRequestHead(frame.headers())) {
+				ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR).stream(frame.stream()));
+				this.refused.accept(ctx);
+				return;
+			}
+		}
+		ctx.fireChannelRead(msg);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		if (evt instanceof SslHandshakeCompletionEvent) {
+			// ALPN has set the pipeline up
+			ChannelPipeline pipeline = ctx.pipeline();
+			ChannelHandlerContext multiplexer = pipeline.context(Http2MultiplexHandler.class);
+			pipeline.remove(this);
+			if (multiplexer != null) {
+				// no frame has passed yet
+				pipeline.addBefore(multiplexer.name(), NAME, new Http2RequestHeadGuard(this.refused));
+			}
+		}
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	private static boolean isRequestHead(Http2Headers headers) {
+		CharSequence method = headers.method();
+		if (method == null) {
+			return false;
+		}
+		if (HttpMethod.CONNECT.asciiName().contentEqualsIgnoreCase(method)) {
+			return headers.authority() != null;
+		}
+		CharSequence path = headers.path();
+		return headers.scheme() != null && path != null && path.length() > 0;
+	}
+
+}
