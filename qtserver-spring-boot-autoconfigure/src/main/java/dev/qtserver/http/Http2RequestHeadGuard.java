@@ -11,8 +11,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import reactor.netty.NettyPipeline;
 
 /**
  * Resets an HTTP/2 request stream whose head lacks what a request must carry (RFC 9113
@@ -28,10 +26,10 @@ import reactor.netty.NettyPipeline;
  * It sits right in front of the stream multiplexer, where the HEADERS frames pass. Added
  * last to a new connection, it is there on a cleartext connection that turns to HTTP/2
  * (by prior knowledge or by upgrade): Reactor Netty puts its frame codec where its
- * HTTP/1.1 codec was and the multiplexer last. Over TLS it waits in front of Reactor
- * Netty's bridge for the handshake's end, by when ALPN has set the pipeline up, and then
- * moves in front of the multiplexer, or leaves a connection that speaks HTTP/1.1. On a
- * cleartext HTTP/1.1 connection it sits behind what takes every message, and sees none.
+ * HTTP/1.1 codec was and the multiplexer last. Over TLS it joins the pipeline in front of
+ * the multiplexer once ALPN has chosen HTTP/2 ({@link AfterProtocolNegotiation}), and not
+ * at all on HTTP/1.1. On a cleartext HTTP/1.1 connection it sits behind what takes every
+ * message, and sees none.
  */
 final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 
@@ -54,12 +52,14 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 	 */
 	static void install(ChannelPipeline pipeline, Consumer<ChannelHandlerContext> refused) {
 		Http2RequestHeadGuard guard = new Http2RequestHeadGuard(refused);
-		if (pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
-			// in front of Reactor Netty's bridge, which keeps the handshake's end to
-			// itself
-			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, guard);
-		}
-		else {
+		boolean negotiates = AfterProtocolNegotiation.await(pipeline, NAME + ".afterAlpn", (negotiated) -> {
+			// over TLS: once ALPN chose, if it chose HTTP/2
+			ChannelHandlerContext multiplexer = negotiated.context(Http2MultiplexHandler.class);
+			if (multiplexer != null) {
+				negotiated.addBefore(multiplexer.name(), NAME, guard);
+			}
+		});
+		if (!negotiates) {
 			pipeline.addLast(NAME, guard);
 		}
 	}
@@ -75,21 +75,6 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 			}
 		}
 		ctx.fireChannelRead(msg);
-	}
-
-	@Override
-	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-		if (evt instanceof SslHandshakeCompletionEvent) {
-			// ALPN has set the pipeline up
-			ChannelPipeline pipeline = ctx.pipeline();
-			ChannelHandlerContext multiplexer = pipeline.context(Http2MultiplexHandler.class);
-			pipeline.remove(this);
-			if (multiplexer != null) {
-				// no frame has passed yet
-				pipeline.addBefore(multiplexer.name(), NAME, new Http2RequestHeadGuard(this.refused));
-			}
-		}
-		ctx.fireUserEventTriggered(evt);
 	}
 
 	private static boolean isRequestHead(Http2Headers headers) {

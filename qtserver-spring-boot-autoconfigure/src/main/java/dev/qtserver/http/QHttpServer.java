@@ -563,8 +563,7 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 			channel.eventLoop().execute(channel::read);
 		}
 		return BodyCollector.collect(request.receive(), (int) this.settings.maxBodySize())
-			.flatMap((body) -> isBodyUndecodable(response, connection, headers) ? refuseUndecodable(response)
-					: start(request, response, channel, connection, presets, body))
+			.flatMap((body) -> bodyCollected(request, response, channel, connection, presets, body))
 			.onErrorResume(BodyCollector.BodyTooLargeException.class,
 					(ex) -> reject(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE))
 			// the client reset or left in the middle of its body: nobody to answer, and
@@ -687,20 +686,20 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	}
 
 	/**
-	 * Return whether the codec could not decode a request's body, which ends its
-	 * collection as if the body had ended well: Reactor Netty has answered 400 already,
-	 * or (a request it had queued) has not noticed (see {@link ClosingRequestGate}).
+	 * Serve a request whose body was collected, unless the codec could not decode the
+	 * body, which ends its collection as if the body had ended well: Reactor Netty has
+	 * then answered 400 already, or (a request it had queued, see
+	 * {@link ClosingRequestGate}) has not noticed, and the server does.
 	 */
-	private static boolean isBodyUndecodable(HttpServerResponse response, HttpConnectionState connection,
-			HttpHeaders headers) {
-		return response.hasSentHeaders() || connection.isBodyUndecodable(headers);
-	}
-
-	/**
-	 * Refuse a request whose body the codec could not decode, unless Reactor Netty did.
-	 */
-	private Mono<Void> refuseUndecodable(HttpServerResponse response) {
-		return response.hasSentHeaders() ? Mono.empty() : reject(response, HttpResponseStatus.BAD_REQUEST);
+	private Mono<Void> bodyCollected(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			HttpConnectionState connection, ResponseHeaderPresets presets, byte[] body) {
+		if (response.hasSentHeaders()) {
+			return Mono.empty();
+		}
+		if (connection.isBodyUndecodable(request.requestHeaders())) {
+			return reject(response, HttpResponseStatus.BAD_REQUEST);
+		}
+		return start(request, response, channel, connection, presets, body);
 	}
 
 	private Mono<Void> reject(HttpServerResponse response, HttpResponseStatus status) {

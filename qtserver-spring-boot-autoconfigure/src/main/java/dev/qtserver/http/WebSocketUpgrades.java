@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
@@ -69,9 +68,10 @@ final class WebSocketUpgrades extends RequestHold {
 	 */
 	static void watch(ChannelPipeline pipeline, String path, QWebSocketServer webSocketServer, QHttpServer httpServer) {
 		WebSocketUpgrades upgrades = new WebSocketUpgrades(path, webSocketServer, httpServer);
-		if (!placeBeforeTraffic(pipeline, upgrades) && pipeline.get(NettyPipeline.H2OrHttp11Codec) != null) {
-			pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME + ".afterAlpn",
-					new AfterProtocolNegotiation(upgrades));
+		if (!placeBeforeTraffic(pipeline, upgrades)) {
+			// over TLS: once ALPN chose, if it chose HTTP/1.1
+			AfterProtocolNegotiation.await(pipeline, NAME + ".afterAlpn",
+					(negotiated) -> placeBeforeTraffic(negotiated, upgrades));
 		}
 	}
 
@@ -82,31 +82,6 @@ final class WebSocketUpgrades extends RequestHold {
 		}
 		pipeline.addBefore(NettyPipeline.HttpTrafficHandler, NAME, upgrades);
 		return true;
-	}
-
-	/**
-	 * Waits for ALPN to set the connection's protocol up (the handshake's completion
-	 * passes here once Reactor Netty has built the pipeline), then watches it if it is
-	 * HTTP/1.1.
-	 */
-	private static final class AfterProtocolNegotiation extends ChannelInboundHandlerAdapter {
-
-		private final WebSocketUpgrades upgrades;
-
-		AfterProtocolNegotiation(WebSocketUpgrades upgrades) {
-			this.upgrades = upgrades;
-		}
-
-		@Override
-		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-			if (evt instanceof SslHandshakeCompletionEvent) {
-				ChannelPipeline pipeline = ctx.pipeline();
-				pipeline.remove(this);
-				placeBeforeTraffic(pipeline, this.upgrades);
-			}
-			ctx.fireUserEventTriggered(evt);
-		}
-
 	}
 
 	/** An upgrade request is held while the verifiers decide. */
