@@ -475,7 +475,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 
 	/**
 	 * Close connections at shutdown: wait for requests in flight to be answered within
-	 * the timeout, then close every connection (idle keep-alive ones at once).
+	 * the timeout, then close every connection once its responses are written
+	 * ({@link ConnectionDrain}; idle keep-alive ones at once).
 	 */
 	@Override
 	protected void closeConnections(Duration timeout) {
@@ -502,8 +503,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		if (unfinished > 0) {
 			logger.warn("HTTP server '" + name() + "' closed " + unfinished
 					+ " connection(s) with a request still in progress after " + timeout);
+			ConnectionDrain.cutAll(this.open);
+			return;
 		}
-		this.open.forEach(Channel::close);
+		int cut = ConnectionDrain.closeAll(this.open, deadline);
+		if (cut > 0) {
+			logger.warn("HTTP server '" + name() + "' cut " + cut + " connection(s) still writing a response after "
+					+ timeout);
+		}
 	}
 
 	/**

@@ -1,10 +1,20 @@
 package dev.qtserver.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,19 +22,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.qtserver.test.Ports;
+import dev.qtserver.test.RealClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Graceful shutdown: requests in flight when the server shuts down are answered within
- * the timeout, and the server takes no new connection.
+ * the timeout, responses still on their way out arrive whole, and the server takes no new
+ * connection.
  */
 class HttpShutdownTests {
 
 	private static final int REQUESTS = 8;
+
+	/**
+	 * More than the loopback's socket buffers hold, so that most of it waits in the
+	 * server while the client reads slowly.
+	 */
+	private static final byte[] BIG = big(24 * 1024 * 1024);
 
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
@@ -66,6 +87,111 @@ class HttpShutdownTests {
 		}
 		shutdown.get(20, TimeUnit.SECONDS);
 		Ports.assertReleased(port);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "--http1.1", "--http2-prior-knowledge" })
+	void whenTheServerShutsDownWhileAResponseIsStillBeingWrittenThenTheClientGetsAllOfIt(String protocol,
+			@TempDir Path directory) throws Exception {
+		Big big = new Big();
+		QHttpServer server = this.fixture.start((settings) -> settings.http2(true), big);
+		Path body = directory.resolve("body");
+		// curl reads 12 MB a second: about two seconds for the whole body
+		Process curl = new ProcessBuilder(RealClients.curl(), "-sS", "--max-time", "30", "--limit-rate", "12M",
+				protocol, "-o", body.toString(), "http://127.0.0.1:" + server.serverPort() + "/big")
+			.redirectErrorStream(true)
+			.redirectOutput(directory.resolve("curl.out").toFile())
+			.start();
+		try {
+			// the handler has answered, and the body is on its way
+			await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(body) && Files.size(body) > 0);
+			assertThat(big.answered).isTrue();
+			server.shutdown(Duration.ofSeconds(30));
+			assertThat(curl.waitFor(30, TimeUnit.SECONDS)).as("curl finished").isTrue();
+			assertThat(curl.exitValue())
+				.as("curl's exit code; it wrote %s", Files.readString(directory.resolve("curl.out")))
+				.isZero();
+			assertThat(Files.mismatch(body, write(directory.resolve("expected"), BIG))).as("first byte that differs")
+				.isEqualTo(-1);
+		}
+		finally {
+			curl.destroyForcibly();
+		}
+	}
+
+	@Test
+	void whenAClientReadsNothingOfItsResponseThenTheShutdownCutsItsConnectionAtTheTimeout() throws Exception {
+		QHttpServer server = this.fixture.start((settings) -> settings.http2(true), new Big());
+		int port = server.serverPort();
+		try (Socket http1 = new Socket("127.0.0.1", port); Socket http2 = new Socket("127.0.0.1", port)) {
+			http1.getOutputStream()
+				.write("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			OutputStream out = http2.getOutputStream();
+			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			// SETTINGS: SETTINGS_INITIAL_WINDOW_SIZE (4) 0, no stream may send data
+			out.write(new byte[] { 0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0 });
+			// HEADERS, END_STREAM | END_HEADERS, stream 1: GET http /big, :authority
+			// localhost (HPACK: static table and literals)
+			byte[] head = HexFormat.of().parseHex("82864404" + "2f626967" + "41096c6f63616c686f7374");
+			out.write(new byte[] { 0, 0, (byte) head.length, 1, 5, 0, 0, 0, 1 });
+			out.write(head);
+			out.flush();
+			// both answered: the first response bytes are here
+			assertThat(http1.getInputStream().read()).isNotNegative();
+			await().atMost(Duration.ofSeconds(20)).until(() -> http2.getInputStream().available() > 0);
+			long started = System.nanoTime();
+			server.shutdown(Duration.ofMillis(500));
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+			http1.setSoTimeout(10_000);
+			http2.setSoTimeout(10_000);
+			assertThat(endOf(http1.getInputStream())).as("bytes of the 1.1 response before the end")
+				.isLessThan(BIG.length);
+			endOf(http2.getInputStream());
+		}
+		Ports.assertReleased(port);
+	}
+
+	/** Read to the end of the stream (or a reset) and return how many bytes came. */
+	private static long endOf(InputStream in) {
+		long count = 0;
+		try {
+			byte[] buffer = new byte[64 * 1024];
+			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+				count += read;
+			}
+		}
+		catch (SocketException ex) {
+			// cut: reset rather than closed
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return count;
+	}
+
+	private static Path write(Path path, byte[] bytes) throws IOException {
+		return Files.write(path, bytes);
+	}
+
+	private static byte[] big(int length) {
+		byte[] bytes = new byte[length];
+		for (int i = 0; i < length; i++) {
+			bytes[i] = (byte) (i % 251);
+		}
+		return bytes;
+	}
+
+	static class Big {
+
+		volatile boolean answered;
+
+		/** A whole response: Reactor Netty writes it once the route has returned. */
+		@Route(value = "/big", methods = "GET")
+		byte[] big() {
+			this.answered = true;
+			return BIG;
+		}
+
 	}
 
 	static class Slow {

@@ -1,0 +1,121 @@
+package dev.qtserver.http;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import reactor.netty.channel.ChannelOperations;
+
+/**
+ * Closes an HTTP server's connections at shutdown, once every handler has answered,
+ * without cutting a response that is still on its way out.
+ *
+ * <p>
+ * A handler's answer is not yet on the wire when it completes: Reactor Netty 1.3 writes a
+ * whole response only once the handler's publisher completes, and HTTP/2 holds a stream's
+ * data in its flow controller until the client's window lets it go. A plain close would
+ * drop either (the client of an HTTP/2 stream sees its headers, {@code GOAWAY} and the
+ * end of the connection, with no data). So each connection closes when it is really done:
+ * <ul>
+ * <li>an HTTP/2 connection through its codec, which sends {@code GOAWAY} and closes once
+ * its open streams have ended;</li>
+ * <li>an HTTP/1.x connection once Reactor Netty has wound up the exchange it is writing,
+ * and the ones it had queued behind it; an idle one at once.</li>
+ * </ul>
+ * Either close lingers ({@link LingeringClose}), so that the client reads to the end.
+ * What is still open at the deadline is cut, past the HTTP/2 codec, whose own wait ends
+ * only when its streams do (or after Netty's 30 seconds).
+ */
+final class ConnectionDrain {
+
+	private ConnectionDrain() {
+	}
+
+	/**
+	 * Close the connections, and wait for them until the deadline.
+	 * @param connections the server's open connections (not HTTP/2 streams)
+	 * @param deadline when to cut what is left, in {@link System#nanoTime()}
+	 * @return the connections cut at the deadline
+	 */
+	static int closeAll(Collection<Channel> connections, long deadline) {
+		List<Channel> draining = new ArrayList<>(connections);
+		CountDownLatch closed = new CountDownLatch(draining.size());
+		for (Channel channel : draining) {
+			channel.closeFuture().addListener((future) -> closed.countDown());
+			onEventLoop(channel, () -> closeWhenAnswered(channel));
+		}
+		try {
+			if (closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+				return 0;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return cutAll(draining);
+	}
+
+	/**
+	 * Cut the connections still open, whatever they are writing.
+	 * @param connections the server's connections
+	 * @return how many were open
+	 */
+	static int cutAll(Collection<Channel> connections) {
+		List<Channel> open = connections.stream().filter(Channel::isOpen).toList();
+		open.forEach((channel) -> onEventLoop(channel, () -> cut(channel)));
+		return open.size();
+	}
+
+	/** On the event loop: close now, or once the exchange being written has ended. */
+	private static void closeWhenAnswered(Channel channel) {
+		if (!channel.isOpen()) {
+			return;
+		}
+		LingeringClose.install(channel);
+		Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+		if (http2 != null) {
+			// Reactor Netty's codec waits for no stream (Netty's default for a frame
+			// codec): let it wait for them all, the deadline cuts it
+			http2.gracefulShutdownTimeoutMillis(-1);
+			channel.close();
+			return;
+		}
+		ChannelOperations<?, ?> exchange = ChannelOperations.get(channel);
+		if (exchange == null) {
+			channel.close();
+			return;
+		}
+		// the next task, not within the termination: Reactor Netty hands a queued request
+		// over as it winds this one up
+		exchange.onTerminate()
+			.subscribe(null, (error) -> channel.close(), () -> onEventLoop(channel, () -> closeWhenAnswered(channel)));
+	}
+
+	/** Close at once, past the handlers that would wait (the HTTP/2 codec's). */
+	private static void cut(Channel channel) {
+		ChannelHandlerContext first = channel.pipeline().firstContext();
+		if (first != null) {
+			first.close();
+		}
+		else {
+			channel.close();
+		}
+	}
+
+	private static void onEventLoop(Channel channel, Runnable task) {
+		try {
+			channel.eventLoop().execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// the event loop is going away, and its connections with it
+			channel.close();
+		}
+	}
+
+}
