@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -75,6 +76,27 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 			}
 		}
 		ctx.fireChannelRead(msg);
+	}
+
+	/**
+	 * A stream broke the protocol after its head was sent (a body that does not match its
+	 * {@code content-length}, trailers with a pseudo-header or that do not end the
+	 * stream, a {@code content-length} on a request that ends with its head): a malformed
+	 * request (RFC 9113 §8.1.1), reset here with the codec's error,
+	 * {@code PROTOCOL_ERROR}. Netty's multiplexer would pass the error into the stream's
+	 * pipeline, where Reactor Netty answers a request it has handed over with 500, and
+	 * logs an error and resets with {@code CANCEL} one it has not. Reset here, the stream
+	 * ends as if its client had reset it: a request whose body was being read is given
+	 * up, unanswered.
+	 */
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof Http2FrameStreamException broken) {
+			ctx.writeAndFlush(new DefaultHttp2ResetFrame(broken.error()).stream(broken.stream()));
+			this.refused.accept(ctx);
+			return;
+		}
+		ctx.fireExceptionCaught(cause);
 	}
 
 	private static boolean isRequestHead(Http2Headers headers) {

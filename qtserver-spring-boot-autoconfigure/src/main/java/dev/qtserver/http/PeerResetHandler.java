@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -19,7 +20,8 @@ import org.apache.commons.logging.LogFactory;
  * handler could see it. A connection error of HTTP/2 (a frame that breaks the protocol),
  * which the codec has answered with {@code GOAWAY}, would be logged the same way: it is
  * counted as the connection's close reason, {@code protocol_error}, instead. Other
- * exceptions pass on untouched.
+ * exceptions pass on untouched, among them a stream's error, which the stream multiplexer
+ * behind this handler turns into a reset of that stream.
  */
 @ChannelHandler.Sharable
 final class PeerResetHandler extends ChannelInboundHandlerAdapter {
@@ -41,6 +43,11 @@ final class PeerResetHandler extends ChannelInboundHandlerAdapter {
 				logger.debug("HTTP connection " + ctx.channel() + " ended by its peer: " + cause);
 			}
 			ctx.close();
+			return;
+		}
+		if (cause instanceof Http2FrameStreamException) {
+			// one stream broke the protocol: the multiplexer behind resets it
+			ctx.fireExceptionCaught(cause);
 			return;
 		}
 		if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {

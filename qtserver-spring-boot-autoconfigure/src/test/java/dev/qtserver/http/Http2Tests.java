@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -34,6 +35,12 @@ import static org.awaitility.Awaitility.await;
 class Http2Tests {
 
 	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
+	/**
+	 * HPACK: {@code content-length} (static name index 28), literal with indexing, then
+	 * the value.
+	 */
+	private static final String CONTENT_LENGTH = "5c";
+
 	private static final byte[] EMPTY_SETTINGS_FRAME = { 0, 0, 0, 4, 0, 0, 0, 0, 0 };
 
 	private static final int GOAWAY = 7;
@@ -45,8 +52,10 @@ class Http2Tests {
 		this.fixture.close();
 	}
 
+	private final Echo echo = new Echo();
+
 	private QHttpServer start() {
-		return this.fixture.start((settings) -> settings.http2(true), new Echo());
+		return this.fixture.start((settings) -> settings.http2(true), this.echo);
 	}
 
 	@Test
@@ -196,6 +205,63 @@ class Http2Tests {
 		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(counted);
 	}
 
+	/**
+	 * A request whose body breaks the protocol is malformed (RFC 9113 §8.1.1, §8.1): a
+	 * body longer or shorter than its {@code content-length}, a {@code content-length} on
+	 * a request that ends with its head, trailers with a pseudo-header or that do not end
+	 * the stream. Its stream is reset with {@code PROTOCOL_ERROR}, with no answer before,
+	 * the refusal counted, nothing logged as an error, and the connection serves its next
+	 * stream.
+	 * @param stream1 stream 1's frames, as HEADERS block (with {@code :authority}), then
+	 * DATA or trailer frames
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = {
+			// POST /echo, content-length 5; DATA "abc" ending the stream
+			"POST5 abc", "POST3 abcde", "GET5",
+			// POST /echo; DATA "abc"; trailers with :path /x
+			"POST abc :path",
+			// POST /echo; DATA "abc"; trailers x-t: v that do not end the stream
+			"POST abc open-trailers" })
+	void whenAnHttp2RequestBodyBreaksTheProtocolThenItsStreamIsResetAndTheConnectionServesOn(String shape)
+			throws Exception {
+		QHttpServer server = start();
+		String post = "8386" + "44052f6563686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST;
+		String frames = switch (shape) {
+			case "POST5 abc" -> MalformedHttp2Head.headersFrame(1, post + CONTENT_LENGTH + "0135", false)
+					+ MalformedHttp2Head.dataFrame(1, "abc", true);
+			case "POST3 abcde" -> MalformedHttp2Head.headersFrame(1, post + CONTENT_LENGTH + "0133", false)
+					+ MalformedHttp2Head.dataFrame(1, "abcde", true);
+			case "GET5" -> MalformedHttp2Head.headersFrame(1,
+					"8286" + "44052f6563686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST + CONTENT_LENGTH + "0135", true);
+			case "POST abc :path" ->
+				MalformedHttp2Head.headersFrame(1, post, false) + MalformedHttp2Head.dataFrame(1, "abc", false)
+						+ MalformedHttp2Head.headersFrame(1, "4402" + "2f78", true);
+			case "POST abc open-trailers" ->
+				MalformedHttp2Head.headersFrame(1, post, false) + MalformedHttp2Head.dataFrame(1, "abc", false)
+						+ MalformedHttp2Head.headersFrame(1, "4003" + "782d74" + "0176", false);
+			default -> throw new IllegalArgumentException(shape);
+		};
+		try (LogCapture reactor = LogCapture.of("reactor");
+				LogCapture starter = LogCapture.of("dev.qtserver");
+				Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
+			client.setSoTimeout(5000);
+			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(client, frames, "/echo", false);
+			assertThat(stream1.resetCode()).as("stream 1 reset with PROTOCOL_ERROR").isEqualTo(1);
+			assertThat(stream1.answered()).as("stream 1 answered").isFalse();
+			assertThat(this.echo.methods).as("requests handled: stream 3's, never stream 1's cut body")
+				.containsExactly("GET");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> server.statistics().rejected(RejectReason.BAD_REQUEST) == 1);
+			assertThat(reactor.messages())
+				.filteredOn((message) -> message.startsWith("ERROR") || message.startsWith("WARN"))
+				.isEmpty();
+			assertThat(starter.messages())
+				.filteredOn((message) -> message.startsWith("ERROR") || message.startsWith("WARN"))
+				.isEmpty();
+		}
+	}
+
 	/** The types of the frames the server sends until it closes the connection. */
 	private static List<Integer> frameTypesUntilClosed(InputStream in) throws IOException {
 		List<Integer> types = new ArrayList<>();
@@ -221,8 +287,11 @@ class Http2Tests {
 			responder.writeEndChunked(new byte[0], Map.of());
 		}
 
+		final List<String> methods = new CopyOnWriteArrayList<>();
+
 		@Route("/echo")
 		String echo(QHttpServerRequest request) {
+			this.methods.add(request.method());
 			String protocol = request.protocol().equals("HTTP/2.0") ? "HTTP/2.0 " : "";
 			return protocol + request.method() + " " + request.path() + " " + request.query() + " "
 					+ new String(request.body(), StandardCharsets.UTF_8);

@@ -122,16 +122,42 @@ class HttpTlsTests {
 	@Test
 	void whenAnH2RequestHeadLacksItsPathThenItsStreamIsResetAndTheNextIsAnswered() throws Exception {
 		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
-		try (SSLSocket socket = tlsSocket(server)) {
-			SSLParameters parameters = socket.getSSLParameters();
-			parameters.setApplicationProtocols(new String[] { "h2" });
-			socket.setSSLParameters(parameters);
-			socket.startHandshake();
-			assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+		try (SSLSocket socket = h2Socket(server)) {
 			// :method GET, :scheme https
 			assertThat(MalformedHttp2Head.send(socket, "8287", "/who", true)).isEqualTo(1);
 		}
 		assertThat(this.requests.next().protocol()).isEqualTo("HTTP/2.0");
+	}
+
+	/**
+	 * Over TLS as in cleartext, a body shorter than its {@code content-length} makes a
+	 * malformed request: its stream is reset with {@code PROTOCOL_ERROR}, unanswered, its
+	 * handler never runs on the cut body, and the next stream is answered.
+	 */
+	@Test
+	void whenAnH2RequestBodyIsShorterThanItsContentLengthThenItsStreamIsResetAndTheNextIsAnswered() throws Exception {
+		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
+		try (SSLSocket socket = h2Socket(server)) {
+			// POST, :scheme https, :path /who, :authority localhost, content-length 5
+			String head = "8387" + "44042f77686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST + "5c0135";
+			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(socket,
+					MalformedHttp2Head.headersFrame(1, head, false) + MalformedHttp2Head.dataFrame(1, "abc", true),
+					"/who", true);
+			assertThat(stream1.resetCode()).as("stream 1 reset with PROTOCOL_ERROR").isEqualTo(1);
+			assertThat(stream1.answered()).as("stream 1 answered").isFalse();
+		}
+		assertThat(this.requests.next().method()).isEqualTo("GET");
+	}
+
+	/** A TLS socket that has chosen HTTP/2 by ALPN. */
+	private SSLSocket h2Socket(QHttpServer server) throws IOException {
+		SSLSocket socket = tlsSocket(server);
+		SSLParameters parameters = socket.getSSLParameters();
+		parameters.setApplicationProtocols(new String[] { "h2" });
+		socket.setSSLParameters(parameters);
+		socket.startHandshake();
+		assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+		return socket;
 	}
 
 	@Test

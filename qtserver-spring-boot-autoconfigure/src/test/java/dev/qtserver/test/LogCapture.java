@@ -24,8 +24,8 @@ public final class LogCapture implements AutoCloseable {
 
 	private final boolean additive;
 
-	private LogCapture(Class<?> source) {
-		this.logger = (Logger) LoggerFactory.getLogger(source);
+	private LogCapture(String name) {
+		this.logger = (Logger) LoggerFactory.getLogger(name);
 		this.additive = this.logger.isAdditive();
 		this.appender.start();
 		this.logger.addAppender(this.appender);
@@ -38,7 +38,16 @@ public final class LogCapture implements AutoCloseable {
 	 * @return the capture; close it to give the logger back
 	 */
 	public static LogCapture of(Class<?> source) {
-		return new LogCapture(source);
+		return new LogCapture(source.getName());
+	}
+
+	/**
+	 * Start taking what a logger and the loggers below it log.
+	 * @param name the logger's name, such as {@code "reactor"}
+	 * @return the capture; close it to give the logger back
+	 */
+	public static LogCapture of(String name) {
+		return new LogCapture(name);
 	}
 
 	/**
