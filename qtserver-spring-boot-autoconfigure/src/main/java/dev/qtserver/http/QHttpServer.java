@@ -455,7 +455,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 	@Override
 	protected void admit(Connection connection) {
 		Channel channel = connection.channel();
-		if (TlsStage.of(channel) == null) {
+		TlsStage tls = TlsStage.of(channel);
+		if (tls == null) {
 			// a secure connection counts once encrypted, as on the other kinds
 			statistics().connectionAccepted();
 		}
@@ -463,8 +464,11 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		HttpConnectionState state = HttpConnectionState.of(channel);
 		channel.closeFuture().addListener((future) -> {
 			this.open.remove(channel);
-			// an upgraded connection is a WebSocket session's, which counts its own close
-			if (state != null && channel.pipeline().get(KeepAliveTimeout.NAME) != null) {
+			// an upgraded connection is a WebSocket session's, which counts its own
+			// close;
+			// one whose TLS handshake failed was never counted accepted
+			if (state != null && channel.pipeline().get(KeepAliveTimeout.NAME) != null
+					&& (tls == null || tls.session() != null)) {
 				statistics().connectionClosed(state.closeReason(this.draining));
 			}
 		});

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,6 +23,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import dev.qtserver.core.ClientAuth;
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
@@ -231,11 +233,17 @@ class HttpTlsTests {
 		assertThat(this.fixture.eventsOf(StartedEncryptionHandshakeEvent.class)).isEmpty();
 		assertThat(this.requests.queue).isEmpty();
 		assertThat(server.statistics().errors()).isEqualTo(1);
-		// a client that never got through its handshake was never accepted
+		// a client that never got through its handshake was never accepted, nor closed
 		assertThat(server.statistics().accepted()).isZero();
 		await().atMost(TIMEOUT).until(() -> server.connectionCount() == 0 && server.handshakingConnectionCount() == 0);
+		assertThat(closed(server)).isZero();
 		assertThat(curl("https://localhost:" + server.serverPort() + "/who")).isEqualTo("https HTTP/2.0 TLSv1.3\n2");
 		assertThat(server.statistics().accepted()).isEqualTo(1);
+		await().atMost(TIMEOUT).until(() -> closed(server) == 1);
+	}
+
+	private static long closed(QHttpServer server) {
+		return Arrays.stream(CloseReason.values()).mapToLong(server.statistics()::closed).sum();
 	}
 
 	@Test
