@@ -29,8 +29,9 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
  * (by prior knowledge or by upgrade): Reactor Netty puts its frame codec where its
  * HTTP/1.1 codec was and the multiplexer last. Over TLS it joins the pipeline in front of
  * the multiplexer once ALPN has chosen HTTP/2 ({@link AfterProtocolNegotiation}), and not
- * at all on HTTP/1.1. On a cleartext HTTP/1.1 connection it sits behind what takes every
- * message, and sees none.
+ * at all on HTTP/1.1; it then brings the {@link PeerResetHandler} in front of it, which
+ * would otherwise sit in front of the codec and see none of its errors. On a cleartext
+ * HTTP/1.1 connection it sits behind what takes every message, and sees none.
  */
 final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 
@@ -58,6 +59,12 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 			ChannelHandlerContext multiplexer = negotiated.context(Http2MultiplexHandler.class);
 			if (multiplexer != null) {
 				negotiated.addBefore(multiplexer.name(), NAME, guard);
+				// the peer's resets and the codec's errors come out behind the codec,
+				// which ALPN put behind where the connection's handler was
+				if (negotiated.get(PeerResetHandler.NAME) != null) {
+					negotiated.remove(PeerResetHandler.NAME);
+				}
+				negotiated.addBefore(NAME, PeerResetHandler.NAME, PeerResetHandler.INSTANCE);
 			}
 		});
 		if (!negotiates) {

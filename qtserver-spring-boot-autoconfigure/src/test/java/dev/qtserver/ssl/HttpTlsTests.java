@@ -1,6 +1,7 @@
 package dev.qtserver.ssl;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -10,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,11 +40,13 @@ import dev.qtserver.http.MalformedHttp2Head;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerRequest;
 import dev.qtserver.http.Route;
+import dev.qtserver.test.LogCapture;
 import dev.qtserver.test.OpenSslClient;
 import dev.qtserver.test.TestCertificates;
 import dev.qtserver.websocket.PythonWebSocketClient;
 import dev.qtserver.websocket.QWebSocket;
 import dev.qtserver.websocket.WebSocketServerSettings;
+import io.netty.channel.DefaultChannelPipeline;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +153,35 @@ class HttpTlsTests {
 			assertThat(stream1.answered()).as("stream 1 answered").isFalse();
 		}
 		assertThat(this.requests.next().method()).isEqualTo("GET");
+	}
+
+	/**
+	 * Over TLS, ALPN puts the HTTP/2 codec behind the handlers the connection started
+	 * with: a frame that breaks the protocol on the connection still gets {@code GOAWAY},
+	 * is logged at DEBUG only (Netty would log it at WARN with a stack trace as an
+	 * exception nobody handled) and counts as {@code protocol_error}.
+	 */
+	@Test
+	void whenAnH2ClientBreaksTheProtocolOnItsConnectionThenItGetsGoawayQuietly() throws Exception {
+		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
+		try (LogCapture pipeline = LogCapture.of(DefaultChannelPipeline.class); SSLSocket socket = h2Socket(server)) {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			OutputStream out = socket.getOutputStream();
+			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			// an empty SETTINGS frame, then a PING of 7 bytes (it must have 8)
+			out.write(HexFormat.of().parseHex("000000040000000000" + "00000706000000000001020304050607"));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			List<Integer> types = new ArrayList<>();
+			for (byte[] head = in.readNBytes(9); head.length == 9; head = in.readNBytes(9)) {
+				in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
+				types.add((int) head[3]);
+			}
+			// GOAWAY
+			assertThat(types).contains(7);
+			await().atMost(TIMEOUT).until(() -> server.statistics().closed(CloseReason.PROTOCOL_ERROR) == 1);
+			assertThat(pipeline.messages()).isEmpty();
+		}
 	}
 
 	/** A TLS socket that has chosen HTTP/2 by ALPN. */
