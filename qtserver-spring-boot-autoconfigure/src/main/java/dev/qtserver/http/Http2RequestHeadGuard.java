@@ -16,12 +16,12 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 /**
  * Resets an HTTP/2 request stream whose head lacks what a request must carry (RFC 9113
  * §8.3.1: {@code :method}, and {@code :scheme} with a non-empty {@code :path}, or
- * {@code :authority} for {@code CONNECT}) with {@code PROTOCOL_ERROR}, before Netty's
- * conversion to HTTP/1.x sees it. That conversion (Netty 4.2.17) allocates the request's
- * body buffer and then throws on a missing {@code :path} or {@code :method}, leaking the
- * buffer, and the stream was answered with {@code CANCEL} or, without {@code :method},
- * not at all: it held one of the connection's concurrent streams until the connection
- * closed.
+ * {@code :authority} alone for {@code CONNECT}, §8.5) with {@code PROTOCOL_ERROR}, before
+ * Netty's conversion to HTTP/1.x sees it. That conversion (Netty 4.2.17) allocates the
+ * request's body buffer and then throws on a missing {@code :path} or {@code :method},
+ * leaking the buffer, and the stream was answered with {@code CANCEL} or, without
+ * {@code :method}, not at all: it held one of the connection's concurrent streams until
+ * the connection closed.
  *
  * <p>
  * It sits right in front of the stream multiplexer, where the HEADERS frames pass. Added
@@ -111,8 +111,11 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 		if (method == null) {
 			return false;
 		}
-		if (HttpMethod.CONNECT.asciiName().contentEqualsIgnoreCase(method)) {
-			return headers.authority() != null;
+		if (HttpMethod.CONNECT.asciiName().contentEqualsIgnoreCase(method)
+				&& !headers.contains(Http2Headers.PseudoHeaderName.PROTOCOL.value())) {
+			// a tunnel names its target only (RFC 9113 §8.5); the extended CONNECT of RFC
+			// 8441 (with :protocol) carries :scheme and :path as any request does
+			return headers.authority() != null && headers.scheme() == null && headers.path() == null;
 		}
 		CharSequence path = headers.path();
 		return headers.scheme() != null && path != null && path.length() > 0;

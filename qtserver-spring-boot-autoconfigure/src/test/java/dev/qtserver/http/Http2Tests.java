@@ -182,17 +182,19 @@ class Http2Tests {
 	}
 
 	/**
-	 * A request head without what every request must carry is a malformed request (RFC
-	 * 9113 §8.3.1): its stream is reset with {@code PROTOCOL_ERROR}, the refusal counted,
-	 * and the connection serves its next stream. Netty's conversion to HTTP/1.x leaked a
-	 * buffer on a missing {@code :path}, and never answered a missing {@code :method}.
+	 * A request head without what every request must carry, or a {@code CONNECT} with
+	 * what a tunnel must not carry, is a malformed request (RFC 9113 §8.3.1, §8.5): its
+	 * stream is reset with {@code PROTOCOL_ERROR}, the refusal counted, and the
+	 * connection serves its next stream. Netty's conversion to HTTP/1.x leaked a buffer
+	 * on a missing {@code :path}, and never answered a missing {@code :method}.
 	 * @param block the head's HPACK block, in hex
 	 * @param counted whether the refusal is the server's to count (Netty's HPACK decoder
 	 * refuses an empty {@code :path} itself)
 	 */
 	@ParameterizedTest
-	// no :path; no :method; no :scheme; an empty :path (each with :authority localhost)
-	@CsvSource({ "8286, 1", "8684, 1", "8284, 1", "82864400, 0" })
+	// no :path; no :method; no :scheme; an empty :path; a CONNECT with :scheme and :path
+	// (each with :authority localhost)
+	@CsvSource({ "8286, 1", "8684, 1", "8284, 1", "82864400, 0", "4207434f4e4e4543548684, 1" })
 	void whenAnHttp2RequestHeadLacksAPseudoHeaderThenItsStreamIsResetAndTheConnectionServesOn(String block, int counted)
 			throws Exception {
 		QHttpServer server = start();
@@ -203,6 +205,20 @@ class Http2Tests {
 		}
 		// the next stream's answer came after the reset, and after its count
 		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(counted);
+	}
+
+	/** A {@code CONNECT} that names its target only is a request like any other. */
+	@Test
+	void whenAnHttp2ConnectNamesOnlyItsTargetThenItIsAnswered() throws Exception {
+		QHttpServer server = start();
+		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
+			client.setSoTimeout(5000);
+			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(client, MalformedHttp2Head.headersFrame(1,
+					"4207434f4e4e454354" + MalformedHttp2Head.AUTHORITY_LOCALHOST, true), "/echo", false);
+			assertThat(stream1.resetCode()).as("stream 1's reset").isEqualTo(-1);
+			assertThat(stream1.answered()).as("stream 1 answered").isTrue();
+		}
+		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isZero();
 	}
 
 	/**
