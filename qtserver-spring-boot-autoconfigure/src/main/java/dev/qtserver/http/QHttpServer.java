@@ -808,6 +808,14 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 						() -> channel.eventLoop().execute(() -> verifyUpgrade(channel, request, verdict)));
 			return;
 		}
+		HttpResponseStatus refusal = RequestHeadCheck.refusal(request.method(), request.uri(),
+				request.protocolVersion(), request.headers());
+		if (refusal != null) {
+			// refused as any request would be (no Host, say), before a verifier is asked
+			rejected(refusal.code(), inet(channel.remoteAddress()));
+			verdict.accept(WebSocketUpgradeResponse.deny(refusal.code()));
+			return;
+		}
 		List<Placed<WebSocketUpgradeVerifier>> verifiers = this.handlers.verifiers();
 		if (verifiers.isEmpty()) {
 			verdict.accept(WebSocketUpgradeResponse.accept());

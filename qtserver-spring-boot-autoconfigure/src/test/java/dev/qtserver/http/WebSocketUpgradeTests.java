@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import dev.qtserver.core.RejectReason;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.handler.QtHandler;
 import dev.qtserver.test.LeakDetectionExtension;
@@ -200,6 +202,30 @@ class WebSocketUpgradeTests {
 						? WebSocketUpgradeResponse.passToNext() : WebSocketUpgradeResponse.deny(401),
 				(WebSocketUpgradeVerifier) (request) -> WebSocketUpgradeResponse.accept());
 		assertThat(python(STATUS, url(server))).isEqualTo("refused 401\n");
+	}
+
+	/**
+	 * An upgrade request is refused as any request would be: an HTTP/1.1 one without
+	 * {@code Host} gets 400 and the connection closes, before any verifier is asked, and
+	 * the refusal counts.
+	 */
+	@Test
+	void whenAnUpgradeRequestHasNoHostThenItGets400AndNoVerifierIsAsked() throws Exception {
+		List<String> asked = new CopyOnWriteArrayList<>();
+		QHttpServer server = this.fixture.start(withWebSocket(UnaryOperator.identity()), new Echo(),
+				(WebSocketUpgradeVerifier) (request) -> {
+					asked.add(request.path());
+					return WebSocketUpgradeResponse.accept();
+				});
+		try (RawHttpClient client = RawHttpClient.connect(server.serverPort())) {
+			client.send("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+			assertThat(client.readHead().status()).isEqualTo(400);
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+		assertThat(asked).isEmpty();
+		assertThat(server.statistics().rejected(RejectReason.BAD_REQUEST)).isEqualTo(1);
+		assertThat(python(ECHO_MANY, url(server), "3")).isEqualTo("chat.v1 True m2\n");
 	}
 
 	@Test
