@@ -6,8 +6,12 @@ import dev.qtserver.core.ServerListenException;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.Environment;
 
 /**
  * Explains a server that could not listen at startup: which server (and which of its
@@ -15,16 +19,39 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenException> {
 
+	private final Environment environment;
+
+	/**
+	 * Create the analyzer.
+	 * @param environment where the server's properties came from: a server given a list
+	 * of listeners (even of one) is fixed through that list, not its own port
+	 */
+	ServerListenFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ServerListenException cause) {
 		QtServer server = cause.getServer();
 		ServerListener listener = cause.getListener();
 		String where = Addresses.describe(cause.getAddress(), cause.getPort());
-		String property = "qtserver." + server.kind().id() + "." + server.name()
-				+ ((server.listeners().size() > 1) ? ".listeners[" + listener.index() + "]" : "");
+		String prefix = "qtserver." + server.kind().id() + "." + server.name();
+		boolean listed = server.listeners().size() > 1 || configuresListeners(prefix);
+		String property = prefix + (listed ? ".listeners[" + listener.index() + "]" : "");
 		String description = listener.description() + " failed to listen on " + where + ": " + listener.errorString()
 				+ ".";
 		return new FailureAnalysis(description, action(cause.getError(), cause.getPort(), property), cause);
+	}
+
+	private boolean configuresListeners(String prefix) {
+		ConfigurationPropertyName listeners = ConfigurationPropertyName.of(prefix + ".listeners");
+		for (var source : ConfigurationPropertySources.get(this.environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable
+					&& iterable.stream().anyMatch(listeners::isAncestorOf)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String action(SocketError error, int port, String property) {

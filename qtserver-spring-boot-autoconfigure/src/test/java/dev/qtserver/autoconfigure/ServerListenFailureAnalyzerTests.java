@@ -13,6 +13,7 @@ import dev.qtserver.test.TwoListenerServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,12 +32,34 @@ class ServerListenFailureAnalyzerTests {
 					(event) -> {
 					}, workers.executor(), List.of());
 			assertThat(server.listen()).isFalse();
-			FailureAnalysis analysis = new ServerListenFailureAnalyzer()
+			FailureAnalysis analysis = new ServerListenFailureAnalyzer(new MockEnvironment())
 				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(0))));
 			assertThat(analysis.getDescription()).contains("TCP server 'echo'")
 				.contains("127.0.0.1:" + port)
 				.contains("already in use");
 			assertThat(analysis.getAction()).contains("port " + port).contains("qtserver.tcp.echo.port");
+		}
+	}
+
+	/**
+	 * A server given a list of listeners, even of one, takes its port from the list: the
+	 * fix names the list's entry, not the server's own port, which is not used then.
+	 */
+	@Test
+	void whenTheOnlyListenerOfAListCannotListenThenTheReportNamesItsEntry() throws Exception {
+		InetAddress loopback = InetAddress.getByName("127.0.0.1");
+		try (ServerSocket taken = new ServerSocket(0, 50, loopback);
+				WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
+			int port = taken.getLocalPort();
+			QTcpServer server = new QTcpServer("echo", TcpServerSettings.builder().address(loopback).port(port).build(),
+					(event) -> {
+					}, workers.executor(), List.of());
+			assertThat(server.listen()).isFalse();
+			MockEnvironment environment = new MockEnvironment().withProperty("qtserver.tcp.echo.listeners[0].port",
+					String.valueOf(port));
+			FailureAnalysis analysis = new ServerListenFailureAnalyzer(environment)
+				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(0))));
+			assertThat(analysis.getAction()).contains("qtserver.tcp.echo.listeners[0].port");
 		}
 	}
 
@@ -50,7 +73,7 @@ class ServerListenFailureAnalyzerTests {
 					(event) -> {
 					}, workers.executor(), List.of());
 			assertThat(server.listen()).isFalse();
-			FailureAnalysis analysis = new ServerListenFailureAnalyzer()
+			FailureAnalysis analysis = new ServerListenFailureAnalyzer(new MockEnvironment())
 				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(1))));
 			assertThat(analysis.getDescription()).contains("TCP server 'multi' (listener 1)")
 				.contains("127.0.0.1:" + port)
