@@ -24,20 +24,13 @@ class ServerListenFailureAnalyzerTests {
 
 	@Test
 	void whenThePortIsInUseThenTheReportNamesServerAddressAndPortAndSuggestsAFix() throws Exception {
-		InetAddress loopback = InetAddress.getByName("127.0.0.1");
-		try (ServerSocket taken = new ServerSocket(0, 50, loopback);
-				WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
-			int port = taken.getLocalPort();
-			QTcpServer server = new QTcpServer("echo", TcpServerSettings.builder().address(loopback).port(port).build(),
-					(event) -> {
-					}, workers.executor(), List.of());
-			assertThat(server.listen()).isFalse();
-			FailureAnalysis analysis = new ServerListenFailureAnalyzer(new MockEnvironment())
-				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(0))));
+		try (ServerSocket taken = takenPort()) {
+			FailureAnalysis analysis = analyzeEchoOn(taken.getLocalPort(), new MockEnvironment());
 			assertThat(analysis.getDescription()).contains("TCP server 'echo'")
-				.contains("127.0.0.1:" + port)
+				.contains("127.0.0.1:" + taken.getLocalPort())
 				.contains("already in use");
-			assertThat(analysis.getAction()).contains("port " + port).contains("qtserver.tcp.echo.port");
+			assertThat(analysis.getAction()).contains("port " + taken.getLocalPort())
+				.contains("qtserver.tcp.echo.port");
 		}
 	}
 
@@ -47,19 +40,28 @@ class ServerListenFailureAnalyzerTests {
 	 */
 	@Test
 	void whenTheOnlyListenerOfAListCannotListenThenTheReportNamesItsEntry() throws Exception {
-		InetAddress loopback = InetAddress.getByName("127.0.0.1");
-		try (ServerSocket taken = new ServerSocket(0, 50, loopback);
-				WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
-			int port = taken.getLocalPort();
-			QTcpServer server = new QTcpServer("echo", TcpServerSettings.builder().address(loopback).port(port).build(),
+		try (ServerSocket taken = takenPort()) {
+			MockEnvironment environment = new MockEnvironment().withProperty("qtserver.tcp.echo.listeners[0].port",
+					String.valueOf(taken.getLocalPort()));
+			assertThat(analyzeEchoOn(taken.getLocalPort(), environment).getAction())
+				.contains("qtserver.tcp.echo.listeners[0].port");
+		}
+	}
+
+	private static ServerSocket takenPort() throws Exception {
+		return new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+	}
+
+	/** The report on a TCP server 'echo' that could not listen on the port. */
+	private static FailureAnalysis analyzeEchoOn(int port, MockEnvironment environment) throws Exception {
+		try (WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
+			QTcpServer server = new QTcpServer("echo",
+					TcpServerSettings.builder().address(InetAddress.getByName("127.0.0.1")).port(port).build(),
 					(event) -> {
 					}, workers.executor(), List.of());
 			assertThat(server.listen()).isFalse();
-			MockEnvironment environment = new MockEnvironment().withProperty("qtserver.tcp.echo.listeners[0].port",
-					String.valueOf(port));
-			FailureAnalysis analysis = new ServerListenFailureAnalyzer(environment)
+			return new ServerListenFailureAnalyzer(environment)
 				.analyze(new IllegalStateException(new ServerListenException(server.listeners().get(0))));
-			assertThat(analysis.getAction()).contains("qtserver.tcp.echo.listeners[0].port");
 		}
 	}
 
