@@ -29,8 +29,8 @@ import reactor.netty.channel.ChannelOperations;
  * and the ones it had queued behind it; an idle one at once.</li>
  * </ul>
  * Either close lingers ({@link LingeringClose}), so that the client reads to the end.
- * What is still open at the deadline is cut, past the HTTP/2 codec, whose own wait ends
- * only when its streams do (or after Netty's 30 seconds).
+ * What is still open at the deadline is cut, past the HTTP/2 codec, which would go on
+ * waiting for its streams.
  */
 final class ConnectionDrain {
 

@@ -86,10 +86,10 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * A stream broke the protocol after its head was sent (a body that does not match its
-	 * {@code content-length}, trailers with a pseudo-header or that do not end the
-	 * stream, a {@code content-length} on a request that ends with its head): a malformed
-	 * request (RFC 9113 §8.1.1), reset here with the codec's error,
+	 * A stream broke the protocol where only the codec sees it (a body that does not
+	 * match its {@code content-length}, trailers with a pseudo-header or that do not end
+	 * the stream, a {@code content-length} on a request that ends with its head): a
+	 * malformed request (RFC 9113 §8.1.1), reset here with the codec's error,
 	 * {@code PROTOCOL_ERROR}. Netty's multiplexer would pass the error into the stream's
 	 * pipeline, where Reactor Netty answers a request it has handed over with 500, and
 	 * logs an error and resets with {@code CANCEL} one it has not. Reset here, the stream
