@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -21,13 +22,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.qtserver.core.ListenerSettings;
+import dev.qtserver.core.TlsSettings;
 import dev.qtserver.test.Ports;
 import dev.qtserver.test.RealClients;
+import dev.qtserver.test.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,16 +95,30 @@ class HttpShutdownTests {
 		Ports.assertReleased(port);
 	}
 
+	/**
+	 * Over TLS too: the close lingers behind TLS's {@code close_notify}, and h2 is chosen
+	 * by ALPN.
+	 * @param protocols the scheme and curl's protocol option
+	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "--http1.1", "--http2-prior-knowledge" })
-	void whenTheServerShutsDownWhileAResponseIsStillBeingWrittenThenTheClientGetsAllOfIt(String protocol,
+	@ValueSource(strings = { "http --http1.1", "http --http2-prior-knowledge", "https --http1.1", "https --http2" })
+	void whenTheServerShutsDownWhileAResponseIsStillBeingWrittenThenTheClientGetsAllOfIt(String protocols,
 			@TempDir Path directory) throws Exception {
+		String scheme = protocols.split(" ")[0];
+		boolean secure = scheme.equals("https");
+		DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry();
+		bundles.registerBundle("server", TestCertificates.shared().bundle("server"));
 		Big big = new Big();
-		QHttpServer server = this.fixture.start((settings) -> settings.http2(true), big);
+		QHttpServer server = this.fixture.sslBundles(bundles)
+			.start((settings) -> settings.http2(true)
+				.listeners(List.of(new ListenerSettings(new InetSocketAddress(HttpServerFixture.LOOPBACK, 0),
+						secure ? TlsSettings.of("server") : null))),
+					big);
 		Path body = directory.resolve("body");
 		// curl reads 12 MB a second: about two seconds for the whole body
 		Process curl = new ProcessBuilder(RealClients.curl(), "-sS", "--max-time", "30", "--limit-rate", "12M",
-				protocol, "-o", body.toString(), "http://127.0.0.1:" + server.serverPort() + "/big")
+				"--cacert", TestCertificates.shared().certificate("ca").toString(), protocols.split(" ")[1], "-o",
+				body.toString(), scheme + "://localhost:" + server.serverPort() + "/big")
 			.redirectErrorStream(true)
 			.redirectOutput(directory.resolve("curl.out").toFile())
 			.start();
