@@ -44,7 +44,11 @@ class ServerListenFailureAnalyzer extends AbstractFailureAnalyzer<ServerListenEx
 	}
 
 	private boolean configuresListeners(String prefix) {
-		ConfigurationPropertyName listeners = ConfigurationPropertyName.of(prefix + ".listeners");
+		// a server's name may be a map key no property name can spell (myApi)
+		ConfigurationPropertyName listeners = ConfigurationPropertyName.ofIfValid(prefix + ".listeners");
+		if (listeners == null) {
+			return false;
+		}
 		for (var source : ConfigurationPropertySources.get(this.environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable
 					&& iterable.stream().anyMatch(listeners::isAncestorOf)) {

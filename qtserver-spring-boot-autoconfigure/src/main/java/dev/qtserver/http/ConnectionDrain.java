@@ -28,9 +28,9 @@ import reactor.netty.channel.ChannelOperations;
  * <li>an HTTP/1.x connection once Reactor Netty has wound up the exchange it is writing,
  * and the ones it had queued behind it; an idle one at once.</li>
  * </ul>
- * Either close lingers ({@link LingeringClose}), so that the client reads to the end.
- * What is still open at the deadline is cut, past the HTTP/2 codec, which would go on
- * waiting for its streams.
+ * Either close lingers ({@link LingeringClose}), so that the client reads to the end; a
+ * connection idle for longer than the linger closes plainly. What is still open at the
+ * deadline is cut, past the HTTP/2 codec, which would go on waiting for its streams.
  */
 final class ConnectionDrain {
 
@@ -77,9 +77,15 @@ final class ConnectionDrain {
 		if (!channel.isOpen()) {
 			return;
 		}
-		LingeringClose.install(channel);
+		HttpConnectionState connection = HttpConnectionState.of(channel);
+		if (connection == null || channel.pipeline().get(KeepAliveTimeout.NAME) == null) {
+			// a WebSocket session's now (upgraded after the sessions were shut down)
+			channel.close();
+			return;
+		}
 		Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
 		if (http2 != null) {
+			LingeringClose.install(channel);
 			// Reactor Netty's codec waits for no stream (Netty's default for a frame
 			// codec): let it wait for them all, the deadline cuts it
 			http2.gracefulShutdownTimeoutMillis(-1);
@@ -88,9 +94,14 @@ final class ConnectionDrain {
 		}
 		ChannelOperations<?, ?> exchange = ChannelOperations.get(channel);
 		if (exchange == null) {
+			if (!connection.keepAlive().idleFor(LingeringClose.LINGER.toNanos())) {
+				// its last answer may still be on its way
+				LingeringClose.install(channel);
+			}
 			channel.close();
 			return;
 		}
+		LingeringClose.install(channel);
 		// the next task, not within the termination: Reactor Netty hands a queued request
 		// over as it winds this one up
 		exchange.onTerminate()

@@ -100,7 +100,11 @@ final class Http2RequestHeadGuard extends ChannelInboundHandlerAdapter {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof Http2FrameStreamException broken) {
 			ctx.writeAndFlush(new DefaultHttp2ResetFrame(broken.error()).stream(broken.stream()));
-			this.refused.accept(ctx);
+			if (broken.error() == Http2Error.PROTOCOL_ERROR) {
+				// a malformed request; a stream's flow-control error is no refused
+				// request
+				this.refused.accept(ctx);
+			}
 			return;
 		}
 		ctx.fireExceptionCaught(cause);

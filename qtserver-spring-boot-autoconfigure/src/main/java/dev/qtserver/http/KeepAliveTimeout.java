@@ -107,6 +107,15 @@ final class KeepAliveTimeout extends ChannelDuplexHandler implements Runnable {
 		return this.closedIdle;
 	}
 
+	/**
+	 * Return whether the connection has read nothing and answered nothing for a while.
+	 * @param nanos how long
+	 * @return whether it has been idle that long, with no request being answered
+	 */
+	boolean idleFor(long nanos) {
+		return this.exchanges == 0 && System.nanoTime() - this.lastActive >= nanos;
+	}
+
 	/** A request of the connection is being answered from now on. */
 	void exchangeStarted() {
 		EXCHANGES.incrementAndGet(this);

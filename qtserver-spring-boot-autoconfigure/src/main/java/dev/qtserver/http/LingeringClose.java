@@ -1,5 +1,8 @@
 package dev.qtserver.http;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -8,12 +11,13 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Closes a connection the way a server that shuts down must, so that the client gets the
  * end of its last response: the close becomes a half-close (a FIN once everything written
  * has gone), then the connection is read, and what comes is dropped, until the client
- * closes its side.
+ * closes its side or {@link #LINGER} has passed.
  *
  * <p>
  * A plain close loses the response when the client has sent anything the server has not
@@ -26,6 +30,15 @@ import io.netty.util.ReferenceCountUtil;
 final class LingeringClose extends ChannelDuplexHandler {
 
 	static final String NAME = "qtserver.lingeringClose";
+
+	/**
+	 * How long the connection stays half-closed once everything written is in the kernel,
+	 * if the client does not close first: what the kernel still holds then reaches a
+	 * client that reads at all, and a client that keeps an idle connection without
+	 * reading it (a pool) does not hold the shutdown for long. Apache's lingering close
+	 * waits as long.
+	 */
+	static final Duration LINGER = Duration.ofSeconds(2);
 
 	/** The output is shut down (or about to be): what comes in is dropped. */
 	private boolean lingering;
@@ -46,7 +59,14 @@ final class LingeringClose extends ChannelDuplexHandler {
 	@Override
 	public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
 		DuplexChannel channel = (DuplexChannel) ctx.channel();
-		if (this.lingering || channel.isInputShutdown() || !channel.isActive()) {
+		if (this.lingering) {
+			// another close meanwhile (TLS's flush timeout, the keep-alive timer): the
+			// linger ends it
+			ChannelPromise closed = promise.unvoid();
+			channel.closeFuture().addListener((future) -> closed.trySuccess());
+			return;
+		}
+		if (channel.isInputShutdown() || !channel.isActive()) {
 			ctx.close(promise);
 			return;
 		}
@@ -63,7 +83,12 @@ final class LingeringClose extends ChannelDuplexHandler {
 			channel.shutdownOutput().addListener((shut) -> {
 				if (!shut.isSuccess()) {
 					ctx.close();
+					return;
 				}
+				ScheduledFuture<?> end = ctx.executor().schedule(() -> {
+					ctx.close();
+				}, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+				channel.closeFuture().addListener((future) -> end.cancel(false));
 			});
 		});
 	}

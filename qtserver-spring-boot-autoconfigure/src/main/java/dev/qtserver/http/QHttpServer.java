@@ -512,8 +512,8 @@ public final class QHttpServer extends AbstractQtServer<QWebSocket, HttpServer> 
 		}
 		int cut = ConnectionDrain.closeAll(this.open, deadline);
 		if (cut > 0) {
-			logger.warn("HTTP server '" + name() + "' cut " + cut + " connection(s) still writing a response after "
-					+ timeout);
+			logger.warn("HTTP server '" + name() + "' cut " + cut
+					+ " connection(s) still writing a response, or waiting for its client to close, after " + timeout);
 		}
 	}
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -97,7 +98,9 @@ final class WebSocketUpgrades extends RequestHold {
 
 	/** On the event loop: what the verifiers decided. */
 	private void decided(ChannelHandlerContext ctx, WebSocketUpgradeResponse verdict) {
-		if (!isHolding() || !ctx.channel().isActive()) {
+		// a connection the server's shutdown is closing has its output shut already
+		if (!isHolding() || !ctx.channel().isActive()
+				|| (ctx.channel() instanceof DuplexChannel duplex && duplex.isOutputShutdown())) {
 			discardHeld();
 			return;
 		}

@@ -25,7 +25,7 @@ class ServerListenFailureAnalyzerTests {
 	@Test
 	void whenThePortIsInUseThenTheReportNamesServerAddressAndPortAndSuggestsAFix() throws Exception {
 		try (ServerSocket taken = takenPort()) {
-			FailureAnalysis analysis = analyzeEchoOn(taken.getLocalPort(), new MockEnvironment());
+			FailureAnalysis analysis = analyzeOn("echo", taken.getLocalPort(), new MockEnvironment());
 			assertThat(analysis.getDescription()).contains("TCP server 'echo'")
 				.contains("127.0.0.1:" + taken.getLocalPort())
 				.contains("already in use");
@@ -43,7 +43,7 @@ class ServerListenFailureAnalyzerTests {
 		try (ServerSocket taken = takenPort()) {
 			MockEnvironment environment = new MockEnvironment().withProperty("qtserver.tcp.echo.listeners[0].port",
 					String.valueOf(taken.getLocalPort()));
-			assertThat(analyzeEchoOn(taken.getLocalPort(), environment).getAction())
+			assertThat(analyzeOn("echo", taken.getLocalPort(), environment).getAction())
 				.contains("qtserver.tcp.echo.listeners[0].port");
 		}
 	}
@@ -52,10 +52,22 @@ class ServerListenFailureAnalyzerTests {
 		return new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
 	}
 
-	/** The report on a TCP server 'echo' that could not listen on the port. */
-	private static FailureAnalysis analyzeEchoOn(int port, MockEnvironment environment) throws Exception {
+	/**
+	 * A server's name is a map key, which may be one no property name can spell: the
+	 * report still comes, naming the server's own property.
+	 */
+	@Test
+	void whenTheServersNameIsNoValidPropertyNameThenTheReportStillComes() throws Exception {
+		try (ServerSocket taken = takenPort()) {
+			assertThat(analyzeOn("myApi", taken.getLocalPort(), new MockEnvironment()).getAction())
+				.contains("qtserver.tcp.myApi.port");
+		}
+	}
+
+	/** The report on a TCP server that could not listen on the port. */
+	private static FailureAnalysis analyzeOn(String name, int port, MockEnvironment environment) throws Exception {
 		try (WorkerPool workers = WorkerPool.platformThreads(1, "test-")) {
-			QTcpServer server = new QTcpServer("echo",
+			QTcpServer server = new QTcpServer(name,
 					TcpServerSettings.builder().address(InetAddress.getByName("127.0.0.1")).port(port).build(),
 					(event) -> {
 					}, workers.executor(), List.of());

@@ -34,13 +34,13 @@ import static org.awaitility.Awaitility.await;
  */
 class Http2Tests {
 
-	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
 	/**
 	 * HPACK: {@code content-length} (static name index 28), literal with indexing, then
 	 * the value.
 	 */
 	private static final String CONTENT_LENGTH = "5c";
 
+	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
 	private static final byte[] EMPTY_SETTINGS_FRAME = { 0, 0, 0, 4, 0, 0, 0, 0, 0 };
 
 	private static final int GOAWAY = 7;
