@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -29,10 +28,11 @@ final class BodyCollector {
 	private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
 	/**
-	 * A client that resets while its body is read (or sends it wrongly) fails the body
-	 * once, and Reactor Netty 1.3.7 signals the same error again when the request's
-	 * operations are disposed (its {@code FluxReceive} keeps the subscriber after the
-	 * first): the second is the same error, dropped, and needs no ERROR line of its own.
+	 * A client that resets while its body is read fails the body once, and Reactor Netty
+	 * 1.3.7 signals the same error again when the request's operations are disposed (its
+	 * {@code FluxReceive} keeps the subscriber after the first): the second is the same
+	 * reset, dropped, and needs no ERROR line of its own. (A stream whose body breaks
+	 * HTTP/2 is reset by {@link Http2RequestHeadGuard} and ends the same way.)
 	 */
 	private static final Context CLIENT_GONE_DROPPED_QUIETLY = Context.of(ON_ERROR_DROPPED,
 			(Consumer<Throwable>) BodyCollector::dropped);
@@ -69,19 +69,8 @@ final class BodyCollector {
 		return error instanceof IOException || error instanceof AbortedException;
 	}
 
-	/**
-	 * Return whether collecting a body failed because the client sent it wrongly: an
-	 * HTTP/2 body that does not match its {@code content-length}, or trailers that break
-	 * the protocol.
-	 * @param error why it failed
-	 * @return whether the body broke the protocol
-	 */
-	private static boolean isMalformed(Throwable error) {
-		return Http2CodecUtil.getEmbeddedHttp2Exception(error) != null;
-	}
-
 	private static void dropped(Throwable error) {
-		if (isClientGone(error) || isMalformed(error)) {
+		if (isClientGone(error)) {
 			logger.debug("A request body's failure signalled again after the client went away", error);
 		}
 		else {

@@ -84,24 +84,20 @@ final class ConnectionDrain {
 			return;
 		}
 		Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
-		if (http2 != null) {
+		ChannelOperations<?, ?> exchange = (http2 != null) ? null : ChannelOperations.get(channel);
+		// an idle connection's last answer has had the linger's time to arrive
+		if (http2 != null || exchange != null || !connection.keepAlive().idleFor(LingeringClose.LINGER.toNanos())) {
 			LingeringClose.install(channel);
+		}
+		if (http2 != null) {
 			// Reactor Netty's codec waits for no stream (Netty's default for a frame
 			// codec): let it wait for them all, the deadline cuts it
 			http2.gracefulShutdownTimeoutMillis(-1);
-			channel.close();
-			return;
 		}
-		ChannelOperations<?, ?> exchange = ChannelOperations.get(channel);
 		if (exchange == null) {
-			if (!connection.keepAlive().idleFor(LingeringClose.LINGER.toNanos())) {
-				// its last answer may still be on its way
-				LingeringClose.install(channel);
-			}
 			channel.close();
 			return;
 		}
-		LingeringClose.install(channel);
 		// the next task, not within the termination: Reactor Netty hands a queued request
 		// over as it winds this one up
 		exchange.onTerminate()

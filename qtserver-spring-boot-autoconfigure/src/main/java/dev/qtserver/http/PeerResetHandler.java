@@ -20,8 +20,8 @@ import org.apache.commons.logging.LogFactory;
  * handler could see it. A connection error of HTTP/2 (a frame that breaks the protocol),
  * which the codec has answered with {@code GOAWAY}, would be logged the same way: it is
  * counted as the connection's close reason, {@code protocol_error}, instead. Other
- * exceptions pass on untouched, among them a stream's error, which the stream multiplexer
- * behind this handler turns into a reset of that stream.
+ * exceptions pass on untouched, among them a stream's error, which the
+ * {@link Http2RequestHeadGuard} behind this handler turns into a reset of that stream.
  */
 @ChannelHandler.Sharable
 final class PeerResetHandler extends ChannelInboundHandlerAdapter {
@@ -46,7 +46,7 @@ final class PeerResetHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (cause instanceof Http2FrameStreamException) {
-			// one stream broke the protocol: the multiplexer behind resets it
+			// one stream broke the protocol: the guard behind resets it
 			ctx.fireExceptionCaught(cause);
 			return;
 		}

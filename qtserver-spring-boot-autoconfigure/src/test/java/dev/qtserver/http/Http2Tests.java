@@ -1,13 +1,10 @@
 package dev.qtserver.http;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,11 +36,6 @@ class Http2Tests {
 	 * the value.
 	 */
 	private static final String CONTENT_LENGTH = "5c";
-
-	/** A SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
-	private static final byte[] EMPTY_SETTINGS_FRAME = { 0, 0, 0, 4, 0, 0, 0, 0, 0 };
-
-	private static final int GOAWAY = 7;
 
 	private final HttpServerFixture fixture = new HttpServerFixture();
 
@@ -105,12 +97,10 @@ class Http2Tests {
 				try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
 					client.setSoTimeout(5000);
 					OutputStream out = client.getOutputStream();
-					out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-					out.write(EMPTY_SETTINGS_FRAME);
+					RawHttp2.start(out, "");
 					out.flush();
-					InputStream in = client.getInputStream();
 					// the server's SETTINGS: the connection speaks HTTP/2 now
-					assertThat(in.readNBytes(9)[3]).isEqualTo((byte) 0x4);
+					assertThat(RawHttp2.read(client.getInputStream())).extracting(RawHttp2.Frame::type).isEqualTo(4);
 					await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 1);
 					client.setSoLinger(true, 0);
 				}
@@ -168,11 +158,10 @@ class Http2Tests {
 				Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
 			client.setSoTimeout(5000);
 			OutputStream out = client.getOutputStream();
-			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.write(EMPTY_SETTINGS_FRAME);
+			RawHttp2.start(out, "");
 			out.write(HexFormat.of().parseHex(frame));
 			out.flush();
-			assertThat(frameTypesUntilClosed(client.getInputStream())).contains(GOAWAY);
+			assertThat(RawHttp2.frameTypesUntilClosed(client.getInputStream())).contains(RawHttp2.GOAWAY);
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> server.statistics().closed(CloseReason.PROTOCOL_ERROR) == 1);
 			assertThat(pipeline.messages()).isEmpty();
@@ -200,7 +189,7 @@ class Http2Tests {
 		QHttpServer server = start();
 		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
 			client.setSoTimeout(5000);
-			assertThat(MalformedHttp2Head.send(client, block, "/echo", false)).as("stream 1 reset with PROTOCOL_ERROR")
+			assertThat(RawHttp2.send(client, block, "/echo", false)).as("stream 1 reset with PROTOCOL_ERROR")
 				.isEqualTo(1);
 		}
 		// the next stream's answer came after the reset, and after its count
@@ -213,8 +202,9 @@ class Http2Tests {
 		QHttpServer server = start();
 		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
 			client.setSoTimeout(5000);
-			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(client, MalformedHttp2Head.headersFrame(1,
-					"4207434f4e4e454354" + MalformedHttp2Head.AUTHORITY_LOCALHOST, true), "/echo", false);
+			RawHttp2.Stream1 stream1 = RawHttp2.exchange(client,
+					RawHttp2.headersFrame(1, "4207434f4e4e454354" + RawHttp2.AUTHORITY_LOCALHOST, true), "/echo",
+					false);
 			assertThat(stream1.resetCode()).as("stream 1's reset").isEqualTo(-1);
 			assertThat(stream1.answered()).as("stream 1 answered").isTrue();
 		}
@@ -242,27 +232,25 @@ class Http2Tests {
 	void whenAnHttp2RequestBodyBreaksTheProtocolThenItsStreamIsResetAndTheConnectionServesOn(String shape)
 			throws Exception {
 		QHttpServer server = start();
-		String post = "8386" + "44052f6563686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST;
+		String post = "8386" + "44052f6563686f" + RawHttp2.AUTHORITY_LOCALHOST;
 		String frames = switch (shape) {
-			case "POST5 abc" -> MalformedHttp2Head.headersFrame(1, post + CONTENT_LENGTH + "0135", false)
-					+ MalformedHttp2Head.dataFrame(1, "abc", true);
-			case "POST3 abcde" -> MalformedHttp2Head.headersFrame(1, post + CONTENT_LENGTH + "0133", false)
-					+ MalformedHttp2Head.dataFrame(1, "abcde", true);
-			case "GET5" -> MalformedHttp2Head.headersFrame(1,
-					"8286" + "44052f6563686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST + CONTENT_LENGTH + "0135", true);
-			case "POST abc :path" ->
-				MalformedHttp2Head.headersFrame(1, post, false) + MalformedHttp2Head.dataFrame(1, "abc", false)
-						+ MalformedHttp2Head.headersFrame(1, "4402" + "2f78", true);
-			case "POST abc open-trailers" ->
-				MalformedHttp2Head.headersFrame(1, post, false) + MalformedHttp2Head.dataFrame(1, "abc", false)
-						+ MalformedHttp2Head.headersFrame(1, "4003" + "782d74" + "0176", false);
+			case "POST5 abc" ->
+				RawHttp2.headersFrame(1, post + CONTENT_LENGTH + "0135", false) + RawHttp2.dataFrame(1, "abc", true);
+			case "POST3 abcde" ->
+				RawHttp2.headersFrame(1, post + CONTENT_LENGTH + "0133", false) + RawHttp2.dataFrame(1, "abcde", true);
+			case "GET5" -> RawHttp2.headersFrame(1,
+					"8286" + "44052f6563686f" + RawHttp2.AUTHORITY_LOCALHOST + CONTENT_LENGTH + "0135", true);
+			case "POST abc :path" -> RawHttp2.headersFrame(1, post, false) + RawHttp2.dataFrame(1, "abc", false)
+					+ RawHttp2.headersFrame(1, "4402" + "2f78", true);
+			case "POST abc open-trailers" -> RawHttp2.headersFrame(1, post, false) + RawHttp2.dataFrame(1, "abc", false)
+					+ RawHttp2.headersFrame(1, "4003" + "782d74" + "0176", false);
 			default -> throw new IllegalArgumentException(shape);
 		};
 		try (LogCapture reactor = LogCapture.of("reactor");
 				LogCapture starter = LogCapture.of("dev.qtserver");
 				Socket client = new Socket(InetAddress.getLoopbackAddress(), server.serverPort())) {
 			client.setSoTimeout(5000);
-			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(client, frames, "/echo", false);
+			RawHttp2.Stream1 stream1 = RawHttp2.exchange(client, frames, "/echo", false);
 			assertThat(stream1.resetCode()).as("stream 1 reset with PROTOCOL_ERROR").isEqualTo(1);
 			assertThat(stream1.answered()).as("stream 1 answered").isFalse();
 			assertThat(this.echo.methods).as("requests handled: stream 3's, never stream 1's cut body")
@@ -276,17 +264,6 @@ class Http2Tests {
 				.filteredOn((message) -> message.startsWith("ERROR") || message.startsWith("WARN"))
 				.isEmpty();
 		}
-	}
-
-	/** The types of the frames the server sends until it closes the connection. */
-	private static List<Integer> frameTypesUntilClosed(InputStream in) throws IOException {
-		List<Integer> types = new ArrayList<>();
-		byte[] head;
-		while ((head = in.readNBytes(9)).length == 9) {
-			in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
-			types.add((int) head[3]);
-		}
-		return types;
 	}
 
 	static class Echo {

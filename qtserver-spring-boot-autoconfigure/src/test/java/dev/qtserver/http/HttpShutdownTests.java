@@ -148,20 +148,17 @@ class HttpShutdownTests {
 			http1.getOutputStream()
 				.write("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			OutputStream out = http2.getOutputStream();
-			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			// SETTINGS: SETTINGS_INITIAL_WINDOW_SIZE (4) 0, no stream may send data
-			out.write(new byte[] { 0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0 });
-			// HEADERS, END_STREAM | END_HEADERS, stream 1: GET http /big, :authority
-			// localhost (HPACK: static table and literals)
-			byte[] head = HexFormat.of().parseHex("82864404" + "2f626967" + "41096c6f63616c686f7374");
-			out.write(new byte[] { 0, 0, (byte) head.length, 1, 5, 0, 0, 0, 1 });
-			out.write(head);
+			// SETTINGS_INITIAL_WINDOW_SIZE (4) 0: no stream may send data
+			RawHttp2.start(out, "000400000000");
+			// GET http /big
+			out.write(HexFormat.of()
+				.parseHex(RawHttp2.headersFrame(1, "82864404" + "2f626967" + RawHttp2.AUTHORITY_LOCALHOST, true)));
 			out.flush();
 			http1.setSoTimeout(10_000);
 			http2.setSoTimeout(10_000);
 			// both answered: the first response bytes are here, and stream 1's head
 			assertThat(http1.getInputStream().read()).isNotNegative();
-			awaitHeaders(http2.getInputStream(), 1);
+			RawHttp2.awaitHeaders(http2.getInputStream(), 1);
 			long started = System.nanoTime();
 			try (LogCapture log = LogCapture.of(QHttpServer.class)) {
 				server.shutdown(Duration.ofMillis(500));
@@ -191,18 +188,6 @@ class HttpShutdownTests {
 			server.shutdown(Duration.ofSeconds(30));
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(LingeringClose.LINGER.multipliedBy(3));
 			assertThat(log.messages()).noneMatch((message) -> message.startsWith("WARN"));
-		}
-	}
-
-	/** Read HTTP/2 frames until a HEADERS frame on the stream. */
-	private static void awaitHeaders(InputStream in, int stream) throws IOException {
-		while (true) {
-			byte[] head = in.readNBytes(9);
-			assertThat(head).as("a frame").hasSize(9);
-			in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
-			if (head[3] == 1 && head[8] == stream) {
-				return;
-			}
 		}
 	}
 

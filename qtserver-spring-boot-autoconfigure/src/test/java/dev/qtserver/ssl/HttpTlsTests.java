@@ -1,12 +1,10 @@
 package dev.qtserver.ssl;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,13 +28,11 @@ import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.ServerListener;
 import dev.qtserver.core.SocketError;
 import dev.qtserver.core.TlsSettings;
-import dev.qtserver.handler.OnConnect;
-import dev.qtserver.handler.OnMessage;
 import dev.qtserver.http.Curl;
 import dev.qtserver.http.HalfClose;
 import dev.qtserver.http.HttpServerFixture;
 import dev.qtserver.http.HttpServerSettings;
-import dev.qtserver.http.MalformedHttp2Head;
+import dev.qtserver.http.RawHttp2;
 import dev.qtserver.http.QHttpServer;
 import dev.qtserver.http.QHttpServerRequest;
 import dev.qtserver.http.Route;
@@ -130,7 +126,7 @@ class HttpTlsTests {
 		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
 		try (SSLSocket socket = h2Socket(server)) {
 			// :method GET, :scheme https
-			assertThat(MalformedHttp2Head.send(socket, "8287", "/who", true)).isEqualTo(1);
+			assertThat(RawHttp2.send(socket, "8287", "/who", true)).isEqualTo(1);
 		}
 		assertThat(this.requests.next().protocol()).isEqualTo("HTTP/2.0");
 	}
@@ -145,10 +141,9 @@ class HttpTlsTests {
 		QHttpServer server = start(secure(TlsSettings.of("server")), (settings) -> settings.http2(true));
 		try (SSLSocket socket = h2Socket(server)) {
 			// POST, :scheme https, :path /who, :authority localhost, content-length 5
-			String head = "8387" + "44042f77686f" + MalformedHttp2Head.AUTHORITY_LOCALHOST + "5c0135";
-			MalformedHttp2Head.Stream1 stream1 = MalformedHttp2Head.exchange(socket,
-					MalformedHttp2Head.headersFrame(1, head, false) + MalformedHttp2Head.dataFrame(1, "abc", true),
-					"/who", true);
+			String head = "8387" + "44042f77686f" + RawHttp2.AUTHORITY_LOCALHOST + "5c0135";
+			RawHttp2.Stream1 stream1 = RawHttp2.exchange(socket,
+					RawHttp2.headersFrame(1, head, false) + RawHttp2.dataFrame(1, "abc", true), "/who", true);
 			assertThat(stream1.resetCode()).as("stream 1 reset with PROTOCOL_ERROR").isEqualTo(1);
 			assertThat(stream1.answered()).as("stream 1 answered").isFalse();
 		}
@@ -167,18 +162,11 @@ class HttpTlsTests {
 		try (LogCapture pipeline = LogCapture.of(DefaultChannelPipeline.class); SSLSocket socket = h2Socket(server)) {
 			socket.setSoTimeout((int) TIMEOUT.toMillis());
 			OutputStream out = socket.getOutputStream();
-			out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			// an empty SETTINGS frame, then a PING of 7 bytes (it must have 8)
-			out.write(HexFormat.of().parseHex("000000040000000000" + "00000706000000000001020304050607"));
+			RawHttp2.start(out, "");
+			// a PING of 7 bytes (it must have 8)
+			out.write(HexFormat.of().parseHex("00000706000000000001020304050607"));
 			out.flush();
-			InputStream in = socket.getInputStream();
-			List<Integer> types = new ArrayList<>();
-			for (byte[] head = in.readNBytes(9); head.length == 9; head = in.readNBytes(9)) {
-				in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
-				types.add((int) head[3]);
-			}
-			// GOAWAY
-			assertThat(types).contains(7);
+			assertThat(RawHttp2.frameTypesUntilClosed(socket.getInputStream())).contains(RawHttp2.GOAWAY);
 			await().atMost(TIMEOUT).until(() -> server.statistics().closed(CloseReason.PROTOCOL_ERROR) == 1);
 			assertThat(pipeline.messages()).isEmpty();
 		}

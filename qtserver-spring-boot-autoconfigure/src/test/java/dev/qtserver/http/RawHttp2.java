@@ -5,26 +5,94 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Sends, on a socket that speaks HTTP/2 (by prior knowledge, or after ALPN), a malformed
- * request on stream 1 (a head missing a pseudo-header, a body that breaks its
- * {@code content-length}) and a good {@code GET} on stream 3, and reads what the server
- * makes of both. HPACK blocks are written by hand, with the static table and literals.
+ * HTTP/2 by hand, on a socket that speaks it (by prior knowledge, or after ALPN), for
+ * what no real client sends: the connection's start, frames written in hex, frames read
+ * back; and an exchange of a malformed request on stream 1 (a head missing a
+ * pseudo-header, a body that breaks its {@code content-length}) with a good {@code GET}
+ * on stream 3, to see what the server makes of both. HPACK blocks are written by hand,
+ * with the static table and literals.
  */
-public final class MalformedHttp2Head {
+public final class RawHttp2 {
 
 	/** HPACK: {@code :authority} (static name index 1) {@code localhost}, literal. */
 	public static final String AUTHORITY_LOCALHOST = "41096c6f63616c686f7374";
 
-	private static final int HEADERS = 1;
+	/** The HEADERS frame's type. */
+	public static final int HEADERS = 1;
 
 	private static final int RST_STREAM = 3;
 
-	private MalformedHttp2Head() {
+	/** The GOAWAY frame's type. */
+	public static final int GOAWAY = 7;
+
+	private RawHttp2() {
+	}
+
+	/**
+	 * Start a connection: the client preface and a SETTINGS frame.
+	 * @param out the socket's output
+	 * @param settings the SETTINGS frame's payload in hex (6 bytes per setting), empty
+	 * for none
+	 * @throws IOException when the socket fails
+	 */
+	public static void start(OutputStream out, String settings) throws IOException {
+		out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		out.write(HexFormat.of().parseHex(String.format("%06x040000000000", settings.length() / 2) + settings));
+	}
+
+	/**
+	 * Read the next frame.
+	 * @param in the socket's input
+	 * @return the frame, {@code null} at the end of the stream
+	 * @throws IOException when the socket fails, or times out
+	 */
+	public static @Nullable Frame read(InputStream in) throws IOException {
+		byte[] head = in.readNBytes(9);
+		if (head.length < 9) {
+			return null;
+		}
+		byte[] payload = in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
+		return new Frame(head[3], head[4] & 0xff,
+				((head[5] & 0x7f) << 24) | ((head[6] & 0xff) << 16) | ((head[7] & 0xff) << 8) | (head[8] & 0xff),
+				payload);
+	}
+
+	/**
+	 * Read frames until the server closes the connection.
+	 * @param in the socket's input
+	 * @return the types of the frames it sent
+	 * @throws IOException when the socket fails, or times out
+	 */
+	public static List<Integer> frameTypesUntilClosed(InputStream in) throws IOException {
+		List<Integer> types = new ArrayList<>();
+		for (Frame frame = read(in); frame != null; frame = read(in)) {
+			types.add(frame.type());
+		}
+		return types;
+	}
+
+	/**
+	 * Read frames until a HEADERS frame on the stream.
+	 * @param in the socket's input
+	 * @param stream the stream
+	 * @throws IOException when the socket fails, or times out
+	 */
+	public static void awaitHeaders(InputStream in, int stream) throws IOException {
+		Frame frame;
+		do {
+			frame = read(in);
+			assertThat(frame).as("a frame before the end").isNotNull();
+		}
+		while (frame.type() != HEADERS || frame.stream() != stream);
 	}
 
 	/**
@@ -53,9 +121,7 @@ public final class MalformedHttp2Head {
 	 */
 	public static Stream1 exchange(Socket socket, String stream1, String path, boolean https) throws IOException {
 		OutputStream out = socket.getOutputStream();
-		out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-		// an empty SETTINGS frame
-		out.write(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 });
+		start(out, "");
 		out.write(HexFormat.of().parseHex(stream1));
 		// GET, :scheme http (static 6) or https (static 7), :path literal
 		out.write(HexFormat.of()
@@ -68,19 +134,17 @@ public final class MalformedHttp2Head {
 		int resetCode = -1;
 		boolean answered = false;
 		while (true) {
-			byte[] head = in.readNBytes(9);
-			assertThat(head).as("a frame").hasSize(9);
-			byte[] payload = in.readNBytes(((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff));
-			int stream = head[8];
-			if (head[3] == RST_STREAM && stream == 1) {
-				resetCode = payload[3];
+			Frame frame = read(in);
+			assertThat(frame).as("a frame before the end").isNotNull();
+			if (frame.type() == RST_STREAM && frame.stream() == 1) {
+				resetCode = frame.payload()[3];
 			}
-			if (head[3] == HEADERS && stream == 1) {
+			if (frame.type() == HEADERS && frame.stream() == 1) {
 				answered = true;
 			}
-			if (head[3] == HEADERS && stream == 3) {
+			if (frame.type() == HEADERS && frame.stream() == 3) {
 				// :status 200, static index 8
-				assertThat(payload[0] & 0xff).as("stream 3's :status").isEqualTo(0x88);
+				assertThat(frame.payload()[0] & 0xff).as("stream 3's :status").isEqualTo(0x88);
 				return new Stream1(resetCode, answered);
 			}
 		}
@@ -116,6 +180,17 @@ public final class MalformedHttp2Head {
 	 * @param answered whether a response head came on it
 	 */
 	public record Stream1(int resetCode, boolean answered) {
+	}
+
+	/**
+	 * A frame the server sent.
+	 *
+	 * @param type its type
+	 * @param flags its flags
+	 * @param stream its stream
+	 * @param payload what it carries
+	 */
+	public record Frame(int type, int flags, int stream, byte[] payload) {
 	}
 
 }
