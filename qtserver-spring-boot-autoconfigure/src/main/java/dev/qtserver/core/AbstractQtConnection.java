@@ -115,6 +115,11 @@ public abstract class AbstractQtConnection implements ManagedConnection {
 	}
 
 	@Override
+	public final void lingerOnClose() {
+		this.channel.lingerOnClose();
+	}
+
+	@Override
 	public String toString() {
 		return getClass().getSimpleName() + "[" + this.serverName + "#" + this.id + " " + peerAddress() + "]";
 	}

@@ -311,10 +311,25 @@ public final class ConnectionChannel {
 	}
 
 	/**
-	 * Close at once, without flushing.
+	 * Close at once, without flushing; also a connection whose close lingers.
 	 */
 	public void abort() {
-		this.connection.dispose();
+		Channel channel = this.connection.channel();
+		if (LingeringClose.isInstalled(channel)) {
+			LingeringClose.cut(channel);
+		}
+		else {
+			this.connection.dispose();
+		}
+	}
+
+	/**
+	 * Make the connection's coming close a lingering one ({@link LingeringClose}).
+	 */
+	public void lingerOnClose() {
+		Channel channel = this.connection.channel();
+		// before the close, which reaches the event loop later
+		EventLoops.execute(channel, () -> LingeringClose.install(channel));
 	}
 
 	/**

@@ -199,10 +199,11 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 			return;
 		}
 		// queued after the messages already received, so those finish and their replies
-		// go out
-		open.forEach((connection) -> connection.state()
-			.executor()
-			.execute(() -> connection.closeWith(CloseReason.SERVER_SHUTDOWN)));
+		// go out; and lingering, so that they arrive even while the client still sends
+		open.forEach((connection) -> {
+			connection.lingerOnClose();
+			connection.state().executor().execute(() -> connection.closeWith(CloseReason.SERVER_SHUTDOWN));
+		});
 		try {
 			Mono.when(open.stream().map(ManagedConnection::onClose).toList()).block(timeout);
 		}

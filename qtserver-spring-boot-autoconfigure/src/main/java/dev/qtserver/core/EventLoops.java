@@ -1,5 +1,7 @@
 package dev.qtserver.core;
 
+import java.util.concurrent.RejectedExecutionException;
+
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -37,6 +39,27 @@ public final class EventLoops {
 		catch (IllegalStateException ex) {
 			// deregistered meanwhile
 			return false;
+		}
+	}
+
+	/**
+	 * Run a task on a channel's event loop: at once when called there, as a task of the
+	 * loop otherwise: for tasks that mean nothing once the channel has closed. A channel
+	 * that has left its loop is closed, and a loop that is shutting down takes no task
+	 * (its channels close with it): either way the task is dropped.
+	 * @param channel the channel
+	 * @param task what to run
+	 */
+	public static void execute(io.netty.channel.Channel channel, Runnable task) {
+		if (inEventLoop(channel)) {
+			task.run();
+			return;
+		}
+		try {
+			channel.eventLoop().execute(task);
+		}
+		catch (RejectedExecutionException | IllegalStateException ex) {
+			// closed: deregistered, or its loop is going away
 		}
 	}
 

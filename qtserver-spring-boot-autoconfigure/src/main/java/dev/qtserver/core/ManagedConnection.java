@@ -39,4 +39,13 @@ public interface ManagedConnection extends QtConnection {
 	 */
 	void abort();
 
+	/**
+	 * Make the connection's coming close a lingering one ({@link LingeringClose}): a FIN
+	 * after the last byte written, then what the client still sends is dropped until it
+	 * closes too. A server that shuts down does this, so that a client still sending does
+	 * not turn the close into a reset, which would take the last replies with it.
+	 * {@link #abort()} still closes at once.
+	 */
+	void lingerOnClose();
+
 }

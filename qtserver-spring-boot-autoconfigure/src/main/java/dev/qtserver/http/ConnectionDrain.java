@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.qtserver.core.LingeringClose;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import reactor.netty.channel.ChannelOperations;
 
@@ -68,7 +68,7 @@ final class ConnectionDrain {
 	 */
 	static int cutAll(Collection<Channel> connections) {
 		List<Channel> open = connections.stream().filter(Channel::isOpen).toList();
-		open.forEach((channel) -> onEventLoop(channel, () -> cut(channel)));
+		open.forEach((channel) -> onEventLoop(channel, () -> LingeringClose.cut(channel)));
 		return open.size();
 	}
 
@@ -102,17 +102,6 @@ final class ConnectionDrain {
 		// over as it winds this one up
 		exchange.onTerminate()
 			.subscribe(null, (error) -> channel.close(), () -> onEventLoop(channel, () -> closeWhenAnswered(channel)));
-	}
-
-	/** Close at once, past the handlers that would wait (the HTTP/2 codec's). */
-	private static void cut(Channel channel) {
-		ChannelHandlerContext first = channel.pipeline().firstContext();
-		if (first != null) {
-			first.close();
-		}
-		else {
-			channel.close();
-		}
 	}
 
 	private static void onEventLoop(Channel channel, Runnable task) {

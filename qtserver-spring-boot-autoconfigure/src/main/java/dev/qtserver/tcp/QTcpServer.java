@@ -165,9 +165,12 @@ public final class QTcpServer extends AbstractQtServer<QTcpSocket, TcpServer> {
 		QTcpSocket socket = new QTcpSocket(connectionId(connection), name(), connection, this.codec,
 				new ConnectionState(workers()), statistics());
 		TcpConnectionHandler bound = this.handler;
-		if (bound == null || bound instanceof AnnotatedTcpConnectionHandler) {
-			// both read through receiveObject() and answer what was sent before a
-			// half-close
+		if (bound instanceof AnnotatedTcpConnectionHandler) {
+			// it answers what was sent before a half-close, then closes: at shutdown too
+			socket.closeAtEndOfInput();
+		}
+		else if (bound == null) {
+			// the application reads through receiveObject(), to the half-close
 			socket.readEndOfInput();
 		}
 		registry().register(socket, bound == null);

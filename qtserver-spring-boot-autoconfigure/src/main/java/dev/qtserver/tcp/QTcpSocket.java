@@ -8,12 +8,17 @@ import java.util.function.Function;
 import dev.qtserver.core.AbstractQtConnection;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.EventLoops;
+import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.DuplexChannel;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
 
@@ -44,6 +49,12 @@ public final class QTcpSocket extends AbstractQtConnection {
 
 	/** Whether whoever reads this connection understands {@link EndOfInput}. */
 	private volatile boolean readsEndOfInput;
+
+	/**
+	 * Whether its reader answers every frame before an {@link EndOfInput} and then closes
+	 * the connection (an annotated handler does).
+	 */
+	private volatile boolean closesAtEndOfInput;
 
 	/**
 	 * Whether the application reads through {@link #receive()} or {@link #receiveText()}
@@ -164,7 +175,35 @@ public final class QTcpSocket extends AbstractQtConnection {
 	@Override
 	public void closeWith(CloseReason reason) {
 		state().closing(reason);
+		if (reason == CloseReason.SERVER_SHUTDOWN && this.closesAtEndOfInput) {
+			endInput();
+			return;
+		}
 		channel().closeAfter(Unpooled.EMPTY_BUFFER);
+	}
+
+	/**
+	 * Stop reading, as if the peer had shut its sending side down: the reader answers
+	 * every frame read so far and then closes, so a server that shuts down drops no
+	 * request it took in, and what the peer sends from now on is dropped. The close
+	 * lingers, so the answers reach a peer that is still sending.
+	 */
+	private void endInput() {
+		Channel channel = connection().channel();
+		EventLoops.execute(channel, () -> {
+			if (!channel.isActive() || (channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+				// closed, or the peer's own end of input is on its way to the reader
+				return;
+			}
+			LingeringClose.dropInput(channel);
+			ChannelHandlerContext end = channel.pipeline().context(INPUT_SHUTDOWN);
+			if (end != null) {
+				end.fireChannelRead(EndOfInput.INSTANCE);
+			}
+			else {
+				channel.close();
+			}
+		});
 	}
 
 	/**
@@ -201,6 +240,11 @@ public final class QTcpSocket extends AbstractQtConnection {
 
 	boolean readsEndOfInput() {
 		return this.readsEndOfInput;
+	}
+
+	void closeAtEndOfInput() {
+		readEndOfInput();
+		this.closesAtEndOfInput = true;
 	}
 
 	boolean isReceived() {

@@ -290,8 +290,8 @@ class ConnectionRegistryTests {
 		TestConnection first = register(false);
 		TestConnection second = register(true);
 		this.registry.closeAll(TIMEOUT);
-		assertThat(first.calls).containsExactly("closeWith SERVER_SHUTDOWN");
-		assertThat(second.calls).containsExactly("closeWith SERVER_SHUTDOWN");
+		assertThat(first.calls).containsExactly("lingerOnClose", "closeWith SERVER_SHUTDOWN");
+		assertThat(second.calls).containsExactly("lingerOnClose", "closeWith SERVER_SHUTDOWN");
 		assertThat(first.state().closeHandled()).isDone();
 		assertThat(second.state().closeHandled()).isDone();
 		assertThat(eventsOf(ConnectionClosedEvent.class)).hasSize(2)
@@ -313,8 +313,8 @@ class ConnectionRegistryTests {
 			assertThat(log.messages()).singleElement()
 				.isEqualTo("WARN TCP server 'registry' cut 1 connection(s) still open after PT0.3S");
 		}
-		assertThat(willing.calls).containsExactly("closeWith SERVER_SHUTDOWN");
-		assertThat(stubborn.calls).containsExactly("closeWith SERVER_SHUTDOWN", "abort");
+		assertThat(willing.calls).containsExactly("lingerOnClose", "closeWith SERVER_SHUTDOWN");
+		assertThat(stubborn.calls).containsExactly("lingerOnClose", "closeWith SERVER_SHUTDOWN", "abort");
 		assertThat(stubborn.state().closeHandled()).isDone();
 		assertThat(this.registry.size()).isZero();
 	}
@@ -337,7 +337,7 @@ class ConnectionRegistryTests {
 		release.countDown();
 		closing.join(TIMEOUT.toMillis());
 		assertThat(closing.isAlive()).isFalse();
-		assertThat(connection.calls).containsExactly("queued work done", "closeWith SERVER_SHUTDOWN");
+		assertThat(connection.calls).containsExactly("lingerOnClose", "queued work done", "closeWith SERVER_SHUTDOWN");
 	}
 
 	private TestConnection register(boolean queue) {
@@ -480,6 +480,11 @@ class ConnectionRegistryTests {
 		public void abort() {
 			this.calls.add("abort");
 			closed();
+		}
+
+		@Override
+		public void lingerOnClose() {
+			this.calls.add("lingerOnClose");
 		}
 
 		void closeByPeer() {

@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.TlsSettings;
 import dev.qtserver.test.LogCapture;

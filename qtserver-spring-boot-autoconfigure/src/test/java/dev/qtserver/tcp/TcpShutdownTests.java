@@ -1,7 +1,14 @@
 package dev.qtserver.tcp;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionRegistry;
+import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.LogCapture;
 import dev.qtserver.test.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +47,9 @@ class TcpShutdownTests {
 	 * behind it.
 	 */
 	private static final int LINES = 5;
+
+	/** Lines a flooding client sends: 2 MB, far more than any buffer on the way holds. */
+	private static final int FLOOD = 20_000;
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -93,6 +107,44 @@ class TcpShutdownTests {
 		Ports.assertReleased(port);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "on a worker", "on the event loop" })
+	void whenTheServerShutsDownWhileAClientFloodsItThenEveryLineItReadIsAnsweredBeforeAnOrderlyEnd(String where)
+			throws Exception {
+		start(where.equals("on a worker") ? new Echo() : new NonBlockingEcho());
+		CompletableFuture<Void> shutdown;
+		int received = 0;
+		try (Socket socket = new Socket()) {
+			// small, so that the replies back up into the server long before the flood
+			// ends
+			socket.setReceiveBufferSize(16 * 1024);
+			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.server.serverPort()));
+			CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> sendLines(socket, FLOOD),
+					(runnable) -> new Thread(runnable, "flood").start());
+			// the server stops reading once the replies back up: most of the flood waits
+			await().atMost(WAIT).until(() -> this.server.statistics().messagesSent() > 500);
+			shutdown = shutDownInBackground(Duration.ofSeconds(20));
+			await().atMost(WAIT).until(() -> !this.server.isListening());
+
+			socket.setSoTimeout((int) WAIT.toMillis());
+			BufferedReader replies = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+			for (String reply = replies.readLine(); reply != null; reply = replies.readLine()) {
+				assertThat(reply).as("reply %d", received).isEqualTo(line(received));
+				received++;
+			}
+			// a reset instead of the end of stream would have thrown, and taken what the
+			// kernel still held with it. The rest of the flood is read and dropped
+			flood.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		// the client's close ends the linger
+		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(received).as("a reply to every line the server read, and no more")
+			.isEqualTo(this.server.statistics().messagesSent())
+			.isEqualTo(this.server.statistics().messagesReceived())
+			.isLessThan(FLOOD);
+	}
+
 	@Test
 	void whenAHandlerOutlivesTheShutdownTimeoutThenItsConnectionIsCutAndTheCutIsLogged() throws Exception {
 		HeldEcho handler = new HeldEcho(1);
@@ -134,6 +186,42 @@ class TcpShutdownTests {
 		// shutdown blocks until the connections are done: not on the test's thread
 		return CompletableFuture.runAsync(() -> this.server.shutdown(timeout),
 				(runnable) -> new Thread(runnable, "shutdown").start());
+	}
+
+	private static void sendLines(Socket socket, int count) {
+		try {
+			OutputStream out = socket.getOutputStream();
+			for (int i = 0; i < count; i++) {
+				out.write((line(i) + "\n").getBytes(StandardCharsets.US_ASCII));
+			}
+			out.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String line(int index) {
+		return String.format("%08d", index) + "x".repeat(91);
+	}
+
+	static class Echo {
+
+		@OnMessage
+		String echo(String line) {
+			return line;
+		}
+
+	}
+
+	static class NonBlockingEcho {
+
+		@OnMessage
+		@NonBlocking
+		String echo(String line) {
+			return line;
+		}
+
 	}
 
 	/**

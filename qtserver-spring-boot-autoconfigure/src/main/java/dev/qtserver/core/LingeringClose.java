@@ -1,4 +1,4 @@
-package dev.qtserver.http;
+package dev.qtserver.core;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -15,21 +15,23 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Closes a connection the way a server that shuts down must, so that the client gets the
- * end of its last response: the close becomes a half-close (a FIN once everything written
+ * end of its last reply: the close becomes a half-close (a FIN once everything written
  * has gone), then the connection is read, and what comes is dropped, until the client
- * closes its side or {@link #LINGER} has passed.
+ * closes its side or {@link #LINGER} has passed. Every server kind's shutdown uses it.
  *
  * <p>
- * A plain close loses the response when the client has sent anything the server has not
- * read yet (an HTTP/2 client's {@code WINDOW_UPDATE}s as it reads, a pipelined request):
- * the kernel then answers with a reset and throws away what it still had to send. First
- * in the pipeline, so that it sees the close after everything else has had its say (the
- * HTTP/2 codec's {@code GOAWAY}, TLS's {@code close_notify}). Whoever waits for a client
- * that never closes cuts the connection past this handler.
+ * A plain close loses the replies when the client has sent anything the server has not
+ * read yet (an HTTP/2 client's {@code WINDOW_UPDATE}s as it reads, a pipelined request,
+ * the next lines of a TCP client that sends before it reads): the kernel then answers
+ * with a reset and throws away what it still had to send. First in the pipeline, so that
+ * it sees the close after everything else has had its say (the HTTP/2 codec's
+ * {@code GOAWAY}, TLS's {@code close_notify}). Whoever waits for a client that never
+ * closes cuts the connection past this handler.
  */
-final class LingeringClose extends ChannelDuplexHandler {
+public final class LingeringClose extends ChannelDuplexHandler {
 
-	static final String NAME = "qtserver.lingeringClose";
+	/** The handler's name in the pipeline. */
+	public static final String NAME = "qtserver.lingeringClose";
 
 	/**
 	 * How long the connection stays half-closed once everything written is in the kernel,
@@ -38,10 +40,16 @@ final class LingeringClose extends ChannelDuplexHandler {
 	 * reading it (a pool) does not hold the shutdown for long. Apache's lingering close
 	 * waits as long.
 	 */
-	static final Duration LINGER = Duration.ofSeconds(2);
+	public static final Duration LINGER = Duration.ofSeconds(2);
 
 	/** The output is shut down (or about to be): what comes in is dropped. */
 	private boolean lingering;
+
+	/**
+	 * What comes in is dropped, though the output is still open: the connection answers
+	 * what it read before, then closes.
+	 */
+	private boolean droppingInput;
 
 	private LingeringClose() {
 	}
@@ -50,10 +58,50 @@ final class LingeringClose extends ChannelDuplexHandler {
 	 * Make the connection's close a lingering one; on its event loop.
 	 * @param channel a connection
 	 */
-	static void install(Channel channel) {
+	public static void install(Channel channel) {
 		if (channel instanceof DuplexChannel && channel.pipeline().get(NAME) == null) {
 			channel.pipeline().addFirst(NAME, new LingeringClose());
 		}
+	}
+
+	/**
+	 * Make the connection's close a lingering one and drop what the client sends from now
+	 * on, reading on so that a client that sends before it reads is not held up; on its
+	 * event loop. For a server that stops taking requests but still answers the ones it
+	 * read.
+	 * @param channel a connection
+	 */
+	public static void dropInput(Channel channel) {
+		install(channel);
+		ChannelHandlerContext context = channel.pipeline().context(NAME);
+		if (context != null) {
+			((LingeringClose) context.handler()).droppingInput = true;
+			context.read();
+		}
+	}
+
+	/**
+	 * Close a connection at once, past every handler that would wait (this one, the
+	 * HTTP/2 codec's graceful close, TLS's {@code close_notify}).
+	 * @param channel a connection
+	 */
+	public static void cut(Channel channel) {
+		ChannelHandlerContext first = channel.pipeline().firstContext();
+		if (first != null) {
+			first.close();
+		}
+		else {
+			channel.close();
+		}
+	}
+
+	/**
+	 * Whether the connection's close lingers.
+	 * @param channel a connection
+	 * @return whether this handler is installed on it
+	 */
+	public static boolean isInstalled(Channel channel) {
+		return channel.pipeline().get(NAME) != null;
 	}
 
 	@Override
@@ -95,7 +143,7 @@ final class LingeringClose extends ChannelDuplexHandler {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (this.lingering) {
+		if (this.lingering || this.droppingInput) {
 			ReferenceCountUtil.release(msg);
 			return;
 		}
@@ -104,7 +152,7 @@ final class LingeringClose extends ChannelDuplexHandler {
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
-		if (this.lingering) {
+		if (this.lingering || this.droppingInput) {
 			if (!ctx.channel().config().isAutoRead()) {
 				ctx.read();
 			}
@@ -118,6 +166,11 @@ final class LingeringClose extends ChannelDuplexHandler {
 		if (this.lingering && event instanceof ChannelInputShutdownEvent) {
 			// the client has read to our FIN, and closed its side too
 			ctx.close();
+			return;
+		}
+		if (this.droppingInput && event instanceof ChannelInputShutdownEvent) {
+			// the client is done sending too: the close that follows the answers need
+			// not linger
 			return;
 		}
 		super.userEventTriggered(ctx, event);
