@@ -76,6 +76,7 @@ public final class LingeringClose extends ChannelDuplexHandler {
 		ChannelHandlerContext context = channel.pipeline().context(NAME);
 		if (context != null) {
 			((LingeringClose) context.handler()).droppingInput = true;
+			channel.config().setAutoRead(true);
 			context.read();
 		}
 	}
@@ -156,8 +157,12 @@ public final class LingeringClose extends ChannelDuplexHandler {
 			if (!ctx.channel().config().isAutoRead()) {
 				ctx.read();
 			}
-			return;
+			if (this.lingering) {
+				return;
+			}
 		}
+		// also while only dropping: whoever still answers what was read before may
+		// flush, or ask for more of it, at the end of a read
 		ctx.fireChannelReadComplete();
 	}
 
@@ -166,11 +171,6 @@ public final class LingeringClose extends ChannelDuplexHandler {
 		if (this.lingering && event instanceof ChannelInputShutdownEvent) {
 			// the client has read to our FIN, and closed its side too
 			ctx.close();
-			return;
-		}
-		if (this.droppingInput && event instanceof ChannelInputShutdownEvent) {
-			// the client is done sending too: the close that follows the answers need
-			// not linger
 			return;
 		}
 		super.userEventTriggered(ctx, event);

@@ -38,11 +38,12 @@ final class InputShutdownHandler extends ChannelDuplexHandler {
 				ctx.pipeline().remove(NettyPipeline.OnChannelReadIdle);
 			}
 			this.socket.state().peerShutDown();
-			if (this.socket.readsEndOfInput()) {
-				ctx.fireChannelRead(EndOfInput.INSTANCE);
-			}
-			else {
+			if (!this.socket.readsEndOfInput()) {
 				ctx.close();
+			}
+			else if (this.socket.claimEndOfInput()) {
+				// (a shutdown may have ended the input already)
+				ctx.fireChannelRead(EndOfInput.INSTANCE);
 			}
 		}
 		super.userEventTriggered(ctx, event);

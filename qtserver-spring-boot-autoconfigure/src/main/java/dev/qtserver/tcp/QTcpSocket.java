@@ -18,9 +18,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.DuplexChannel;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 
 /**
  * A connection accepted by a {@link QTcpServer}: the server side of Qt's
@@ -55,6 +55,9 @@ public final class QTcpSocket extends AbstractQtConnection {
 	 * the connection (an annotated handler does).
 	 */
 	private volatile boolean closesAtEndOfInput;
+
+	/** Whether an end of input went to the reader; on the event loop only. */
+	private boolean endOfInputSent;
 
 	/**
 	 * Whether the application reads through {@link #receive()} or {@link #receiveText()}
@@ -172,6 +175,13 @@ public final class QTcpSocket extends AbstractQtConnection {
 		return connection();
 	}
 
+	/**
+	 * Close the connection once what was written has been flushed, recording why. At
+	 * shutdown ({@link CloseReason#SERVER_SHUTDOWN}), a connection read by an annotated
+	 * handler first stops reading: its handler answers every frame read so far and then
+	 * closes it, as after a peer's half-close.
+	 * @param reason why the server closes it
+	 */
 	@Override
 	public void closeWith(CloseReason reason) {
 		state().closing(reason);
@@ -191,18 +201,25 @@ public final class QTcpSocket extends AbstractQtConnection {
 	private void endInput() {
 		Channel channel = connection().channel();
 		EventLoops.execute(channel, () -> {
-			if (!channel.isActive() || (channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
-				// closed, or the peer's own end of input is on its way to the reader
+			ChannelHandlerContext end = channel.pipeline().context(INPUT_SHUTDOWN);
+			if (end == null) {
+				channel.close();
 				return;
 			}
+			if (!channel.isActive() || !claimEndOfInput()) {
+				// closed, or an end of input (the peer's, or an earlier shutdown's) is on
+				// its way to the reader
+				return;
+			}
+			// the answers may take longer than the idle timeout, and nothing is read
+			// meanwhile
+			if (channel.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
+				channel.pipeline().remove(NettyPipeline.OnChannelReadIdle);
+			}
+			end.fireChannelRead(EndOfInput.INSTANCE);
+			// after the end of input: the inbound stream may turn auto-read off as it
+			// queues it, which would stop the reads that drop what the peer sends
 			LingeringClose.dropInput(channel);
-			ChannelHandlerContext end = channel.pipeline().context(INPUT_SHUTDOWN);
-			if (end != null) {
-				end.fireChannelRead(EndOfInput.INSTANCE);
-			}
-			else {
-				channel.close();
-			}
 		});
 	}
 
@@ -240,6 +257,19 @@ public final class QTcpSocket extends AbstractQtConnection {
 
 	boolean readsEndOfInput() {
 		return this.readsEndOfInput;
+	}
+
+	/**
+	 * Claim the one end of input that goes to the reader (on the event loop): the peer's
+	 * half-close and a shutdown may both end the input.
+	 * @return whether the caller sends it; {@code false} if one went already
+	 */
+	boolean claimEndOfInput() {
+		if (this.endOfInputSent) {
+			return false;
+		}
+		this.endOfInputSent = true;
+		return true;
 	}
 
 	void closeAtEndOfInput() {
