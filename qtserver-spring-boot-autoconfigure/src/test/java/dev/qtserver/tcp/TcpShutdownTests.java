@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,8 +20,8 @@ import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionRegistry;
 import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.handler.NonBlocking;
 import dev.qtserver.handler.OnMessage;
+import dev.qtserver.test.FloodEcho;
 import dev.qtserver.test.LogCapture;
 import dev.qtserver.test.Ports;
 import org.junit.jupiter.api.AfterEach;
@@ -47,9 +46,6 @@ class TcpShutdownTests {
 	 * behind it.
 	 */
 	private static final int LINES = 5;
-
-	/** Lines a flooding client sends: 2 MB, far more than any buffer on the way holds. */
-	private static final int FLOOD = 20_000;
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -111,7 +107,7 @@ class TcpShutdownTests {
 	@ValueSource(strings = { "on a worker", "on the event loop" })
 	void whenTheServerShutsDownWhileAClientFloodsItThenEveryLineItReadIsAnsweredBeforeAnOrderlyEnd(String where)
 			throws Exception {
-		start(where.equals("on a worker") ? new Echo() : new NonBlockingEcho());
+		start(FloodEcho.handler(where));
 		CompletableFuture<Void> shutdown;
 		int received = 0;
 		try (Socket socket = new Socket()) {
@@ -119,8 +115,9 @@ class TcpShutdownTests {
 			// ends
 			socket.setReceiveBufferSize(16 * 1024);
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.server.serverPort()));
-			CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> sendLines(socket, FLOOD),
-					(runnable) -> new Thread(runnable, "flood").start());
+			OutputStream out = socket.getOutputStream();
+			CompletableFuture<Void> flood = FloodEcho
+				.send((line) -> out.write((line + "\n").getBytes(StandardCharsets.US_ASCII)));
 			// the server stops reading once the replies back up: most of the flood waits
 			await().atMost(WAIT).until(() -> this.server.statistics().messagesSent() > 500);
 			shutdown = shutDownInBackground(Duration.ofSeconds(20));
@@ -130,7 +127,7 @@ class TcpShutdownTests {
 			BufferedReader replies = new BufferedReader(
 					new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
 			for (String reply = replies.readLine(); reply != null; reply = replies.readLine()) {
-				assertThat(reply).as("reply %d", received).isEqualTo(line(received));
+				assertThat(reply).as("reply %d", received).isEqualTo(FloodEcho.message(received));
 				received++;
 			}
 			// a reset instead of the end of stream would have thrown, and taken what the
@@ -142,7 +139,7 @@ class TcpShutdownTests {
 		assertThat(received).as("a reply to every line the server read, and no more")
 			.isEqualTo(this.server.statistics().messagesSent())
 			.isEqualTo(this.server.statistics().messagesReceived())
-			.isLessThan(FLOOD);
+			.isLessThan(FloodEcho.MESSAGES);
 	}
 
 	@Test
@@ -186,42 +183,6 @@ class TcpShutdownTests {
 		// shutdown blocks until the connections are done: not on the test's thread
 		return CompletableFuture.runAsync(() -> this.server.shutdown(timeout),
 				(runnable) -> new Thread(runnable, "shutdown").start());
-	}
-
-	private static void sendLines(Socket socket, int count) {
-		try {
-			OutputStream out = socket.getOutputStream();
-			for (int i = 0; i < count; i++) {
-				out.write((line(i) + "\n").getBytes(StandardCharsets.US_ASCII));
-			}
-			out.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String line(int index) {
-		return String.format("%08d", index) + "x".repeat(91);
-	}
-
-	static class Echo {
-
-		@OnMessage
-		String echo(String line) {
-			return line;
-		}
-
-	}
-
-	static class NonBlockingEcho {
-
-		@OnMessage
-		@NonBlocking
-		String echo(String line) {
-			return line;
-		}
-
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package dev.qtserver.websocket;
 
 import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.handler.NonBlocking;
-import dev.qtserver.handler.OnMessage;
+import dev.qtserver.test.FloodEcho;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,11 +24,6 @@ import static org.awaitility.Awaitility.await;
  * connection.
  */
 class WebSocketShutdownTests {
-
-	/**
-	 * Messages a flooding client sends: 2 MB, far more than any buffer on the way holds.
-	 */
-	private static final int FLOOD = 20_000;
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -52,14 +44,13 @@ class WebSocketShutdownTests {
 		this.server = new QWebSocketServer("ws-shutdown",
 				WebSocketServerSettings.builder().address(InetAddress.getLoopbackAddress()).build(), (event) -> {
 				}, this.workers.executor(), List.of());
-		this.server.bindHandler(where.equals("on a worker") ? new Echo() : new NonBlockingEcho(), "echo");
+		this.server.bindHandler(FloodEcho.handler(where), "echo");
 		assertThat(this.server.listen()).isTrue();
 		CompletableFuture<Void> shutdown;
 		int received = 0;
 		try (RawWebSocketClient client = RawWebSocketClient.connect(this.server.serverPort())) {
 			assertThat(client.handshake("/").status()).isEqualTo(101);
-			CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> sendMessages(client, FLOOD),
-					(runnable) -> new Thread(runnable, "flood").start());
+			CompletableFuture<Void> flood = FloodEcho.send(client::sendText);
 			// the server stops reading once the replies back up: most of the flood waits
 			await().atMost(WAIT).until(() -> this.server.statistics().messagesSent() > 500);
 			shutdown = CompletableFuture.runAsync(() -> this.server.shutdown(Duration.ofSeconds(20)),
@@ -68,7 +59,7 @@ class WebSocketShutdownTests {
 
 			RawWebSocketClient.Frame frame = client.readFrame(WAIT);
 			while (frame.opcode() == RawWebSocketClient.TEXT) {
-				assertThat(frame.text()).as("reply %d", received).isEqualTo(message(received));
+				assertThat(frame.text()).as("reply %d", received).isEqualTo(FloodEcho.message(received));
 				received++;
 				frame = client.readFrame(WAIT);
 			}
@@ -84,41 +75,7 @@ class WebSocketShutdownTests {
 		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
 		assertThat(received).as("every reply the server wrote")
 			.isEqualTo(this.server.statistics().messagesSent())
-			.isLessThan(FLOOD);
-	}
-
-	private static void sendMessages(RawWebSocketClient client, int count) {
-		try {
-			for (int i = 0; i < count; i++) {
-				client.sendText(message(i));
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static String message(int index) {
-		return String.format("%08d", index) + "w".repeat(91);
-	}
-
-	static class Echo {
-
-		@OnMessage
-		String echo(String text) {
-			return text;
-		}
-
-	}
-
-	static class NonBlockingEcho {
-
-		@OnMessage
-		@NonBlocking
-		String echo(String text) {
-			return text;
-		}
-
+			.isLessThan(FloodEcho.MESSAGES);
 	}
 
 }
