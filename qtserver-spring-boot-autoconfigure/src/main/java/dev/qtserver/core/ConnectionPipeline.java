@@ -40,4 +40,17 @@ public final class ConnectionPipeline {
 		}
 	}
 
+	/**
+	 * Stop a connection's idle timer ({@code Connection.onReadIdle}), if it has one: once
+	 * its input has ended (the peer's half-close, or a shutdown's), the peer's silence is
+	 * not idleness, and the replies still being worked out must not be cut by the idle
+	 * timeout. On the event loop.
+	 * @param pipeline the connection's pipeline
+	 */
+	public static void stopIdleTimer(ChannelPipeline pipeline) {
+		if (pipeline.get(NettyPipeline.OnChannelReadIdle) != null) {
+			pipeline.remove(NettyPipeline.OnChannelReadIdle);
+		}
+	}
+
 }

@@ -198,11 +198,11 @@ public final class ConnectionRegistry<C extends ManagedConnection> {
 		if (open.isEmpty()) {
 			return;
 		}
-		// queued after the messages already received, so those finish and their replies
-		// go out; and lingering, so that they arrive even while the client still sends
+		// after the messages already received, so those finish and their replies go out;
+		// and lingering, so that they arrive even while the client still sends
 		open.forEach((connection) -> {
 			connection.lingerOnClose();
-			connection.state().executor().execute(() -> connection.closeWith(CloseReason.SERVER_SHUTDOWN));
+			connection.closeForShutdown();
 		});
 		try {
 			Mono.when(open.stream().map(ManagedConnection::onClose).toList()).block(timeout);

@@ -48,4 +48,16 @@ public interface ManagedConnection extends QtConnection {
 	 */
 	void lingerOnClose();
 
+	/**
+	 * Begin closing the connection because its server shuts down
+	 * ({@link CloseReason#SERVER_SHUTDOWN}), so that the work it took in still finishes
+	 * and is answered. By default the close is a task of the connection's executor,
+	 * queued behind the work already queued on it; a kind whose reader understands an end
+	 * of input ends the input at once instead, and the reader closes once it has answered
+	 * what was read.
+	 */
+	default void closeForShutdown() {
+		state().executor().execute(() -> closeWith(CloseReason.SERVER_SHUTDOWN));
+	}
+
 }

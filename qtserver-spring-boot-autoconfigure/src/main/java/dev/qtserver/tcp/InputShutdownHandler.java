@@ -1,9 +1,9 @@
 package dev.qtserver.tcp;
 
+import dev.qtserver.core.ConnectionPipeline;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import reactor.netty.NettyPipeline;
 
 /**
  * Servers allow half-closure so that a peer that sends its last request and shuts its
@@ -32,11 +32,7 @@ final class InputShutdownHandler extends ChannelDuplexHandler {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 		if (event instanceof ChannelInputShutdownEvent) {
 			this.inputShutDown = true;
-			// the peer is done sending: its silence from now on is not idleness, and the
-			// replies still being worked out must not be cut by the idle timeout
-			if (ctx.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
-				ctx.pipeline().remove(NettyPipeline.OnChannelReadIdle);
-			}
+			ConnectionPipeline.stopIdleTimer(ctx.pipeline());
 			this.socket.state().peerShutDown();
 			if (!this.socket.readsEndOfInput()) {
 				ctx.close();

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import dev.qtserver.core.AbstractQtConnection;
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionPipeline;
 import dev.qtserver.core.ConnectionState;
 import dev.qtserver.core.EventLoops;
 import dev.qtserver.core.LingeringClose;
@@ -20,7 +21,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import reactor.core.publisher.Flux;
 import reactor.netty.Connection;
-import reactor.netty.NettyPipeline;
 
 /**
  * A connection accepted by a {@link QTcpServer}: the server side of Qt's
@@ -176,46 +176,44 @@ public final class QTcpSocket extends AbstractQtConnection {
 	}
 
 	/**
-	 * Close the connection once what was written has been flushed, recording why. At
-	 * shutdown ({@link CloseReason#SERVER_SHUTDOWN}), a connection read by an annotated
-	 * handler first stops reading: its handler answers every frame read so far and then
-	 * closes it, as after a peer's half-close.
+	 * Close the connection once what was written has been flushed, recording why.
 	 * @param reason why the server closes it
 	 */
 	@Override
 	public void closeWith(CloseReason reason) {
 		state().closing(reason);
-		if (reason == CloseReason.SERVER_SHUTDOWN && this.closesAtEndOfInput) {
-			endInput();
-			return;
-		}
 		channel().closeAfter(Unpooled.EMPTY_BUFFER);
 	}
 
 	/**
-	 * Stop reading, as if the peer had shut its sending side down: the reader answers
-	 * every frame read so far and then closes, so a server that shuts down drops no
-	 * request it took in, and what the peer sends from now on is dropped. The close
-	 * lingers, so the answers reach a peer that is still sending.
+	 * Begin closing because the server shuts down. A connection read by an annotated
+	 * handler stops reading at once, as if the peer had shut its sending side down: the
+	 * handler answers every frame read so far and then closes it, so a server that shuts
+	 * down drops no request it took in, and what the peer sends from now on is dropped.
+	 * The close lingers, so the answers reach a peer that is still sending. Other
+	 * connections close behind the work queued on them.
 	 */
-	private void endInput() {
+	@Override
+	public void closeForShutdown() {
+		if (!this.closesAtEndOfInput) {
+			super.closeForShutdown();
+			return;
+		}
 		Channel channel = connection().channel();
 		EventLoops.execute(channel, () -> {
 			ChannelHandlerContext end = channel.pipeline().context(INPUT_SHUTDOWN);
 			if (end == null) {
-				channel.close();
+				closeWith(CloseReason.SERVER_SHUTDOWN);
 				return;
 			}
 			if (!channel.isActive() || !claimEndOfInput()) {
 				// closed, or an end of input (the peer's, or an earlier shutdown's) is on
-				// its way to the reader
+				// its way to the reader, which closes at its end
 				return;
 			}
-			// the answers may take longer than the idle timeout, and nothing is read
-			// meanwhile
-			if (channel.pipeline().get(NettyPipeline.OnChannelReadIdle) != null) {
-				channel.pipeline().remove(NettyPipeline.OnChannelReadIdle);
-			}
+			// before the end of input: the reader's close at its end is the shutdown's
+			state().closing(CloseReason.SERVER_SHUTDOWN);
+			ConnectionPipeline.stopIdleTimer(channel.pipeline());
 			end.fireChannelRead(EndOfInput.INSTANCE);
 			// after the end of input: the inbound stream may turn auto-read off as it
 			// queues it, which would stop the reads that drop what the peer sends

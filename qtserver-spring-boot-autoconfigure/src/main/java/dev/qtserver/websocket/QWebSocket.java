@@ -18,6 +18,7 @@ import java.util.function.Function;
 import dev.qtserver.core.AbstractQtConnection;
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.ConnectionState;
+import dev.qtserver.core.EventLoops;
 import dev.qtserver.core.ServerStatistics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -26,6 +27,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -42,7 +44,10 @@ import reactor.netty.Connection;
  */
 public final class QWebSocket extends AbstractQtConnection {
 
-	private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+	/**
+	 * How long a close frame we sent waits for the peer's before the connection is cut.
+	 */
+	static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final byte[] HEARTBEAT_PAYLOAD = "qtserver-heartbeat".getBytes(StandardCharsets.US_ASCII);
 
@@ -61,6 +66,12 @@ public final class QWebSocket extends AbstractQtConnection {
 	private volatile @Nullable ChannelFuture closeWrite;
 
 	private volatile boolean closeReceived;
+
+	/**
+	 * Whether a shutdown ended the input of this handled session: the close at its end is
+	 * the shutdown's.
+	 */
+	private volatile boolean inputEndedByShutdown;
 
 	private volatile int closeCode = CloseCode.ABNORMAL_DISCONNECTION.code();
 
@@ -296,18 +307,51 @@ public final class QWebSocket extends AbstractQtConnection {
 	@Override
 	public void closeWith(CloseReason reason) {
 		state().closing(reason);
-		CloseCode code = switch (reason) {
-			case PEER_CLOSED, CLOSED_BY_APPLICATION -> CloseCode.NORMAL;
-			case HANDLER_ERROR -> CloseCode.BAD_OPERATION;
-			case PROTOCOL_ERROR -> CloseCode.PROTOCOL_ERROR;
-			default -> CloseCode.GOING_AWAY;
-		};
 		if (reason == CloseReason.PEER_CLOSED && this.closeReceived) {
 			// answer the peer's close frame with its own code, as RFC 6455 asks
 			sendClose(this.closeCode, "");
 			return;
 		}
-		sendClose(code.code(), describe(reason));
+		// the handler's close at the end of the input a shutdown ended is the shutdown's
+		CloseReason why = (reason == CloseReason.PEER_CLOSED && this.inputEndedByShutdown) ? CloseReason.SERVER_SHUTDOWN
+				: reason;
+		CloseCode code = switch (why) {
+			case PEER_CLOSED, CLOSED_BY_APPLICATION -> CloseCode.NORMAL;
+			case HANDLER_ERROR -> CloseCode.BAD_OPERATION;
+			case PROTOCOL_ERROR -> CloseCode.PROTOCOL_ERROR;
+			default -> CloseCode.GOING_AWAY;
+		};
+		sendClose(code.code(), describe(why));
+	}
+
+	/**
+	 * Begin closing because the server shuts down. A session read by an annotated handler
+	 * stops taking messages at once, as if the peer had sent its close frame: the handler
+	 * answers every message read so far and then sends the close frame (1001). Other
+	 * sessions start the closing handshake behind the work queued on them.
+	 */
+	@Override
+	public void closeForShutdown() {
+		if (!this.handled) {
+			super.closeForShutdown();
+			return;
+		}
+		Channel netty = connection().channel();
+		EventLoops.execute(netty, () -> {
+			ChannelHandlerContext frames = netty.pipeline().context(WebSocketFrameHandler.NAME);
+			if (frames != null) {
+				((WebSocketFrameHandler) frames.handler()).endInputForShutdown(frames);
+			}
+		});
+	}
+
+	/**
+	 * A shutdown ended the input (on the event loop, before the end of input goes to the
+	 * handler): the close at its end is the shutdown's.
+	 */
+	void inputEndedByShutdown() {
+		state().closing(CloseReason.SERVER_SHUTDOWN);
+		this.inputEndedByShutdown = true;
 	}
 
 	private static String describe(CloseReason reason) {

@@ -333,7 +333,7 @@ public final class QWebSocketServer extends AbstractQtServer<QWebSocket, TcpServ
 		ChannelPipeline pipeline = ctx.pipeline();
 		pipeline.addBefore(ctx.name(), "qtserver.wsAggregator",
 				new WebSocketMessageAggregator(this.settings.maxMessageSize()));
-		pipeline.addBefore(ctx.name(), "qtserver.wsFrames", new WebSocketFrameHandler(session, this::violation));
+		pipeline.addBefore(ctx.name(), WebSocketFrameHandler.NAME, new WebSocketFrameHandler(session, this::violation));
 		pipeline.addBefore(ctx.name(), "qtserver.ioErrors",
 				new IoErrorHandler(session::isRead, (ex) -> sessionFailed(session, ex)));
 		pipeline.remove(ctx.handler());

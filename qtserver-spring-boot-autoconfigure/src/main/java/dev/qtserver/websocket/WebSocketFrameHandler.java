@@ -3,6 +3,7 @@ package dev.qtserver.websocket;
 import java.util.function.BiConsumer;
 
 import dev.qtserver.core.CloseReason;
+import dev.qtserver.core.ConnectionPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -25,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
+	/** The handler's name in the session's pipeline. */
+	static final String NAME = "qtserver.wsFrames";
+
 	/**
 	 * Data frames a session without a handler may hold unread before the server stops
 	 * reading it; until then pings, pongs and close frames are answered whether or not
@@ -39,6 +43,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
 	private final BiConsumer<QWebSocket, WebSocketProtocolException> violations;
 
+	/**
+	 * Whether the end of input went to the handler's flow (the peer's close frame, or a
+	 * shutdown's): data frames from now on are dropped. Touched only on the event loop.
+	 */
+	private boolean inputEnded;
+
 	WebSocketFrameHandler(QWebSocket session, BiConsumer<QWebSocket, WebSocketProtocolException> violations) {
 		this.session = session;
 		this.violations = violations;
@@ -47,6 +57,30 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		readOnIfUnhandled(ctx);
+	}
+
+	/**
+	 * End a handled session's input because the server shuts down, as the peer's close
+	 * frame would (on the event loop, through this handler's context): its handler
+	 * answers every message read so far and then sends its close frame. Data frames from
+	 * now on are read and dropped, and the reading goes on, so that pings are answered
+	 * and the peer's answer to the close frame is read. The idle timer stops: the answers
+	 * may take longer. Nothing happens when the input has ended already (the peer's close
+	 * frame, an earlier shutdown) or the closing handshake has begun.
+	 * @param ctx this handler's context
+	 */
+	void endInputForShutdown(ChannelHandlerContext ctx) {
+		if (this.inputEnded || this.session.isCloseSent() || !ctx.channel().isActive()) {
+			return;
+		}
+		this.inputEnded = true;
+		this.session.inputEndedByShutdown();
+		ConnectionPipeline.stopIdleTimer(ctx.pipeline());
+		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+		// after the end of input: the inbound stream may turn auto-read off as it queues
+		// it, which would stop the reads that drop what the peer sends, and its close
+		// frame among them
+		ctx.channel().config().setAutoRead(true);
 	}
 
 	@Override
@@ -91,8 +125,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			return;
 		}
-		if (msg instanceof WebSocketFrame && this.session.isCloseSent()) {
-			// after our close frame, data frames are discarded (RFC 6455 section 5.5.1)
+		if (msg instanceof WebSocketFrame && (this.inputEnded || this.session.isCloseSent())) {
+			// after our close frame, data frames are discarded (RFC 6455 section 5.5.1),
+			// and after the end of input nobody reads them
 			ReferenceCountUtil.release(msg);
 			return;
 		}
@@ -119,9 +154,13 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 			// answer at once, as Qt does; the application's receive() still ends in order
 			this.session.closeWith(CloseReason.PEER_CLOSED);
 		}
-		// a handler answers what came before the close frame, then closes with the peer's
-		// code
-		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+		if (!this.inputEnded) {
+			// a handler answers what came before the close frame, then closes with the
+			// peer's code (a shutdown may have ended the input already: then its close
+			// frame answers this one)
+			this.inputEnded = true;
+			ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+		}
 	}
 
 	@Override

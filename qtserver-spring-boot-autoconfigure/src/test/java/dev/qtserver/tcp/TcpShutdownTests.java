@@ -24,6 +24,7 @@ import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.FloodEcho;
 import dev.qtserver.test.LogCapture;
 import dev.qtserver.test.Ports;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +104,41 @@ class TcpShutdownTests {
 		Ports.assertReleased(port);
 	}
 
+	@Test
+	void whenTheServerShutsDownWhileAHandlerWorksThenItsLinesAreAnsweredPastTheIdleTimeoutAndLaterOnesAreDropped()
+			throws Exception {
+		HeldEcho handler = new HeldEcho(1);
+		Duration idleTimeout = Duration.ofMillis(300);
+		start(handler, idleTimeout);
+		TcpTestClient client = connect(this.server.serverPort());
+		client.send("0-0\n0-1\n0-2\n");
+		assertThat(handler.held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		await().atMost(WAIT).until(() -> this.server.statistics().messagesReceived() == 3);
+		CompletableFuture<Void> shutdown = shutDownInBackground(Duration.ofSeconds(20));
+		// the shutdown records why first, on the event loop, as it ends the input: what
+		// the client sends from now on is read after
+		await().atMost(WAIT)
+			.until(() -> this.server.connections()
+				.stream()
+				.allMatch((socket) -> socket.state().whyClosed() == CloseReason.SERVER_SHUTDOWN));
+		client.sendLine("too late");
+		// what is tested is that nothing happens: the idle timeout must pass, and there
+		// is
+		// no condition to wait for
+		Thread.sleep(idleTimeout.multipliedBy(3).toMillis());
+		handler.release.countDown();
+
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.readLine()).isEqualTo("0-" + i);
+		}
+		assertThat(client.awaitClosed(WAIT)).isTrue();
+		client.close();
+		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(handler.handled).hasValue(3);
+		assertThat(this.server.statistics().messagesReceived()).isEqualTo(3);
+		assertThat(this.server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isOne();
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "on a worker", "on the event loop" })
 	void whenTheServerShutsDownWhileAClientFloodsItThenEveryLineItReadIsAnsweredBeforeAnOrderlyEnd(String where)
@@ -162,10 +198,15 @@ class TcpShutdownTests {
 	}
 
 	private void start(Object handler) {
+		start(handler, null);
+	}
+
+	private void start(Object handler, @Nullable Duration idleTimeout) {
 		TcpServerSettings settings = TcpServerSettings.builder()
 			.address(InetAddress.getLoopbackAddress())
 			.port(0)
 			.framing(TcpFraming.LINE)
+			.idleTimeout(idleTimeout)
 			.build();
 		this.server = new QTcpServer("shutdown", settings, (event) -> {
 		}, this.workers.executor(), List.of());

@@ -4,13 +4,19 @@ import java.io.EOFException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.WorkerPool;
+import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.FloodEcho;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,15 +25,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Graceful shutdown of a WebSocket server under load: a client still sending gets every
- * reply the server wrote, then the 1001 close frame, then an orderly end of the
+ * Graceful shutdown of a WebSocket server under load: a client still sending gets a reply
+ * to every message the server read, then the 1001 close frame, then an orderly end of the
  * connection.
  */
 class WebSocketShutdownTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
+	/**
+	 * Well within the time a close frame may wait for its answer, though the server reads
+	 * through what is left of the flood (over a second on a slow machine) to get to it.
+	 */
+	private static final Duration CLOSE_ANSWERED = QWebSocket.CLOSE_HANDSHAKE_TIMEOUT.minusSeconds(1);
+
 	private final WorkerPool workers = WorkerPool.platformThreads(4, "ws-shutdown-worker-");
+
+	private static final Duration IDLE_TIMEOUT = Duration.ofMillis(300);
 
 	private QWebSocketServer server;
 
@@ -41,11 +55,7 @@ class WebSocketShutdownTests {
 	@ValueSource(strings = { "on a worker", "on the event loop" })
 	void whenTheServerShutsDownWhileAClientFloodsItThenEveryReplyWrittenArrivesBeforeAGoingAwayClose(String where)
 			throws Exception {
-		this.server = new QWebSocketServer("ws-shutdown",
-				WebSocketServerSettings.builder().address(InetAddress.getLoopbackAddress()).build(), (event) -> {
-				}, this.workers.executor(), List.of());
-		this.server.bindHandler(FloodEcho.handler(where), "echo");
-		assertThat(this.server.listen()).isTrue();
+		start(WebSocketServerSettings.builder(), FloodEcho.handler(where));
 		CompletableFuture<Void> shutdown;
 		int received = 0;
 		try (RawWebSocketClient client = RawWebSocketClient.connect(this.server.serverPort())) {
@@ -53,8 +63,7 @@ class WebSocketShutdownTests {
 			CompletableFuture<Void> flood = FloodEcho.send(client::sendText);
 			// the server stops reading once the replies back up: most of the flood waits
 			await().atMost(WAIT).until(() -> this.server.statistics().messagesSent() > 500);
-			shutdown = CompletableFuture.runAsync(() -> this.server.shutdown(Duration.ofSeconds(20)),
-					(runnable) -> new Thread(runnable, "shutdown").start());
+			shutdown = shutDownInBackground();
 			await().atMost(WAIT).until(() -> !this.server.isListening());
 
 			RawWebSocketClient.Frame frame = client.readFrame(WAIT);
@@ -67,15 +76,149 @@ class WebSocketShutdownTests {
 			assertThat(frame.closeCode()).isEqualTo(CloseCode.GOING_AWAY.code());
 			flood.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			client.sendClose(CloseCode.GOING_AWAY.code(), "");
+			long closeSent = System.nanoTime();
 			// the end of stream: a reset would have thrown something else, and could have
 			// taken the close frame with it
 			assertThatExceptionOfType(EOFException.class).isThrownBy(() -> client.readFrame(WAIT));
+			// the server reads on to the client's close frame (through the rest of the
+			// flood), and closes once it has it, not when its wait for it runs out
+			assertThat(Duration.ofNanos(System.nanoTime() - closeSent)).as("the close handshake's end")
+				.isLessThan(CLOSE_ANSWERED);
 		}
 		// the client's close ends the linger
 		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-		assertThat(received).as("every reply the server wrote")
+		assertThat(received).as("a reply to every message the server read, and no more")
 			.isEqualTo(this.server.statistics().messagesSent())
+			.isEqualTo(this.server.statistics().messagesReceived())
 			.isLessThan(FloodEcho.MESSAGES);
+	}
+
+	@Test
+	void whenTheServerShutsDownWhileAHandlerWorksThenItsMessagesAreAnsweredPastTheIdleTimeoutAndLaterOnesAreDropped()
+			throws Exception {
+		HeldEcho handler = new HeldEcho();
+		start(WebSocketServerSettings.builder().idleTimeout(IDLE_TIMEOUT), handler);
+		CompletableFuture<Void> shutdown;
+		try (RawWebSocketClient client = RawWebSocketClient.connect(this.server.serverPort())) {
+			assertThat(client.handshake("/").status()).isEqualTo(101);
+			client.sendAll(HeldEcho.MESSAGES);
+			assertThat(handler.held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			await().atMost(WAIT).until(() -> this.server.statistics().messagesReceived() == HeldEcho.MESSAGES.size());
+			shutdown = shutDownInBackground();
+			awaitInputEnded();
+
+			// the session still reads: control frames are answered, data frames dropped
+			client.sendText("too late");
+			client.sendFrame(true, RawWebSocketClient.PING, "still there?".getBytes(StandardCharsets.UTF_8), true);
+			RawWebSocketClient.Frame pong = client.readFrame(WAIT);
+			assertThat(pong.opcode()).isEqualTo(RawWebSocketClient.PONG);
+			assertThat(pong.text()).isEqualTo("still there?");
+			// what is tested is that nothing happens: the idle timeout must pass, and
+			// there is no condition to wait for
+			Thread.sleep(IDLE_TIMEOUT.multipliedBy(3).toMillis());
+			handler.release.countDown();
+
+			for (String message : HeldEcho.MESSAGES) {
+				assertThat(client.readText()).isEqualTo(message);
+			}
+			RawWebSocketClient.Frame close = client.readFrame(WAIT);
+			assertThat(close.opcode()).isEqualTo(RawWebSocketClient.CLOSE);
+			assertThat(close.closeCode()).isEqualTo(CloseCode.GOING_AWAY.code());
+			assertThat(close.closeReason()).isEqualTo("Server shutting down");
+			client.sendClose(CloseCode.GOING_AWAY.code(), "");
+			assertThat(client.awaitClosed(WAIT)).isTrue();
+		}
+		// the client's close ends the linger
+		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(handler.handled).containsExactlyElementsOf(HeldEcho.MESSAGES);
+		assertThat(this.server.statistics().messagesReceived()).isEqualTo(HeldEcho.MESSAGES.size());
+		assertThat(this.server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isOne();
+	}
+
+	@Test
+	void whenThePeerClosesWhileTheShutdownWaitsForItsHandlerThenItsMessagesAreAnsweredAndItsCloseCodeEchoed()
+			throws Exception {
+		HeldEcho handler = new HeldEcho();
+		start(WebSocketServerSettings.builder(), handler);
+		CompletableFuture<Void> shutdown;
+		try (RawWebSocketClient client = RawWebSocketClient.connect(this.server.serverPort())) {
+			assertThat(client.handshake("/").status()).isEqualTo(101);
+			client.sendAll(HeldEcho.MESSAGES);
+			assertThat(handler.held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			shutdown = shutDownInBackground();
+			awaitInputEnded();
+			client.sendClose(CloseCode.NORMAL.code(), "bye");
+			// read while the handler still works
+			await().atMost(WAIT)
+				.until(() -> this.server.connections()
+					.stream()
+					.allMatch((session) -> session.closeCode() == CloseCode.NORMAL.code()));
+			handler.release.countDown();
+
+			for (String message : HeldEcho.MESSAGES) {
+				assertThat(client.readText()).isEqualTo(message);
+			}
+			RawWebSocketClient.Frame close = client.readFrame(WAIT);
+			assertThat(close.opcode()).isEqualTo(RawWebSocketClient.CLOSE);
+			assertThat(close.closeCode()).as("the peer's code, echoed").isEqualTo(CloseCode.NORMAL.code());
+			assertThat(client.awaitClosed(WAIT)).as("the handshake is complete: no wait for an answer").isTrue();
+		}
+		// the client's close ends the linger
+		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(handler.handled).containsExactlyElementsOf(HeldEcho.MESSAGES);
+		assertThat(this.server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isOne();
+	}
+
+	private void start(WebSocketServerSettings.Builder settings, Object handler) {
+		this.server = new QWebSocketServer("ws-shutdown", settings.address(InetAddress.getLoopbackAddress()).build(),
+				(event) -> {
+				}, this.workers.executor(), List.of());
+		this.server.bindHandler(handler, "echo");
+		assertThat(this.server.listen()).isTrue();
+	}
+
+	/**
+	 * Wait until the shutdown has ended the session's input: it records why the session
+	 * closes first, on the event loop, so what the client sends from now on is read
+	 * after.
+	 */
+	private void awaitInputEnded() {
+		await().atMost(WAIT)
+			.until(() -> this.server.connections()
+				.stream()
+				.allMatch((session) -> session.state().whyClosed() == CloseReason.SERVER_SHUTDOWN));
+	}
+
+	private CompletableFuture<Void> shutDownInBackground() {
+		// shutdown blocks until the sessions are done: not on the test's thread
+		return CompletableFuture.runAsync(() -> this.server.shutdown(Duration.ofSeconds(20)),
+				(runnable) -> new Thread(runnable, "shutdown").start());
+	}
+
+	/**
+	 * Echoes on a worker; the first message waits until the test lets it go, and the rest
+	 * queue behind it.
+	 */
+	static class HeldEcho {
+
+		static final List<String> MESSAGES = List.of("0", "1", "2", "3", "4");
+
+		final CountDownLatch held = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		@OnMessage
+		String echo(String text) throws InterruptedException {
+			if (text.equals(MESSAGES.get(0))) {
+				this.held.countDown();
+				this.release.await(30, TimeUnit.SECONDS);
+			}
+			this.handled.add(text);
+			return text;
+		}
+
 	}
 
 }
