@@ -27,6 +27,13 @@ public final class ConnectionState {
 	private boolean settled;
 
 	/**
+	 * Whether {@link #whyClosed} is the shutdown's, given while the connection answers
+	 * what it read ({@link #drainingForShutdown()}), so that a failure may still replace
+	 * it; guarded by this.
+	 */
+	private boolean draining;
+
+	/**
 	 * Create the state of a new connection.
 	 * @param workers the shared worker threads
 	 */
@@ -57,6 +64,25 @@ public final class ConnectionState {
 			this.settled = true;
 			this.whyClosed = reason;
 		}
+		else if (this.draining && (reason == CloseReason.HANDLER_ERROR || reason == CloseReason.PROTOCOL_ERROR)) {
+			this.draining = false;
+			this.whyClosed = reason;
+		}
+	}
+
+	/**
+	 * Record that the connection closes because its server shuts down
+	 * ({@link CloseReason#SERVER_SHUTDOWN}) once it has answered what it read, unless a
+	 * reason was given already. A failure meanwhile (its handler's, or the peer breaking
+	 * the protocol) ends it sooner, with a close of its own, so the failure's reason
+	 * replaces this one; any other reason given later, the peer's included, does not.
+	 */
+	public synchronized void drainingForShutdown() {
+		if (!this.settled) {
+			this.settled = true;
+			this.draining = true;
+			this.whyClosed = CloseReason.SERVER_SHUTDOWN;
+		}
 	}
 
 	/**
@@ -85,6 +111,7 @@ public final class ConnectionState {
 	 */
 	synchronized CloseReason settleWhyClosed() {
 		this.settled = true;
+		this.draining = false;
 		return this.whyClosed;
 	}
 

@@ -212,7 +212,7 @@ public final class QTcpSocket extends AbstractQtConnection {
 				return;
 			}
 			// before the end of input: the reader's close at its end is the shutdown's
-			state().closing(CloseReason.SERVER_SHUTDOWN);
+			state().drainingForShutdown();
 			ConnectionPipeline.stopIdleTimer(channel.pipeline());
 			end.fireChannelRead(EndOfInput.INSTANCE);
 			// after the end of input: the inbound stream may turn auto-read off as it

@@ -350,7 +350,7 @@ public final class QWebSocket extends AbstractQtConnection {
 	 * handler): the close at its end is the shutdown's.
 	 */
 	void inputEndedByShutdown() {
-		state().closing(CloseReason.SERVER_SHUTDOWN);
+		state().drainingForShutdown();
 		this.inputEndedByShutdown = true;
 	}
 

@@ -157,8 +157,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		if (!this.inputEnded) {
 			// a handler answers what came before the close frame, then closes with the
 			// peer's code (a shutdown may have ended the input already: then its close
-			// frame answers this one)
+			// frame answers this one). The peer's silence from now on is not idleness,
+			// and the answers must not be cut by the idle timeout.
 			this.inputEnded = true;
+			ConnectionPipeline.stopIdleTimer(ctx.pipeline());
 			ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
 		}
 	}

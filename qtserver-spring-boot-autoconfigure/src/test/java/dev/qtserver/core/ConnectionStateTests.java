@@ -7,6 +7,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +54,41 @@ class ConnectionStateTests {
 		this.state.closing(CloseReason.IDLE_TIMEOUT);
 		assertThat(this.state.whyClosed()).isEqualTo(CloseReason.PEER_CLOSED);
 		assertThat(this.state.settleWhyClosed()).isEqualTo(CloseReason.PEER_CLOSED);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = CloseReason.class, names = { "HANDLER_ERROR", "PROTOCOL_ERROR" })
+	void whenAFailureEndsAShutdownsDrainThenItsReasonReplacesTheShutdowns(CloseReason failure) {
+		this.state.drainingForShutdown();
+		assertThat(this.state.whyClosed()).isEqualTo(CloseReason.SERVER_SHUTDOWN);
+		this.state.closing(failure);
+		this.state.closing(CloseReason.IDLE_TIMEOUT);
+		assertThat(this.state.settleWhyClosed()).isEqualTo(failure);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = CloseReason.class, names = { "PEER_CLOSED", "IDLE_TIMEOUT", "SERVER_CLOSED" })
+	void whenAnythingButAFailureComesDuringAShutdownsDrainThenTheShutdownsReasonStays(CloseReason later) {
+		this.state.drainingForShutdown();
+		this.state.closing(later);
+		this.state.peerShutDown();
+		assertThat(this.state.settleWhyClosed()).isEqualTo(CloseReason.SERVER_SHUTDOWN);
+	}
+
+	@Test
+	void whenAReasonWasGivenBeforeAShutdownsDrainThenItStays() {
+		this.state.closing(CloseReason.IDLE_TIMEOUT);
+		this.state.drainingForShutdown();
+		this.state.closing(CloseReason.HANDLER_ERROR);
+		assertThat(this.state.settleWhyClosed()).isEqualTo(CloseReason.IDLE_TIMEOUT);
+	}
+
+	@Test
+	void whenTheCloseOfADrainWasReportedThenAFailureChangesNothing() {
+		this.state.drainingForShutdown();
+		assertThat(this.state.settleWhyClosed()).isEqualTo(CloseReason.SERVER_SHUTDOWN);
+		this.state.closing(CloseReason.HANDLER_ERROR);
+		assertThat(this.state.whyClosed()).isEqualTo(CloseReason.SERVER_SHUTDOWN);
 	}
 
 	@Test

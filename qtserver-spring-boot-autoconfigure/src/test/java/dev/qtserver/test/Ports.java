@@ -28,8 +28,8 @@ public final class Ports {
 	 * as its own and connect to itself. For the same reason a bind may fail for a moment
 	 * after the listener is gone, when a short-lived connection elsewhere was just given
 	 * the freed port as its own (the ephemeral range holds the ports servers get for port
-	 * 0): the bind is tried again for up to {@link #RELEASE_WAIT}, and the last failure is
-	 * reported.
+	 * 0): the bind is tried again for up to {@link #RELEASE_WAIT}, and the last failure
+	 * is reported.
 	 * @param port the port a closed listener had
 	 */
 	public static void assertReleased(int port) {

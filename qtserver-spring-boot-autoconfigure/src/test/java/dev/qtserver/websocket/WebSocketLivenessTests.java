@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.WorkerPool;
@@ -114,10 +115,45 @@ class WebSocketLivenessTests {
 		}
 	}
 
+	@Test
+	void whenThePeerHasSentItsCloseFrameThenTheIdleTimeoutLeavesTheAnswersStillBeingWorkedOut() throws Exception {
+		Duration idleTimeout = Duration.ofMillis(300);
+		HeldEcho handler = new HeldEcho();
+		start(WebSocketServerSettings.builder().idleTimeout(idleTimeout), handler);
+		RawWebSocketClient leaving = connect();
+		leaving.sendAll(HeldEcho.MESSAGES);
+		assertThat(handler.held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		leaving.sendClose(CloseCode.NORMAL.code(), "done");
+		await().atMost(WAIT)
+			.until(() -> this.server.connections()
+				.stream()
+				.allMatch((session) -> session.closeCode() == CloseCode.NORMAL.code()));
+		// what is tested is that nothing happens: the idle timeout must pass, and there
+		// is
+		// no condition to wait for
+		Thread.sleep(idleTimeout.multipliedBy(3).toMillis());
+		handler.release.countDown();
+
+		for (String message : HeldEcho.MESSAGES) {
+			assertThat(leaving.readText()).isEqualTo(message);
+		}
+		RawWebSocketClient.Frame close = leaving.readFrame();
+		assertThat(close.opcode()).isEqualTo(RawWebSocketClient.CLOSE);
+		assertThat(close.closeCode()).as("the peer's, echoed").isEqualTo(CloseCode.NORMAL.code());
+		assertThat(leaving.awaitClosed(WAIT)).isTrue();
+		await().atMost(WAIT)
+			.until(() -> closedEvents().stream().anyMatch((event) -> event.getReason() == CloseReason.PEER_CLOSED));
+		assertThat(closedEvents()).noneMatch((event) -> event.getReason() == CloseReason.IDLE_TIMEOUT);
+	}
+
 	private void start(WebSocketServerSettings.Builder settings) {
+		start(settings, new Echo());
+	}
+
+	private void start(WebSocketServerSettings.Builder settings, Object handler) {
 		this.server = new QWebSocketServer("live", settings.address(InetAddress.getLoopbackAddress()).path("/").build(),
 				this.events::add, this.workers.executor(), List.of());
-		this.server.bindHandler(new Echo(), "echo");
+		this.server.bindHandler(handler, "echo");
 		assertThat(this.server.listen()).isTrue();
 	}
 

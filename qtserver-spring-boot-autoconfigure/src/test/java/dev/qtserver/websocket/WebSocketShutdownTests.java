@@ -2,18 +2,15 @@ package dev.qtserver.websocket;
 
 import java.io.EOFException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.WorkerPool;
-import dev.qtserver.handler.OnMessage;
 import dev.qtserver.test.FloodEcho;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +166,32 @@ class WebSocketShutdownTests {
 		assertThat(this.server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isOne();
 	}
 
+	@Test
+	void whenAHandlerFailsWhileTheShutdownWaitsForItThenTheSessionClosesAsAfterAnyHandlerFailure() throws Exception {
+		HeldEcho handler = new HeldEcho();
+		start(WebSocketServerSettings.builder(), handler);
+		CompletableFuture<Void> shutdown;
+		try (RawWebSocketClient client = RawWebSocketClient.connect(this.server.serverPort())) {
+			assertThat(client.handshake("/").status()).isEqualTo(101);
+			client.sendAll(List.of("0", "1", HeldEcho.FAIL, "3"));
+			assertThat(handler.held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			shutdown = shutDownInBackground();
+			awaitInputEnded();
+			handler.release.countDown();
+
+			assertThat(client.readText()).isEqualTo("0");
+			assertThat(client.readText()).isEqualTo("1");
+			RawWebSocketClient.Frame close = client.readFrame(WAIT);
+			assertThat(close.opcode()).isEqualTo(RawWebSocketClient.CLOSE);
+			assertThat(close.closeCode()).isEqualTo(CloseCode.BAD_OPERATION.code());
+			client.sendClose(CloseCode.BAD_OPERATION.code(), "");
+			assertThat(client.awaitClosed(WAIT)).isTrue();
+		}
+		shutdown.get(LingeringClose.LINGER.dividedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(this.server.statistics().closed(CloseReason.HANDLER_ERROR)).as("as the close code says").isOne();
+		assertThat(this.server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isZero();
+	}
+
 	private void start(WebSocketServerSettings.Builder settings, Object handler) {
 		this.server = new QWebSocketServer("ws-shutdown", settings.address(InetAddress.getLoopbackAddress()).build(),
 				(event) -> {
@@ -193,32 +216,6 @@ class WebSocketShutdownTests {
 		// shutdown blocks until the sessions are done: not on the test's thread
 		return CompletableFuture.runAsync(() -> this.server.shutdown(Duration.ofSeconds(20)),
 				(runnable) -> new Thread(runnable, "shutdown").start());
-	}
-
-	/**
-	 * Echoes on a worker; the first message waits until the test lets it go, and the rest
-	 * queue behind it.
-	 */
-	static class HeldEcho {
-
-		static final List<String> MESSAGES = List.of("0", "1", "2", "3", "4");
-
-		final CountDownLatch held = new CountDownLatch(1);
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		final List<String> handled = new CopyOnWriteArrayList<>();
-
-		@OnMessage
-		String echo(String text) throws InterruptedException {
-			if (text.equals(MESSAGES.get(0))) {
-				this.held.countDown();
-				this.release.await(30, TimeUnit.SECONDS);
-			}
-			this.handled.add(text);
-			return text;
-		}
-
 	}
 
 }
