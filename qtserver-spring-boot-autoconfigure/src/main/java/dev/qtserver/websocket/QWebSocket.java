@@ -67,12 +67,6 @@ public final class QWebSocket extends AbstractQtConnection {
 
 	private volatile boolean closeReceived;
 
-	/**
-	 * Whether a shutdown ended the input of this handled session: the close at its end is
-	 * the shutdown's.
-	 */
-	private volatile boolean inputEndedByShutdown;
-
 	private volatile int closeCode = CloseCode.ABNORMAL_DISCONNECTION.code();
 
 	private volatile @Nullable String closeReasonText;
@@ -312,9 +306,9 @@ public final class QWebSocket extends AbstractQtConnection {
 			sendClose(this.closeCode, "");
 			return;
 		}
-		// the handler's close at the end of the input a shutdown ended is the shutdown's
-		CloseReason why = (reason == CloseReason.PEER_CLOSED && this.inputEndedByShutdown) ? CloseReason.SERVER_SHUTDOWN
-				: reason;
+		// the handler's close at the end of its input, when the peer did not end it, is
+		// the close of whatever did: a shutdown (ConnectionState.drainingForShutdown)
+		CloseReason why = (reason == CloseReason.PEER_CLOSED) ? state().whyClosed() : reason;
 		CloseCode code = switch (why) {
 			case PEER_CLOSED, CLOSED_BY_APPLICATION -> CloseCode.NORMAL;
 			case HANDLER_ERROR -> CloseCode.BAD_OPERATION;
@@ -343,15 +337,6 @@ public final class QWebSocket extends AbstractQtConnection {
 				((WebSocketFrameHandler) frames.handler()).endInputForShutdown(frames);
 			}
 		});
-	}
-
-	/**
-	 * A shutdown ended the input (on the event loop, before the end of input goes to the
-	 * handler): the close at its end is the shutdown's.
-	 */
-	void inputEndedByShutdown() {
-		state().drainingForShutdown();
-		this.inputEndedByShutdown = true;
 	}
 
 	private static String describe(CloseReason reason) {

@@ -73,10 +73,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		if (this.inputEnded || this.session.isCloseSent() || !ctx.channel().isActive()) {
 			return;
 		}
-		this.inputEnded = true;
-		this.session.inputEndedByShutdown();
-		ConnectionPipeline.stopIdleTimer(ctx.pipeline());
-		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+		// before the end of input: the handler's close at its end is the shutdown's
+		this.session.state().drainingForShutdown();
+		endInput(ctx);
 		// after the end of input: the inbound stream may turn auto-read off as it queues
 		// it, which would stop the reads that drop what the peer sends, and its close
 		// frame among them
@@ -157,12 +156,20 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 		if (!this.inputEnded) {
 			// a handler answers what came before the close frame, then closes with the
 			// peer's code (a shutdown may have ended the input already: then its close
-			// frame answers this one). The peer's silence from now on is not idleness,
-			// and the answers must not be cut by the idle timeout.
-			this.inputEnded = true;
-			ConnectionPipeline.stopIdleTimer(ctx.pipeline());
-			ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
+			// frame answers this one)
+			endInput(ctx);
 		}
+	}
+
+	/**
+	 * Send the end of input after what was read, and drop data frames from now on. The
+	 * peer's silence from now on is not idleness, and the answers still being worked out
+	 * must not be cut by the idle timeout.
+	 */
+	private void endInput(ChannelHandlerContext ctx) {
+		this.inputEnded = true;
+		ConnectionPipeline.stopIdleTimer(ctx.pipeline());
+		ctx.fireChannelRead(WebSocketFrames.END_OF_INPUT);
 	}
 
 	@Override

@@ -36,9 +36,9 @@ class WebSocketShutdownTests {
 	 */
 	private static final Duration CLOSE_ANSWERED = QWebSocket.CLOSE_HANDSHAKE_TIMEOUT.minusSeconds(1);
 
-	private final WorkerPool workers = WorkerPool.platformThreads(4, "ws-shutdown-worker-");
-
 	private static final Duration IDLE_TIMEOUT = Duration.ofMillis(300);
+
+	private final WorkerPool workers = WorkerPool.platformThreads(4, "ws-shutdown-worker-");
 
 	private QWebSocketServer server;
 
