@@ -1,5 +1,6 @@
 package dev.qtserver.http;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +35,12 @@ import reactor.netty.channel.ChannelOperations;
  */
 final class ConnectionDrain {
 
+	/**
+	 * How long a cut may take: one task on each connection's event loop, unless a loop is
+	 * held up by something else.
+	 */
+	private static final Duration CUT_WAIT = Duration.ofSeconds(1);
+
 	private ConnectionDrain() {
 	}
 
@@ -62,13 +69,26 @@ final class ConnectionDrain {
 	}
 
 	/**
-	 * Cut the connections still open, whatever they are writing.
+	 * Cut the connections still open, whatever they are writing, and wait (briefly) until
+	 * they are closed: a cut is a task of each connection's event loop, and a shutdown
+	 * that returned before it ran would leave a connection writing on to a client that
+	 * reads (a client that had read nothing of a 24 MB response got all of it).
 	 * @param connections the server's connections
 	 * @return how many were open
 	 */
 	static int cutAll(Collection<Channel> connections) {
 		List<Channel> open = connections.stream().filter(Channel::isOpen).toList();
-		open.forEach((channel) -> onEventLoop(channel, () -> LingeringClose.cut(channel)));
+		CountDownLatch closed = new CountDownLatch(open.size());
+		for (Channel channel : open) {
+			channel.closeFuture().addListener((future) -> closed.countDown());
+			onEventLoop(channel, () -> LingeringClose.cut(channel));
+		}
+		try {
+			closed.await(CUT_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		return open.size();
 	}
 

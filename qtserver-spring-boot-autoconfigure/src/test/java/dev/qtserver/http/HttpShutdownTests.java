@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import dev.qtserver.core.CloseReason;
 import dev.qtserver.core.LingeringClose;
 import dev.qtserver.core.ListenerSettings;
 import dev.qtserver.core.TlsSettings;
@@ -167,6 +168,9 @@ class HttpShutdownTests {
 						&& message.contains("cut 2 connection(s) still writing a response"));
 			}
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+			// cut when the shutdown returns, not later: a cut still to come would let the
+			// client read the rest of the response
+			assertThat(server.statistics().closed(CloseReason.SERVER_SHUTDOWN)).isEqualTo(2);
 			assertThat(endOf(http1.getInputStream())).as("bytes of the 1.1 response before the end")
 				.isLessThan(BIG.length);
 			endOf(http2.getInputStream());
