@@ -189,8 +189,11 @@ class WebSocketUpgradeTests {
 		await().atMost(Duration.ofSeconds(10)).until(server::hasPendingWebSocketConnections);
 		QWebSocket session = server.nextPendingWebSocketConnection();
 		assertThat(session).isNotNull();
-		assertThat(this.fixture.eventsOf(NewWebSocketConnectionEvent.class)).singleElement()
-			.satisfies((event) -> assertThat(event.getSession()).isSameAs(session));
+		// the session waits in the queue before its event is published (as Qt emits
+		// newConnection once hasPendingConnections() is true), on the session's executor
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.fixture.eventsOf(NewWebSocketConnectionEvent.class)).singleElement()
+				.satisfies((event) -> assertThat(event.getSession()).isSameAs(session)));
 		session.send("taken");
 		assertThat(output(client)).isEqualTo("taken\n");
 	}
