@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.qtserver.core.LingeringClose;
 import io.netty.channel.Channel;
@@ -52,18 +53,8 @@ final class ConnectionDrain {
 	 */
 	static int closeAll(Collection<Channel> connections, long deadline) {
 		List<Channel> draining = new ArrayList<>(connections);
-		CountDownLatch closed = new CountDownLatch(draining.size());
-		for (Channel channel : draining) {
-			channel.closeFuture().addListener((future) -> closed.countDown());
-			onEventLoop(channel, () -> closeWhenAnswered(channel));
-		}
-		try {
-			if (closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-				return 0;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (closeAndAwait(draining, ConnectionDrain::closeWhenAnswered, deadline - System.nanoTime())) {
+			return 0;
 		}
 		return cutAll(draining);
 	}
@@ -78,18 +69,28 @@ final class ConnectionDrain {
 	 */
 	static int cutAll(Collection<Channel> connections) {
 		List<Channel> open = connections.stream().filter(Channel::isOpen).toList();
-		CountDownLatch closed = new CountDownLatch(open.size());
-		for (Channel channel : open) {
+		closeAndAwait(open, LingeringClose::cut, CUT_WAIT.toNanos());
+		return open.size();
+	}
+
+	/**
+	 * Close each connection on its event loop as asked, and wait for them all to be
+	 * closed. Called by the thread that shuts the server down, never on an event loop.
+	 * @return whether all were closed in time
+	 */
+	private static boolean closeAndAwait(List<Channel> connections, Consumer<Channel> close, long nanos) {
+		CountDownLatch closed = new CountDownLatch(connections.size());
+		for (Channel channel : connections) {
 			channel.closeFuture().addListener((future) -> closed.countDown());
-			onEventLoop(channel, () -> LingeringClose.cut(channel));
+			onEventLoop(channel, () -> close.accept(channel));
 		}
 		try {
-			closed.await(CUT_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+			return closed.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
-		return open.size();
 	}
 
 	/** On the event loop: close now, or once the exchange being written has ended. */
